@@ -1,0 +1,3 @@
+//! Reusable pieces of pages.
+
+pub mod criteria_check;

@@ -1,0 +1,64 @@
+//! `roundtable-bench`: seeds fictional records, starts the real server and a bare axum handler
+//! (each in its own process), drives each route with the same closed-loop load generator on
+//! loopback, and prints requests/s, p50 and p99, with the ratio to the bare handler.
+
+mod load;
+mod report;
+mod servers;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+
+/// Command-line flags.
+#[derive(Debug, Parser)]
+#[command(name = "roundtable-bench")]
+struct Args {
+    /// The roundtable binary to measure.
+    #[arg(long, default_value = "target/release/roundtable")]
+    roundtable: PathBuf,
+    /// The built site folder.
+    #[arg(long, default_value = "target/site")]
+    site_root: PathBuf,
+    /// Fictional records (agencies with signatures) to seed before measuring.
+    #[arg(long, default_value_t = 1000)]
+    records: u32,
+    /// Concurrent connections per route.
+    #[arg(long, default_value_t = 16)]
+    connections: usize,
+    /// Seconds of load per route (bounded: at most 120).
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Where to write the JSON figures.
+    #[arg(long, default_value = "bench-results/latest.json")]
+    output: PathBuf,
+    /// Internal: serve the bare axum baseline on this port and nothing else.
+    #[arg(long, hide = true)]
+    baseline_port: Option<u16>,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    if let Some(port) = args.baseline_port {
+        return Ok(servers::serve_baseline(port).await?);
+    }
+    let duration = Duration::from_secs(args.seconds.clamp(1, 120));
+    let roundtable = servers::Roundtable::start(&args.roundtable, &args.site_root, args.records)?;
+    let baseline = servers::Baseline::start()?;
+    let routes = [
+        ("bare axum handler", format!("{}/", baseline.base_url)),
+        ("GET /healthz", format!("{}/healthz", roundtable.base_url)),
+        ("GET /readyz (database)", format!("{}/readyz", roundtable.base_url)),
+        ("GET / (start page, SSR)", format!("{}/", roundtable.base_url)),
+    ];
+    let mut results = Vec::new();
+    for (name, url) in routes {
+        eprintln!("measuring {name} for {}s with {} connections...", duration.as_secs(), args.connections);
+        results.push(load::run(name, &url, args.connections, duration).await?);
+    }
+    report::print(&results, args.records);
+    report::write_json(&args.output, &results, args.records)?;
+    Ok(())
+}

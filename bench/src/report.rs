@@ -1,0 +1,28 @@
+//! Prints the figures and writes them as JSON.
+
+use std::path::Path;
+
+use crate::load::RouteResult;
+
+/// Prints one row per route and each route's throughput as a fraction of the bare handler's.
+pub fn print(results: &[RouteResult], records: u32) {
+    let baseline = results.first().map(|r| r.rps).unwrap_or(f64::NAN);
+    println!("\nRoundtable bench: {records} seeded records, loopback, closed loop\n");
+    println!("{:<28} {:>10} {:>8} {:>10} {:>10} {:>10}", "route", "requests", "errors", "req/s", "p50 ms", "p99 ms");
+    for r in results {
+        println!("{:<28} {:>10} {:>8} {:>10.0} {:>10.2} {:>10.2}", r.name, r.requests, r.errors, r.rps, r.p50_ms, r.p99_ms);
+    }
+    println!("\nthroughput relative to the bare axum handler:");
+    for r in results.iter().skip(1) {
+        println!("  {:<28} {:>6.3}", r.name, r.rps / baseline);
+    }
+}
+
+/// Writes the figures to `path` as JSON.
+pub fn write_json(path: &Path, results: &[RouteResult], records: u32) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let json = serde_json::json!({ "records": records, "routes": results });
+    std::fs::write(path, serde_json::to_string_pretty(&json).unwrap_or_default())
+}

@@ -1,0 +1,95 @@
+//! The two servers under test, each in its own process, on free loopback ports.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The real roundtable server with a seeded temporary database.
+pub struct Roundtable {
+    child: Child,
+    _data: tempfile::TempDir,
+    /// Its address.
+    pub base_url: String,
+}
+
+impl Roundtable {
+    /// Seeds `records` fictional records and starts `roundtable serve`.
+    pub fn start(bin: &Path, site_root: &Path, records: u32) -> std::io::Result<Self> {
+        let data = tempfile::tempdir()?;
+        let status = Command::new(bin)
+            .args(["seed-demo", "--extra-records", &records.to_string()])
+            .env("ROUNDTABLE_DATA_DIR", data.path())
+            .stdout(Stdio::null())
+            .status()?;
+        if !status.success() {
+            return Err(std::io::Error::other("seed-demo failed"));
+        }
+        let mut child = Command::new(bin)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .arg("--site-root")
+            .arg(site_root)
+            .env("ROUNDTABLE_DATA_DIR", data.path())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or_else(|| std::io::Error::other("no stdout"))?;
+        let mut base_url = None;
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            if let Some(addr) = line.strip_prefix("roundtable: listening on ") {
+                base_url = Some(addr.trim().to_string());
+                break;
+            }
+        }
+        let base_url = base_url.ok_or_else(|| std::io::Error::other("roundtable did not start"))?;
+        Ok(Self { child, _data: data, base_url })
+    }
+}
+
+impl Drop for Roundtable {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A bare axum "hello" handler, run by re-executing this binary.
+pub struct Baseline {
+    child: Child,
+    /// Its address.
+    pub base_url: String,
+}
+
+impl Baseline {
+    /// Starts the baseline on a free port and waits until it accepts connections.
+    pub fn start() -> std::io::Result<Self> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = Command::new(std::env::current_exe()?)
+            .args(["--baseline-port", &port.to_string()])
+            .spawn()?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(std::io::Error::other("baseline did not start"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(Self { child, base_url: format!("http://127.0.0.1:{port}") })
+    }
+}
+
+impl Drop for Baseline {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Serves `GET /` with a fixed body until killed.
+pub async fn serve_baseline(port: u16) -> std::io::Result<()> {
+    let app = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    axum::serve(listener, app).await
+}

@@ -1,0 +1,140 @@
+//! The audit writer: appends hash-chained rows inside the caller's transaction.
+//!
+//! If the audit row cannot be written the caller's transaction fails, so no change goes unrecorded.
+
+use serde_json::Value;
+use shared::audit::{chain_hash, AuditContent, GENESIS_HASH};
+use sqlx::Row;
+
+use crate::db::Tx;
+use crate::error::Error;
+
+/// How an audited attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done.
+    Success,
+    /// Refused by policy.
+    Denied,
+    /// Failed (for example a passkey that did not verify).
+    Failure,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Denied => "denied",
+            Outcome::Failure => "failure",
+        }
+    }
+}
+
+/// One event to record. Ids only: never names or free text about people.
+#[derive(Clone, Debug)]
+pub struct AuditEvent {
+    /// The acting user's id.
+    pub actor_user_id: Option<String>,
+    /// The acting user's agency id.
+    pub actor_agency_id: Option<String>,
+    /// What was done, e.g. `invitation.create`.
+    pub action: &'static str,
+    /// The kind of record.
+    pub record_type: Option<&'static str>,
+    /// The record's id.
+    pub record_id: Option<String>,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The purpose stated by the actor, where asked.
+    pub purpose: Option<String>,
+    /// Further ids, as a JSON object.
+    pub details: Value,
+}
+
+impl AuditEvent {
+    /// A successful event by nobody in particular (the command line, a background job).
+    pub fn system(action: &'static str) -> Self {
+        Self {
+            actor_user_id: None,
+            actor_agency_id: None,
+            action,
+            record_type: None,
+            record_id: None,
+            outcome: Outcome::Success,
+            purpose: None,
+            details: Value::Object(Default::default()),
+        }
+    }
+
+    /// Names the record acted on.
+    pub fn on(mut self, record_type: &'static str, record_id: impl Into<String>) -> Self {
+        self.record_type = Some(record_type);
+        self.record_id = Some(record_id.into());
+        self
+    }
+
+    /// Sets the actor.
+    pub fn by(mut self, user_id: Option<String>, agency_id: Option<String>) -> Self {
+        self.actor_user_id = user_id;
+        self.actor_agency_id = agency_id;
+        self
+    }
+
+    /// Sets the outcome.
+    pub fn outcome(mut self, outcome: Outcome) -> Self {
+        self.outcome = outcome;
+        self
+    }
+
+    /// Adds ids to the details.
+    pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
+        if let Value::Object(map) = &mut self.details {
+            map.insert(key.to_string(), value.into());
+        }
+        self
+    }
+}
+
+/// Appends an event at `at` (Unix seconds) to the chain, inside `tx`. Returns its sequence number.
+pub async fn append(tx: &mut Tx, at: i64, event: AuditEvent) -> Result<i64, Error> {
+    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    let (prev_seq, prev_hash) = match last {
+        Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get::<String, _>("hash")?),
+        None => (0, GENESIS_HASH.to_string()),
+    };
+    let content = AuditContent {
+        seq: prev_seq + 1,
+        at,
+        actor_user_id: event.actor_user_id,
+        actor_agency_id: event.actor_agency_id,
+        action: event.action.to_string(),
+        record_type: event.record_type.map(str::to_string),
+        record_id: event.record_id,
+        outcome: event.outcome.as_str().to_string(),
+        purpose: event.purpose,
+        details: event.details.to_string(),
+    };
+    let hash = chain_hash(&prev_hash, &content);
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor_user_id, actor_agency_id, action, record_type, \
+         record_id, outcome, purpose, details, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(content.seq)
+    .bind(content.at)
+    .bind(content.actor_user_id)
+    .bind(content.actor_agency_id)
+    .bind(content.action)
+    .bind(content.record_type)
+    .bind(content.record_id)
+    .bind(content.outcome)
+    .bind(content.purpose)
+    .bind(content.details)
+    .bind(prev_hash)
+    .bind(hash)
+    .execute(&mut **tx)
+    .await?;
+    Ok(content.seq)
+}

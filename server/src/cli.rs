@@ -1,0 +1,106 @@
+//! The command line: subcommands, flags and their `ROUNDTABLE_*` environment variables.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{DatabaseConfig, ServeConfig};
+use crate::error::Error;
+
+/// Roundtable: a platform for running MARACs (multi-agency risk assessment conferences).
+#[derive(Debug, Parser)]
+#[command(name = "roundtable", version, about)]
+pub struct Cli {
+    /// Where the data lives.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database, then serve the app over HTTP.
+    Serve(ServeArgs),
+    /// Create or migrate the database, then exit.
+    Migrate,
+    /// Print a one-time link that enrols an administrator's passkey (creating the administrator if new).
+    EnrolLink(EnrolLinkArgs),
+    /// Load fictional demonstration data and print each demo user's enrolment link.
+    SeedDemo(SeedDemoArgs),
+}
+
+/// Database location flags, shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Folder for the SQLite database and other local files.
+    #[arg(long, global = true, env = "ROUNDTABLE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Database URL; defaults to `sqlite://<data-dir>/roundtable.db`.
+    #[arg(long, global = true, env = "ROUNDTABLE_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// Validates the flags into a database configuration.
+    pub fn resolve(&self) -> Result<DatabaseConfig, Error> {
+        DatabaseConfig::from_args(self)
+    }
+}
+
+/// Flags of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "ROUNDTABLE_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: String,
+    /// The address people use to reach Roundtable; it is the WebAuthn origin and must match exactly.
+    #[arg(long, env = "ROUNDTABLE_PUBLIC_URL", default_value = "http://localhost:3000")]
+    pub public_url: String,
+    /// Folder holding the built site (`pkg/` with the wasm, JavaScript and CSS).
+    #[arg(long, env = "ROUNDTABLE_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "ROUNDTABLE_SESSION_IDLE_MINUTES", default_value_t = 15)]
+    pub session_idle_minutes: u32,
+    /// Hours after sign-in at which a session ends whatever the activity.
+    #[arg(long, env = "ROUNDTABLE_SESSION_ABSOLUTE_HOURS", default_value_t = 8)]
+    pub session_absolute_hours: u32,
+}
+
+impl ServeArgs {
+    /// Validates the flags into a serve configuration.
+    pub fn resolve(&self) -> Result<ServeConfig, Error> {
+        ServeConfig::from_args(self)
+    }
+}
+
+/// Flags of `enrol-link`.
+#[derive(Debug, Clone, Args)]
+pub struct EnrolLinkArgs {
+    /// Work email of the administrator.
+    #[arg(long, env = "ROUNDTABLE_ADMIN_EMAIL", default_value = "admin@roundtable.invalid")]
+    pub email: String,
+    /// Name of the administrator, used when the administrator is new.
+    #[arg(long, env = "ROUNDTABLE_ADMIN_NAME", default_value = "First Administrator")]
+    pub name: String,
+    /// The public address, used to build the link.
+    #[arg(long, env = "ROUNDTABLE_PUBLIC_URL", default_value = "http://localhost:3000")]
+    pub public_url: String,
+    /// Print the link only when no administrator has enrolled a passkey yet.
+    #[arg(long)]
+    pub if_no_admin: bool,
+}
+
+/// Flags of `seed-demo`.
+#[derive(Debug, Clone, Args)]
+pub struct SeedDemoArgs {
+    /// The public address, used to build the enrolment links.
+    #[arg(long, env = "ROUNDTABLE_PUBLIC_URL", default_value = "http://localhost:3000")]
+    pub public_url: String,
+    /// Extra fictional agencies and users to add (for benchmarks).
+    #[arg(long, default_value_t = 0)]
+    pub extra_records: u32,
+}

@@ -1,0 +1,140 @@
+//! Validated configuration. Invalid input fails at start with one clear sentence.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::cli::{DatabaseArgs, ServeArgs};
+use crate::db::Backend;
+use crate::error::Error;
+
+/// Where the database is.
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    /// The sqlx connection URL.
+    pub url: String,
+    /// Which database engine the URL names.
+    pub backend: Backend,
+    /// Local folder for data files.
+    pub data_dir: PathBuf,
+}
+
+impl DatabaseConfig {
+    /// Validates database flags; creates the data folder when the default SQLite file is used.
+    pub fn from_args(args: &DatabaseArgs) -> Result<Self, Error> {
+        let url = match &args.database_url {
+            Some(url) => url.clone(),
+            None => {
+                std::fs::create_dir_all(&args.data_dir).map_err(|e| {
+                    Error::Config(format!(
+                        "the data folder {} cannot be created ({e})",
+                        args.data_dir.display()
+                    ))
+                })?;
+                format!("sqlite://{}/roundtable.db", args.data_dir.display())
+            }
+        };
+        let backend = Backend::from_url(&url).ok_or_else(|| {
+            Error::Config(
+                "--database-url must start with sqlite:// (PostgreSQL support is planned)".into(),
+            )
+        })?;
+        Ok(Self { url, backend, data_dir: args.data_dir.clone() })
+    }
+}
+
+/// Everything `serve` needs beyond the database.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Socket to listen on.
+    pub bind: SocketAddr,
+    /// Public origin, e.g. `https://marac.example.org`.
+    pub public_url: Url,
+    /// Built site folder.
+    pub site_root: PathBuf,
+    /// Session idle timeout.
+    pub session_idle: Duration,
+    /// Session absolute lifetime.
+    pub session_absolute: Duration,
+}
+
+impl ServeConfig {
+    /// Validates `serve` flags.
+    pub fn from_args(args: &ServeArgs) -> Result<Self, Error> {
+        let bind: SocketAddr = args.bind.parse().map_err(|_| {
+            Error::Config(format!(
+                "--bind must be an address and port such as 127.0.0.1:3000, not {:?}",
+                args.bind
+            ))
+        })?;
+        let public_url = parse_public_url(&args.public_url)?;
+        if args.session_idle_minutes == 0 || args.session_absolute_hours == 0 {
+            return Err(Error::Config("session timeouts must be greater than zero".into()));
+        }
+        if u64::from(args.session_idle_minutes) > u64::from(args.session_absolute_hours) * 60 {
+            return Err(Error::Config(
+                "the session idle timeout cannot be longer than the absolute session lifetime".into(),
+            ));
+        }
+        Ok(Self {
+            bind,
+            public_url,
+            site_root: args.site_root.clone(),
+            session_idle: Duration::from_secs(u64::from(args.session_idle_minutes) * 60),
+            session_absolute: Duration::from_secs(u64::from(args.session_absolute_hours) * 3600),
+        })
+    }
+
+    /// Whether the public address is served over https (cookies get `Secure`, responses get HSTS).
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+/// Parses and checks the public URL: http(s), a host, no path, query or fragment.
+pub fn parse_public_url(raw: &str) -> Result<Url, Error> {
+    let url = Url::parse(raw).map_err(|_| {
+        Error::Config(format!("--public-url must be a full address such as https://marac.example.org, not {raw:?}"))
+    })?;
+    let ok_scheme = matches!(url.scheme(), "http" | "https");
+    let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+    if !ok_scheme || url.host_str().is_none() || !bare {
+        return Err(Error::Config(format!(
+            "--public-url must be an http or https origin with no path, such as https://marac.example.org, not {raw:?}"
+        )));
+    }
+    if url.scheme() == "http" && !matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")) {
+        return Err(Error::Config(
+            "--public-url must use https unless it is localhost (passkeys need a secure origin)".into(),
+        ));
+    }
+    Ok(url)
+}
+
+/// The origin string (`scheme://host[:port]`) browsers send in the `Origin` header.
+pub fn origin_of(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_url_must_be_bare_origin() {
+        assert!(parse_public_url("https://marac.example.org").is_ok());
+        assert!(parse_public_url("http://localhost:3000").is_ok());
+        assert!(parse_public_url("https://marac.example.org/app").is_err());
+        assert!(parse_public_url("ftp://marac.example.org").is_err());
+        assert!(parse_public_url("marac.example.org").is_err());
+        assert!(parse_public_url("http://marac.example.org").is_err());
+    }
+
+    #[test]
+    fn origin_drops_trailing_slash() {
+        let url = parse_public_url("http://localhost:3000/").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(origin_of(&url), "http://localhost:3000");
+    }
+}

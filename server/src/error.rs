@@ -1,0 +1,18 @@
+//! The server's error type: one sentence a person can act on, details only in logs.
+
+/// Everything that can go wrong in the server layer.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A flag or environment variable is invalid.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// The database could not be reached or answered with an error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations could not be applied.
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A file or socket operation failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}

@@ -1,0 +1,136 @@
+//! HTTP wiring: the axum router, middleware, and the `serve` command.
+
+mod error_page;
+mod health;
+mod security_headers;
+
+use std::sync::Arc;
+
+use app::{shell, App};
+use axum::extract::FromRef;
+use axum::Router;
+use http::{HeaderName, Request};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::cli::{DatabaseArgs, ServeArgs};
+use crate::clock::Clock;
+use crate::config::ServeConfig;
+use crate::db::Db;
+use crate::error::Error;
+use crate::invitations;
+
+pub use security_headers::CspNonce;
+
+/// The largest request body accepted (forms and server function calls).
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Shared state of every request.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos rendering options (site root, output name).
+    pub leptos_options: LeptosOptions,
+    /// The database.
+    pub db: Db,
+    /// Validated `serve` configuration.
+    pub config: Arc<ServeConfig>,
+    /// The clock.
+    pub clock: Clock,
+}
+
+/// Migrates, announces the first administrator's enrolment link if needed, then serves until Ctrl-C.
+pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> {
+    let db_config = db_args.resolve()?;
+    let config = args.resolve()?;
+    let db = Db::open(&db_config).await?;
+    db.migrate().await?;
+    invitations::announce_first_admin(&db, &Clock::System, &config.public_url).await?;
+
+    let listener = TcpListener::bind(config.bind).await.map_err(|e| {
+        Error::Config(format!("cannot listen on {} ({e})", config.bind))
+    })?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        leptos_options: leptos_options(&config, addr),
+        db,
+        config: Arc::new(config),
+        clock: Clock::System,
+    };
+    println!("roundtable: listening on http://{addr}");
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+fn leptos_options(config: &ServeConfig, addr: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("roundtable")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// The whole application: health checks, Leptos pages and server functions, static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = page_context();
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(health::routes())
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(
+                    DefaultOnResponse::new().level(Level::INFO),
+                ))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CatchPanicLayer::custom(error_page::internal_error))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    security_headers::apply,
+                ))
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+        )
+        .with_state(state)
+}
+
+/// What every page render and server function gets in its Leptos context.
+fn page_context() -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
+            if let Some(nonce) = parts.extensions.get::<CspNonce>() {
+                provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+            }
+        }
+    }
+}
+
+/// The tracing span of one request: its id, method and path. Never query strings or bodies.
+fn request_span<B>(req: &Request<B>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

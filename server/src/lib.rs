@@ -1,0 +1,14 @@
+//! The `roundtable` server: configuration, database, HTTP wiring and background work.
+//!
+//! The binary (`main.rs`) only parses the command line and calls into these modules.
+
+pub mod audit;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod invitations;
+pub mod seed;
+pub mod telemetry;

@@ -1,0 +1,31 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::cli::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    server::telemetry::init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("roundtable: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), server::error::Error> {
+    match cli.command {
+        Command::Serve(args) => server::http::serve(cli.database, args).await,
+        Command::Migrate => {
+            let db = server::db::Db::open(&cli.database.resolve()?).await?;
+            db.migrate().await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::EnrolLink(args) => server::invitations::print_admin_link(cli.database, args).await,
+        Command::SeedDemo(args) => server::seed::seed_demo(cli.database, args).await,
+    }
+}

@@ -1,0 +1,10 @@
+//! Roundtable's domain: types and the pure rules every other crate relies on.
+//!
+//! Nothing here performs I/O or reads the clock; the current time is always a parameter.
+//! It compiles to native code for the server and to wasm for the browser.
+
+pub mod audit;
+pub mod dash;
+pub mod identity;
+pub mod isa;
+pub mod marking;

@@ -1,0 +1,154 @@
+// The end-to-end harness: starts the real roundtable binary on a free loopback port with a
+// temporary database, launches Debian's headless Chromium through playwright-core, offers a
+// virtual WebAuthn authenticator, saves a screenshot of every page visited, and runs axe-core.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+export const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
+const BIN = process.env.ROUNDTABLE_BIN ?? path.join(ROOT, 'target', 'release', 'roundtable');
+const SITE_ROOT = process.env.ROUNDTABLE_SITE_ROOT ?? path.join(ROOT, 'target', 'site');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A running roundtable server with its own temporary data folder. */
+export class Server {
+  static async start({ seedDemo = false } = {}) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'roundtable-e2e-'));
+    const port = await freePort();
+    const baseUrl = `http://localhost:${port}`;
+    const env = {
+      ...process.env,
+      ROUNDTABLE_DATA_DIR: dataDir,
+      ROUNDTABLE_PUBLIC_URL: baseUrl,
+      ROUNDTABLE_BIND: `127.0.0.1:${port}`,
+      ROUNDTABLE_SITE_ROOT: SITE_ROOT,
+      RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    };
+    let seedOutput = '';
+    if (seedDemo) {
+      seedOutput = execFileSync(BIN, ['seed-demo'], { env, encoding: 'utf8' });
+    }
+    const child = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = new Server(child, baseUrl, dataDir, seedOutput);
+    child.stdout.on('data', (d) => { server.stdout += d.toString(); });
+    child.stderr.on('data', (d) => { server.stderr += d.toString(); });
+    await server.waitReady();
+    return server;
+  }
+
+  constructor(child, baseUrl, dataDir, seedOutput) {
+    Object.assign(this, { child, baseUrl, dataDir, seedOutput, stdout: '', stderr: '' });
+  }
+
+  async waitReady() {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) {
+        throw new Error(`roundtable exited early (${this.child.exitCode}):\n${this.stderr}`);
+      }
+      try {
+        const res = await fetch(`${this.baseUrl}/readyz`);
+        if (res.ok) return;
+      } catch { /* not listening yet */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`roundtable did not become ready:\n${this.stderr}`);
+  }
+
+  /** Enrolment links the server or the demo seed printed, in order. */
+  enrolmentLinks() {
+    return [...(this.seedOutput + this.stdout).matchAll(/https?:\/\/\S+\/enrol#[A-Za-z0-9_-]+/g)].map((m) => m[0]);
+  }
+
+  async stop() {
+    if (this.child.exitCode === null) {
+      this.child.kill('SIGTERM');
+      await new Promise((r) => this.child.once('exit', r));
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A headless Chromium with helpers for screenshots, accessibility checks and passkeys. */
+export class Browser {
+  static async launch() {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    return new Browser(browser);
+  }
+
+  constructor(browser) {
+    this.browser = browser;
+  }
+
+  /** A fresh context (its own cookies) and page; console errors are collected on `page.errors`. */
+  async newPage() {
+    const context = await this.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.errors = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(msg.text()); });
+    page.on('pageerror', (err) => page.errors.push(String(err)));
+    return page;
+  }
+
+  async close() {
+    await this.browser.close();
+  }
+}
+
+/** Adds a CTAP2 platform authenticator with user verification to the page's browser context. */
+export async function addVirtualAuthenticator(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    id: authenticatorId,
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+    remove: () => cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId }),
+  };
+}
+
+/** Saves a full-page screenshot as an artefact. */
+export async function screenshot(page, name) {
+  const dir = path.join(ARTIFACTS, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Runs axe-core on the page; returns the violations at WCAG 2.2 AA. */
+export async function accessibilityViolations(page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
