@@ -332,6 +332,7 @@ string_forms!(Criterion {
 });
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde::de::value::{Error as DeError, SeqDeserializer};
@@ -398,8 +399,8 @@ mod tests {
 
     #[test]
     fn band_and_threshold_boundaries() {
-        let bands = [0, 1, 9, 10, 13, 14, 24].map(band);
         use RiskBand::{High, Medium, Standard};
+        let bands = [0, 1, 9, 10, 13, 14, 24].map(band);
         assert_eq!(
             bands,
             [

@@ -1,0 +1,247 @@
+//! The access policy: the only place that says yes.
+//!
+//! Every server function and route asks [`decide`] before it reads or writes anything. Anything
+//! not explicitly allowed here is denied. People see nothing unless their agency is a current
+//! ISA signatory; an administrator without an agency may administer the platform but never sees
+//! case data.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::identity::Role;
+use crate::isa::SignatoryStatus;
+
+/// Who is asking: resolved from the session on every request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The user's id.
+    pub user_id: String,
+    /// The user's name, for display.
+    pub name: String,
+    /// The user's agency, if any (platform administrators may have none).
+    pub agency_id: Option<String>,
+    /// The agency's name, for display.
+    pub agency_name: Option<String>,
+    /// The agency's standing under the ISA today.
+    pub agency_status: Option<SignatoryStatus>,
+    /// The user's roles.
+    pub roles: BTreeSet<Role>,
+    /// Whether the user checked their passkey within the last five minutes.
+    pub reauthenticated_recently: bool,
+}
+
+impl Actor {
+    /// Whether the actor holds a role.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Whether the actor's agency is a current signatory.
+    pub fn agency_is_current(&self) -> bool {
+        self.agency_id.is_some() && self.agency_status == Some(SignatoryStatus::Current)
+    }
+
+    /// A platform administrator: the administrator role and no agency.
+    pub fn is_platform_admin(&self) -> bool {
+        self.agency_id.is_none() && self.has(Role::Administrator)
+    }
+
+    /// Whether the actor may use Roundtable at all.
+    pub fn may_enter(&self) -> bool {
+        self.agency_is_current() || self.is_platform_admin()
+    }
+}
+
+/// Everything someone can ask to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// See their own account, passkeys and sessions.
+    ViewOwnAccount,
+    /// Add, rename or revoke their own passkeys.
+    ManageOwnPasskeys,
+    /// See the list of agencies and their ISA status.
+    ViewAgencies,
+    /// Create an agency or edit its name, kind and contact.
+    EditAgency,
+    /// Suspend, withdraw or reinstate an agency, or record its signature of the ISA.
+    ChangeSignatory,
+    /// Publish a new ISA version.
+    PublishIsa,
+    /// See users.
+    ViewUsers,
+    /// Create a user or edit name, email and agency.
+    EditUser,
+    /// Change a user's roles.
+    ChangeRoles,
+    /// Disable or re-enable a user.
+    DisableUser,
+    /// Create an enrolment invitation for a person with these roles.
+    Invite {
+        /// The roles the invitation would grant.
+        roles: BTreeSet<Role>,
+    },
+    /// Issue a recovery enrolment link to an existing user (ends their sessions).
+    IssueRecoveryLink,
+    /// See live sessions.
+    ViewSessions,
+    /// End someone's session.
+    EndSession,
+    /// Verify the audit chain.
+    VerifyAudit,
+}
+
+/// The answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Go ahead.
+    Allow,
+    /// No. Callers answer exactly as for a record that does not exist.
+    Deny,
+    /// Allowed once the actor has checked their passkey again.
+    ReauthenticationRequired,
+}
+
+impl Decision {
+    /// Whether the answer is yes.
+    pub fn is_allowed(self) -> bool {
+        self == Decision::Allow
+    }
+}
+
+/// Roles a coordinator may grant by invitation.
+const COORDINATOR_MAY_GRANT: [Role; 3] = [Role::AgencyRepresentative, Role::Idva, Role::Chair];
+
+/// Decides whether `actor` may do `action`. `None` is an anonymous visitor.
+pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
+    let Some(actor) = actor else {
+        return Decision::Deny;
+    };
+    if !actor.may_enter() {
+        return Decision::Deny;
+    }
+    let admin = actor.has(Role::Administrator);
+    let allowed = match action {
+        Action::ViewOwnAccount | Action::ManageOwnPasskeys => true,
+        Action::ViewAgencies | Action::ViewUsers => admin || actor.has(Role::Coordinator),
+        Action::EditAgency | Action::PublishIsa | Action::EditUser | Action::DisableUser => admin,
+        Action::ViewSessions | Action::EndSession | Action::IssueRecoveryLink => admin,
+        Action::ChangeSignatory | Action::ChangeRoles => {
+            return sensitive(admin, actor);
+        }
+        Action::Invite { roles } => {
+            admin
+                || (actor.has(Role::Coordinator)
+                    && actor.agency_is_current()
+                    && !roles.is_empty()
+                    && roles.iter().all(|r| COORDINATOR_MAY_GRANT.contains(r)))
+        }
+        Action::VerifyAudit => admin || actor.has(Role::DataProtectionOfficer),
+    };
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::Deny
+    }
+}
+
+/// An operation that needs both permission and a recent passkey check.
+fn sensitive(permitted: bool, actor: &Actor) -> Decision {
+    match (permitted, actor.reauthenticated_recently) {
+        (false, _) => Decision::Deny,
+        (true, true) => Decision::Allow,
+        (true, false) => Decision::ReauthenticationRequired,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(roles: &[Role], status: Option<SignatoryStatus>) -> Actor {
+        Actor {
+            user_id: "u1".into(),
+            name: "Test Person".into(),
+            agency_id: status.map(|_| "a1".into()),
+            agency_name: status.map(|_| "Agency".into()),
+            agency_status: status,
+            roles: roles.iter().copied().collect(),
+            reauthenticated_recently: false,
+        }
+    }
+
+    const CURRENT: Option<SignatoryStatus> = Some(SignatoryStatus::Current);
+
+    #[test]
+    fn anonymous_is_denied_everything() {
+        assert_eq!(decide(None, &Action::ViewOwnAccount), Decision::Deny);
+    }
+
+    #[test]
+    fn non_current_agencies_are_denied_everything_even_admins() {
+        for status in [SignatoryStatus::Withdrawn, SignatoryStatus::Suspended, SignatoryStatus::Expired, SignatoryStatus::Unsigned] {
+            let a = actor(&Role::ALL, Some(status));
+            assert_eq!(decide(Some(&a), &Action::ViewOwnAccount), Decision::Deny, "{status:?}");
+            assert_eq!(decide(Some(&a), &Action::ViewAgencies), Decision::Deny, "{status:?}");
+        }
+    }
+
+    #[test]
+    fn agency_less_users_need_the_admin_role() {
+        let nobody = actor(&[Role::Chair], None);
+        assert_eq!(decide(Some(&nobody), &Action::ViewOwnAccount), Decision::Deny);
+        let platform_admin = actor(&[Role::Administrator], None);
+        assert_eq!(decide(Some(&platform_admin), &Action::ViewAgencies), Decision::Allow);
+    }
+
+    #[test]
+    fn platform_admin_cannot_invite_as_coordinator_would_without_agency() {
+        let coord = actor(&[Role::Coordinator], None);
+        let roles = [Role::Idva].into_iter().collect();
+        assert_eq!(decide(Some(&coord), &Action::Invite { roles }), Decision::Deny);
+    }
+
+    #[test]
+    fn signatory_and_role_changes_need_recent_reauthentication() {
+        let mut admin = actor(&[Role::Administrator], CURRENT);
+        assert_eq!(decide(Some(&admin), &Action::ChangeSignatory), Decision::ReauthenticationRequired);
+        assert_eq!(decide(Some(&admin), &Action::ChangeRoles), Decision::ReauthenticationRequired);
+        admin.reauthenticated_recently = true;
+        assert_eq!(decide(Some(&admin), &Action::ChangeSignatory), Decision::Allow);
+        let mut rep = actor(&[Role::AgencyRepresentative], CURRENT);
+        rep.reauthenticated_recently = true;
+        assert_eq!(decide(Some(&rep), &Action::ChangeRoles), Decision::Deny);
+    }
+
+    #[test]
+    fn coordinators_invite_only_frontline_roles() {
+        let coord = actor(&[Role::Coordinator], CURRENT);
+        let ok: BTreeSet<Role> = [Role::AgencyRepresentative, Role::Chair].into_iter().collect();
+        assert_eq!(decide(Some(&coord), &Action::Invite { roles: ok }), Decision::Allow);
+        let admin_role: BTreeSet<Role> = [Role::Administrator].into_iter().collect();
+        assert_eq!(decide(Some(&coord), &Action::Invite { roles: admin_role }), Decision::Deny);
+        assert_eq!(decide(Some(&coord), &Action::Invite { roles: BTreeSet::new() }), Decision::Deny);
+        let rep = actor(&[Role::AgencyRepresentative], CURRENT);
+        let roles: BTreeSet<Role> = [Role::Idva].into_iter().collect();
+        assert_eq!(decide(Some(&rep), &Action::Invite { roles }), Decision::Deny);
+    }
+
+    #[test]
+    fn only_admins_manage_sessions_and_users() {
+        for role in Role::ALL {
+            let a = actor(&[role], CURRENT);
+            let expect = if role == Role::Administrator { Decision::Allow } else { Decision::Deny };
+            assert_eq!(decide(Some(&a), &Action::EndSession), expect, "{role:?}");
+            assert_eq!(decide(Some(&a), &Action::DisableUser), expect, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn audit_verification_is_for_dpo_and_admin() {
+        for role in Role::ALL {
+            let a = actor(&[role], CURRENT);
+            let expect = matches!(role, Role::Administrator | Role::DataProtectionOfficer);
+            assert_eq!(decide(Some(&a), &Action::VerifyAudit).is_allowed(), expect, "{role:?}");
+        }
+    }
+}

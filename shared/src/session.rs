@@ -1,0 +1,67 @@
+//! Session lifetime rules: idle timeout, absolute lifetime, and recent re-authentication.
+
+/// How long a passkey check counts as recent for sensitive operations (seconds).
+pub const REAUTH_WINDOW_SECS: i64 = 5 * 60;
+
+/// Whether a session may still be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionState {
+    /// Usable.
+    Live,
+    /// No request for longer than the idle timeout.
+    IdleExpired,
+    /// Older than the absolute lifetime.
+    AbsoluteExpired,
+}
+
+/// Timeouts in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionLimits {
+    /// Idle timeout.
+    pub idle_secs: i64,
+    /// Absolute lifetime.
+    pub absolute_secs: i64,
+}
+
+/// Decides a session's state at `now` (all Unix seconds).
+pub fn session_state(created_at: i64, last_seen_at: i64, now: i64, limits: SessionLimits) -> SessionState {
+    if now - created_at >= limits.absolute_secs {
+        SessionState::AbsoluteExpired
+    } else if now - last_seen_at >= limits.idle_secs {
+        SessionState::IdleExpired
+    } else {
+        SessionState::Live
+    }
+}
+
+/// Whether the last passkey check is recent enough for a sensitive operation.
+pub fn reauthenticated_recently(reauthenticated_at: i64, now: i64) -> bool {
+    now >= reauthenticated_at && now - reauthenticated_at <= REAUTH_WINDOW_SECS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: SessionLimits = SessionLimits { idle_secs: 15 * 60, absolute_secs: 8 * 3600 };
+
+    #[test]
+    fn idle_timeout_boundary() {
+        assert_eq!(session_state(0, 100, 100 + 15 * 60 - 1, LIMITS), SessionState::Live);
+        assert_eq!(session_state(0, 100, 100 + 15 * 60, LIMITS), SessionState::IdleExpired);
+    }
+
+    #[test]
+    fn absolute_lifetime_wins_over_activity() {
+        let now = 8 * 3600;
+        assert_eq!(session_state(0, now - 1, now, LIMITS), SessionState::AbsoluteExpired);
+        assert_eq!(session_state(0, now - 2, now - 1, LIMITS), SessionState::Live);
+    }
+
+    #[test]
+    fn reauth_window_is_five_minutes() {
+        assert!(reauthenticated_recently(1000, 1000 + 300));
+        assert!(!reauthenticated_recently(1000, 1000 + 301));
+        assert!(!reauthenticated_recently(1000, 999), "a check in the future is not trusted");
+    }
+}
