@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use shared::marking::PROTECTIVE_MARKING;
 
+use crate::components::user_bar::UserBar;
+
 /// The protective-marking banner shown at the top and bottom of every page.
 #[component]
 pub fn MarkingBanner(#[prop(optional)] bottom: bool) -> impl IntoView {
@@ -24,6 +26,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="rt-header__inner rt-width-container">
                 <a href="/" class="rt-header__brand">"Roundtable"</a>
                 <span class="rt-header__tagline">"Multi-agency risk assessment conferences"</span>
+                <UserBar />
             </div>
         </header>
         <div class="rt-width-container">

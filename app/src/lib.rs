@@ -2,7 +2,12 @@
 //!
 //! Rendered on the server (feature `ssr`) and hydrated in the browser (feature `hydrate`).
 
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod browser;
 pub mod components;
+pub mod error;
 pub mod layout;
 pub mod pages;
 
@@ -12,7 +17,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::StaticSegment;
 
 use crate::layout::Layout;
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::pages::{account::AccountPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,6 +55,9 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=HomePage />
+                    <Route path=StaticSegment("enrol") view=EnrolPage />
+                    <Route path=StaticSegment("sign-in") view=SignInPage />
+                    <Route path=StaticSegment("account") view=AccountPage />
                 </Routes>
             </Layout>
         </Router>

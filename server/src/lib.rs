@@ -3,12 +3,14 @@
 //! The binary (`main.rs`) only parses the command line and calls into these modules.
 
 pub mod audit;
+pub mod backend;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod identity;
 pub mod invitations;
 pub mod seed;
 pub mod telemetry;

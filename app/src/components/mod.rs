@@ -1,3 +1,6 @@
 //! Reusable pieces of pages.
 
 pub mod criteria_check;
+pub mod error_summary;
+pub mod pending_button;
+pub mod user_bar;

@@ -1,11 +1,14 @@
 //! HTTP wiring: the axum router, middleware, and the `serve` command.
 
+mod csrf;
 mod error_page;
 mod health;
 mod security_headers;
+mod session;
 
 use std::sync::Arc;
 
+use app::backend::{Backend, RequestContext};
 use app::{shell, App};
 use axum::extract::FromRef;
 use axum::Router;
@@ -21,6 +24,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::backend::ServerBackend;
 use crate::cli::{DatabaseArgs, ServeArgs};
 use crate::clock::Clock;
 use crate::config::ServeConfig;
@@ -44,6 +48,8 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     /// The clock.
     pub clock: Clock,
+    /// The operations behind the server functions.
+    pub backend: Arc<dyn Backend>,
 }
 
 /// Migrates, announces the first administrator's enrolment link if needed, then serves until Ctrl-C.
@@ -58,15 +64,19 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> 
         Error::Config(format!("cannot listen on {} ({e})", config.bind))
     })?;
     let addr = listener.local_addr()?;
+    let config = Arc::new(config);
+    let backend = Arc::new(ServerBackend::new(db.clone(), Clock::System, config.clone())?);
     let state = AppState {
         leptos_options: leptos_options(&config, addr),
         db,
-        config: Arc::new(config),
+        config,
         clock: Clock::System,
+        backend,
     };
     println!("roundtable: listening on http://{addr}");
     tracing::info!(%addr, "listening");
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
@@ -84,7 +94,7 @@ fn leptos_options(config: &ServeConfig, addr: std::net::SocketAddr) -> LeptosOpt
 /// The whole application: health checks, Leptos pages and server functions, static files.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let context = page_context();
+    let context = page_context(state.backend.clone());
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(health::routes())
@@ -105,14 +115,17 @@ pub fn router(state: AppState) -> Router {
                     state.clone(),
                     security_headers::apply,
                 ))
+                .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::same_origin_only))
+                .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
         )
         .with_state(state)
 }
 
 /// What every page render and server function gets in its Leptos context.
-fn page_context() -> impl Fn() + Clone + Send + Sync + 'static {
+fn page_context(backend: Arc<dyn Backend>) -> impl Fn() + Clone + Send + Sync + 'static {
     move || {
+        provide_context(RequestContext { backend: backend.clone() });
         if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
             if let Some(nonce) = parts.extensions.get::<CspNonce>() {
                 provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));

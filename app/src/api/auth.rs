@@ -1,0 +1,154 @@
+//! Enrolment, sign-in, re-authentication, sign-out and the user's own passkeys.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A started WebAuthn ceremony: its id and the options for the browser (JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ceremony {
+    /// The ceremony's id, sent back when finishing.
+    pub id: String,
+    /// Options for `PublicKeyCredential.parse*OptionsFromJSON`.
+    pub options_json: String,
+}
+
+/// One of the user's passkeys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyView {
+    /// Its id.
+    pub id: String,
+    /// The name the user gave it.
+    pub name: String,
+    /// When it was added (Unix seconds).
+    pub created_at: i64,
+    /// When it was last used to sign in (Unix seconds).
+    pub last_used_at: Option<i64>,
+}
+
+/// The signed-in user's own account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    /// Name.
+    pub name: String,
+    /// Work email.
+    pub email: String,
+    /// Agency, if any.
+    pub agency_name: Option<String>,
+    /// Role names.
+    pub roles: Vec<String>,
+    /// Passkeys.
+    pub passkeys: Vec<PasskeyView>,
+}
+
+/// Who is signed in, for the header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedInUser {
+    /// Name.
+    pub name: String,
+    /// Agency, if any.
+    pub agency_name: Option<String>,
+}
+
+/// Who is signed in, if anyone.
+#[server(endpoint = "auth/who-am-i")]
+pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {
+    Ok(crate::backend::current_actor().map(|a| SignedInUser { name: a.name, agency_name: a.agency_name }))
+}
+
+/// Starts enrolment with the token from an invitation link.
+#[server(endpoint = "auth/begin-enrolment")]
+pub async fn begin_enrolment(token: String) -> Result<Ceremony, AppError> {
+    crate::backend::backend()?.begin_enrolment(&token).await
+}
+
+/// Finishes enrolment and signs the person in.
+#[server(endpoint = "auth/finish-enrolment")]
+pub async fn finish_enrolment(token: String, ceremony_id: String, credential_json: String, passkey_name: String) -> Result<(), AppError> {
+    use crate::backend as b;
+    let backend = b::backend()?;
+    let session = backend.finish_enrolment(&token, &ceremony_id, &credential_json, &passkey_name).await?;
+    b::set_cookie(&backend.session_cookie(&session.secret));
+    Ok(())
+}
+
+/// Starts a passkey sign-in (no username).
+#[server(endpoint = "auth/begin-sign-in")]
+pub async fn begin_sign_in() -> Result<Ceremony, AppError> {
+    crate::backend::backend()?.begin_sign_in().await
+}
+
+/// Finishes the sign-in and sets the session cookie.
+#[server(endpoint = "auth/finish-sign-in")]
+pub async fn finish_sign_in(ceremony_id: String, credential_json: String) -> Result<(), AppError> {
+    use crate::backend as b;
+    let backend = b::backend()?;
+    let session = backend.finish_sign_in(&ceremony_id, &credential_json, &b::client_key()).await?;
+    b::set_cookie(&backend.session_cookie(&session.secret));
+    Ok(())
+}
+
+/// Starts a fresh passkey check for the signed-in user.
+#[server(endpoint = "auth/begin-reauthentication")]
+pub async fn begin_reauthentication() -> Result<Ceremony, AppError> {
+    use crate::backend as b;
+    b::backend()?.begin_reauthentication(&b::require_actor()?).await
+}
+
+/// Finishes the passkey check.
+#[server(endpoint = "auth/finish-reauthentication")]
+pub async fn finish_reauthentication(ceremony_id: String, credential_json: String) -> Result<(), AppError> {
+    use crate::backend as b;
+    let actor = b::require_actor()?;
+    let secret = b::session_secret().ok_or(AppError::SignInRequired)?;
+    b::backend()?.finish_reauthentication(&actor, &secret, &ceremony_id, &credential_json).await
+}
+
+/// Ends the session and returns to the start page.
+#[server(endpoint = "auth/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::backend as b;
+    let backend = b::backend()?;
+    if let Some(secret) = b::session_secret() {
+        backend.sign_out(b::current_actor().as_ref(), &secret).await?;
+    }
+    b::set_cookie(&backend.clear_session_cookie());
+    leptos_axum::redirect("/?signed-out=1");
+    Ok(())
+}
+
+/// The signed-in user's account.
+#[server(endpoint = "account/view")]
+pub async fn my_account() -> Result<AccountView, AppError> {
+    use crate::backend as b;
+    b::backend()?.account(&b::require_actor()?).await
+}
+
+/// Starts adding a passkey.
+#[server(endpoint = "account/begin-add-passkey")]
+pub async fn begin_add_passkey() -> Result<Ceremony, AppError> {
+    use crate::backend as b;
+    b::backend()?.begin_add_passkey(&b::require_actor()?).await
+}
+
+/// Finishes adding a passkey.
+#[server(endpoint = "account/finish-add-passkey")]
+pub async fn finish_add_passkey(ceremony_id: String, credential_json: String, passkey_name: String) -> Result<PasskeyView, AppError> {
+    use crate::backend as b;
+    b::backend()?.finish_add_passkey(&b::require_actor()?, &ceremony_id, &credential_json, &passkey_name).await
+}
+
+/// Renames a passkey.
+#[server(endpoint = "account/rename-passkey")]
+pub async fn rename_passkey(passkey_id: String, name: String) -> Result<(), AppError> {
+    use crate::backend as b;
+    b::backend()?.rename_passkey(&b::require_actor()?, &passkey_id, &name).await
+}
+
+/// Revokes a passkey.
+#[server(endpoint = "account/revoke-passkey")]
+pub async fn revoke_passkey(passkey_id: String) -> Result<(), AppError> {
+    use crate::backend as b;
+    b::backend()?.revoke_passkey(&b::require_actor()?, &passkey_id).await
+}

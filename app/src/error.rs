@@ -1,0 +1,54 @@
+//! The error every server function returns: what a person can act on, and nothing more.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Why a request did not succeed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Not found, or not allowed: the two are never told apart.
+    #[error("We could not find that. It may not exist, or you may not have access to it.")]
+    NotFound,
+    /// Not signed in, or the session has ended.
+    #[error("Your session has ended. Sign in again to continue.")]
+    SignInRequired,
+    /// A sensitive operation needs a fresh passkey check.
+    #[error("Confirm it is you with your passkey, then try again.")]
+    ReauthenticationRequired,
+    /// The input was not acceptable; the message says how to fix it.
+    #[error("{0}")]
+    Invalid(String),
+    /// The passkey check failed or was cancelled. Never says whether an account exists.
+    #[error("That passkey could not be used to sign in. Try again, or ask your coordinator for a new enrolment link.")]
+    SignInFailed,
+    /// Too many attempts in a short time.
+    #[error("Too many attempts. Wait a minute, then try again.")]
+    RateLimited,
+    /// Someone else changed the record first.
+    #[error("{0}")]
+    Conflict(String),
+    /// Something failed on the server; details are only in the server's log.
+    #[error("Sorry, something went wrong. Nothing was changed. Try again later.")]
+    Internal,
+    /// The request could not reach the server or its answer could not be read.
+    #[error("The request could not be completed ({0}). Check your connection and try again.")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::Invalid("Some of what was sent was missing or not in the expected form.".into())
+            }
+            other => AppError::Transport(short(&other.to_string())),
+        }
+    }
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(120).collect()
+}

@@ -1,0 +1,173 @@
+//! The signed-in person's account: who they are, and their passkeys (add, rename, remove).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::auth::{begin_add_passkey, finish_add_passkey, my_account, rename_passkey, revoke_passkey, AccountView, PasskeyView};
+use crate::browser::webauthn::create_passkey;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::pending_button::PendingButton;
+use crate::error::AppError;
+
+/// Formats Unix seconds as a UTC date.
+fn day(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    // Civil-from-days (Howard Hinnant), enough for display without a date library in wasm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+async fn add_passkey(name: String) -> Result<(), String> {
+    let ceremony = begin_add_passkey().await.map_err(|e| e.to_string())?;
+    let credential = create_passkey(&ceremony.options_json).await?;
+    finish_add_passkey(ceremony.id, credential, name).await.map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// "Your account".
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let account = Resource::new(move || reload.get(), |_| my_account());
+    let error = RwSignal::new(None::<String>);
+    view! {
+        <Title text="Your account" />
+        <ErrorSummary error />
+        <h1 class="rt-heading-xl">"Your account"</h1>
+        <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(view) => view! { <AccountDetails view reload error /> }.into_any(),
+                    Err(AppError::SignInRequired) => view! {
+                        <p class="rt-body">"You need to sign in to see your account. "
+                            <a class="rt-link" href="/sign-in">"Sign in"</a></p>
+                    }.into_any(),
+                    Err(e) => view! { <p class="rt-body">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AccountDetails(view: AccountView, reload: RwSignal<u32>, error: RwSignal<Option<String>>) -> impl IntoView {
+    let new_name = RwSignal::new(String::new());
+    let adding = RwSignal::new(false);
+    let on_add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if adding.get_untracked() {
+            return;
+        }
+        adding.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match add_passkey(new_name.get_untracked()).await {
+                Ok(()) => {
+                    new_name.set(String::new());
+                    reload.update(|n| *n += 1);
+                }
+                Err(message) => error.set(Some(message)),
+            }
+            adding.set(false);
+        });
+    };
+    let agency = view.agency_name.clone().unwrap_or_else(|| "None (platform administrator)".into());
+    view! {
+        <dl class="rt-summary-list">
+            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Name"</dt><dd class="rt-summary-list__value">{view.name.clone()}</dd></div>
+            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Work email"</dt><dd class="rt-summary-list__value">{view.email.clone()}</dd></div>
+            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Agency"</dt><dd class="rt-summary-list__value">{agency}</dd></div>
+            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Roles"</dt><dd class="rt-summary-list__value">{view.roles.join(", ")}</dd></div>
+        </dl>
+        <h2 class="rt-heading-l">"Your passkeys"</h2>
+        <table class="rt-table" id="passkeys">
+            <caption class="rt-table__caption rt-visually-hidden">"Your passkeys"</caption>
+            <thead><tr>
+                <th scope="col" class="rt-table__header">"Name"</th>
+                <th scope="col" class="rt-table__header">"Added"</th>
+                <th scope="col" class="rt-table__header">"Last used"</th>
+                <th scope="col" class="rt-table__header">"Change"</th>
+            </tr></thead>
+            <tbody>
+                {view.passkeys.into_iter().map(|p| view! { <PasskeyRow passkey=p reload error /> }).collect_view()}
+            </tbody>
+        </table>
+        <h2 class="rt-heading-m">"Add a passkey"</h2>
+        <p class="rt-body">"Add a passkey on another device so you can still sign in if you lose this one."</p>
+        <form on:submit=on_add>
+            <div class="rt-form-group">
+                <label class="rt-label" for="new-passkey-name">"Name the new passkey (optional)"</label>
+                <input class="rt-input rt-input--width-20" id="new-passkey-name" type="text" maxlength="60" autocomplete="off"
+                    prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />
+            </div>
+            <PendingButton pending=adding label="Add a passkey" pending_label="Adding passkey\u{2026}" id="add-passkey" secondary=true />
+        </form>
+    }
+}
+
+#[component]
+fn PasskeyRow(passkey: PasskeyView, reload: RwSignal<u32>, error: RwSignal<Option<String>>) -> impl IntoView {
+    let id = passkey.id.clone();
+    let name = RwSignal::new(passkey.name.clone());
+    let busy = RwSignal::new(false);
+    let field_id = format!("rename-{}", passkey.id);
+    let run = move |op: Box<dyn FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>>| {
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match op().await {
+                Ok(()) => reload.update(|n| *n += 1),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    let rename_id = id.clone();
+    let on_rename = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (pid, new) = (rename_id.clone(), name.get_untracked());
+        run(Box::new(move || Box::pin(rename_passkey(pid, new))));
+    };
+    let on_remove = move |_| {
+        let pid = id.clone();
+        run(Box::new(move || Box::pin(revoke_passkey(pid))));
+    };
+    let label = format!("New name for {}", passkey.name);
+    view! {
+        <tr class="rt-table__row">
+            <td class="rt-table__cell">{passkey.name.clone()}</td>
+            <td class="rt-table__cell">{day(passkey.created_at)}</td>
+            <td class="rt-table__cell">{passkey.last_used_at.map(day).unwrap_or_else(|| "Not yet".into())}</td>
+            <td class="rt-table__cell">
+                <form on:submit=on_rename class="rt-inline-form">
+                    <label class="rt-visually-hidden" for=field_id.clone()>{label}</label>
+                    <input class="rt-input rt-input--width-10" id=field_id type="text" maxlength="60"
+                        prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+                    <button type="submit" class="rt-button rt-button--secondary" disabled=move || busy.get()>"Rename"</button>
+                </form>
+                <button type="button" class="rt-button rt-button--warning" disabled=move || busy.get() on:click=on_remove>
+                    "Remove"<span class="rt-visually-hidden">" " {passkey.name.clone()}</span>
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day;
+
+    #[test]
+    fn formats_dates() {
+        assert_eq!(day(0), "1970-01-01");
+        assert_eq!(day(1_772_323_200), "2026-03-01");
+        assert_eq!(day(951_782_400), "2000-02-29");
+    }
+}

@@ -1,0 +1,57 @@
+//! Sign in with a passkey: no username, so the page never reveals whether an account exists.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::auth::{begin_sign_in, finish_sign_in};
+use crate::browser::webauthn::use_passkey;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::pending_button::PendingButton;
+
+async fn sign_in() -> Result<(), String> {
+    let ceremony = begin_sign_in().await.map_err(|e| e.to_string())?;
+    let assertion = use_passkey(&ceremony.options_json).await?;
+    finish_sign_in(ceremony.id, assertion).await.map_err(|e| e.to_string())
+}
+
+/// "Sign in".
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match sign_in().await {
+                Ok(()) => {
+                    let _ = window().location().set_href("/");
+                }
+                Err(message) => {
+                    error.set(Some(message));
+                    pending.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <Title text="Sign in" />
+        <div class="rt-grid-row">
+            <div class="rt-grid-column-two-thirds">
+                <ErrorSummary error />
+                <h1 class="rt-heading-xl">"Sign in"</h1>
+                <p class="rt-body">"Use the passkey you set up with your enrolment link."</p>
+                <form on:submit=on_submit>
+                    <PendingButton pending label="Sign in with a passkey" pending_label="Waiting for your passkey\u{2026}" id="sign-in" />
+                </form>
+                <p class="rt-body">
+                    "Lost your device, or no passkey yet? Ask your MARAC coordinator or an administrator for a new enrolment link."
+                </p>
+            </div>
+        </div>
+    }
+}
