@@ -1,0 +1,129 @@
+// Identity in a real browser: enrol through an invitation link with a virtual passkey
+// authenticator, sign out, sign in, add and revoke passkeys, and be refused once the agency
+// withdraws from the Information Sharing Agreement.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { Server, Browser, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await Server.start({ seedDemo: true });
+  browser = await Browser.launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function sql(statement) {
+  return execFileSync('sqlite3', [path.join(server.dataDir, 'roundtable.db'), statement], { encoding: 'utf8' });
+}
+
+/** The demo user's enrolment link, by name, from the seed's output. */
+function linkFor(name) {
+  const lines = server.seedOutput.split('\n');
+  const i = lines.findIndex((l) => l.includes(name));
+  assert.ok(i >= 0, `${name} is in the seed output`);
+  return lines[i + 1].trim();
+}
+
+async function enrol(page, link, passkeyName) {
+  await page.goto(link);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.getByLabel('Name this passkey (optional)').fill(passkeyName);
+  await screenshot(page, 'enrol');
+  await page.getByRole('button', { name: 'Create a passkey' }).click();
+  await page.waitForURL((url) => url.search.includes('enrolled=1'), { timeout: 15_000 });
+}
+
+test('a first administrator enrols, signs out, signs in and manages passkeys', async () => {
+  const page = await browser.newPage();
+  const authenticator = await addVirtualAuthenticator(page);
+  const [adminLink] = server.enrolmentLinks().filter((l) => server.stdout.includes(l));
+  assert.ok(adminLink, 'serve printed the first administrator\'s link');
+
+  await enrol(page, adminLink, 'Test laptop');
+  await assert.doesNotReject(page.getByText('First Administrator').waitFor());
+  assert.equal((await authenticator.credentials()).length, 1, 'a resident passkey was created');
+  assert.deepEqual(await accessibilityViolations(page), []);
+
+  // The link is single-use.
+  const again = await browser.newPage();
+  await addVirtualAuthenticator(again);
+  await again.goto(adminLink);
+  await again.waitForSelector('body[data-hydrated="true"]');
+  await again.getByRole('button', { name: 'Create a passkey' }).click();
+  await assert.doesNotReject(again.getByText('expired or has already been used').waitFor());
+  await screenshot(again, 'enrol-used-link');
+  await again.context().close();
+
+  // Sign out ends the session on the server.
+  const cookieBefore = (await page.context().cookies()).find((c) => c.name === '__Host-roundtable');
+  assert.ok(cookieBefore?.httpOnly && cookieBefore.secure && cookieBefore.sameSite === 'Strict');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL((url) => url.search.includes('signed-out=1'));
+  await assert.doesNotReject(page.getByRole('link', { name: 'Sign in' }).waitFor());
+  const replay = await fetch(`${server.baseUrl}/account`, { headers: { cookie: `__Host-roundtable=${cookieBefore.value}` } });
+  assert.ok(!(await replay.text()).includes('First Administrator'), 'the old session id no longer works');
+
+  // Sign in with the passkey; no username is asked for.
+  await page.goto(`${server.baseUrl}/sign-in`);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await screenshot(page, 'sign-in');
+  assert.deepEqual(await accessibilityViolations(page), []);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await page.waitForURL(`${server.baseUrl}/`);
+  await assert.doesNotReject(page.getByText('First Administrator').waitFor());
+  const cookieAfter = (await page.context().cookies()).find((c) => c.name === '__Host-roundtable');
+  assert.notEqual(cookieAfter.value, cookieBefore.value, 'a new session id at sign-in');
+
+  // Add a passkey on a second device, then revoke the first.
+  await authenticator.remove();
+  const second = await addVirtualAuthenticator(page);
+  await page.goto(`${server.baseUrl}/account`);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.getByLabel('Name the new passkey (optional)').fill('Spare key');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await assert.doesNotReject(page.locator('#passkeys').getByText('Spare key').first().waitFor());
+  assert.equal((await second.credentials()).length, 1);
+  await page.getByRole('button', { name: 'Remove Test laptop' }).click();
+  await page.waitForFunction(() => !document.querySelector('#passkeys').innerText.includes('Test laptop'));
+  await screenshot(page, 'account');
+  assert.deepEqual(await accessibilityViolations(page), []);
+  // The only passkey left cannot be removed.
+  await page.getByRole('button', { name: 'Remove Spare key' }).click();
+  await assert.doesNotReject(page.getByText('You cannot remove your only passkey').waitFor());
+  const audit = sql("SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log ORDER BY seq)");
+  for (const action of ['passkey.enrol', 'session.sign_in', 'session.sign_out', 'passkey.add', 'passkey.revoke']) {
+    assert.ok(audit.includes(action), `audited: ${action}`);
+  }
+  await page.context().close();
+});
+
+test('a representative loses access at once when their agency withdraws', async () => {
+  const page = await browser.newPage();
+  await addVirtualAuthenticator(page);
+  await enrol(page, linkFor('Hollis Varga'), 'Office PC');
+  await assert.doesNotReject(page.getByText('Hollis Varga').waitFor());
+  await assert.doesNotReject(page.getByText("Wyvernshire Children's Services").first().waitFor());
+
+  sql("UPDATE agencies SET isa_state = 'withdrawn', isa_state_reason = 'Test withdrawal' WHERE name = 'Wyvernshire Children''s Services'");
+
+  await page.goto(`${server.baseUrl}/account`);
+  await assert.doesNotReject(page.getByText('You need to sign in to see your account').waitFor());
+  assert.equal(await page.getByText('Hollis Varga').count(), 0);
+  assert.equal(sql("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = 'Hollis Varga'").trim(), '0', 'the session ended');
+
+  // Signing in again is refused, with the same answer as for an unknown passkey.
+  await page.goto(`${server.baseUrl}/sign-in`);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await assert.doesNotReject(page.getByText('That passkey could not be used to sign in').waitFor());
+  await screenshot(page, 'sign-in-refused');
+  await page.context().close();
+});
