@@ -2,12 +2,21 @@
 
 use leptos::prelude::*;
 
-use crate::api::auth::who_am_i;
+use crate::api::auth::{sign_out, who_am_i};
 
 /// Shows who is signed in, or a sign-in link.
 #[component]
 pub fn UserBar() -> impl IntoView {
     let me = Resource::new(|| (), |_| who_am_i());
+    // With JavaScript: end the session, then load the start page afresh so no signed-in state lingers.
+    // Without it, the form posts and the server redirects.
+    let on_sign_out = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            let _ = sign_out().await;
+            let _ = window().location().set_href("/?signed-out=1");
+        });
+    };
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -17,7 +26,7 @@ pub fn UserBar() -> impl IntoView {
                             <span class="rt-header__user-name">{me.name}</span>
                             {me.agency_name.map(|a| view! { <span class="rt-header__user-agency">{a}</span> })}
                             <a class="rt-header__link" href="/account">"Your account"</a>
-                            <form method="post" action="/api/auth/sign-out" class="rt-header__sign-out">
+                            <form method="post" action="/api/auth/sign-out" class="rt-header__sign-out" on:submit=on_sign_out>
                                 <button type="submit" class="rt-header__button">"Sign out"</button>
                             </form>
                         </div>

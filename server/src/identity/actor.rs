@@ -33,7 +33,7 @@ pub async fn resolve(db: &Db, secret: &str, now: i64, limits: SessionLimits) -> 
     let hash = hash_secret(secret);
     let mut conn = db.pool().acquire().await?;
     let Some(row) = sqlx::query(
-        "SELECT s.created_at, s.last_seen_at, s.reauthenticated_at, u.id AS user_id, u.name, u.active, \
+        "SELECT s.created_at, s.last_seen_at, s.reauthenticated_at, u.id AS user_id, u.name, CAST(u.active AS INTEGER) AS active, \
          u.agency_id, a.name AS agency_name, a.isa_state \
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN agencies a ON a.id = u.agency_id \
          WHERE s.id_hash = $1",
@@ -51,7 +51,8 @@ pub async fn resolve(db: &Db, secret: &str, now: i64, limits: SessionLimits) -> 
         return Ok(Err(Ended::Expired));
     }
     let actor = build_actor(&mut conn, &row, now).await?;
-    let active: bool = row.try_get("active")?;
+    // Booleans are read as integers: sqlx's Any driver cannot decode SQLite's BOOLEAN.
+    let active = row.try_get::<i64, _>("active")? != 0;
     if !active || !actor.may_enter() {
         end(&mut conn, &hash).await?;
         return Ok(Err(Ended::AccessWithdrawn));
