@@ -3,4 +3,5 @@
 pub mod criteria_check;
 pub mod error_summary;
 pub mod pending_button;
+pub mod submit_task;
 pub mod user_bar;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::auth::{sign_out, who_am_i};
+use crate::components::submit_task::load_page;
 
 /// Shows who is signed in, or a sign-in link.
 #[component]
@@ -14,7 +15,7 @@ pub fn UserBar() -> impl IntoView {
         ev.prevent_default();
         leptos::task::spawn_local(async move {
             let _ = sign_out().await;
-            let _ = window().location().set_href("/?signed-out=1");
+            load_page("/?signed-out=1");
         });
     };
     view! {

@@ -7,6 +7,7 @@ use crate::api::auth::{begin_add_passkey, finish_add_passkey, my_account, rename
 use crate::browser::webauthn::create_passkey;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::pending_button::PendingButton;
+use crate::components::submit_task::submit_task;
 use crate::error::AppError;
 
 /// Formats Unix seconds as a UTC date.
@@ -62,21 +63,11 @@ fn AccountDetails(view: AccountView, reload: RwSignal<u32>, error: RwSignal<Opti
     let adding = RwSignal::new(false);
     let on_add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if adding.get_untracked() {
-            return;
-        }
-        adding.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match add_passkey(new_name.get_untracked()).await {
-                Ok(()) => {
-                    new_name.set(String::new());
-                    reload.update(|n| *n += 1);
-                }
-                Err(message) => error.set(Some(message)),
-            }
-            adding.set(false);
-        });
+        let done = move || {
+            new_name.set(String::new());
+            reload.update(|n| *n += 1);
+        };
+        submit_task(adding, error, move || add_passkey(new_name.get_untracked()), done);
     };
     let agency = view.agency_name.clone().unwrap_or_else(|| "None (platform administrator)".into());
     view! {

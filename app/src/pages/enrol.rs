@@ -7,6 +7,7 @@ use crate::api::auth::{begin_enrolment, finish_enrolment};
 use crate::browser::webauthn::create_passkey;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::pending_button::PendingButton;
+use crate::components::submit_task::{load_page, submit_task};
 
 const INCOMPLETE_LINK: &str = "This enrolment link is incomplete. Open the whole link from the message you were sent.";
 
@@ -32,22 +33,7 @@ pub fn EnrolPage() -> impl IntoView {
     let pending = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match enrol(name.get_untracked()).await {
-                Ok(()) => {
-                    let _ = window().location().set_href("/?enrolled=1");
-                }
-                Err(message) => {
-                    error.set(Some(message));
-                    pending.set(false);
-                }
-            }
-        });
+        submit_task(pending, error, move || enrol(name.get_untracked()), || load_page("/?enrolled=1"));
     };
     view! {
         <Title text="Set up your passkey" />

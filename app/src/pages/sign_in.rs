@@ -7,6 +7,7 @@ use crate::api::auth::{begin_sign_in, finish_sign_in};
 use crate::browser::webauthn::use_passkey;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::pending_button::PendingButton;
+use crate::components::submit_task::{load_page, submit_task};
 
 async fn sign_in() -> Result<(), String> {
     let ceremony = begin_sign_in().await.map_err(|e| e.to_string())?;
@@ -21,22 +22,7 @@ pub fn SignInPage() -> impl IntoView {
     let pending = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match sign_in().await {
-                Ok(()) => {
-                    let _ = window().location().set_href("/");
-                }
-                Err(message) => {
-                    error.set(Some(message));
-                    pending.set(false);
-                }
-            }
-        });
+        submit_task(pending, error, sign_in, || load_page("/"));
     };
     view! {
         <Title text="Sign in" />
