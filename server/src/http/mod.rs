@@ -76,6 +76,11 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> 
     println!("roundtable: listening on http://{addr}");
     tracing::info!(%addr, "listening");
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Streamed pages are written in several chunks: without TCP_NODELAY, Nagle's algorithm and
+    // delayed ACKs hold each response back by about 40 ms.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
