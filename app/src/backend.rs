@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use shared::policy::Actor;
 
+pub use crate::api::admin::AdminBackend;
+pub use crate::api::audit::AuditBackend;
 use crate::api::auth::{AccountView, Ceremony, PasskeyView};
 use crate::error::AppError;
 
@@ -16,9 +18,14 @@ pub struct NewSession {
     pub secret: String,
 }
 
-/// The operations the app needs from the server.
+/// Everything the app needs from the server, one trait per area.
+pub trait Backend: AuthBackend + AdminBackend + AuditBackend {}
+
+impl<T: AuthBackend + AdminBackend + AuditBackend> Backend for T {}
+
+/// Enrolment, sign-in, sessions and the user's own passkeys.
 #[async_trait::async_trait]
-pub trait Backend: Send + Sync + 'static {
+pub trait AuthBackend: Send + Sync + 'static {
     /// Starts passkey registration for the holder of an enrolment token.
     async fn begin_enrolment(&self, token: &str) -> Result<Ceremony, AppError>;
     /// Finishes registration, uses up the token and signs the person in.

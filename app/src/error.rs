@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use shared::validation::Problem;
 
 /// Why a request did not succeed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -25,6 +26,9 @@ pub enum AppError {
     /// Too many attempts in a short time.
     #[error("Too many attempts. Wait a minute, then try again.")]
     RateLimited,
+    /// Some fields were not acceptable; each problem names its field.
+    #[error("{}", first_message(.0))]
+    InvalidFields(Vec<Problem>),
     /// Someone else changed the record first.
     #[error("{0}")]
     Conflict(String),
@@ -47,6 +51,26 @@ impl FromServerFnError for AppError {
             other => AppError::Transport(short(&other.to_string())),
         }
     }
+}
+
+impl From<Vec<Problem>> for AppError {
+    fn from(problems: Vec<Problem>) -> Self {
+        AppError::InvalidFields(problems)
+    }
+}
+
+impl AppError {
+    /// The problem reported for one field, if any.
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::InvalidFields(problems) => problems.iter().find(|p| p.field == field).map(|p| p.message.clone()),
+            _ => None,
+        }
+    }
+}
+
+fn first_message(problems: &[Problem]) -> &str {
+    problems.first().map_or("Check what you entered", |p| p.message.as_str())
 }
 
 fn short(s: &str) -> String {

@@ -14,10 +14,11 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::StaticSegment;
+use leptos_router::{ParamSegment, StaticSegment};
 
 use crate::layout::Layout;
-use crate::pages::{account::AccountPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
+use crate::pages::admin::{agencies::AgenciesPage, agency::AgencyPage, isa::IsaPage, people::PeoplePage, person::PersonPage, sessions::SessionsPage, AdminHome};
+use crate::pages::{account::AccountPage, audit::AuditPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -59,6 +60,14 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("enrol") view=EnrolPage />
                     <Route path=StaticSegment("sign-in") view=SignInPage />
                     <Route path=StaticSegment("account") view=AccountPage />
+                    <Route path=StaticSegment("admin") view=AdminHome />
+                    <Route path=(StaticSegment("admin"), StaticSegment("agencies")) view=AgenciesPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("agencies"), ParamSegment("id")) view=AgencyPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("isa")) view=IsaPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("people")) view=PeoplePage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("people"), ParamSegment("id")) view=PersonPage />
+                    <Route path=(StaticSegment("admin"), StaticSegment("sessions")) view=SessionsPage />
+                    <Route path=StaticSegment("audit") view=AuditPage />
                 </Routes>
             </Layout>
         </Router>

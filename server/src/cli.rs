@@ -28,6 +28,8 @@ pub enum Command {
     Migrate,
     /// Print a one-time link that enrols an administrator's passkey (creating the administrator if new).
     EnrolLink(EnrolLinkArgs),
+    /// Verify the audit log's hash chain; exits with failure and names the first altered entry.
+    VerifyAudit,
     /// Load fictional demonstration data and print each demo user's enrolment link.
     SeedDemo(SeedDemoArgs),
 }

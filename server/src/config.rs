@@ -61,6 +61,16 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
+    /// The session timeouts, in seconds.
+    pub fn session_limits(&self) -> shared::session::SessionLimits {
+        shared::session::SessionLimits {
+            idle_secs: self.session_idle.as_secs() as i64,
+            absolute_secs: self.session_absolute.as_secs() as i64,
+        }
+    }
+}
+
+impl ServeConfig {
     /// Validates `serve` flags.
     pub fn from_args(args: &ServeArgs) -> Result<Self, Error> {
         let bind: SocketAddr = args.bind.parse().map_err(|_| {

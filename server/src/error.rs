@@ -12,6 +12,9 @@ pub enum Error {
     /// Migrations could not be applied.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The audit log's hash chain does not verify.
+    #[error("the audit log has been altered: {0}")]
+    AuditBroken(String),
     /// A file or socket operation failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),

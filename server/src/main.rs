@@ -26,6 +26,7 @@ async fn run(cli: Cli) -> Result<(), server::error::Error> {
             Ok(())
         }
         Command::EnrolLink(args) => server::invitations::print_admin_link(cli.database, args).await,
+        Command::VerifyAudit => server::audit::print_verification(cli.database).await,
         Command::SeedDemo(args) => server::seed::seed_demo(cli.database, args).await,
     }
 }

@@ -5,8 +5,10 @@
 
 pub mod audit;
 pub mod dash;
+pub mod display;
 pub mod identity;
 pub mod isa;
+pub mod markdown;
 pub mod marking;
 pub mod names;
 pub mod policy;
@@ -14,3 +16,4 @@ pub mod repeat;
 pub mod retention;
 pub mod session;
 pub mod stats;
+pub mod validation;

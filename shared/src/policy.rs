@@ -66,7 +66,7 @@ pub enum Action {
     EditAgency,
     /// Suspend, withdraw or reinstate an agency, or record its signature of the ISA.
     ChangeSignatory,
-    /// Publish a new ISA version.
+    /// Publish a new ISA version (it may require every agency to sign again).
     PublishIsa,
     /// See users.
     ViewUsers,
@@ -80,6 +80,8 @@ pub enum Action {
     Invite {
         /// The roles the invitation would grant.
         roles: BTreeSet<Role>,
+        /// Whether the person would have no agency (a platform administrator).
+        platform: bool,
     },
     /// Issue a recovery enrolment link to an existing user (ends their sessions).
     IssueRecoveryLink,
@@ -124,14 +126,15 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
     let allowed = match action {
         Action::ViewOwnAccount | Action::ManageOwnPasskeys => true,
         Action::ViewAgencies | Action::ViewUsers => admin || actor.has(Role::Coordinator),
-        Action::EditAgency | Action::PublishIsa | Action::EditUser | Action::DisableUser => admin,
+        Action::EditAgency | Action::EditUser | Action::DisableUser => admin,
         Action::ViewSessions | Action::EndSession | Action::IssueRecoveryLink => admin,
-        Action::ChangeSignatory | Action::ChangeRoles => {
+        Action::ChangeSignatory | Action::ChangeRoles | Action::PublishIsa => {
             return sensitive(admin, actor);
         }
-        Action::Invite { roles } => {
+        Action::Invite { roles, platform } => {
             admin
                 || (actor.has(Role::Coordinator)
+                    && !platform
                     && actor.agency_is_current()
                     && !roles.is_empty()
                     && roles.iter().all(|r| COORDINATOR_MAY_GRANT.contains(r)))
@@ -198,7 +201,7 @@ mod tests {
     fn platform_admin_cannot_invite_as_coordinator_would_without_agency() {
         let coord = actor(&[Role::Coordinator], None);
         let roles = [Role::Idva].into_iter().collect();
-        assert_eq!(decide(Some(&coord), &Action::Invite { roles }), Decision::Deny);
+        assert_eq!(decide(Some(&coord), &Action::Invite { roles, platform: false }), Decision::Deny);
     }
 
     #[test]
@@ -206,6 +209,7 @@ mod tests {
         let mut admin = actor(&[Role::Administrator], CURRENT);
         assert_eq!(decide(Some(&admin), &Action::ChangeSignatory), Decision::ReauthenticationRequired);
         assert_eq!(decide(Some(&admin), &Action::ChangeRoles), Decision::ReauthenticationRequired);
+        assert_eq!(decide(Some(&admin), &Action::PublishIsa), Decision::ReauthenticationRequired);
         admin.reauthenticated_recently = true;
         assert_eq!(decide(Some(&admin), &Action::ChangeSignatory), Decision::Allow);
         let mut rep = actor(&[Role::AgencyRepresentative], CURRENT);
@@ -217,13 +221,15 @@ mod tests {
     fn coordinators_invite_only_frontline_roles() {
         let coord = actor(&[Role::Coordinator], CURRENT);
         let ok: BTreeSet<Role> = [Role::AgencyRepresentative, Role::Chair].into_iter().collect();
-        assert_eq!(decide(Some(&coord), &Action::Invite { roles: ok }), Decision::Allow);
+        assert_eq!(decide(Some(&coord), &Action::Invite { roles: ok, platform: false }), Decision::Allow);
         let admin_role: BTreeSet<Role> = [Role::Administrator].into_iter().collect();
-        assert_eq!(decide(Some(&coord), &Action::Invite { roles: admin_role }), Decision::Deny);
-        assert_eq!(decide(Some(&coord), &Action::Invite { roles: BTreeSet::new() }), Decision::Deny);
+        assert_eq!(decide(Some(&coord), &Action::Invite { roles: admin_role, platform: false }), Decision::Deny);
+        assert_eq!(decide(Some(&coord), &Action::Invite { roles: BTreeSet::new(), platform: false }), Decision::Deny);
+        let idva: BTreeSet<Role> = [Role::Idva].into_iter().collect();
+        assert_eq!(decide(Some(&coord), &Action::Invite { roles: idva, platform: true }), Decision::Deny, "no platform accounts");
         let rep = actor(&[Role::AgencyRepresentative], CURRENT);
         let roles: BTreeSet<Role> = [Role::Idva].into_iter().collect();
-        assert_eq!(decide(Some(&rep), &Action::Invite { roles }), Decision::Deny);
+        assert_eq!(decide(Some(&rep), &Action::Invite { roles, platform: false }), Decision::Deny);
     }
 
     #[test]

@@ -49,12 +49,24 @@ pub struct SignedInUser {
     pub name: String,
     /// Agency, if any.
     pub agency_name: Option<String>,
+    /// The areas they may open: (path, label).
+    pub areas: Vec<(String, String)>,
 }
 
 /// Who is signed in, if anyone.
 #[server(endpoint = "auth/who-am-i")]
 pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {
-    Ok(crate::backend::current_actor().map(|a| SignedInUser { name: a.name, agency_name: a.agency_name }))
+    use shared::policy::{decide, Action};
+    Ok(crate::backend::current_actor().map(|a| {
+        let mut areas = Vec::new();
+        if decide(Some(&a), &Action::ViewUsers).is_allowed() {
+            areas.push(("/admin".to_string(), "Administration".to_string()));
+        }
+        if decide(Some(&a), &Action::VerifyAudit).is_allowed() {
+            areas.push(("/audit".to_string(), "Audit log".to_string()));
+        }
+        SignedInUser { name: a.name, agency_name: a.agency_name, areas }
+    }))
 }
 
 /// Starts enrolment with the token from an invitation link.

@@ -1,4 +1,6 @@
 //! Server functions, one module per area. Each is thin: actor and backend from context, one
 //! backend operation, errors mapped.
 
+pub mod admin;
+pub mod audit;
 pub mod auth;

@@ -1,13 +1,15 @@
 //! Runs WebAuthn ceremonies in the browser with the JSON forms of the options and credentials.
 
+use crate::error::AppError;
+
 /// Creates a passkey from registration options (JSON); returns the credential as JSON.
-pub async fn create_passkey(options_json: &str) -> Result<String, String> {
-    imp::ceremony(options_json, "parseCreationOptionsFromJSON", "create").await
+pub async fn create_passkey(options_json: &str) -> Result<String, AppError> {
+    imp::ceremony(options_json, "parseCreationOptionsFromJSON", "create").await.map_err(AppError::Invalid)
 }
 
 /// Uses a passkey with authentication options (JSON); returns the assertion as JSON.
-pub async fn use_passkey(options_json: &str) -> Result<String, String> {
-    imp::ceremony(options_json, "parseRequestOptionsFromJSON", "get").await
+pub async fn use_passkey(options_json: &str) -> Result<String, AppError> {
+    imp::ceremony(options_json, "parseRequestOptionsFromJSON", "get").await.map_err(AppError::Invalid)
 }
 
 #[cfg(feature = "hydrate")]

@@ -3,9 +3,12 @@
 use leptos::html;
 use leptos::prelude::*;
 
-/// Shows `error` (when set) in a focused error summary, so screen readers announce it.
+use crate::error::AppError;
+
+/// Shows `error` (when set) in a focused error summary, so screen readers announce it. Problems
+/// with particular fields link to the field.
 #[component]
-pub fn ErrorSummary(error: RwSignal<Option<String>>) -> impl IntoView {
+pub fn ErrorSummary(error: RwSignal<Option<AppError>>) -> impl IntoView {
     let node = NodeRef::<html::Div>::new();
     Effect::new(move |_| {
         if error.with(Option::is_some) {
@@ -14,12 +17,18 @@ pub fn ErrorSummary(error: RwSignal<Option<String>>) -> impl IntoView {
             }
         }
     });
+    let items = move || match error.get() {
+        Some(AppError::InvalidFields(problems)) => problems
+            .into_iter()
+            .map(|p| view! { <li><a href=format!("#{}", p.field)>{p.message}</a></li> }.into_any())
+            .collect_view(),
+        Some(other) => vec![view! { <li>{other.to_string()}</li> }.into_any()].collect_view(),
+        None => Vec::<AnyView>::new().collect_view(),
+    };
     view! {
         <div node_ref=node class="rt-error-summary" role="alert" tabindex="-1" hidden=move || error.with(Option::is_none)>
             <h2 class="rt-error-summary__title">"There is a problem"</h2>
-            <ul class="rt-error-summary__list">
-                <li>{move || error.get().unwrap_or_default()}</li>
-            </ul>
+            <ul class="rt-error-summary__list">{items}</ul>
         </div>
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod criteria_check;
 pub mod error_summary;
+pub mod fields;
+pub mod loaded;
 pub mod pending_button;
 pub mod submit_task;
 pub mod user_bar;

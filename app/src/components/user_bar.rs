@@ -26,6 +26,7 @@ pub fn UserBar() -> impl IntoView {
                         <div class="rt-header__user">
                             <span class="rt-header__user-name">{me.name}</span>
                             {me.agency_name.map(|a| view! { <span class="rt-header__user-agency">{a}</span> })}
+                            {me.areas.into_iter().map(|(href, label)| view! { <a class="rt-header__link" href=href>{label}</a> }).collect_view()}
                             <a class="rt-header__link" href="/account">"Your account"</a>
                             <form method="post" action="/api/auth/sign-out" class="rt-header__sign-out" on:submit=on_sign_out>
                                 <button type="submit" class="rt-header__button">"Sign out"</button>

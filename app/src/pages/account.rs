@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use shared::display::day_of;
 
 use crate::api::auth::{begin_add_passkey, finish_add_passkey, my_account, rename_passkey, revoke_passkey, AccountView, PasskeyView};
 use crate::browser::webauthn::create_passkey;
@@ -10,26 +11,10 @@ use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::submit_task;
 use crate::error::AppError;
 
-/// Formats Unix seconds as a UTC date.
-fn day(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    // Civil-from-days (Howard Hinnant), enough for display without a date library in wasm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-async fn add_passkey(name: String) -> Result<(), String> {
-    let ceremony = begin_add_passkey().await.map_err(|e| e.to_string())?;
+async fn add_passkey(name: String) -> Result<(), AppError> {
+    let ceremony = begin_add_passkey().await?;
     let credential = create_passkey(&ceremony.options_json).await?;
-    finish_add_passkey(ceremony.id, credential, name).await.map(|_| ()).map_err(|e| e.to_string())
+    finish_add_passkey(ceremony.id, credential, name).await.map(|_| ())
 }
 
 /// "Your account".
@@ -37,7 +22,7 @@ async fn add_passkey(name: String) -> Result<(), String> {
 pub fn AccountPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let account = Resource::new(move || reload.get(), |_| my_account());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<AppError>);
     view! {
         <Title text="Your account" />
         <ErrorSummary error />
@@ -58,12 +43,12 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 #[component]
-fn AccountDetails(view: AccountView, reload: RwSignal<u32>, error: RwSignal<Option<String>>) -> impl IntoView {
+fn AccountDetails(view: AccountView, reload: RwSignal<u32>, error: RwSignal<Option<AppError>>) -> impl IntoView {
     let new_name = RwSignal::new(String::new());
     let adding = RwSignal::new(false);
     let on_add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let done = move || {
+        let done = move |()| {
             new_name.set(String::new());
             reload.update(|n| *n += 1);
         };
@@ -104,7 +89,7 @@ fn AccountDetails(view: AccountView, reload: RwSignal<u32>, error: RwSignal<Opti
 }
 
 #[component]
-fn PasskeyRow(passkey: PasskeyView, reload: RwSignal<u32>, error: RwSignal<Option<String>>) -> impl IntoView {
+fn PasskeyRow(passkey: PasskeyView, reload: RwSignal<u32>, error: RwSignal<Option<AppError>>) -> impl IntoView {
     let id = passkey.id.clone();
     let name = RwSignal::new(passkey.name.clone());
     let busy = RwSignal::new(false);
@@ -115,7 +100,7 @@ fn PasskeyRow(passkey: PasskeyView, reload: RwSignal<u32>, error: RwSignal<Optio
         leptos::task::spawn_local(async move {
             match op().await {
                 Ok(()) => reload.update(|n| *n += 1),
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e)),
             }
             busy.set(false);
         });
@@ -134,8 +119,8 @@ fn PasskeyRow(passkey: PasskeyView, reload: RwSignal<u32>, error: RwSignal<Optio
     view! {
         <tr class="rt-table__row">
             <td class="rt-table__cell">{passkey.name.clone()}</td>
-            <td class="rt-table__cell">{day(passkey.created_at)}</td>
-            <td class="rt-table__cell">{passkey.last_used_at.map(day).unwrap_or_else(|| "Not yet".into())}</td>
+            <td class="rt-table__cell">{day_of(passkey.created_at)}</td>
+            <td class="rt-table__cell">{passkey.last_used_at.map(day_of).unwrap_or_else(|| "Not yet".into())}</td>
             <td class="rt-table__cell">
                 <form on:submit=on_rename class="rt-inline-form">
                     <label class="rt-visually-hidden" for=field_id.clone()>{label}</label>
@@ -148,17 +133,5 @@ fn PasskeyRow(passkey: PasskeyView, reload: RwSignal<u32>, error: RwSignal<Optio
                 </button>
             </td>
         </tr>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::day;
-
-    #[test]
-    fn formats_dates() {
-        assert_eq!(day(0), "1970-01-01");
-        assert_eq!(day(1_772_323_200), "2026-03-01");
-        assert_eq!(day(951_782_400), "2000-02-29");
     }
 }

@@ -8,6 +8,7 @@ use crate::browser::webauthn::create_passkey;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::{load_page, submit_task};
+use crate::error::AppError;
 
 const INCOMPLETE_LINK: &str = "This enrolment link is incomplete. Open the whole link from the message you were sent.";
 
@@ -18,22 +19,22 @@ fn token_from_location() -> Option<String> {
     (!token.is_empty()).then_some(token)
 }
 
-async fn enrol(passkey_name: String) -> Result<(), String> {
-    let token = token_from_location().ok_or(INCOMPLETE_LINK)?;
-    let ceremony = begin_enrolment(token.clone()).await.map_err(|e| e.to_string())?;
+async fn enrol(passkey_name: String) -> Result<(), AppError> {
+    let token = token_from_location().ok_or_else(|| AppError::Invalid(INCOMPLETE_LINK.into()))?;
+    let ceremony = begin_enrolment(token.clone()).await?;
     let credential = create_passkey(&ceremony.options_json).await?;
-    finish_enrolment(token, ceremony.id, credential, passkey_name).await.map_err(|e| e.to_string())
+    finish_enrolment(token, ceremony.id, credential, passkey_name).await
 }
 
 /// "Set up your passkey".
 #[component]
 pub fn EnrolPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        submit_task(pending, error, move || enrol(name.get_untracked()), || load_page("/?enrolled=1"));
+        submit_task(pending, error, move || enrol(name.get_untracked()), |()| load_page("/?enrolled=1"));
     };
     view! {
         <Title text="Set up your passkey" />

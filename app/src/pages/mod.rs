@@ -1,6 +1,8 @@
 //! One module per page.
 
 pub mod account;
+pub mod admin;
+pub mod audit;
 pub mod enrol;
 pub mod home;
 pub mod not_found;

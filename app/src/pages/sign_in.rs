@@ -8,21 +8,22 @@ use crate::browser::webauthn::use_passkey;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::{load_page, submit_task};
+use crate::error::AppError;
 
-async fn sign_in() -> Result<(), String> {
-    let ceremony = begin_sign_in().await.map_err(|e| e.to_string())?;
+async fn sign_in() -> Result<(), AppError> {
+    let ceremony = begin_sign_in().await?;
     let assertion = use_passkey(&ceremony.options_json).await?;
-    finish_sign_in(ceremony.id, assertion).await.map_err(|e| e.to_string())
+    finish_sign_in(ceremony.id, assertion).await
 }
 
 /// "Sign in".
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        submit_task(pending, error, sign_in, || load_page("/"));
+        submit_task(pending, error, sign_in, |()| load_page("/"));
     };
     view! {
         <Title text="Sign in" />

@@ -8,7 +8,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use http::header::{COOKIE, SET_COOKIE};
 use http::HeaderValue;
-use shared::session::SessionLimits;
 
 use super::AppState;
 use crate::identity::actor::{self, Ended};
@@ -33,10 +32,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let mut clear_cookie = false;
     let mut current = None;
     if let Some(secret) = secret {
-        let limits = SessionLimits {
-            idle_secs: state.config.session_idle.as_secs() as i64,
-            absolute_secs: state.config.session_absolute.as_secs() as i64,
-        };
+        let limits = state.config.session_limits();
         match actor::resolve(&state.db, &secret, state.clock.unix(), limits).await {
             Ok(Ok(actor)) => current = Some(actor),
             Ok(Err(Ended::Unknown | Ended::Expired | Ended::AccessWithdrawn)) => clear_cookie = true,

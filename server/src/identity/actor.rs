@@ -30,8 +30,13 @@ pub enum Ended {
 
 /// Looks up the session and builds the actor; ends the session when it may no longer be used.
 pub async fn resolve(db: &Db, secret: &str, now: i64, limits: SessionLimits) -> Result<Result<Actor, Ended>, Error> {
-    let hash = hash_secret(secret);
     let mut conn = db.pool().acquire().await?;
+    resolve_on(&mut conn, secret, now, limits).await
+}
+
+/// [`resolve`] on a given connection or transaction.
+pub async fn resolve_on(conn: &mut AnyConnection, secret: &str, now: i64, limits: SessionLimits) -> Result<Result<Actor, Ended>, Error> {
+    let hash = hash_secret(secret);
     let Some(row) = sqlx::query(
         "SELECT s.created_at, s.last_seen_at, s.reauthenticated_at, u.id AS user_id, u.name, CAST(u.active AS INTEGER) AS active, \
          u.agency_id, a.name AS agency_name, a.isa_state \
@@ -47,14 +52,14 @@ pub async fn resolve(db: &Db, secret: &str, now: i64, limits: SessionLimits) -> 
     let created_at: i64 = row.try_get("created_at")?;
     let last_seen_at: i64 = row.try_get("last_seen_at")?;
     if session_state(created_at, last_seen_at, now, limits) != SessionState::Live {
-        end(&mut conn, &hash).await?;
+        end(conn, &hash).await?;
         return Ok(Err(Ended::Expired));
     }
-    let actor = build_actor(&mut conn, &row, now).await?;
+    let actor = build_actor(conn, &row, now).await?;
     // Booleans are read as integers: sqlx's Any driver cannot decode SQLite's BOOLEAN.
     let active = row.try_get::<i64, _>("active")? != 0;
     if !active || !actor.may_enter() {
-        end(&mut conn, &hash).await?;
+        end(conn, &hash).await?;
         return Ok(Err(Ended::AccessWithdrawn));
     }
     if now - last_seen_at >= TOUCH_EVERY_SECS {

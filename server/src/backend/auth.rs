@@ -1,87 +1,23 @@
-//! The server's implementation of the app's [`Backend`]: each operation is one transaction that
-//! asks the policy first and writes its audit row before committing.
-
-use std::sync::Arc;
+//! Enrolment, sign-in, re-authentication, sign-out and the user's own passkeys.
 
 use app::api::auth::{AccountView, Ceremony, PasskeyView};
-use app::backend::{Backend, NewSession};
+use app::backend::{AuthBackend, NewSession};
 use app::error::AppError;
-use shared::policy::{decide, Action, Actor, Decision};
+use shared::policy::{Action, Actor};
 use sqlx::Row;
 use uuid::Uuid;
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential,
 };
 
+use super::{actor_event, check, internal, internal_db, ServerBackend};
 use crate::audit::{self, AuditEvent, Outcome};
-use crate::clock::Clock;
-use crate::config::ServeConfig;
-use crate::db::{Db, Tx};
+use crate::db::Tx;
 use crate::error::Error;
 use crate::identity::ceremonies::{self, Kind};
-use crate::identity::passkeys::{self, RelyingParty};
-use crate::identity::rate_limit::SignInThrottle;
+use crate::identity::passkeys;
 use crate::identity::sessions;
 use crate::invitations::hash_token;
-
-/// Everything the backend operations need.
-pub struct ServerBackend {
-    db: Db,
-    clock: Clock,
-    rp: RelyingParty,
-    config: Arc<ServeConfig>,
-    throttle: SignInThrottle,
-}
-
-impl ServerBackend {
-    /// Builds the backend.
-    pub fn new(db: Db, clock: Clock, config: Arc<ServeConfig>) -> Result<Self, Error> {
-        let rp = RelyingParty::new(&config.public_url)?;
-        Ok(Self { db, clock, rp, config, throttle: SignInThrottle::default() })
-    }
-
-    async fn tx(&self) -> Result<Tx, AppError> {
-        self.db.begin_write().await.map_err(internal)
-    }
-
-    /// Records a failed or refused attempt in its own transaction (the attempt's own was rolled back).
-    async fn audit_alone(&self, event: AuditEvent) {
-        let now = self.clock.unix();
-        let result = async {
-            let mut tx = self.db.begin_write().await?;
-            audit::append(&mut tx, now, event).await?;
-            tx.commit().await?;
-            Ok::<(), Error>(())
-        }
-        .await;
-        if let Err(e) = result {
-            tracing::error!(error = %e, "could not write audit row for a failed attempt");
-        }
-    }
-}
-
-/// Logs an internal error (without personal data) and hides it from the user.
-fn internal(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "internal error");
-    AppError::Internal
-}
-
-fn internal_db(e: sqlx::Error) -> AppError {
-    internal(e)
-}
-
-/// Turns a policy decision into an error, or nothing.
-fn check(actor: &Actor, action: &Action) -> Result<(), AppError> {
-    match decide(Some(actor), action) {
-        Decision::Allow => Ok(()),
-        Decision::Deny => Err(AppError::NotFound),
-        Decision::ReauthenticationRequired => Err(AppError::ReauthenticationRequired),
-    }
-}
-
-fn actor_event(actor: &Actor, action: &'static str) -> AuditEvent {
-    AuditEvent::system(action).by(Some(actor.user_id.clone()), actor.agency_id.clone())
-}
 
 /// A passkey's name: trimmed, 1 to 60 characters; blank becomes "Passkey".
 fn passkey_name(raw: &str) -> Result<String, AppError> {
@@ -144,7 +80,7 @@ impl ServerBackend {
 }
 
 #[async_trait::async_trait]
-impl Backend for ServerBackend {
+impl AuthBackend for ServerBackend {
     async fn begin_enrolment(&self, token: &str) -> Result<Ceremony, AppError> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
@@ -371,18 +307,14 @@ impl ServerBackend {
         stored.passkey.update_credential(&result);
         passkeys::touch(&mut tx, &stored, now).await.map_err(|_| fail("database"))?;
         let secret = sessions::create(&mut tx, &user_id, now).await.map_err(|_| fail("database"))?;
-        tx.commit().await.map_err(|_| fail("database"))?;
-        // The session must resolve to an actor who may enter (active, agency current); otherwise it is ended.
-        let limits = shared::session::SessionLimits {
-            idle_secs: self.config.session_idle.as_secs() as i64,
-            absolute_secs: self.config.session_absolute.as_secs() as i64,
+        // The new session must resolve to an actor who may enter (active, agency current);
+        // otherwise the transaction is dropped and nothing of the sign-in remains but the failure.
+        let actor = match crate::identity::actor::resolve_on(&mut tx, &secret, now, self.config.session_limits()).await {
+            Ok(Ok(actor)) => actor,
+            _ => return Err(fail("access_not_current")),
         };
-        match crate::identity::actor::resolve(&self.db, &secret, now, limits).await {
-            Ok(Ok(actor)) => {
-                self.audit_alone(actor_event(&actor, "session.sign_in")).await;
-                Ok(NewSession { secret })
-            }
-            _ => Err(fail("access_not_current")),
-        }
+        audit::append(&mut tx, now, actor_event(&actor, "session.sign_in")).await.map_err(|_| fail("database"))?;
+        tx.commit().await.map_err(|_| fail("database"))?;
+        Ok(NewSession { secret })
     }
 }

@@ -1,0 +1,53 @@
+//! Administration pages: agencies and the ISA, people, sessions.
+
+pub mod agencies;
+pub mod agency;
+pub mod isa;
+pub mod people;
+pub mod person;
+pub mod sessions;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use shared::identity::{AgencyKind, Role};
+
+/// (value, label) pairs for every kind of agency.
+pub fn kind_options() -> Vec<(String, String)> {
+    AgencyKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()
+}
+
+/// A stored agency kind for people.
+pub fn kind_label(kind: &str) -> String {
+    AgencyKind::parse(kind).map_or_else(|| kind.to_string(), |k| k.label().to_string())
+}
+
+/// (value, label) pairs for the given stored role names.
+pub fn role_options(roles: &[String]) -> Vec<(String, String)> {
+    roles.iter().filter_map(|r| Role::parse(r)).map(|r| (r.as_str().to_string(), r.label().to_string())).collect()
+}
+
+/// Stored role names for people.
+pub fn role_labels(roles: &[String]) -> String {
+    roles.iter().map(|r| Role::parse(r).map_or_else(|| r.clone(), |role| role.label().to_string())).collect::<Vec<_>>().join(", ")
+}
+
+/// The administration start page: where each task lives.
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    view! {
+        <Title text="Administration" />
+        <h1 class="rt-heading-xl">"Administration"</h1>
+        <ul class="rt-list rt-admin-links">
+            <li><a class="rt-link" href="/admin/agencies">"Agencies and their ISA standing"</a>
+                <p class="rt-hint">"Add agencies, record signatures, suspend or withdraw."</p></li>
+            <li><a class="rt-link" href="/admin/isa">"Information Sharing Agreement versions"</a>
+                <p class="rt-hint">"Publish a new version and set a date by which agencies must sign it."</p></li>
+            <li><a class="rt-link" href="/admin/people">"People"</a>
+                <p class="rt-hint">"Invite people, change roles, disable accounts, issue recovery links."</p></li>
+            <li><a class="rt-link" href="/admin/sessions">"Signed-in sessions"</a>
+                <p class="rt-hint">"See who is signed in and end a session."</p></li>
+            <li><a class="rt-link" href="/audit">"Audit log"</a>
+                <p class="rt-hint">"Check that the audit log has not been altered."</p></li>
+        </ul>
+    }
+}

@@ -1,0 +1,610 @@
+//! Administration: agencies and the ISA, people and roles, enrolment links, sessions.
+
+use std::collections::{BTreeSet, HashMap};
+
+use app::api::admin::{
+    AdminBackend, AdminView, AgencyInput, AgencyStateInput, AgencySummary, EnrolmentLink, IsaInput, IsaVersionView, SessionView, SignatureInput,
+    SignatureView, UserInput, UserSummary,
+};
+use app::error::AppError;
+use shared::identity::{AgencyKind, Role};
+use shared::isa::{IsaState, SignatoryStatus};
+use shared::markdown::to_safe_html;
+use shared::policy::{decide, Action, Actor};
+use shared::session::{session_state, SessionState};
+use shared::validation::{iso_date, Problems};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use uuid::Uuid;
+
+use super::{actor_event, check, internal, internal_db, ServerBackend};
+use crate::audit;
+use crate::db::Tx;
+use crate::identity::actor::{agency_status, today};
+use crate::identity::sessions;
+use crate::invitations::{self, enrolment_link, INVITATION_LIFETIME_SECS};
+
+/// Reads a column, hiding decoding failures as internal errors.
+fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r AnyRow, name: &str) -> Result<T, AppError> {
+    row.try_get(name).map_err(internal_db)
+}
+
+fn unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.message().to_ascii_uppercase().contains("UNIQUE"))
+}
+
+/// Checked agency details.
+struct AgencyFields {
+    name: String,
+    kind: AgencyKind,
+    secure_email: String,
+}
+
+fn check_agency(input: &AgencyInput) -> Result<AgencyFields, AppError> {
+    let mut p = Problems::default();
+    let name = p.text("agency-name", "Agency name", &input.name, 120);
+    let kind = AgencyKind::parse(&input.kind);
+    if kind.is_none() {
+        p.add("agency-kind", "Choose the kind of agency");
+    }
+    let secure_email = p.email("agency-email", "Secure contact email", &input.secure_email);
+    Ok(p.finish(AgencyFields { name, kind: kind.unwrap_or(AgencyKind::Other), secure_email })?)
+}
+
+/// Checked person details.
+struct PersonFields {
+    name: String,
+    email: String,
+    agency_id: Option<String>,
+    roles: BTreeSet<Role>,
+}
+
+fn check_person(input: &UserInput) -> Result<PersonFields, AppError> {
+    let mut p = Problems::default();
+    let name = p.text("person-name", "Full name", &input.name, 120);
+    let email = p.email("person-email", "Work email", &input.email);
+    let agency_id = match input.agency_id.trim() {
+        "" => {
+            p.add("person-agency", "Choose an agency");
+            None
+        }
+        "platform" => None,
+        id => Some(id.to_string()),
+    };
+    let roles: BTreeSet<Role> = input.roles.iter().filter_map(|r| Role::parse(r)).collect();
+    if roles.is_empty() || roles.len() != input.roles.iter().collect::<BTreeSet<_>>().len() {
+        p.add("person-roles", "Choose at least one role");
+    }
+    if input.agency_id.trim() == "platform" && !roles.contains(&Role::Administrator) {
+        p.add("person-agency", "Only administrators can have no agency. Choose their agency, or give them the administrator role");
+    }
+    Ok(p.finish(PersonFields { name, email, agency_id, roles })?)
+}
+
+impl ServerBackend {
+    async fn agency_summaries(&self, conn: &mut AnyConnection, now: i64) -> Result<Vec<AgencySummary>, AppError> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.name, a.kind, a.secure_email, a.isa_state, a.isa_state_reason, \
+             (SELECT COUNT(*) FROM users u WHERE u.agency_id = a.id AND u.active = TRUE) AS people \
+             FROM agencies a ORDER BY a.name",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: String = col(&r, "id")?;
+            let state_text: String = col(&r, "isa_state")?;
+            let state = IsaState::parse(&state_text).unwrap_or(IsaState::Suspended);
+            let status = agency_status(conn, &id, state, today(now)).await.map_err(internal)?;
+            let signature = sqlx::query(
+                "SELECT v.label, s.signed_by_name, s.signed_on, s.review_on FROM isa_signatures s JOIN isa_versions v ON v.id = s.isa_version_id \
+                 WHERE s.agency_id = $1 ORDER BY s.signed_on DESC, s.created_at DESC LIMIT 1",
+            )
+            .bind(&id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(internal_db)?
+            .map(|s| -> Result<SignatureView, AppError> {
+                Ok(SignatureView {
+                    version_label: col(&s, "label")?,
+                    signed_by: col(&s, "signed_by_name")?,
+                    signed_on: col(&s, "signed_on")?,
+                    review_on: col(&s, "review_on")?,
+                })
+            })
+            .transpose()?;
+            out.push(AgencySummary {
+                id,
+                name: col(&r, "name")?,
+                kind: col(&r, "kind")?,
+                secure_email: col(&r, "secure_email")?,
+                state: state_text,
+                state_reason: col(&r, "isa_state_reason")?,
+                status_label: status.label().to_string(),
+                current: status == SignatoryStatus::Current,
+                signature,
+                people: col(&r, "people")?,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn isa_versions(&self, conn: &mut AnyConnection) -> Result<Vec<IsaVersionView>, AppError> {
+        let rows = sqlx::query("SELECT id, label, body_markdown, confidentiality_statement, published_at, resign_by FROM isa_versions ORDER BY published_at DESC, label DESC")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(internal_db)?;
+        let latest = sqlx::query(
+            "SELECT s.agency_id, s.isa_version_id FROM isa_signatures s ORDER BY s.agency_id, s.signed_on DESC, s.created_at DESC",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+        let mut latest_by_agency: HashMap<String, String> = HashMap::new();
+        for r in &latest {
+            latest_by_agency.entry(col(r, "agency_id")?).or_insert(col(r, "isa_version_id")?);
+        }
+        rows.iter()
+            .map(|r| {
+                let id: String = col(r, "id")?;
+                let signatories = latest_by_agency.values().filter(|v| **v == id).count() as i64;
+                Ok(IsaVersionView {
+                    label: col(r, "label")?,
+                    published_at: col(r, "published_at")?,
+                    resign_by: col(r, "resign_by")?,
+                    body_html: to_safe_html(&col::<String>(r, "body_markdown")?),
+                    confidentiality_statement: col(r, "confidentiality_statement")?,
+                    signatories,
+                    id,
+                })
+            })
+            .collect()
+    }
+
+    /// The enrolment link for a token, as shown once to its creator.
+    fn link(&self, user_id: String, secret: &str, now: i64) -> EnrolmentLink {
+        EnrolmentLink { user_id, url: enrolment_link(&self.config.public_url, secret), expires_at: now + INVITATION_LIFETIME_SECS }
+    }
+
+    async fn agency_exists(tx: &mut Tx, id: &str) -> Result<bool, AppError> {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1").bind(id).fetch_optional(&mut **tx).await.map_err(internal_db)?;
+        Ok(found.is_some())
+    }
+
+    async fn write_roles(tx: &mut Tx, user_id: &str, roles: &BTreeSet<Role>) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut **tx).await.map_err(internal_db)?;
+        for role in roles {
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)").bind(user_id).bind(role.as_str()).execute(&mut **tx).await.map_err(internal_db)?;
+        }
+        Ok(())
+    }
+
+    async fn roles_of(conn: &mut AnyConnection, user_id: &str) -> Result<BTreeSet<Role>, AppError> {
+        let rows: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1").bind(user_id).fetch_all(&mut *conn).await.map_err(internal_db)?;
+        Ok(rows.iter().filter_map(|r| Role::parse(r)).collect())
+    }
+
+    /// Active administrators other than `user_id`.
+    async fn other_admins(conn: &mut AnyConnection, user_id: &str) -> Result<i64, AppError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'administrator' AND u.active = TRUE AND u.id <> $1")
+            .bind(user_id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(internal_db)
+    }
+}
+
+#[async_trait::async_trait]
+impl AdminBackend for ServerBackend {
+    async fn admin_overview(&self, actor: &Actor) -> Result<AdminView, AppError> {
+        check(actor, &Action::ViewAgencies)?;
+        let now = self.clock.unix();
+        let mut conn = self.db.pool().acquire().await.map_err(internal_db)?;
+        let agencies = self.agency_summaries(&mut conn, now).await?;
+        let isa_versions = self.isa_versions(&mut conn).await?;
+        let grantable_roles = Role::ALL
+            .iter()
+            .filter(|r| decide(Some(actor), &Action::Invite { roles: [**r].into_iter().collect(), platform: false }).is_allowed())
+            .map(|r| r.as_str().to_string())
+            .collect();
+        Ok(AdminView { agencies, isa_versions, may_administer: decide(Some(actor), &Action::EditAgency).is_allowed(), grantable_roles })
+    }
+
+    async fn save_agency(&self, actor: &Actor, input: AgencyInput) -> Result<String, AppError> {
+        check(actor, &Action::EditAgency)?;
+        let fields = check_agency(&input)?;
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let (id, action) = match &input.id {
+            None => {
+                let id = Uuid::new_v4().to_string();
+                sqlx::query("INSERT INTO agencies (id, name, kind, secure_email, isa_state, created_at) VALUES ($1, $2, $3, $4, 'active', $5)")
+                    .bind(&id)
+                    .bind(&fields.name)
+                    .bind(fields.kind.as_str())
+                    .bind(&fields.secure_email)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(duplicate_name)?;
+                (id, "agency.create")
+            }
+            Some(id) => {
+                let done = sqlx::query("UPDATE agencies SET name = $1, kind = $2, secure_email = $3 WHERE id = $4")
+                    .bind(&fields.name)
+                    .bind(fields.kind.as_str())
+                    .bind(&fields.secure_email)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(duplicate_name)?;
+                if done.rows_affected() == 0 {
+                    return Err(AppError::NotFound);
+                }
+                (id.clone(), "agency.update")
+            }
+        };
+        audit::append(&mut tx, now, actor_event(actor, action).on("agency", id.clone())).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        Ok(id)
+    }
+
+    async fn change_agency_state(&self, actor: &Actor, input: AgencyStateInput) -> Result<(), AppError> {
+        check(actor, &Action::ChangeSignatory)?;
+        let mut p = Problems::default();
+        let state = IsaState::parse(&input.state);
+        if state.is_none() {
+            p.add("new-state", "Choose the new standing");
+        }
+        let reason = p.optional_text("state-reason", "Reason", &input.reason, 500);
+        if state.is_some_and(|s| s != IsaState::Active) && reason.is_none() {
+            p.add("state-reason", "Enter the reason for suspending or withdrawing the agency");
+        }
+        let state = p.finish(state.unwrap_or(IsaState::Active))?;
+        if actor.agency_id.as_deref() == Some(input.agency_id.as_str()) && state != IsaState::Active {
+            return Err(AppError::Invalid("You cannot suspend or withdraw your own agency: ask another administrator.".into()));
+        }
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let reason = if state == IsaState::Active { None } else { reason };
+        let done = sqlx::query("UPDATE agencies SET isa_state = $1, isa_state_reason = $2 WHERE id = $3")
+            .bind(state.as_str())
+            .bind(reason)
+            .bind(&input.agency_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        let ended = if state == IsaState::Active {
+            0
+        } else {
+            sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE agency_id = $1)")
+                .bind(&input.agency_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal_db)?
+                .rows_affected()
+        };
+        let event = actor_event(actor, "agency.change_standing").on("agency", input.agency_id.clone()).detail("state", state.as_str()).detail("sessions_ended", ended);
+        audit::append(&mut tx, now, event).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        Ok(())
+    }
+
+    async fn record_signature(&self, actor: &Actor, input: SignatureInput) -> Result<(), AppError> {
+        check(actor, &Action::ChangeSignatory)?;
+        let mut p = Problems::default();
+        if input.isa_version_id.trim().is_empty() {
+            p.add("isa-version", "Choose the version signed");
+        }
+        let signed_by = p.text("signed-by", "Who signed", &input.signed_by, 120);
+        let signed_on = p.date("signed-on", "Date signed", &input.signed_on);
+        let review_on = p.date("review-on", "Review date", &input.review_on);
+        let now = self.clock.unix();
+        if let Some(d) = signed_on {
+            if d > today(now) {
+                p.add("signed-on", "Date signed must be today or in the past");
+            }
+        }
+        if let (Some(s), Some(r)) = (signed_on, review_on) {
+            if r <= s {
+                p.add("review-on", "Review date must be after the date signed");
+            }
+        }
+        let (signed_on, review_on) = p.finish((signed_on, review_on))?;
+        let (Some(signed_on), Some(review_on)) = (signed_on, review_on) else {
+            return Err(AppError::Internal);
+        };
+        let mut tx = self.tx().await?;
+        if !Self::agency_exists(&mut tx, &input.agency_id).await? {
+            return Err(AppError::NotFound);
+        }
+        let version: Option<String> = sqlx::query_scalar("SELECT id FROM isa_versions WHERE id = $1").bind(&input.isa_version_id).fetch_optional(&mut *tx).await.map_err(internal_db)?;
+        if version.is_none() {
+            let mut p = Problems::default();
+            p.add("isa-version", "Choose the version signed");
+            return Err(p.0.into());
+        }
+        let id = Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO isa_signatures (id, agency_id, isa_version_id, signed_by_name, signed_on, review_on, recorded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&id)
+        .bind(&input.agency_id)
+        .bind(&input.isa_version_id)
+        .bind(&signed_by)
+        .bind(iso_date(signed_on))
+        .bind(iso_date(review_on))
+        .bind(&actor.user_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        let event = actor_event(actor, "isa.record_signature").on("isa_signature", id).detail("agency_id", input.agency_id.clone()).detail("isa_version_id", input.isa_version_id.clone());
+        audit::append(&mut tx, now, event).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        Ok(())
+    }
+
+    async fn publish_isa(&self, actor: &Actor, input: IsaInput) -> Result<String, AppError> {
+        check(actor, &Action::PublishIsa)?;
+        let now = self.clock.unix();
+        let mut p = Problems::default();
+        let label = p.text("isa-label", "Version label", &input.label, 80);
+        let body = p.text("isa-body", "The agreement", &input.body_markdown, 100_000);
+        let statement = p.text("isa-statement", "Confidentiality statement", &input.confidentiality_statement, 2_000);
+        let resign_by = p.optional_date("isa-resign-by", "Re-signing date", &input.resign_by);
+        if resign_by.is_some_and(|d| d <= today(now)) {
+            p.add("isa-resign-by", "Re-signing date must be in the future, so agencies have time to sign");
+        }
+        let resign_by = p.finish(resign_by)?;
+        let id = Uuid::new_v4().to_string();
+        let mut tx = self.tx().await?;
+        sqlx::query("INSERT INTO isa_versions (id, label, body_markdown, confidentiality_statement, published_at, resign_by) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&id)
+            .bind(&label)
+            .bind(&body)
+            .bind(&statement)
+            .bind(now)
+            .bind(resign_by.map(iso_date))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                if unique_violation(&e) {
+                    let mut p = Problems::default();
+                    p.add("isa-label", "A version with this label already exists. Choose another label");
+                    AppError::from(p.0)
+                } else {
+                    internal_db(e)
+                }
+            })?;
+        audit::append(&mut tx, now, actor_event(actor, "isa.publish").on("isa_version", id.clone())).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        Ok(id)
+    }
+
+    async fn list_users(&self, actor: &Actor) -> Result<Vec<UserSummary>, AppError> {
+        check(actor, &Action::ViewUsers)?;
+        let now = self.clock.unix();
+        let mut conn = self.db.pool().acquire().await.map_err(internal_db)?;
+        let rows = sqlx::query(
+            "SELECT u.id, u.name, u.email, u.agency_id, a.name AS agency_name, CAST(u.active AS INTEGER) AS active, \
+             (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = u.id) AS passkeys, \
+             (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) AS sessions, \
+             (SELECT COUNT(*) FROM invitations i WHERE i.user_id = u.id AND i.used_at IS NULL AND i.expires_at > $1) AS invitations \
+             FROM users u LEFT JOIN agencies a ON a.id = u.agency_id ORDER BY u.name",
+        )
+        .bind(now)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+        let role_rows = sqlx::query("SELECT user_id, role FROM user_roles").fetch_all(&mut *conn).await.map_err(internal_db)?;
+        let mut roles: HashMap<String, Vec<String>> = HashMap::new();
+        for r in &role_rows {
+            roles.entry(col(r, "user_id")?).or_default().push(col(r, "role")?);
+        }
+        rows.iter()
+            .map(|r| {
+                let id: String = col(r, "id")?;
+                let mut user_roles = roles.remove(&id).unwrap_or_default();
+                user_roles.sort_by_key(|r| Role::parse(r));
+                Ok(UserSummary {
+                    name: col(r, "name")?,
+                    email: col(r, "email")?,
+                    agency_id: col(r, "agency_id")?,
+                    agency_name: col(r, "agency_name")?,
+                    roles: user_roles,
+                    active: col::<i64>(r, "active")? != 0,
+                    passkeys: col(r, "passkeys")?,
+                    sessions: col(r, "sessions")?,
+                    invitation_pending: col::<i64>(r, "invitations")? > 0,
+                    id,
+                })
+            })
+            .collect()
+    }
+
+    async fn invite_user(&self, actor: &Actor, input: UserInput) -> Result<EnrolmentLink, AppError> {
+        let fields = check_person(&input);
+        let roles: BTreeSet<Role> = input.roles.iter().filter_map(|r| Role::parse(r)).collect();
+        check(actor, &Action::Invite { roles, platform: input.agency_id.trim() == "platform" })?;
+        let fields = fields?;
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        if let Some(agency) = &fields.agency_id {
+            if !Self::agency_exists(&mut tx, agency).await? {
+                let mut p = Problems::default();
+                p.add("person-agency", "Choose an agency");
+                return Err(p.0.into());
+            }
+        }
+        let id = Uuid::new_v4().to_string();
+        sqlx::query("INSERT INTO users (id, name, email, agency_id, active, created_at) VALUES ($1, $2, $3, $4, TRUE, $5)")
+            .bind(&id)
+            .bind(&fields.name)
+            .bind(&fields.email)
+            .bind(&fields.agency_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(duplicate_email)?;
+        Self::write_roles(&mut tx, &id, &fields.roles).await?;
+        audit::append(&mut tx, now, actor_event(actor, "user.create").on("user", id.clone()).detail("roles", role_list(&fields.roles))).await.map_err(internal)?;
+        let secret = invitations::create(&mut tx, &id, Some(&actor.user_id), now).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        Ok(self.link(id, &secret, now))
+    }
+
+    async fn update_user(&self, actor: &Actor, input: UserInput) -> Result<(), AppError> {
+        check(actor, &Action::EditUser)?;
+        let fields = check_person(&input)?;
+        let user_id = input.id.clone().ok_or(AppError::NotFound)?;
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let current: Option<Option<String>> = sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&user_id).fetch_optional(&mut *tx).await.map_err(internal_db)?;
+        let Some(current_agency) = current else {
+            return Err(AppError::NotFound);
+        };
+        let current_roles = Self::roles_of(&mut tx, &user_id).await?;
+        let access_changed = current_roles != fields.roles || current_agency != fields.agency_id;
+        if access_changed {
+            check(actor, &Action::ChangeRoles)?;
+        }
+        if let Some(agency) = &fields.agency_id {
+            if !Self::agency_exists(&mut tx, agency).await? {
+                let mut p = Problems::default();
+                p.add("person-agency", "Choose an agency");
+                return Err(p.0.into());
+            }
+        }
+        if current_roles.contains(&Role::Administrator) && !fields.roles.contains(&Role::Administrator) && Self::other_admins(&mut tx, &user_id).await? == 0 {
+            let mut p = Problems::default();
+            p.add("person-roles", "Roundtable needs at least one administrator. Give someone else the administrator role first");
+            return Err(p.0.into());
+        }
+        sqlx::query("UPDATE users SET name = $1, email = $2, agency_id = $3 WHERE id = $4")
+            .bind(&fields.name)
+            .bind(&fields.email)
+            .bind(&fields.agency_id)
+            .bind(&user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(duplicate_email)?;
+        if access_changed {
+            Self::write_roles(&mut tx, &user_id, &fields.roles).await?;
+        }
+        let event = actor_event(actor, "user.update").on("user", user_id).detail("roles", role_list(&fields.roles)).detail("access_changed", access_changed);
+        audit::append(&mut tx, now, event).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        Ok(())
+    }
+
+    async fn set_user_active(&self, actor: &Actor, user_id: &str, active: bool) -> Result<(), AppError> {
+        check(actor, &Action::DisableUser)?;
+        if user_id == actor.user_id && !active {
+            return Err(AppError::Invalid("You cannot disable your own account.".into()));
+        }
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(user_id).execute(&mut *tx).await.map_err(internal_db)?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        let ended = if active { 0 } else { sessions::end_all_for_user(&mut tx, user_id).await.map_err(internal)? };
+        let action = if active { "user.enable" } else { "user.disable" };
+        audit::append(&mut tx, now, actor_event(actor, action).on("user", user_id).detail("sessions_ended", ended)).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        Ok(())
+    }
+
+    async fn issue_recovery_link(&self, actor: &Actor, user_id: &str) -> Result<EnrolmentLink, AppError> {
+        check(actor, &Action::IssueRecoveryLink)?;
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let active: Option<i64> = sqlx::query_scalar("SELECT CAST(active AS INTEGER) FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await.map_err(internal_db)?;
+        match active {
+            None => return Err(AppError::NotFound),
+            Some(0) => return Err(AppError::Invalid("This account is disabled. Enable it before issuing a recovery link.".into())),
+            Some(_) => {}
+        }
+        let ended = sessions::end_all_for_user(&mut tx, user_id).await.map_err(internal)?;
+        audit::append(&mut tx, now, actor_event(actor, "user.recovery_link").on("user", user_id).detail("sessions_ended", ended)).await.map_err(internal)?;
+        let secret = invitations::create(&mut tx, user_id, Some(&actor.user_id), now).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        Ok(self.link(user_id.to_string(), &secret, now))
+    }
+
+    async fn list_sessions(&self, actor: &Actor, own_secret: Option<&str>) -> Result<Vec<SessionView>, AppError> {
+        check(actor, &Action::ViewSessions)?;
+        let now = self.clock.unix();
+        let limits = self.config.session_limits();
+        let own = own_secret.map(sessions::hash_secret);
+        let mut conn = self.db.pool().acquire().await.map_err(internal_db)?;
+        let rows = sqlx::query(
+            "SELECT s.id_hash, s.created_at, s.last_seen_at, u.name, a.name AS agency_name FROM sessions s \
+             JOIN users u ON u.id = s.user_id LEFT JOIN agencies a ON a.id = u.agency_id ORDER BY s.last_seen_at DESC",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let (created_at, last_seen_at): (i64, i64) = (col(r, "created_at")?, col(r, "last_seen_at")?);
+            if session_state(created_at, last_seen_at, now, limits) != SessionState::Live {
+                continue;
+            }
+            let id: String = col(r, "id_hash")?;
+            out.push(SessionView {
+                is_yours: own.as_deref() == Some(id.as_str()),
+                id,
+                user_name: col(r, "name")?,
+                agency_name: col(r, "agency_name")?,
+                created_at,
+                last_seen_at,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn end_session(&self, actor: &Actor, session_id: &str) -> Result<(), AppError> {
+        check(actor, &Action::EndSession)?;
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let owner: Option<String> = sqlx::query_scalar("SELECT user_id FROM sessions WHERE id_hash = $1").bind(session_id).fetch_optional(&mut *tx).await.map_err(internal_db)?;
+        let Some(owner) = owner else {
+            return Err(AppError::NotFound);
+        };
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(session_id).execute(&mut *tx).await.map_err(internal_db)?;
+        audit::append(&mut tx, now, actor_event(actor, "session.end").on("user", owner)).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        Ok(())
+    }
+}
+
+fn role_list(roles: &BTreeSet<Role>) -> Vec<&'static str> {
+    roles.iter().map(|r| r.as_str()).collect()
+}
+
+fn duplicate_name(e: sqlx::Error) -> AppError {
+    if unique_violation(&e) {
+        let mut p = Problems::default();
+        p.add("agency-name", "An agency with this name already exists");
+        p.0.into()
+    } else {
+        internal_db(e)
+    }
+}
+
+fn duplicate_email(e: sqlx::Error) -> AppError {
+    if unique_violation(&e) {
+        let mut p = Problems::default();
+        p.add("person-email", "Someone already has an account with this work email");
+        p.0.into()
+    } else {
+        internal_db(e)
+    }
+}

@@ -1,0 +1,78 @@
+//! The server's implementation of the app's [`app::backend::Backend`]: each operation is one
+//! transaction that asks the policy first and writes its audit row before committing.
+
+mod admin;
+mod audit_check;
+mod auth;
+
+use std::sync::Arc;
+
+use app::error::AppError;
+use shared::policy::{decide, Action, Actor, Decision};
+
+use crate::audit::{self, AuditEvent};
+use crate::clock::Clock;
+use crate::config::ServeConfig;
+use crate::db::{Db, Tx};
+use crate::error::Error;
+use crate::identity::passkeys::RelyingParty;
+use crate::identity::rate_limit::SignInThrottle;
+
+/// Everything the backend operations need.
+pub struct ServerBackend {
+    pub(crate) db: Db,
+    pub(crate) clock: Clock,
+    pub(crate) rp: RelyingParty,
+    pub(crate) config: Arc<ServeConfig>,
+    pub(crate) throttle: SignInThrottle,
+}
+
+impl ServerBackend {
+    /// Builds the backend.
+    pub fn new(db: Db, clock: Clock, config: Arc<ServeConfig>) -> Result<Self, Error> {
+        let rp = RelyingParty::new(&config.public_url)?;
+        Ok(Self { db, clock, rp, config, throttle: SignInThrottle::default() })
+    }
+
+    pub(crate) async fn tx(&self) -> Result<Tx, AppError> {
+        self.db.begin_write().await.map_err(internal)
+    }
+
+    /// Records a failed or refused attempt in its own transaction (the attempt's own was rolled back).
+    pub(crate) async fn audit_alone(&self, event: AuditEvent) {
+        let now = self.clock.unix();
+        let result = async {
+            let mut tx = self.db.begin_write().await?;
+            audit::append(&mut tx, now, event).await?;
+            tx.commit().await?;
+            Ok::<(), Error>(())
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "could not write audit row for a failed attempt");
+        }
+    }
+}
+
+/// Logs an internal error (without personal data) and hides it from the user.
+pub(crate) fn internal(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "internal error");
+    AppError::Internal
+}
+
+pub(crate) fn internal_db(e: sqlx::Error) -> AppError {
+    internal(e)
+}
+
+/// Turns a policy decision into an error, or nothing.
+pub(crate) fn check(actor: &Actor, action: &Action) -> Result<(), AppError> {
+    match decide(Some(actor), action) {
+        Decision::Allow => Ok(()),
+        Decision::Deny => Err(AppError::NotFound),
+        Decision::ReauthenticationRequired => Err(AppError::ReauthenticationRequired),
+    }
+}
+
+pub(crate) fn actor_event(actor: &Actor, action: &'static str) -> AuditEvent {
+    AuditEvent::system(action).by(Some(actor.user_id.clone()), actor.agency_id.clone())
+}
