@@ -3,7 +3,7 @@
 //! If the audit row cannot be written the caller's transaction fails, so no change goes unrecorded.
 
 use serde_json::Value;
-use shared::audit::{chain_hash, AuditContent, BreakReason, ChainBreak, ChainVerifier, StoredRow, GENESIS_HASH};
+use shared::audit::{chain_hash, Anchor, AuditContent, BreakReason, ChainBreak, ChainVerifier, StoredRow, GENESIS_HASH};
 use sqlx::Row;
 
 use crate::db::{Db, Tx};
@@ -148,6 +148,8 @@ pub struct Verification {
     pub total: i64,
     /// The first row that does not verify.
     pub broken: Option<ChainBreak>,
+    /// The last verified row, to record outside the database.
+    pub head: Option<Anchor>,
     /// How long the check took.
     pub elapsed: std::time::Duration,
 }
@@ -156,11 +158,12 @@ pub struct Verification {
 const VERIFY_BATCH: i64 = 5_000;
 
 /// Verifies the whole chain in sequence order, in batches, and names the first row that breaks it.
-pub async fn verify(db: &Db) -> Result<Verification, Error> {
+/// With an `anchor` (a head recorded earlier) it also notices rows removed from the end.
+pub async fn verify(db: &Db, anchor: Option<Anchor>) -> Result<Verification, Error> {
     let started = std::time::Instant::now();
     let mut conn = db.pool().acquire().await?;
     let total = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(&mut *conn).await?;
-    let mut verifier = ChainVerifier::default();
+    let mut verifier = anchor.map_or_else(ChainVerifier::default, ChainVerifier::with_anchor);
     let mut after = i64::MIN;
     let broken = 'rows: loop {
         let rows = sqlx::query(
@@ -182,11 +185,8 @@ pub async fn verify(db: &Db) -> Result<Verification, Error> {
             }
         }
     };
-    // Rows removed from the end leave no gap; compare with the count to notice them too.
-    let broken = broken.or_else(|| {
-        (i64::try_from(verifier.checked()).unwrap_or(i64::MAX) != total).then_some(ChainBreak { seq: after, reason: BreakReason::Gap })
-    });
-    Ok(Verification { checked: verifier.checked(), total, broken, elapsed: started.elapsed() })
+    let broken = broken.or_else(|| verifier.finish().err());
+    Ok(Verification { checked: verifier.checked(), total, broken, head: verifier.head(), elapsed: started.elapsed() })
 }
 
 fn stored_row(row: &sqlx::any::AnyRow) -> Result<StoredRow, Error> {
@@ -214,17 +214,29 @@ pub fn describe(b: &ChainBreak) -> String {
         BreakReason::Gap => format!("Entry {} is missing or out of order: entries were removed or renumbered.", b.seq),
         BreakReason::Link => format!("Entry {} does not follow the entry before it: entries were reordered or replaced.", b.seq),
         BreakReason::Content => format!("Entry {} was changed after it was written.", b.seq),
+        BreakReason::Anchor => format!("Entry {} differs from the chain head recorded earlier: the log was rebuilt.", b.seq),
+        BreakReason::Truncated => format!("Entries from {} onward were removed: the log ends before the chain head recorded earlier.", b.seq),
     }
 }
 
 /// `roundtable verify-audit`: checks the chain and says what it found.
-pub async fn print_verification(db_args: crate::cli::DatabaseArgs) -> Result<(), Error> {
+pub async fn print_verification(db_args: crate::cli::DatabaseArgs, expect_head: Option<String>) -> Result<(), Error> {
+    let anchor = match expect_head {
+        None => None,
+        Some(text) => Some(Anchor::parse(&text).ok_or_else(|| {
+            Error::Config("--expect-head must be SEQ:HASH as printed by an earlier verify-audit".into())
+        })?),
+    };
     let db = Db::open(&db_args.resolve()?).await?;
     db.migrate().await?;
-    let result = verify(&db).await?;
+    let result = verify(&db, anchor).await?;
     match &result.broken {
         None => {
             println!("The audit log is intact: {} entries verified in {} ms.", result.checked, result.elapsed.as_millis());
+            if let Some(head) = &result.head {
+                println!("Chain head: {head}");
+                println!("Record it outside this server; `roundtable verify-audit --expect-head {head}` then also detects entries removed from the end.");
+            }
             Ok(())
         }
         Some(b) => Err(Error::AuditBroken(format!("{} {} entries before it verified.", describe(b), result.checked))),

@@ -29,9 +29,19 @@ pub enum Command {
     /// Print a one-time link that enrols an administrator's passkey (creating the administrator if new).
     EnrolLink(EnrolLinkArgs),
     /// Verify the audit log's hash chain; exits with failure and names the first altered entry.
-    VerifyAudit,
+    VerifyAudit(VerifyAuditArgs),
+    /// Print every address the application answers (pages and server functions).
+    Routes,
     /// Load fictional demonstration data and print each demo user's enrolment link.
     SeedDemo(SeedDemoArgs),
+}
+
+/// `verify-audit` flags.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyAuditArgs {
+    /// A chain head printed by an earlier run (`SEQ:HASH`); entries removed since are then detected.
+    #[arg(long, env = "ROUNDTABLE_AUDIT_EXPECT_HEAD")]
+    pub expect_head: Option<String>,
 }
 
 /// Database location flags, shared by every subcommand.

@@ -26,7 +26,11 @@ async fn run(cli: Cli) -> Result<(), server::error::Error> {
             Ok(())
         }
         Command::EnrolLink(args) => server::invitations::print_admin_link(cli.database, args).await,
-        Command::VerifyAudit => server::audit::print_verification(cli.database).await,
+        Command::VerifyAudit(args) => server::audit::print_verification(cli.database, args.expect_head).await,
+        Command::Routes => {
+            server::http::route_table().iter().for_each(|r| println!("{r}"));
+            Ok(())
+        }
         Command::SeedDemo(args) => server::seed::seed_demo(cli.database, args).await,
     }
 }

@@ -73,6 +73,36 @@ pub enum BreakReason {
     Link,
     /// The row's content does not match its hash.
     Content,
+    /// The row's hash differs from the chain head recorded earlier: the log was rebuilt.
+    Anchor,
+    /// The chain ends before the chain head recorded earlier: rows were removed from the end.
+    Truncated,
+}
+
+/// A chain head recorded outside the database (`SEQ:HASH`). Only such an anchor can reveal rows
+/// removed from the end of the log, since what remains still forms a valid chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    /// The entry's sequence number.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+}
+
+impl Anchor {
+    /// Parses `SEQ:HASH` (hash in lower-case hex, 64 digits).
+    pub fn parse(text: &str) -> Option<Anchor> {
+        let (seq, hash) = text.trim().split_once(':')?;
+        let seq = seq.parse().ok().filter(|s| *s > 0)?;
+        let hash = hash.to_ascii_lowercase();
+        (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(Anchor { seq, hash })
+    }
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
 }
 
 /// Incremental verifier, so very long chains can be checked in batches.
@@ -81,11 +111,12 @@ pub struct ChainVerifier {
     expected_seq: i64,
     prev_hash: String,
     checked: u64,
+    anchor: Option<Anchor>,
 }
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { expected_seq: 1, prev_hash: GENESIS_HASH.to_string(), checked: 0 }
+        Self { expected_seq: 1, prev_hash: GENESIS_HASH.to_string(), checked: 0, anchor: None }
     }
 }
 
@@ -102,6 +133,9 @@ impl ChainVerifier {
         if chain_hash(&row.prev_hash, &row.content) != row.hash {
             return Err(ChainBreak { seq, reason: BreakReason::Content });
         }
+        if self.anchor.as_ref().is_some_and(|a| a.seq == seq && a.hash != row.hash) {
+            return Err(ChainBreak { seq, reason: BreakReason::Anchor });
+        }
         self.prev_hash = row.hash.clone();
         self.expected_seq += 1;
         self.checked += 1;
@@ -111,6 +145,24 @@ impl ChainVerifier {
     /// How many rows verified so far.
     pub fn checked(&self) -> u64 {
         self.checked
+    }
+
+    /// A verifier that also checks the chain still reaches `anchor` with the same hash.
+    pub fn with_anchor(anchor: Anchor) -> Self {
+        Self { anchor: Some(anchor), ..Self::default() }
+    }
+
+    /// The last verified row, as an anchor to record elsewhere.
+    pub fn head(&self) -> Option<Anchor> {
+        (self.checked > 0).then(|| Anchor { seq: self.expected_seq - 1, hash: self.prev_hash.clone() })
+    }
+
+    /// Called after the last row: fails when the chain stops short of the anchor.
+    pub fn finish(&self) -> Result<(), ChainBreak> {
+        match &self.anchor {
+            Some(a) if a.seq >= self.expected_seq => Err(ChainBreak { seq: self.expected_seq, reason: BreakReason::Truncated }),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -182,5 +234,39 @@ mod tests {
         let mut rows = chain(4);
         rows.swap(1, 2);
         assert_eq!(verify(&rows), Err(ChainBreak { seq: 2, reason: BreakReason::Gap }));
+    }
+
+    #[test]
+    fn an_anchor_reveals_rows_removed_from_the_end() {
+        let rows = chain(5);
+        let mut v = ChainVerifier::default();
+        rows.iter().for_each(|r| v.push(r).unwrap_or_else(|b| panic!("{b:?}")));
+        let head = v.head().unwrap_or_else(|| panic!("head"));
+        assert_eq!(head.seq, 5);
+        assert_eq!(Anchor::parse(&head.to_string()), Some(head.clone()));
+
+        let mut short = ChainVerifier::with_anchor(head.clone());
+        rows[..3].iter().for_each(|r| short.push(r).unwrap_or_else(|b| panic!("{b:?}")));
+        assert_eq!(short.finish(), Err(ChainBreak { seq: 4, reason: BreakReason::Truncated }));
+
+        let mut full = ChainVerifier::with_anchor(head);
+        rows.iter().for_each(|r| full.push(r).unwrap_or_else(|b| panic!("{b:?}")));
+        assert_eq!(full.finish(), Ok(()));
+    }
+
+    #[test]
+    fn an_anchor_with_another_hash_reveals_a_rebuilt_log() {
+        let rows = chain(3);
+        let mut v = ChainVerifier::with_anchor(Anchor { seq: 2, hash: "0".repeat(64) });
+        assert_eq!(v.push(&rows[0]), Ok(()));
+        assert_eq!(v.push(&rows[1]), Err(ChainBreak { seq: 2, reason: BreakReason::Anchor }));
+    }
+
+    #[test]
+    fn anchors_parse_strictly() {
+        assert_eq!(Anchor::parse("0:".to_string().as_str()), None);
+        assert_eq!(Anchor::parse(&format!("7:{}", "g".repeat(64))), None);
+        assert_eq!(Anchor::parse(&format!("7:{}", "A".repeat(64))).map(|a| a.hash), Some("a".repeat(64)));
+        assert_eq!(Anchor::parse("x:y"), None);
     }
 }

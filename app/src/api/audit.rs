@@ -18,6 +18,8 @@ pub struct AuditVerification {
     pub problem: Option<String>,
     /// How long the check took (milliseconds).
     pub elapsed_ms: u64,
+    /// The chain head (`SEQ:HASH`) to record outside the server, when the log is intact.
+    pub head: Option<String>,
 }
 
 /// The audit operations.

@@ -69,6 +69,16 @@ pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {
     }))
 }
 
+/// Whether the signed-in person may open `area` (one of their `areas`); `Err` says why not,
+/// without telling "not allowed" from "does not exist".
+pub async fn area_allowed(area: &str) -> Result<(), AppError> {
+    match who_am_i().await? {
+        None => Err(AppError::SignInRequired),
+        Some(user) if user.areas.iter().any(|(path, _)| path == area) => Ok(()),
+        Some(_) => Err(AppError::NotFound),
+    }
+}
+
 /// Starts enrolment with the token from an invitation link.
 #[server(endpoint = "auth/begin-enrolment")]
 pub async fn begin_enrolment(token: String) -> Result<Ceremony, AppError> {
@@ -81,8 +91,7 @@ pub async fn finish_enrolment(token: String, ceremony_id: String, credential_jso
     use crate::backend as b;
     let backend = b::backend()?;
     let session = backend.finish_enrolment(&token, &ceremony_id, &credential_json, &passkey_name).await?;
-    b::set_cookie(&backend.session_cookie(&session.secret));
-    Ok(())
+    start_session(backend.as_ref(), &session.secret).await
 }
 
 /// Starts a passkey sign-in (no username).
@@ -97,7 +106,18 @@ pub async fn finish_sign_in(ceremony_id: String, credential_json: String) -> Res
     use crate::backend as b;
     let backend = b::backend()?;
     let session = backend.finish_sign_in(&ceremony_id, &credential_json, &b::client_key()).await?;
-    b::set_cookie(&backend.session_cookie(&session.secret));
+    start_session(backend.as_ref(), &session.secret).await
+}
+
+/// Sets the cookie of a new session, first ending any session the browser still held, so a
+/// sign-in always leaves exactly one live session id in the browser.
+#[cfg(feature = "ssr")]
+async fn start_session(backend: &dyn crate::backend::Backend, secret: &str) -> Result<(), AppError> {
+    use crate::backend as b;
+    if let Some(old) = b::session_secret() {
+        backend.sign_out(b::current_actor().as_ref(), &old).await?;
+    }
+    b::set_cookie(&backend.session_cookie(secret));
     Ok(())
 }
 

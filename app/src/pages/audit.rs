@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::audit::{verify_audit, AuditVerification};
+use crate::api::auth::area_allowed;
+use crate::components::loaded::loaded;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
@@ -17,9 +19,24 @@ pub fn AuditPage() -> impl IntoView {
         ev.prevent_default();
         form.submit(verify_audit, move |r| result.set(Some(r)));
     };
+    let gate = Resource::new(|| (), |_| area_allowed("/audit"));
     view! {
         <Title text="Audit log" />
         <h1 class="rt-heading-xl">"Audit log"</h1>
+        <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
+            {move || Suspend::new(async move { loaded(gate.await, move |()| view! { <AuditCheck form result on_submit /> }.into_any()) })}
+        </Transition>
+    }
+}
+
+/// The check itself: what it does, the button, and the result.
+#[component]
+fn AuditCheck(
+    form: FormState,
+    result: RwSignal<Option<AuditVerification>>,
+    on_submit: impl Fn(leptos::ev::SubmitEvent) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
         <p class="rt-body">
             "Every sign-in, change and read of case data is recorded in the audit log. Each entry carries a fingerprint "
             "of its content and of the entry before it, so any entry changed, removed or reordered afterwards can be found."
@@ -33,6 +50,8 @@ pub fn AuditPage() -> impl IntoView {
                 <div class="rt-panel rt-panel--ok" role="status" id="audit-result">
                     <h2 class="rt-heading-m">"The audit log is intact"</h2>
                     <p class="rt-body">{format!("All {} entries were checked in {} ms. None has been changed, removed or reordered.", r.rows_checked, r.elapsed_ms)}</p>
+                    <p class="rt-body">"Chain head, to note outside this system so that entries removed from the end can be found later:"</p>
+                    <p class="rt-body rt-link-box"><code id="audit-head">{r.head.clone().unwrap_or_default()}</code></p>
                 </div>
             }.into_any(),
             Some(seq) => view! {

@@ -11,7 +11,7 @@ use crate::audit::{self, describe};
 impl AuditBackend for ServerBackend {
     async fn verify_audit(&self, actor: &Actor) -> Result<AuditVerification, AppError> {
         check(actor, &Action::VerifyAudit)?;
-        let result = audit::verify(&self.db).await.map_err(internal)?;
+        let result = audit::verify(&self.db, None).await.map_err(internal)?;
         let now = self.clock.unix();
         let mut event = actor_event(actor, "audit.verify").detail("rows_checked", result.checked);
         if let Some(b) = &result.broken {
@@ -26,6 +26,7 @@ impl AuditBackend for ServerBackend {
             first_broken_seq: result.broken.as_ref().map(|b| b.seq),
             problem: result.broken.as_ref().map(describe),
             elapsed_ms: u64::try_from(result.elapsed.as_millis()).unwrap_or(u64::MAX),
+            head: result.head.as_ref().filter(|_| result.broken.is_none()).map(ToString::to_string),
         })
     }
 }

@@ -8,9 +8,12 @@ use axum::Router;
 use super::AppState;
 use crate::db::Db;
 
+/// The probes' paths.
+pub const PATHS: [&str; 2] = ["/healthz", "/readyz"];
+
 /// `/healthz` (the process is up) and `/readyz` (the database answers).
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    Router::new().route(PATHS[0], get(healthz)).route(PATHS[1], get(readyz))
 }
 
 async fn healthz() -> &'static str {

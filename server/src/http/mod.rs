@@ -96,6 +96,17 @@ fn leptos_options(config: &ServeConfig, addr: std::net::SocketAddr) -> LeptosOpt
         .build()
 }
 
+/// Every address the application answers: pages (`GET /path`) and server functions
+/// (`POST /api/...`). `roundtable routes` prints it; the authorisation matrix test checks it.
+pub fn route_table() -> Vec<String> {
+    let mut table: Vec<String> = generate_route_list(App).iter().map(|r| format!("GET {}", r.path())).collect();
+    table.extend(leptos::server_fn::axum::server_fn_paths().map(|(path, method)| format!("{method} {path}")));
+    table.extend(health::PATHS.iter().map(|p| format!("GET {p}")));
+    table.sort();
+    table.dedup();
+    table
+}
+
 /// The whole application: health checks, Leptos pages and server functions, static files.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);

@@ -106,3 +106,6 @@ pub async fn open_sqlite(path: &Path) -> sqlx::SqlitePool {
     let url = format!("sqlite://{}", path.display());
     sqlx::SqlitePool::connect(&url).await.unwrap_or_else(|e| panic!("open sqlite: {e}"))
 }
+
+pub mod passkey;
+pub mod world;

@@ -1,0 +1,129 @@
+//! The audit log's hash chain: append-only in the database, and any change, removal, reordering
+//! or truncation found and named by `roundtable verify-audit` and the audit page.
+
+mod common;
+
+use common::passkey::Browser;
+use common::world::World;
+use common::{open_sqlite, run};
+
+fn verify(world: &World, extra: &[&str]) -> (bool, String) {
+    let mut args = vec!["verify-audit"];
+    args.extend_from_slice(extra);
+    let out = run(world.server.data.path(), &args);
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+async fn activity(world: &mut World) {
+    for _ in 0..3 {
+        let mut b = Browser::new(&world.server.base_url);
+        b.sign_in(&mut world.admin.passkey).await.ok();
+    }
+}
+
+/// Runs statements as an attacker with write access to the database file would.
+async fn sql(world: &World, statements: &[&str]) {
+    let db = open_sqlite(&world.server.db_path()).await;
+    for s in statements {
+        sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&db).await.unwrap_or_else(|e| panic!("{s}: {e}"));
+    }
+}
+
+const DROP_GUARDS: [&str; 2] = ["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"];
+
+#[tokio::test]
+async fn the_database_refuses_to_change_or_delete_audit_entries() {
+    let world = World::admin_only().await;
+    let db = open_sqlite(&world.server.db_path()).await;
+    let update = sqlx::query("UPDATE audit_log SET action = 'nothing' WHERE seq = 1").execute(&db).await;
+    assert!(update.is_err_and(|e| e.to_string().contains("append-only")));
+    let delete = sqlx::query("DELETE FROM audit_log").execute(&db).await;
+    assert!(delete.is_err_and(|e| e.to_string().contains("append-only")));
+}
+
+#[tokio::test]
+async fn an_intact_log_verifies_and_prints_its_head() {
+    let mut world = World::admin_only().await;
+    activity(&mut world).await;
+    let (ok, text) = verify(&world, &[]);
+    assert!(ok, "{text}");
+    assert!(text.contains("The audit log is intact"), "{text}");
+    assert!(text.contains("Chain head: "), "{text}");
+}
+
+#[tokio::test]
+async fn a_changed_entry_is_named() {
+    let mut world = World::admin_only().await;
+    activity(&mut world).await;
+    sql(&world, &DROP_GUARDS).await;
+    sql(&world, &["UPDATE audit_log SET outcome = 'denied' WHERE seq = 3"]).await;
+    let (ok, text) = verify(&world, &[]);
+    assert!(!ok, "{text}");
+    assert!(text.contains("Entry 3 was changed after it was written"), "{text}");
+}
+
+#[tokio::test]
+async fn a_removed_entry_is_named() {
+    let mut world = World::admin_only().await;
+    activity(&mut world).await;
+    sql(&world, &DROP_GUARDS).await;
+    sql(&world, &["DELETE FROM audit_log WHERE seq = 2"]).await;
+    let (ok, text) = verify(&world, &[]);
+    assert!(!ok, "{text}");
+    assert!(text.contains("Entry 2 is missing"), "{text}");
+}
+
+#[tokio::test]
+async fn reordered_entries_are_found() {
+    let mut world = World::admin_only().await;
+    activity(&mut world).await;
+    sql(&world, &DROP_GUARDS).await;
+    // Swap the content of entries 2 and 3 while keeping their hashes and numbers.
+    sql(
+        &world,
+        &[
+            "UPDATE audit_log SET seq = -2 WHERE seq = 2",
+            "UPDATE audit_log SET seq = 2, prev_hash = (SELECT prev_hash FROM audit_log WHERE seq = -2) WHERE seq = 3",
+            "UPDATE audit_log SET seq = 3 WHERE seq = -2",
+        ],
+    )
+    .await;
+    let (ok, text) = verify(&world, &[]);
+    assert!(!ok, "{text}");
+    assert!(text.contains("Entry 2"), "{text}");
+}
+
+#[tokio::test]
+async fn entries_removed_from_the_end_are_found_with_a_recorded_head() {
+    let mut world = World::admin_only().await;
+    activity(&mut world).await;
+    let (_, text) = verify(&world, &[]);
+    let head = text.lines().find_map(|l| l.strip_prefix("Chain head: ")).unwrap_or_else(|| panic!("{text}")).trim().to_string();
+    let last: i64 = head.split(':').next().and_then(|s| s.parse().ok()).unwrap_or_default();
+    sql(&world, &DROP_GUARDS).await;
+    sql(&world, &[&format!("DELETE FROM audit_log WHERE seq >= {}", last - 1)]).await;
+    let (plain_ok, _) = verify(&world, &[]);
+    assert!(plain_ok, "without an anchor what is left is still a valid chain");
+    let (ok, text) = verify(&world, &["--expect-head", &head]);
+    assert!(!ok, "{text}");
+    assert!(text.contains(&format!("Entries from {} onward were removed", last - 1)), "{text}");
+    let (bad, text) = verify(&world, &["--expect-head", "nonsense"]);
+    assert!(!bad && text.contains("--expect-head must be SEQ:HASH"), "{text}");
+}
+
+#[tokio::test]
+async fn the_dpo_checks_the_chain_from_the_audit_page_and_others_cannot() {
+    let mut world = World::demo().await;
+    let dpo = world.person("Ifeoma Castellanos");
+    let result = dpo.browser.call("/api/audit/verify", &[]).await.ok();
+    assert_eq!(result["first_broken_seq"], serde_json::Value::Null, "{result}");
+    assert!(result["rows_checked"].as_u64().unwrap_or_default() > 10, "{result}");
+    let rep = world.person("Rowan Ellery");
+    let denied = rep.browser.call("/api/audit/verify", &[]).await;
+    assert_eq!(denied.error().as_deref(), Some("NotFound"), "{denied:?}");
+
+    sql(&world, &DROP_GUARDS).await;
+    sql(&world, &["UPDATE audit_log SET actor_user_id = NULL WHERE seq = 4"]).await;
+    let broken = world.person("Ifeoma Castellanos").browser.call("/api/audit/verify", &[]).await.ok();
+    assert_eq!(broken["first_broken_seq"], 4, "{broken}");
+}
