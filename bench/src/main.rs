@@ -2,6 +2,7 @@
 //! (each in its own process), drives each route with the same closed-loop load generator on
 //! loopback, and prints requests/s, p50 and p99, with the ratio to the bare handler.
 
+mod audit;
 mod load;
 mod report;
 mod servers;
@@ -30,6 +31,9 @@ struct Args {
     /// Seconds of load per route (bounded: at most 120).
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Audit entries to verify in the audit-chain measurement (0 skips it).
+    #[arg(long, default_value_t = 100_000)]
+    audit_rows: u64,
     /// Where to write the JSON figures.
     #[arg(long, default_value = "bench-results/latest.json")]
     output: PathBuf,
@@ -58,7 +62,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("measuring {name} for {}s with {} connections...", duration.as_secs(), args.connections);
         results.push(load::run(name, &url, args.connections, duration).await?);
     }
-    report::print(&results, args.records);
-    report::write_json(&args.output, &results, args.records)?;
+    let audit = if args.audit_rows > 0 {
+        eprintln!("measuring audit chain verification over {} entries...", args.audit_rows);
+        Some(audit::measure(args.audit_rows).await?)
+    } else {
+        None
+    };
+    report::print(&results, args.records, audit.as_ref());
+    report::write_json(&args.output, &results, args.records, audit.as_ref())?;
     Ok(())
 }

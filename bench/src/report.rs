@@ -2,10 +2,11 @@
 
 use std::path::Path;
 
+use crate::audit::AuditFigures;
 use crate::load::RouteResult;
 
 /// Prints one row per route and each route's throughput as a fraction of the bare handler's.
-pub fn print(results: &[RouteResult], records: u32) {
+pub fn print(results: &[RouteResult], records: u32, audit: Option<&AuditFigures>) {
     let baseline = results.first().map(|r| r.rps).unwrap_or(f64::NAN);
     println!("\nRoundtable bench: {records} seeded records, loopback, closed loop\n");
     println!("{:<28} {:>10} {:>8} {:>10} {:>10} {:>10}", "route", "requests", "errors", "req/s", "p50 ms", "p99 ms");
@@ -16,13 +17,16 @@ pub fn print(results: &[RouteResult], records: u32) {
     for r in results.iter().skip(1) {
         println!("  {:<28} {:>6.3}", r.name, r.rps / baseline);
     }
+    if let Some(a) = audit {
+        println!("\naudit chain: {} entries appended in {} ms, verified in {} ms", a.rows, a.fill_ms, a.verify_ms);
+    }
 }
 
 /// Writes the figures to `path` as JSON.
-pub fn write_json(path: &Path, results: &[RouteResult], records: u32) -> std::io::Result<()> {
+pub fn write_json(path: &Path, results: &[RouteResult], records: u32, audit: Option<&AuditFigures>) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let json = serde_json::json!({ "records": records, "routes": results });
+    let json = serde_json::json!({ "records": records, "routes": results, "audit": audit });
     std::fs::write(path, serde_json::to_string_pretty(&json).unwrap_or_default())
 }

@@ -1,0 +1,133 @@
+// Administration in a real browser: invite a person who then enrols, suspend an agency after a
+// passkey check (its people lose access at once), and check the audit log, before and after
+// someone tampers with it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { Server, Browser, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
+
+let server;
+let browser;
+let admin;
+
+function sql(statement) {
+  return execFileSync('sqlite3', [path.join(server.dataDir, 'roundtable.db'), statement], { encoding: 'utf8' });
+}
+
+function linkFor(name) {
+  const lines = server.seedOutput.split('\n');
+  const i = lines.findIndex((l) => l.includes(name));
+  assert.ok(i >= 0, `${name} is in the seed output`);
+  return lines[i + 1].trim();
+}
+
+async function enrol(page, link) {
+  await page.goto(link);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.getByRole('button', { name: 'Create a passkey' }).click();
+  await page.waitForURL((url) => url.search.includes('enrolled=1'), { timeout: 15_000 });
+}
+
+async function open(page, pathName, shot) {
+  await page.goto(`${server.baseUrl}${pathName}`);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.waitForFunction(() => !document.querySelector('main').innerText.includes('Loading'));
+  if (shot) {
+    await screenshot(page, shot);
+    assert.deepEqual(await accessibilityViolations(page), [], `${pathName} is accessible`);
+  }
+}
+
+before(async () => {
+  server = await Server.start({ seedDemo: true });
+  browser = await Browser.launch();
+  admin = await browser.newPage();
+  await addVirtualAuthenticator(admin);
+  const adminLink = server.enrolmentLinks().find((l) => server.stdout.includes(l));
+  await enrol(admin, adminLink);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('an administrator invites a person, who enrols with the link they are given', async () => {
+  await open(admin, '/admin', 'admin-home');
+  await admin.getByRole('link', { name: 'People' }).click();
+  await admin.waitForSelector('#invite-person');
+  await admin.waitForSelector('body[data-hydrated="true"]');
+
+  // An empty form: an error summary that links to each field, and nothing created.
+  await admin.locator('#invite-person').click();
+  const summary = admin.locator('.rt-error-summary');
+  await assert.doesNotReject(summary.waitFor());
+  assert.ok(await summary.evaluate((el) => el === document.activeElement), 'focus moves to the error summary');
+  await assert.doesNotReject(summary.getByRole('link', { name: /full name/i }).waitFor());
+  await screenshot(admin, 'admin-people-errors');
+  assert.deepEqual(await accessibilityViolations(admin), []);
+  await summary.getByRole('link', { name: /full name/i }).click();
+  assert.equal(await admin.evaluate(() => document.activeElement.id), 'person-name', 'the summary link focuses the field');
+
+  await admin.getByLabel('Full name').fill('Alex Fenwick');
+  await admin.getByLabel('Work email').fill('alex.fenwick@wyvernhomes.invalid');
+  await admin.getByLabel('Agency').selectOption({ label: 'Wyvern Homes' });
+  await admin.getByLabel('Agency representative').check();
+  await admin.locator('#invite-person').click();
+  const link = await admin.locator('#enrolment-link').innerText();
+  assert.match(link, /\/enrol#[A-Za-z0-9_-]+$/);
+  await screenshot(admin, 'admin-people-link');
+  assert.ok((await admin.locator('#people').innerText()).includes('Alex Fenwick'));
+
+  const alex = await browser.newPage();
+  await addVirtualAuthenticator(alex);
+  await enrol(alex, link);
+  await assert.doesNotReject(alex.getByText('Alex Fenwick').first().waitFor());
+  assert.equal(await alex.getByRole('link', { name: 'Administration' }).count(), 0, 'no administration for a representative');
+  await alex.context().close();
+});
+
+test('suspending an agency asks for a passkey check and ends its people\'s access at once', async () => {
+  const rowan = await browser.newPage();
+  await addVirtualAuthenticator(rowan);
+  await enrol(rowan, linkFor('Rowan Ellery'));
+  await assert.doesNotReject(rowan.getByText('Rowan Ellery').first().waitFor());
+
+  // The administrator signed in more than five minutes ago.
+  sql('UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600');
+  await open(admin, '/admin/agencies', 'admin-agencies');
+  await admin.getByRole('link', { name: 'Wyvern Homes' }).click();
+  await admin.waitForSelector('#change-standing');
+  await admin.waitForSelector('body[data-hydrated="true"]');
+  await screenshot(admin, 'admin-agency');
+  assert.deepEqual(await accessibilityViolations(admin), []);
+  await admin.getByLabel('New standing').selectOption('suspended');
+  await admin.getByLabel('Reason').fill('Security incident under investigation');
+  await admin.locator('#change-standing').click();
+  await assert.doesNotReject(admin.locator('.rt-notice').getByText(/suspended/i).waitFor());
+  await screenshot(admin, 'admin-agency-suspended');
+  const audit = sql("SELECT action FROM audit_log ORDER BY seq");
+  assert.ok(audit.includes('session.reauthenticate'), `the passkey check was audited: ${audit}`);
+
+  await rowan.goto(`${server.baseUrl}/account`);
+  await assert.doesNotReject(rowan.getByText('You need to sign in').first().waitFor());
+  assert.equal(await rowan.getByText('Rowan Ellery').count(), 0);
+  await rowan.context().close();
+});
+
+test('the audit page finds an altered entry', async () => {
+  await open(admin, '/admin/isa', 'admin-isa');
+  await open(admin, '/admin/sessions', 'admin-sessions');
+  await open(admin, '/audit', null);
+  await admin.locator('#verify-audit').click();
+  await assert.doesNotReject(admin.locator('#audit-result').getByText('The audit log is intact').waitFor());
+  assert.match(await admin.locator('#audit-head').innerText(), /^\d+:[0-9a-f]{64}$/);
+  await screenshot(admin, 'audit-intact');
+  assert.deepEqual(await accessibilityViolations(admin), []);
+
+  sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome = 'denied' WHERE seq = 2");
+  await admin.locator('#verify-audit').click();
+  await assert.doesNotReject(admin.locator('#audit-result').getByText('altered at entry 2').waitFor());
+  await screenshot(admin, 'audit-broken');
+});
