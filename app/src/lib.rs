@@ -18,6 +18,8 @@ use leptos_router::{ParamSegment, StaticSegment};
 
 use crate::layout::Layout;
 use crate::pages::admin::{agencies::AgenciesPage, agency::AgencyPage, isa::IsaPage, people::PeoplePage, person::PersonPage, sessions::SessionsPage, AdminHome};
+use crate::pages::cases::{record::CasePage, CasesPage};
+use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};
 use crate::pages::{account::AccountPage, audit::AuditPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -68,6 +70,12 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("people"), ParamSegment("id")) view=PersonPage />
                     <Route path=(StaticSegment("admin"), StaticSegment("sessions")) view=SessionsPage />
                     <Route path=StaticSegment("audit") view=AuditPage />
+                    <Route path=StaticSegment("referrals") view=ReferralsPage />
+                    <Route path=(StaticSegment("referrals"), ParamSegment("id")) view=ReferralPage />
+                    <Route path=StaticSegment("triage") view=TriagePage />
+                    <Route path=(StaticSegment("triage"), ParamSegment("id")) view=TriageOnePage />
+                    <Route path=StaticSegment("cases") view=CasesPage />
+                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CasePage />
                 </Routes>
             </Layout>
         </Router>

@@ -4,6 +4,7 @@
 
 mod audit;
 mod load;
+mod repeat;
 mod report;
 mod servers;
 
@@ -34,6 +35,9 @@ struct Args {
     /// Audit entries to verify in the audit-chain measurement (0 skips it).
     #[arg(long, default_value_t = 100_000)]
     audit_rows: u64,
+    /// Cases on record for the repeat-lookup measurement (0 skips it).
+    #[arg(long, default_value_t = 1_000_000)]
+    repeat_cases: u64,
     /// Where to write the JSON figures.
     #[arg(long, default_value = "bench-results/latest.json")]
     output: PathBuf,
@@ -68,7 +72,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         None
     };
-    report::print(&results, args.records, audit.as_ref());
-    report::write_json(&args.output, &results, args.records, audit.as_ref())?;
+    let repeat = if args.repeat_cases > 0 {
+        eprintln!("measuring repeat lookup with {} cases on record...", args.repeat_cases);
+        Some(repeat::measure(args.repeat_cases, 2_000).await?)
+    } else {
+        None
+    };
+    report::print(&results, args.records, audit.as_ref(), repeat.as_ref());
+    report::write_json(&args.output, &results, args.records, audit.as_ref(), repeat.as_ref())?;
     Ok(())
 }

@@ -4,9 +4,10 @@ use std::path::Path;
 
 use crate::audit::AuditFigures;
 use crate::load::RouteResult;
+use crate::repeat::RepeatFigures;
 
 /// Prints one row per route and each route's throughput as a fraction of the bare handler's.
-pub fn print(results: &[RouteResult], records: u32, audit: Option<&AuditFigures>) {
+pub fn print(results: &[RouteResult], records: u32, audit: Option<&AuditFigures>, repeat: Option<&RepeatFigures>) {
     let baseline = results.first().map(|r| r.rps).unwrap_or(f64::NAN);
     println!("\nRoundtable bench: {records} seeded records, loopback, closed loop\n");
     println!("{:<28} {:>10} {:>8} {:>10} {:>10} {:>10}", "route", "requests", "errors", "req/s", "p50 ms", "p99 ms");
@@ -20,13 +21,19 @@ pub fn print(results: &[RouteResult], records: u32, audit: Option<&AuditFigures>
     if let Some(a) = audit {
         println!("\naudit chain: {} entries appended in {} ms, verified in {} ms", a.rows, a.fill_ms, a.verify_ms);
     }
+    if let Some(r) = repeat {
+        println!(
+            "repeat lookup: {} cases on record (loaded in {} ms); {} lookups, p50 {:.3} ms, p99 {:.3} ms",
+            r.cases, r.fill_ms, r.lookups, r.p50_ms, r.p99_ms
+        );
+    }
 }
 
 /// Writes the figures to `path` as JSON.
-pub fn write_json(path: &Path, results: &[RouteResult], records: u32, audit: Option<&AuditFigures>) -> std::io::Result<()> {
+pub fn write_json(path: &Path, results: &[RouteResult], records: u32, audit: Option<&AuditFigures>, repeat: Option<&RepeatFigures>) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let json = serde_json::json!({ "records": records, "routes": results, "audit": audit });
+    let json = serde_json::json!({ "records": records, "routes": results, "audit": audit, "repeat_lookup": repeat });
     std::fs::write(path, serde_json::to_string_pretty(&json).unwrap_or_default())
 }

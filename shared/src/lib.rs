@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod marking;
 pub mod names;
 pub mod policy;
+pub mod referral;
 pub mod repeat;
 pub mod retention;
 pub mod session;

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::identity::Role;
 use crate::isa::SignatoryStatus;
 
+pub mod cases;
+
 /// Who is asking: resolved from the session on every request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
@@ -91,6 +93,16 @@ pub enum Action {
     EndSession,
     /// Verify the audit chain.
     VerifyAudit,
+    /// Write a referral (draft and submit) for the actor's own agency.
+    Refer,
+    /// See submitted referrals, check repeats, accept, ask for more or reject.
+    TriageReferrals,
+    /// Search every case by name, date of birth or reference.
+    SearchCases,
+    /// List the cases one works with (each case then decided by `cases::case_parts`).
+    ListCases,
+    /// Record which agencies work with a case, assign its IDVA, close or reopen it.
+    ManageCase,
 }
 
 /// The answer.
@@ -140,6 +152,16 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
                     && roles.iter().all(|r| COORDINATOR_MAY_GRANT.contains(r)))
         }
         Action::VerifyAudit => admin || actor.has(Role::DataProtectionOfficer),
+        Action::Refer => {
+            actor.agency_is_current()
+                && [Role::AgencyRepresentative, Role::Idva, Role::Coordinator].iter().any(|r| actor.has(*r))
+        }
+        Action::TriageReferrals | Action::ManageCase => actor.agency_is_current() && actor.has(Role::Coordinator),
+        Action::SearchCases => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::Chair)),
+        Action::ListCases => {
+            actor.agency_is_current()
+                && [Role::Coordinator, Role::Chair, Role::Idva, Role::AgencyRepresentative].iter().any(|r| actor.has(*r))
+        }
     };
     if allowed {
         Decision::Allow
@@ -249,5 +271,26 @@ mod tests {
             let expect = matches!(role, Role::Administrator | Role::DataProtectionOfficer);
             assert_eq!(decide(Some(&a), &Action::VerifyAudit).is_allowed(), expect, "{role:?}");
         }
+    }
+
+    #[test]
+    fn casework_actions_follow_roles() {
+        let rep = actor(&[Role::AgencyRepresentative], CURRENT);
+        let coord = actor(&[Role::Coordinator], CURRENT);
+        let chair = actor(&[Role::Chair], CURRENT);
+        let dpo = actor(&[Role::DataProtectionOfficer], CURRENT);
+        let admin = actor(&[Role::Administrator], None);
+        let allowed = |a: &Actor, action: Action| decide(Some(a), &action).is_allowed();
+        assert!(allowed(&rep, Action::Refer) && !allowed(&chair, Action::Refer) && !allowed(&dpo, Action::Refer));
+        assert!(allowed(&coord, Action::TriageReferrals) && !allowed(&rep, Action::TriageReferrals) && !allowed(&chair, Action::TriageReferrals));
+        assert!(allowed(&chair, Action::SearchCases) && allowed(&coord, Action::SearchCases) && !allowed(&rep, Action::SearchCases));
+        assert!(allowed(&rep, Action::ListCases) && !allowed(&dpo, Action::ListCases) && !allowed(&admin, Action::ListCases));
+        assert!(allowed(&coord, Action::ManageCase) && !allowed(&chair, Action::ManageCase));
+        let mut suspended = actor(&[Role::Coordinator, Role::AgencyRepresentative], Some(SignatoryStatus::Suspended));
+        for action in [Action::Refer, Action::TriageReferrals, Action::SearchCases, Action::ListCases, Action::ManageCase] {
+            assert!(!allowed(&suspended, action));
+        }
+        suspended.agency_status = CURRENT;
+        assert!(allowed(&suspended, Action::Refer));
     }
 }

@@ -59,6 +59,15 @@ pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {
     use shared::policy::{decide, Action};
     Ok(crate::backend::current_actor().map(|a| {
         let mut areas = Vec::new();
+        if decide(Some(&a), &Action::Refer).is_allowed() {
+            areas.push(("/referrals".to_string(), "Referrals".to_string()));
+        }
+        if decide(Some(&a), &Action::TriageReferrals).is_allowed() {
+            areas.push(("/triage".to_string(), "Triage".to_string()));
+        }
+        if decide(Some(&a), &Action::ListCases).is_allowed() {
+            areas.push(("/cases".to_string(), "Cases".to_string()));
+        }
         if decide(Some(&a), &Action::ViewUsers).is_allowed() {
             areas.push(("/admin".to_string(), "Administration".to_string()));
         }

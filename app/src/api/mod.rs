@@ -4,3 +4,5 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod cases;
+pub mod referrals;

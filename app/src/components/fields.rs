@@ -58,11 +58,14 @@ fn js_sys_entries(data: &leptos::web_sys::FormData) -> Result<Option<Vec<(String
     Ok(Some(pairs))
 }
 
-fn field_error(error: RwSignal<Option<AppError>>, name: &'static str) -> Memo<Option<String>> {
-    Memo::new(move |_| error.with(|e| e.as_ref().and_then(|e| e.for_field(name))))
+/// The message for field `name` in `error`, if it has one.
+pub(crate) fn field_error(error: RwSignal<Option<AppError>>, name: impl Into<String>) -> Memo<Option<String>> {
+    let name = name.into();
+    Memo::new(move |_| error.with(|e| e.as_ref().and_then(|e| e.for_field(&name))))
 }
 
-fn described_by(name: &str, hint: bool, has_error: bool) -> Option<String> {
+/// The `aria-describedby` of a field with an optional hint and error message.
+pub(crate) fn described_by(name: &str, hint: bool, has_error: bool) -> Option<String> {
     let mut ids = Vec::new();
     if hint {
         ids.push(format!("{name}-hint"));
@@ -73,8 +76,9 @@ fn described_by(name: &str, hint: bool, has_error: bool) -> Option<String> {
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
+/// The error message shown above a field.
 #[component]
-fn Message(name: &'static str, message: Memo<Option<String>>) -> impl IntoView {
+pub(crate) fn Message(#[prop(into)] name: String, message: Memo<Option<String>>) -> impl IntoView {
     move || {
         message.get().map(|m| {
             view! { <p class="rt-error-message" id=format!("{name}-error")><span class="rt-visually-hidden">"Error: "</span>{m}</p> }

@@ -1,5 +1,6 @@
 //! Reusable pieces of pages.
 
+pub mod bound;
 pub mod criteria_check;
 pub mod error_summary;
 pub mod fields;

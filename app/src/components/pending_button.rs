@@ -10,8 +10,13 @@ pub fn PendingButton(
     pending_label: &'static str,
     #[prop(optional)] id: &'static str,
     #[prop(optional)] secondary: bool,
+    #[prop(optional)] warning: bool,
 ) -> impl IntoView {
-    let class = if secondary { "rt-button rt-button--secondary" } else { "rt-button" };
+    let class = match (secondary, warning) {
+        (_, true) => "rt-button rt-button--warning",
+        (true, false) => "rt-button rt-button--secondary",
+        (false, false) => "rt-button",
+    };
     view! {
         <button type="submit" id=id class=class disabled=move || pending.get()
             aria-busy=move || pending.get().to_string()>

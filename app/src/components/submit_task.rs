@@ -84,3 +84,8 @@ pub async fn reauthenticate() -> Result<(), AppError> {
 pub fn load_page(path: &str) {
     let _ = window().location().set_href(path);
 }
+
+/// Scrolls to the top of the page, where success notices appear.
+pub fn scroll_to_top() {
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+}

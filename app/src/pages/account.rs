@@ -88,13 +88,16 @@ fn AccountDetails(view: AccountView, reload: RwSignal<u32>, error: RwSignal<Opti
     }
 }
 
+/// A deferred passkey change (rename or revoke) to run when the button is pressed.
+type PasskeyOperation = Box<dyn FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>>;
+
 #[component]
 fn PasskeyRow(passkey: PasskeyView, reload: RwSignal<u32>, error: RwSignal<Option<AppError>>) -> impl IntoView {
     let id = passkey.id.clone();
     let name = RwSignal::new(passkey.name.clone());
     let busy = RwSignal::new(false);
     let field_id = format!("rename-{}", passkey.id);
-    let run = move |op: Box<dyn FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>>| {
+    let run = move |op: PasskeyOperation| {
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {

@@ -3,7 +3,9 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+pub mod cases;
 pub mod enrol;
 pub mod home;
 pub mod not_found;
+pub mod referrals;
 pub mod sign_in;

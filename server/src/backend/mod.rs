@@ -4,6 +4,8 @@
 mod admin;
 mod audit_check;
 mod auth;
+mod cases;
+mod referrals;
 
 use std::sync::Arc;
 

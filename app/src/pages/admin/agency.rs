@@ -74,7 +74,7 @@ fn done(reload: RwSignal<u32>, notice: RwSignal<Option<String>>, message: String
     move |()| {
         notice.set(Some(message));
         reload.update(|n| *n += 1);
-        let _ = window().scroll_to_with_x_and_y(0.0, 0.0);
+        crate::components::submit_task::scroll_to_top();
     }
 }
 

@@ -72,7 +72,7 @@ fn PublishIsa(reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl I
             reset();
             notice.set(Some("The new version was published.".into()));
             reload.update(|n| *n += 1);
-            let _ = window().scroll_to_with_x_and_y(0.0, 0.0);
+            crate::components::submit_task::scroll_to_top();
         });
     };
     view! {

@@ -120,7 +120,7 @@ fn EditPerson(user: UserSummary, overview: AdminView, reload: RwSignal<u32>, not
         form.submit(move || update_user(input.clone()), move |()| {
             notice.set(Some("Their details were saved.".into()));
             reload.update(|n| *n += 1);
-            let _ = window().scroll_to_with_x_and_y(0.0, 0.0);
+            crate::components::submit_task::scroll_to_top();
         });
     };
     let mut agencies: Vec<(String, String)> = overview.agencies.iter().map(|a| (a.id.clone(), a.name.clone())).collect();

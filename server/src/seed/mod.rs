@@ -3,6 +3,8 @@
 //! Everything here is invented: the county of Wyvernshire, its agencies and its people.
 //! Running it twice adds nothing twice; each run prints fresh enrolment links.
 
+mod casework;
+
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -78,11 +80,14 @@ pub async fn seed_demo(db_args: DatabaseArgs, args: SeedDemoArgs) -> Result<(), 
         ensure_signature(&mut tx, &id, &isa_id, today, now).await?;
     }
     let mut links = Vec::new();
+    let mut user_ids = Vec::new();
     for (name, email, agency, roles) in USERS {
         let user_id = ensure_user(&mut tx, name, email, &agency_ids[*agency], roles, now).await?;
+        user_ids.push(user_id.clone());
         let secret = invitations::create(&mut tx, &user_id, None, now).await?;
         links.push((name, roles, AGENCIES[*agency].0, invitations::enrolment_link(&public_url, &secret)));
     }
+    casework::seed(&mut tx, &agency_ids, &user_ids, today, now).await?;
     audit::append(&mut tx, now, AuditEvent::system("demo.seed")).await?;
     tx.commit().await?;
 

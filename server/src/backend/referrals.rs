@@ -1,0 +1,519 @@
+//! Referrals: drafts and submission by the referrer; triage by the coordinator.
+
+use std::collections::BTreeMap;
+
+use app::api::referrals::{
+    AcceptInput, DraftInput, DraftView, MeetingChoice, ReferralBackend, ReferralSummary, RepeatCandidate, TriageSummary, TriageView,
+};
+use app::error::AppError;
+use shared::dash::Criterion;
+use shared::markdown::to_safe_html;
+use shared::names::name_keys;
+use shared::policy::{Action, Actor};
+use shared::referral::{self, criterion_label, age_on, Consent, ReferralForm, ReferralStatus, RejectionReason};
+use shared::repeat::{is_within_repeat_window, PersonKey};
+use shared::validation::{iso_date, parse_iso_date, Problems};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use uuid::Uuid;
+
+use super::{actor_event, check, internal, internal_db, ServerBackend};
+use crate::audit;
+use crate::casework::{intake, meetings, people, repeat_lookup};
+use crate::identity::actor::today;
+
+/// Largest draft accepted (bytes of JSON).
+const MAX_DRAFT_BYTES: usize = 256 * 1024;
+
+/// Criteria stored as text, in words.
+pub(crate) fn criteria_labels(stored: Option<&str>) -> Vec<String> {
+    stored
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(Criterion::parse_str)
+        .map(|c| criterion_label(c).to_string())
+        .collect()
+}
+
+fn status_of(row: &AnyRow) -> Result<ReferralStatus, AppError> {
+    let s: String = row.try_get("status").map_err(internal_db)?;
+    ReferralStatus::parse(&s).ok_or_else(|| internal(format!("unknown referral status {s}")))
+}
+
+/// The referral `id` if it belongs to `actor` (as referrer); otherwise not found.
+async fn own_referral(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<AnyRow, AppError> {
+    sqlx::query("SELECT * FROM referrals WHERE id = $1 AND referrer_user_id = $2")
+        .bind(id)
+        .bind(&actor.user_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal_db)?
+        .ok_or(AppError::NotFound)
+}
+
+/// A referral waiting for triage (submitted or waiting for more information).
+async fn triage_row(conn: &mut AnyConnection, id: &str) -> Result<AnyRow, AppError> {
+    sqlx::query("SELECT * FROM referrals WHERE id = $1 AND status IN ('submitted', 'more_information_requested')")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal_db)?
+        .ok_or(AppError::NotFound)
+}
+
+fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r AnyRow, name: &str) -> Result<T, AppError> {
+    row.try_get(name).map_err(internal_db)
+}
+
+fn decisions(row: &AnyRow) -> Result<BTreeMap<String, String>, AppError> {
+    let raw: String = col(row, "repeat_decisions")?;
+    Ok(serde_json::from_str(&raw).unwrap_or_default())
+}
+
+/// The victim's matching key, from the stored victim of a referral.
+fn person_key(victim: &people::Victim) -> PersonKey {
+    PersonKey { name_keys: name_keys(&victim.name, &victim.other_names), date_of_birth: victim.date_of_birth.as_deref().and_then(parse_iso_date) }
+}
+
+async fn candidates_for(conn: &mut AnyConnection, referral: &AnyRow) -> Result<Vec<RepeatCandidate>, AppError> {
+    let id: String = col(referral, "id")?;
+    let Some(victim) = people::victim_of_referral(conn, &id).await.map_err(internal_db)? else {
+        return Ok(Vec::new());
+    };
+    let incident = col::<Option<String>>(referral, "latest_incident_on")?.as_deref().and_then(parse_iso_date);
+    let decided = decisions(referral)?;
+    let found = repeat_lookup::candidates(conn, &person_key(&victim), victim.date_of_birth.as_deref(), None).await.map_err(internal_db)?;
+    let mut out = Vec::new();
+    for c in found {
+        let name = match &c.victim_id {
+            Some(v) => people::victim(conn, v).await.map_err(internal_db)?.map(|v| v.name).unwrap_or_default(),
+            None => String::new(),
+        };
+        let within = match (c.last_heard_on.as_deref().and_then(parse_iso_date), incident) {
+            (Some(heard), Some(incident)) => is_within_repeat_window(heard, incident),
+            _ => false,
+        };
+        out.push(RepeatCandidate {
+            decision: decided.get(&c.case_id).cloned(),
+            case_id: c.case_id,
+            reference: c.reference,
+            victim_name: name,
+            victim_dob: c.victim_dob,
+            last_heard_on: c.last_heard_on.unwrap_or_default(),
+            strength: match c.strength {
+                shared::repeat::MatchStrength::Strong => "Same name and date of birth",
+                shared::repeat::MatchStrength::NameOnly => "Same name; a date of birth is missing",
+                shared::repeat::MatchStrength::DobAndSurname => "Same date of birth and surname",
+            }
+            .to_string(),
+            within_twelve_months: within,
+        });
+    }
+    Ok(out)
+}
+
+async fn summary_of(conn: &mut AnyConnection, row: &AnyRow) -> Result<TriageSummary, AppError> {
+    let id: String = col(row, "id")?;
+    let agency: String = sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1")
+        .bind(col::<String>(row, "agency_id")?)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+    let victim = people::victim_of_referral(conn, &id).await.map_err(internal_db)?;
+    let household: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM household_members WHERE referral_id = $1")
+        .bind(&id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+    let candidates = candidates_for(conn, row).await?;
+    let status = status_of(row)?;
+    Ok(TriageSummary {
+        id,
+        reference: col::<Option<String>>(row, "reference")?.unwrap_or_default(),
+        status: status.as_str().into(),
+        status_label: status.label().into(),
+        agency_name: agency,
+        submitted_at: col::<Option<i64>>(row, "submitted_at")?.unwrap_or_default(),
+        victim_name: victim.map(|v| v.name).unwrap_or_default(),
+        criteria: criteria_labels(col::<Option<String>>(row, "criteria")?.as_deref()),
+        repeat_candidates: candidates.iter().filter(|c| c.within_twelve_months).count(),
+        has_household: household > 0,
+    })
+}
+
+fn describe_person(name: &str, dob: Option<&str>, today: time::Date) -> String {
+    match dob.and_then(parse_iso_date) {
+        Some(d) => format!("{name}, born {} (age {})", shared::display::date(d), age_on(d, today)),
+        None => format!("{name}, date of birth not known"),
+    }
+}
+
+impl ServerBackend {
+    async fn audit_and_commit(&self, mut tx: crate::db::Tx, event: audit::AuditEvent) -> Result<(), AppError> {
+        audit::append(&mut tx, self.clock.unix(), event).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)
+    }
+}
+
+#[async_trait::async_trait]
+impl ReferralBackend for ServerBackend {
+    async fn my_referrals(&self, actor: &Actor) -> Result<Vec<ReferralSummary>, AppError> {
+        check(actor, &Action::Refer)?;
+        let mut tx = self.tx().await?;
+        let rows = sqlx::query(
+            "SELECT r.id, r.reference, r.status, r.updated_at, r.draft_json, v.name AS victim_name \
+             FROM referrals r LEFT JOIN victims v ON v.referral_id = r.id \
+             WHERE r.referrer_user_id = $1 ORDER BY r.updated_at DESC LIMIT 200",
+        )
+        .bind(&actor.user_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let status = status_of(r)?;
+            let draft_name = col::<Option<String>>(r, "draft_json")?
+                .and_then(|j| serde_json::from_str::<ReferralForm>(&j).ok())
+                .map(|f| f.victim.name.trim().to_string())
+                .filter(|n| !n.is_empty());
+            out.push(ReferralSummary {
+                id: col(r, "id")?,
+                reference: col(r, "reference")?,
+                status: status.as_str().into(),
+                status_label: status.label().into(),
+                victim_name: col::<Option<String>>(r, "victim_name")?.or(draft_name),
+                updated_at: col(r, "updated_at")?,
+            });
+        }
+        self.audit_and_commit(tx, actor_event(actor, "referral.list_own").detail("count", out.len())).await?;
+        Ok(out)
+    }
+
+    async fn new_referral(&self, actor: &Actor) -> Result<String, AppError> {
+        check(actor, &Action::Refer)?;
+        let agency = actor.agency_id.clone().ok_or(AppError::NotFound)?;
+        let now = self.clock.unix();
+        let id = Uuid::new_v4().to_string();
+        let mut tx = self.tx().await?;
+        let form = ReferralForm::default();
+        sqlx::query(
+            "INSERT INTO referrals (id, status, referrer_user_id, agency_id, draft_json, created_at, updated_at) VALUES ($1, 'draft', $2, $3, $4, $5, $5)",
+        )
+        .bind(&id)
+        .bind(&actor.user_id)
+        .bind(&agency)
+        .bind(serde_json::to_string(&form).map_err(internal)?)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        self.audit_and_commit(tx, actor_event(actor, "referral.create").on("referral", &id)).await?;
+        Ok(id)
+    }
+
+    async fn referral_draft(&self, actor: &Actor, id: &str) -> Result<DraftView, AppError> {
+        check(actor, &Action::Refer)?;
+        let mut tx = self.tx().await?;
+        let row = own_referral(&mut tx, actor, id).await?;
+        let status = status_of(&row)?;
+        if !matches!(status, ReferralStatus::Draft | ReferralStatus::MoreInformationRequested) {
+            return Err(AppError::NotFound);
+        }
+        let form = col::<Option<String>>(&row, "draft_json")?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+        let agency_name: String = sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1")
+            .bind(col::<String>(&row, "agency_id")?)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let view = DraftView {
+            id: id.to_string(),
+            status: status.as_str().into(),
+            reference: col(&row, "reference")?,
+            form,
+            information_request: col(&row, "information_request")?,
+            agency_name,
+            updated_at: col(&row, "updated_at")?,
+        };
+        self.audit_and_commit(tx, actor_event(actor, "referral.read_own").on("referral", id)).await?;
+        Ok(view)
+    }
+
+    async fn save_draft(&self, actor: &Actor, input: DraftInput) -> Result<i64, AppError> {
+        check(actor, &Action::Refer)?;
+        let json = serde_json::to_string(&input.form).map_err(internal)?;
+        if json.len() > MAX_DRAFT_BYTES {
+            return Err(AppError::Invalid("This referral is too long to save. Shorten the longest answers.".into()));
+        }
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let changed = sqlx::query("UPDATE referrals SET draft_json = $1, updated_at = $2 WHERE id = $3 AND referrer_user_id = $4 AND status = 'draft'")
+            .bind(&json)
+            .bind(now)
+            .bind(&input.id)
+            .bind(&actor.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        if changed.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        self.audit_and_commit(tx, actor_event(actor, "referral.save_draft").on("referral", &input.id)).await?;
+        Ok(now)
+    }
+
+    async fn submit_referral(&self, actor: &Actor, input: DraftInput) -> Result<String, AppError> {
+        check(actor, &Action::Refer)?;
+        let now = self.clock.unix();
+        let today = today(now);
+        let mut tx = self.tx().await?;
+        let row = own_referral(&mut tx, actor, &input.id).await?;
+        if status_of(&row)? != ReferralStatus::Draft {
+            return Err(AppError::NotFound);
+        }
+        // Keep what was typed even when it cannot be submitted yet: nothing is lost.
+        let json = serde_json::to_string(&input.form).map_err(internal)?;
+        if json.len() > MAX_DRAFT_BYTES {
+            return Err(AppError::Invalid("This referral is too long to save. Shorten the longest answers.".into()));
+        }
+        sqlx::query("UPDATE referrals SET draft_json = $1, updated_at = $2 WHERE id = $3").bind(&json).bind(now).bind(&input.id).execute(&mut *tx).await.map_err(internal_db)?;
+        let checked = match referral::check(&input.form, today) {
+            Ok(c) => c,
+            Err(problems) => {
+                tx.commit().await.map_err(internal_db)?;
+                return Err(AppError::InvalidFields(problems));
+            }
+        };
+        let reference = intake::submit(&mut tx, &input.id, &input.form, &checked, today, now).await.map_err(internal_db)?;
+        self.audit_and_commit(tx, actor_event(actor, "referral.submit").on("referral", &input.id)).await?;
+        Ok(reference)
+    }
+
+    async fn discard_draft(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
+        check(actor, &Action::Refer)?;
+        let mut tx = self.tx().await?;
+        let gone = sqlx::query("DELETE FROM referrals WHERE id = $1 AND referrer_user_id = $2 AND status = 'draft'")
+            .bind(id)
+            .bind(&actor.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        if gone.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        self.audit_and_commit(tx, actor_event(actor, "referral.discard").on("referral", id)).await
+    }
+
+    async fn reply_to_request(&self, actor: &Actor, id: &str, reply: &str) -> Result<(), AppError> {
+        check(actor, &Action::Refer)?;
+        let mut p = Problems::default();
+        let reply = p.text("reply", "Your reply", reply, referral::LONG_TEXT);
+        p.finish(())?;
+        let mut tx = self.tx().await?;
+        let row = own_referral(&mut tx, actor, id).await?;
+        if status_of(&row)? != ReferralStatus::MoreInformationRequested {
+            return Err(AppError::NotFound);
+        }
+        sqlx::query("UPDATE referrals SET status = 'submitted', information_reply = $1, updated_at = $2 WHERE id = $3")
+            .bind(&reply)
+            .bind(self.clock.unix())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        self.audit_and_commit(tx, actor_event(actor, "referral.reply").on("referral", id)).await
+    }
+
+    async fn triage_list(&self, actor: &Actor) -> Result<Vec<TriageSummary>, AppError> {
+        check(actor, &Action::TriageReferrals)?;
+        let mut tx = self.tx().await?;
+        let rows = sqlx::query("SELECT * FROM referrals WHERE status IN ('submitted', 'more_information_requested') ORDER BY submitted_at LIMIT 500")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let mut out = Vec::new();
+        for r in &rows {
+            out.push(summary_of(&mut tx, r).await?);
+        }
+        self.audit_and_commit(tx, actor_event(actor, "triage.list").detail("count", out.len())).await?;
+        Ok(out)
+    }
+
+    async fn triage_view(&self, actor: &Actor, id: &str) -> Result<TriageView, AppError> {
+        check(actor, &Action::TriageReferrals)?;
+        let now = self.clock.unix();
+        let today = today(now);
+        let mut tx = self.tx().await?;
+        let row = triage_row(&mut tx, id).await?;
+        let summary = summary_of(&mut tx, &row).await?;
+        let victim = people::victim_of_referral(&mut tx, id).await.map_err(internal_db)?.ok_or_else(|| internal("referral without victim"))?;
+        let perpetrators = people::perpetrators(&mut tx, id)
+            .await
+            .map_err(internal_db)?
+            .iter()
+            .map(|p| Ok(format!("{} ({})", col::<String>(p, "name")?, col::<String>(p, "relationship")?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let household = people::household(&mut tx, id)
+            .await
+            .map_err(internal_db)?
+            .iter()
+            .map(|h| {
+                let who = describe_person(&col::<String>(h, "name")?, col::<Option<String>>(h, "date_of_birth")?.as_deref(), today);
+                Ok(format!("{who}; {}", col::<String>(h, "relationship")?))
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let referrer_name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
+            .bind(col::<String>(&row, "referrer_user_id")?)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let meetings = meetings::upcoming(&mut tx, now)
+            .await
+            .map_err(internal_db)?
+            .into_iter()
+            .map(|m| MeetingChoice { label: m.label(), places_left: m.places_left(), id: m.id })
+            .collect();
+        let consent = col::<Option<String>>(&row, "consent")?.as_deref().and_then(Consent::parse);
+        let view = TriageView {
+            summary,
+            referrer_name,
+            latest_incident_on: col::<Option<String>>(&row, "latest_incident_on")?.unwrap_or_default(),
+            dash_score: col::<Option<i64>>(&row, "dash_score")?.and_then(|s| u8::try_from(s).ok()),
+            professional_judgement: col(&row, "professional_judgement")?,
+            police_callouts: col(&row, "police_callouts")?,
+            believed_repeat: col::<i64>(&row, "believed_repeat")? != 0,
+            consent: consent.map(|c| c.label().to_string()).unwrap_or_default(),
+            consent_reason: col(&row, "consent_reason")?,
+            summary_html: to_safe_html(&col::<Option<String>>(&row, "summary_markdown")?.unwrap_or_default()),
+            victim: describe_person(&victim.name, victim.date_of_birth.as_deref(), today),
+            perpetrators,
+            household,
+            information_request: col(&row, "information_request")?,
+            information_reply: col(&row, "information_reply")?,
+            candidates: candidates_for(&mut tx, &row).await?,
+            meetings,
+        };
+        self.audit_and_commit(tx, actor_event(actor, "referral.read").on("referral", id)).await?;
+        Ok(view)
+    }
+
+    async fn decide_repeat(&self, actor: &Actor, id: &str, case_id: &str, confirmed: bool) -> Result<(), AppError> {
+        check(actor, &Action::TriageReferrals)?;
+        let mut tx = self.tx().await?;
+        let row = triage_row(&mut tx, id).await?;
+        let candidates = candidates_for(&mut tx, &row).await?;
+        let Some(candidate) = candidates.iter().find(|c| c.case_id == case_id) else {
+            return Err(AppError::NotFound);
+        };
+        let mut decided = decisions(&row)?;
+        let mut repeat_of: Option<String> = col(&row, "repeat_of_case_id")?;
+        if confirmed {
+            // Only one earlier case can be the same victim: confirming one rules out the others.
+            for c in &candidates {
+                if c.case_id != case_id && decided.get(&c.case_id).map(String::as_str) == Some("confirmed") {
+                    decided.insert(c.case_id.clone(), "rejected".into());
+                }
+            }
+            decided.insert(case_id.to_string(), "confirmed".into());
+            repeat_of = Some(candidate.case_id.clone());
+        } else {
+            decided.insert(case_id.to_string(), "rejected".into());
+            if repeat_of.as_deref() == Some(case_id) {
+                repeat_of = None;
+            }
+        }
+        sqlx::query("UPDATE referrals SET repeat_decisions = $1, repeat_of_case_id = $2, updated_at = $3 WHERE id = $4")
+            .bind(serde_json::to_string(&decided).map_err(internal)?)
+            .bind(&repeat_of)
+            .bind(self.clock.unix())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let event = actor_event(actor, "referral.repeat_decision").on("referral", id).detail("case_id", case_id).detail("confirmed", confirmed);
+        self.audit_and_commit(tx, event).await
+    }
+
+    async fn accept_referral(&self, actor: &Actor, input: AcceptInput) -> Result<String, AppError> {
+        check(actor, &Action::TriageReferrals)?;
+        let now = self.clock.unix();
+        let today = today(now);
+        let mut tx = self.tx().await?;
+        let row = triage_row(&mut tx, &input.referral_id).await?;
+        let candidates = candidates_for(&mut tx, &row).await?;
+        if candidates.iter().any(|c| c.decision.is_none()) {
+            return Err(AppError::InvalidFields(vec![shared::validation::Problem {
+                field: "repeat-candidates".into(),
+                message: "Confirm or rule out each possible earlier case before accepting".into(),
+            }]));
+        }
+        let upcoming = meetings::upcoming(&mut tx, now).await.map_err(internal_db)?;
+        let meeting = match input.meeting_id.trim() {
+            "" => upcoming.iter().find(|m| m.places_left() > 0),
+            chosen => upcoming.iter().find(|m| m.id == chosen && m.places_left() > 0),
+        };
+        let Some(meeting) = meeting else {
+            return Err(AppError::InvalidFields(vec![shared::validation::Problem {
+                field: "meeting".into(),
+                message: "Choose a meeting with room on its agenda, or schedule another meeting".into(),
+            }]));
+        };
+        let repeat_of: Option<String> = col(&row, "repeat_of_case_id")?;
+        let repeat = candidates.iter().any(|c| Some(&c.case_id) == repeat_of.as_ref() && c.within_twelve_months);
+        let acceptance = intake::Acceptance {
+            referral_id: &input.referral_id,
+            same_victim_case: repeat_of.as_deref(),
+            repeat,
+            meeting_id: &meeting.id,
+            decided_by: &actor.user_id,
+        };
+        let case_id = intake::accept(&mut tx, acceptance, today, now).await.map_err(internal_db)?;
+        let event = actor_event(actor, "referral.accept").on("referral", &input.referral_id).detail("case_id", case_id.as_str()).detail("meeting_id", meeting.id.as_str()).detail("repeat", repeat_of.is_some());
+        self.audit_and_commit(tx, event).await?;
+        Ok(case_id)
+    }
+
+    async fn request_information(&self, actor: &Actor, id: &str, request: &str) -> Result<(), AppError> {
+        check(actor, &Action::TriageReferrals)?;
+        let mut p = Problems::default();
+        let request = p.text("information-request", "What you need to know", request, referral::LONG_TEXT);
+        p.finish(())?;
+        let mut tx = self.tx().await?;
+        triage_row(&mut tx, id).await?;
+        sqlx::query("UPDATE referrals SET status = 'more_information_requested', information_request = $1, information_reply = NULL, updated_at = $2 WHERE id = $3")
+            .bind(&request)
+            .bind(self.clock.unix())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        self.audit_and_commit(tx, actor_event(actor, "referral.request_information").on("referral", id)).await
+    }
+
+    async fn reject_referral(&self, actor: &Actor, id: &str, reason: &str) -> Result<(), AppError> {
+        check(actor, &Action::TriageReferrals)?;
+        let Some(reason) = RejectionReason::parse(reason) else {
+            return Err(AppError::InvalidFields(vec![shared::validation::Problem {
+                field: "rejection-reason".into(),
+                message: "Choose why the referral is rejected".into(),
+            }]));
+        };
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let row = triage_row(&mut tx, id).await?;
+        let agency: String = col(&row, "agency_id")?;
+        let month = iso_date(today(now))[..7].to_string();
+        sqlx::query(
+            "INSERT INTO rejected_referral_counts (agency_id, month, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (agency_id, month) DO UPDATE SET count = rejected_referral_counts.count + 1",
+        )
+        .bind(&agency)
+        .bind(&month)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        // The people cascade with the referral: nothing personal remains.
+        sqlx::query("DELETE FROM referrals WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(internal_db)?;
+        let event = actor_event(actor, "referral.reject").on("referral", id).detail("reason", reason.as_str());
+        self.audit_and_commit(tx, event).await
+    }
+}

@@ -1,0 +1,24 @@
+//! Storage for referrals and cases: references, the people in a referral, repeat-candidate
+//! lookup, how an agency stands to a case, meetings with room. Backend operations compose these
+//! inside their transactions; nothing here decides who may do what.
+
+pub mod intake;
+pub mod meetings;
+pub mod people;
+pub mod references;
+pub mod relation;
+pub mod repeat_lookup;
+pub mod search_key;
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// Reads an optional text column.
+pub fn opt(row: &AnyRow, name: &str) -> Result<Option<String>, sqlx::Error> {
+    row.try_get(name)
+}
+
+/// Reads a text column.
+pub fn text(row: &AnyRow, name: &str) -> Result<String, sqlx::Error> {
+    row.try_get(name)
+}

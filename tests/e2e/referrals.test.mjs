@@ -1,0 +1,149 @@
+// Referrals and case records in a real browser: a representative refers (the draft survives a
+// reload; a refused submission loses nothing), the coordinator confirms a repeat and accepts it,
+// and people of different agencies open the case and each sees only what their work needs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, Browser, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
+
+let server;
+let browser;
+const people = {};
+
+function linkFor(name) {
+  const lines = server.seedOutput.split('\n');
+  const i = lines.findIndex((l) => l.includes(name));
+  assert.ok(i >= 0, `${name} is in the seed output`);
+  return lines[i + 1].trim();
+}
+
+async function signedIn(name) {
+  if (people[name]) return people[name];
+  const page = await browser.newPage();
+  await addVirtualAuthenticator(page);
+  await page.goto(linkFor(name));
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.getByRole('button', { name: 'Create a passkey' }).click();
+  await page.waitForURL((url) => url.search.includes('enrolled=1'), { timeout: 15_000 });
+  people[name] = page;
+  return page;
+}
+
+async function open(page, pathName) {
+  await page.goto(`${server.baseUrl}${pathName}`);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.waitForFunction(() => !document.querySelector('main').innerText.includes('Loading'));
+}
+
+async function checked(page, shot) {
+  await screenshot(page, shot);
+  assert.deepEqual(await accessibilityViolations(page), [], `${shot} is accessible`);
+}
+
+before(async () => {
+  server = await Server.start({ seedDemo: true });
+  browser = await Browser.launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a representative writes a referral that is saved as they type and sent when complete', async () => {
+  const page = await signedIn('Rowan Ellery');
+  await open(page, '/referrals');
+  await page.locator('#new-referral').click();
+  await page.waitForURL(/\/referrals\/[0-9a-f-]{36}$/);
+  await page.waitForSelector('#victim-name');
+  await page.waitForSelector('body[data-hydrated="true"]');
+
+  await page.locator('#victim-name').fill('Wren Halloway');
+  await page.locator('#victim-address').fill('Flat 2, 5 Kestrel Court, Wyvernbridge');
+  await page.locator('#perpetrator-0-name').fill('Piers Quillon');
+  await assert.doesNotReject(page.locator('#save-status').getByText('Draft saved at').waitFor());
+  await page.waitForFunction(() => document.querySelector('#save-status').innerText.startsWith('Draft saved'));
+  await page.reload();
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.waitForSelector('#victim-name');
+  assert.equal(await page.locator('#victim-name').inputValue(), 'Wren Halloway', 'the draft survived a reload');
+  assert.equal(await page.locator('#victim-address').inputValue(), 'Flat 2, 5 Kestrel Court, Wyvernbridge');
+
+  // Sending too early: every problem in the summary, linked to its field; nothing typed is lost.
+  await page.locator('#send-referral').click();
+  const summary = page.locator('.rt-error-summary');
+  await assert.doesNotReject(summary.waitFor());
+  for (const text of ['Enter date of the latest incident', 'relationship to the victim', 'meets no MARAC criterion', 'what the victim knows', 'summary of the incident']) {
+    await assert.doesNotReject(summary.getByText(text, { exact: false }).first().waitFor(), text);
+  }
+  await checked(page, 'referral-errors');
+  assert.equal(await page.locator('#victim-name').inputValue(), 'Wren Halloway');
+
+  await page.locator('#incident-date').fill('2026-11-20');
+  await page.locator('#perpetrator-0-relationship').fill('Ex-partner');
+  for (let q = 1; q <= 15; q += 1) {
+    await page.locator(`#dash-q${q}`).check();
+  }
+  await assert.doesNotReject(page.locator('#dash-score').getByText('DASH score 15 of 24: meets visible high risk').waitFor());
+  await page.locator('#consent').check();
+  await page.locator('#summary').fill('Threats to kill after separation; followed to work twice.');
+  await page.getByRole('button', { name: 'Add a child or vulnerable adult' }).click();
+  await page.locator('#household-0-name').fill('Ivo Halloway');
+  await page.locator('#household-0-relationship').fill('Son');
+  await screenshot(page, 'referral-form');
+  await page.locator('#send-referral').click();
+  await page.waitForURL((url) => url.search.includes('sent=R-'));
+  await assert.doesNotReject(page.locator('.rt-notice').getByText(/was sent to the coordinator/).waitFor());
+  await checked(page, 'referrals-list');
+});
+
+test('the coordinator confirms a repeat and accepts it onto the next agenda', async () => {
+  const page = await signedIn('Priya Lakeland');
+  await open(page, '/triage');
+  await checked(page, 'triage-list');
+  assert.ok((await page.locator('#triage').innerText()).includes('Wren Halloway'), 'the new referral is waiting');
+  const row = page.locator('#triage tr', { hasText: 'Ada Thorn' });
+  await assert.doesNotReject(row.getByText('Possible repeat').waitFor());
+  await row.getByRole('link', { name: 'Ada Thorn' }).click();
+  await page.waitForSelector('#candidates');
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await checked(page, 'triage-referral');
+  await page.getByRole('button', { name: /is the same victim/ }).click();
+  await assert.doesNotReject(page.locator('#candidates').getByText('Same victim', { exact: true }).first().waitFor());
+  await page.locator('#accept-referral').click();
+  await page.waitForURL((url) => url.search.includes('accepted=R-'));
+  assert.ok(!(await page.locator('main').innerText()).includes('Ada Thorn\n'), 'no longer waiting');
+});
+
+test('people of different agencies open the case and each sees only what their work needs', async () => {
+  const coordinator = await signedIn('Priya Lakeland');
+  await open(coordinator, '/cases');
+  await coordinator.locator('#search').fill('Thornbury');
+  await coordinator.locator('#search-cases').click();
+  await coordinator.locator('#search-results').getByRole('link', { name: 'Ada Thornbury' }).click();
+  await coordinator.waitForSelector('#case-title');
+  const casePath = new URL(coordinator.url()).pathname;
+  await assert.doesNotReject(coordinator.locator('#history').getByText('(repeat)').waitFor());
+  await checked(coordinator, 'case-coordinator');
+
+  const views = {
+    'Sam Okonjo-Reyes': { present: ['Refuge address held by the IDVA service', 'Mobile ending 0417', 'Milo Thornbury', 'Callum Thornbury'], absent: [] },
+    'Rowan Ellery': { present: ['White British', 'Milo Thornbury', 'Callum Thornbury'], absent: ['Refuge address', '0417'] },
+    'Hollis Varga': { present: ['Milo Thornbury', 'Callum Thornbury'], absent: ['Refuge address', '0417', 'White British'] },
+    'Jude Marchetti': { present: ['Callum Thornbury', 'Address not known to the victim'], absent: ['Milo Thornbury', 'Refuge address', '0417', 'White British'] },
+  };
+  for (const [name, expected] of Object.entries(views)) {
+    const page = await signedIn(name);
+    await open(page, casePath);
+    await page.waitForSelector('#case-title');
+    const text = await page.locator('main').innerText();
+    for (const p of expected.present) assert.ok(text.includes(p), `${name} sees ${p}`);
+    for (const a of expected.absent) assert.ok(!text.includes(a), `${name} does not see ${a}`);
+    await checked(page, `case-${name.split(' ')[0].toLowerCase()}`);
+  }
+
+  const uninvolved = await signedIn('Zoë Brannigan');
+  await open(uninvolved, casePath);
+  const text = await uninvolved.locator('main').innerText();
+  assert.ok(text.includes('We could not find that'), 'an uninvolved agency is told nothing');
+  assert.ok(!text.includes('Thornbury'));
+});
