@@ -54,7 +54,7 @@ async fn https_public_url_turns_on_hsts() {
 #[tokio::test]
 async fn unknown_address_gets_styled_404_without_internals() {
     let server = TestServer::start(&[]);
-    let res = client().get(server.url("/cases/00000000-0000-0000-0000-000000000000")).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let res = client().get(server.url("/nowhere/00000000-0000-0000-0000-000000000000")).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(res.status(), 404);
     assert_eq!(res.headers()["cache-control"], "no-store");
     let body = res.text().await.unwrap_or_default();

@@ -3,36 +3,14 @@
 // someone tampers with it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { Server, Browser, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
 
 let server;
 let browser;
 let admin;
 
-function sql(statement) {
-  return execFileSync('sqlite3', [path.join(server.dataDir, 'roundtable.db'), statement], { encoding: 'utf8' });
-}
-
-function linkFor(name) {
-  const lines = server.seedOutput.split('\n');
-  const i = lines.findIndex((l) => l.includes(name));
-  assert.ok(i >= 0, `${name} is in the seed output`);
-  return lines[i + 1].trim();
-}
-
-async function enrol(page, link) {
-  await page.goto(link);
-  await page.waitForSelector('body[data-hydrated="true"]');
-  await page.getByRole('button', { name: 'Create a passkey' }).click();
-  await page.waitForURL((url) => url.search.includes('enrolled=1'), { timeout: 15_000 });
-}
-
 async function open(page, pathName, shot) {
-  await page.goto(`${server.baseUrl}${pathName}`);
-  await page.waitForSelector('body[data-hydrated="true"]');
-  await page.waitForFunction(() => !document.querySelector('main').innerText.includes('Loading'));
+  await server.open(page, pathName);
   if (shot) {
     await screenshot(page, shot);
     assert.deepEqual(await accessibilityViolations(page), [], `${pathName} is accessible`);
@@ -45,7 +23,7 @@ before(async () => {
   admin = await browser.newPage();
   await addVirtualAuthenticator(admin);
   const adminLink = server.enrolmentLinks().find((l) => server.stdout.includes(l));
-  await enrol(admin, adminLink);
+  await server.enrol(admin, adminLink);
 });
 
 after(async () => {
@@ -72,7 +50,7 @@ test('an administrator invites a person, who enrols with the link they are given
 
   await admin.getByLabel('Full name').fill('Alex Fenwick');
   await admin.getByLabel('Work email').fill('alex.fenwick@wyvernhomes.invalid');
-  await admin.getByLabel('Agency').selectOption({ label: 'Wyvern Homes' });
+  await admin.getByLabel('Agency', { exact: true }).selectOption({ label: 'Wyvern Homes' });
   await admin.getByLabel('Agency representative').check();
   await admin.locator('#invite-person').click();
   const link = await admin.locator('#enrolment-link').innerText();
@@ -82,7 +60,7 @@ test('an administrator invites a person, who enrols with the link they are given
 
   const alex = await browser.newPage();
   await addVirtualAuthenticator(alex);
-  await enrol(alex, link);
+  await server.enrol(alex, link);
   await assert.doesNotReject(alex.getByText('Alex Fenwick').first().waitFor());
   assert.equal(await alex.getByRole('link', { name: 'Administration' }).count(), 0, 'no administration for a representative');
   await alex.context().close();
@@ -91,11 +69,11 @@ test('an administrator invites a person, who enrols with the link they are given
 test('suspending an agency asks for a passkey check and ends its people\'s access at once', async () => {
   const rowan = await browser.newPage();
   await addVirtualAuthenticator(rowan);
-  await enrol(rowan, linkFor('Rowan Ellery'));
+  await server.enrol(rowan, server.linkFor('Rowan Ellery'));
   await assert.doesNotReject(rowan.getByText('Rowan Ellery').first().waitFor());
 
   // The administrator signed in more than five minutes ago.
-  sql('UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600');
+  server.sql('UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600');
   await open(admin, '/admin/agencies', 'admin-agencies');
   await admin.getByRole('link', { name: 'Wyvern Homes' }).click();
   await admin.waitForSelector('#change-standing');
@@ -107,7 +85,7 @@ test('suspending an agency asks for a passkey check and ends its people\'s acces
   await admin.locator('#change-standing').click();
   await assert.doesNotReject(admin.locator('.rt-notice').getByText(/suspended/i).waitFor());
   await screenshot(admin, 'admin-agency-suspended');
-  const audit = sql("SELECT action FROM audit_log ORDER BY seq");
+  const audit = server.sql("SELECT action FROM audit_log ORDER BY seq");
   assert.ok(audit.includes('session.reauthenticate'), `the passkey check was audited: ${audit}`);
 
   await rowan.goto(`${server.baseUrl}/account`);
@@ -126,7 +104,7 @@ test('the audit page finds an altered entry', async () => {
   await screenshot(admin, 'audit-intact');
   assert.deepEqual(await accessibilityViolations(admin), []);
 
-  sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome = 'denied' WHERE seq = 2");
+  server.sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome = 'denied' WHERE seq = 2");
   await admin.locator('#verify-audit').click();
   await assert.doesNotReject(admin.locator('#audit-result').getByText('altered at entry 2').waitFor());
   await screenshot(admin, 'audit-broken');

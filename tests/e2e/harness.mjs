@@ -77,6 +77,37 @@ export class Server {
     throw new Error(`roundtable did not become ready:\n${this.stderr}`);
   }
 
+  /** Runs one SQL statement on the server's database, as someone with the file would. */
+  sql(statement) {
+    return execFileSync('sqlite3', [path.join(this.dataDir, 'roundtable.db'), statement], { encoding: 'utf8' });
+  }
+
+  /** The demo person's enrolment link, by name, from the seed's output. */
+  linkFor(name) {
+    const lines = this.seedOutput.split('\n');
+    const i = lines.findIndex((l) => l.includes(name));
+    if (i < 0) throw new Error(`${name} is not in the seed output`);
+    return lines[i + 1].trim();
+  }
+
+  /** Opens a page of this server and waits until it is interactive and loaded. */
+  async open(page, pathName) {
+    await page.goto(`${this.baseUrl}${pathName}`);
+    await page.waitForSelector('body[data-hydrated="true"]');
+    await page.waitForFunction(() => !document.querySelector('main').innerText.includes('Loading'));
+  }
+
+  /** Enrols a passkey with an enrolment link in `page`, optionally naming the passkey and
+   * saving a screenshot of the enrolment page as `shot`. */
+  async enrol(page, link, passkeyName, shot) {
+    await page.goto(link);
+    await page.waitForSelector('body[data-hydrated="true"]');
+    if (passkeyName) await page.getByLabel('Name this passkey (optional)').fill(passkeyName);
+    if (shot) await screenshot(page, shot);
+    await page.getByRole('button', { name: 'Create a passkey' }).click();
+    await page.waitForURL((url) => url.search.includes('enrolled=1'), { timeout: 15_000 });
+  }
+
   /** Enrolment links the server or the demo seed printed, in order. */
   enrolmentLinks() {
     return [...(this.seedOutput + this.stdout).matchAll(/https?:\/\/\S+\/enrol#[A-Za-z0-9_-]+/g)].map((m) => m[0]);

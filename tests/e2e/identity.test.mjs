@@ -3,8 +3,6 @@
 // withdraws from the Information Sharing Agreement.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { Server, Browser, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
 
 let server;
@@ -20,34 +18,13 @@ after(async () => {
   await server?.stop();
 });
 
-function sql(statement) {
-  return execFileSync('sqlite3', [path.join(server.dataDir, 'roundtable.db'), statement], { encoding: 'utf8' });
-}
-
-/** The demo user's enrolment link, by name, from the seed's output. */
-function linkFor(name) {
-  const lines = server.seedOutput.split('\n');
-  const i = lines.findIndex((l) => l.includes(name));
-  assert.ok(i >= 0, `${name} is in the seed output`);
-  return lines[i + 1].trim();
-}
-
-async function enrol(page, link, passkeyName) {
-  await page.goto(link);
-  await page.waitForSelector('body[data-hydrated="true"]');
-  await page.getByLabel('Name this passkey (optional)').fill(passkeyName);
-  await screenshot(page, 'enrol');
-  await page.getByRole('button', { name: 'Create a passkey' }).click();
-  await page.waitForURL((url) => url.search.includes('enrolled=1'), { timeout: 15_000 });
-}
-
 test('a first administrator enrols, signs out, signs in and manages passkeys', async () => {
   const page = await browser.newPage();
   const authenticator = await addVirtualAuthenticator(page);
   const [adminLink] = server.enrolmentLinks().filter((l) => server.stdout.includes(l));
   assert.ok(adminLink, 'serve printed the first administrator\'s link');
 
-  await enrol(page, adminLink, 'Test laptop');
+  await server.enrol(page, adminLink, 'Test laptop', 'enrol');
   await assert.doesNotReject(page.getByText('First Administrator').waitFor());
   assert.equal((await authenticator.credentials()).length, 1, 'a resident passkey was created');
   assert.deepEqual(await accessibilityViolations(page), []);
@@ -98,7 +75,7 @@ test('a first administrator enrols, signs out, signs in and manages passkeys', a
   // The only passkey left cannot be removed.
   await page.getByRole('button', { name: 'Remove Spare key' }).click();
   await assert.doesNotReject(page.getByText('You cannot remove your only passkey').waitFor());
-  const audit = sql("SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log ORDER BY seq)");
+  const audit = server.sql("SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log ORDER BY seq)");
   for (const action of ['passkey.enrol', 'session.sign_in', 'session.sign_out', 'passkey.add', 'passkey.revoke']) {
     assert.ok(audit.includes(action), `audited: ${action}`);
   }
@@ -108,16 +85,16 @@ test('a first administrator enrols, signs out, signs in and manages passkeys', a
 test('a representative loses access at once when their agency withdraws', async () => {
   const page = await browser.newPage();
   await addVirtualAuthenticator(page);
-  await enrol(page, linkFor('Hollis Varga'), 'Office PC');
+  await server.enrol(page, server.linkFor('Hollis Varga'), 'Office PC');
   await assert.doesNotReject(page.getByText('Hollis Varga').waitFor());
   await assert.doesNotReject(page.getByText("Wyvernshire Children's Services").first().waitFor());
 
-  sql("UPDATE agencies SET isa_state = 'withdrawn', isa_state_reason = 'Test withdrawal' WHERE name = 'Wyvernshire Children''s Services'");
+  server.sql("UPDATE agencies SET isa_state = 'withdrawn', isa_state_reason = 'Test withdrawal' WHERE name = 'Wyvernshire Children''s Services'");
 
   await page.goto(`${server.baseUrl}/account`);
   await assert.doesNotReject(page.getByText('You need to sign in to see your account').waitFor());
   assert.equal(await page.getByText('Hollis Varga').count(), 0);
-  assert.equal(sql("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = 'Hollis Varga'").trim(), '0', 'the session ended');
+  assert.equal(server.sql("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = 'Hollis Varga'").trim(), '0', 'the session ended');
 
   // Signing in again is refused, with the same answer as for an unknown passkey.
   await page.goto(`${server.baseUrl}/sign-in`);

@@ -5,6 +5,20 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
+/// Moves focus to the field a problem names and scrolls its label into view, as the GOV.UK
+/// error summary does (following the link alone would scroll but not focus).
+fn focus_field(ev: &leptos::ev::MouseEvent, field: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    let Some(target) = document().get_element_by_id(field) else { return };
+    ev.prevent_default();
+    let label = document().query_selector(&format!("label[for='{field}']")).ok().flatten();
+    let legend = target.closest("fieldset").ok().flatten().and_then(|f| f.query_selector("legend").ok().flatten());
+    if let Ok(el) = target.clone().dyn_into::<leptos::web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+    label.or(legend).unwrap_or(target).scroll_into_view();
+}
+
 /// Shows `error` (when set) in a focused error summary, so screen readers announce it. Problems
 /// with particular fields link to the field.
 #[component]
@@ -20,7 +34,10 @@ pub fn ErrorSummary(error: RwSignal<Option<AppError>>) -> impl IntoView {
     let items = move || match error.get() {
         Some(AppError::InvalidFields(problems)) => problems
             .into_iter()
-            .map(|p| view! { <li><a href=format!("#{}", p.field)>{p.message}</a></li> }.into_any())
+            .map(|p| {
+                let field = p.field.clone();
+                view! { <li><a href=format!("#{}", p.field) on:click=move |ev| focus_field(&ev, &field)>{p.message}</a></li> }.into_any()
+            })
             .collect_view(),
         Some(other) => vec![view! { <li>{other.to_string()}</li> }.into_any()].collect_view(),
         None => Vec::<AnyView>::new().collect_view(),

@@ -7,4 +7,5 @@ pub mod fields;
 pub mod loaded;
 pub mod pending_button;
 pub mod submit_task;
+pub mod summary_row;
 pub mod user_bar;

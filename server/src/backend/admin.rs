@@ -13,21 +13,15 @@ use shared::markdown::to_safe_html;
 use shared::policy::{decide, Action, Actor};
 use shared::session::{session_state, SessionState};
 use shared::validation::{iso_date, Problems};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use super::{actor_event, check, internal, internal_db, ServerBackend};
+use super::{actor_event, check, col, internal, internal_db, ServerBackend};
 use crate::audit;
 use crate::db::Tx;
 use crate::identity::actor::{agency_status, today};
 use crate::identity::sessions;
 use crate::invitations::{self, enrolment_link, INVITATION_LIFETIME_SECS};
-
-/// Reads a column, hiding decoding failures as internal errors.
-fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r AnyRow, name: &str) -> Result<T, AppError> {
-    row.try_get(name).map_err(internal_db)
-}
 
 fn unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.message().to_ascii_uppercase().contains("UNIQUE"))

@@ -15,15 +15,11 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::referrals::criteria_labels;
-use super::{actor_event, check, internal, internal_db, ServerBackend};
+use super::{actor_event, check, col, internal, internal_db, ServerBackend};
 use crate::audit::{self, Outcome};
 use crate::casework::{meetings, people, relation, search_key};
 use crate::db::Tx;
 use crate::identity::actor::today;
-
-fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r AnyRow, name: &str) -> Result<T, AppError> {
-    row.try_get(name).map_err(internal_db)
-}
 
 /// Names the parts granted, for the audit row.
 fn parts_granted(p: &CaseParts) -> String {

@@ -66,6 +66,12 @@ pub(crate) fn internal_db(e: sqlx::Error) -> AppError {
     internal(e)
 }
 
+/// Reads a column, hiding decoding failures as internal errors.
+pub(crate) fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r sqlx::any::AnyRow, name: &str) -> Result<T, AppError> {
+    use sqlx::Row;
+    row.try_get(name).map_err(internal_db)
+}
+
 /// Turns a policy decision into an error, or nothing.
 pub(crate) fn check(actor: &Actor, action: &Action) -> Result<(), AppError> {
     match decide(Some(actor), action) {

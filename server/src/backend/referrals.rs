@@ -17,7 +17,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::{actor_event, check, internal, internal_db, ServerBackend};
+use super::{actor_event, check, col, internal, internal_db, ServerBackend};
 use crate::audit;
 use crate::casework::{intake, meetings, people, repeat_lookup};
 use crate::identity::actor::today;
@@ -59,10 +59,6 @@ async fn triage_row(conn: &mut AnyConnection, id: &str) -> Result<AnyRow, AppErr
         .await
         .map_err(internal_db)?
         .ok_or(AppError::NotFound)
-}
-
-fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r AnyRow, name: &str) -> Result<T, AppError> {
-    row.try_get(name).map_err(internal_db)
 }
 
 fn decisions(row: &AnyRow) -> Result<BTreeMap<String, String>, AppError> {
@@ -135,7 +131,11 @@ async fn summary_of(conn: &mut AnyConnection, row: &AnyRow) -> Result<TriageSumm
         agency_name: agency,
         submitted_at: col::<Option<i64>>(row, "submitted_at")?.unwrap_or_default(),
         victim_name: victim.map(|v| v.name).unwrap_or_default(),
-        criteria: criteria_labels(col::<Option<String>>(row, "criteria")?.as_deref()),
+        // Before triage a repeat is only what the referrer believes; the coordinator confirms it.
+        criteria: criteria_labels(col::<Option<String>>(row, "criteria")?.as_deref())
+            .into_iter()
+            .map(|c| if c == criterion_label(Criterion::Repeat) { "Repeat, as the referrer believes (not yet confirmed)".to_string() } else { c })
+            .collect(),
         repeat_candidates: candidates.iter().filter(|c| c.within_twelve_months).count(),
         has_household: household > 0,
     })

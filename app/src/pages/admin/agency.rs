@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use shared::display::iso_date;
 
 use super::{kind_label, kind_options};
+use crate::components::summary_row::SummaryRow;
 use crate::api::admin::{
     admin_overview, change_agency_state, record_signature, save_agency, AdminView, AgencyInput, AgencyStateInput, AgencySummary, SignatureInput,
 };
@@ -52,15 +53,15 @@ fn AgencyDetails(agency: AgencySummary, overview: AdminView, reload: RwSignal<u3
         <span class="rt-caption-l">"Agency"</span>
         <h1 class="rt-heading-xl">{title}</h1>
         <dl class="rt-summary-list" id="agency-summary">
-            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Kind"</dt><dd class="rt-summary-list__value">{kind_label(&agency.kind)}</dd></div>
-            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Secure contact email"</dt><dd class="rt-summary-list__value">{agency.secure_email.clone()}</dd></div>
+            <SummaryRow key="Kind" value={kind_label(&agency.kind)} />
+            <SummaryRow key="Secure contact email" value={agency.secure_email.clone()} />
             <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Standing"</dt>
                 <dd class="rt-summary-list__value"><strong class=tag id="agency-standing">{agency.status_label.clone()}</strong>
                     {agency.state_reason.clone().map(|r| view! { <p class="rt-body-s">"Reason: " {r}</p> })}</dd></div>
             <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Latest signature"</dt>
                 <dd class="rt-summary-list__value">{agency.signature.as_ref().map_or_else(|| "Not signed".to_string(), |s| format!(
                     "{} signed by {} on {}; review by {}", s.version_label, s.signed_by, iso_date(&s.signed_on), iso_date(&s.review_on)))}</dd></div>
-            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Active people"</dt><dd class="rt-summary-list__value">{agency.people}</dd></div>
+            <SummaryRow key="Active people" value={agency.people.to_string()} />
         </dl>
         {may.then(|| view! {
             <RecordSignature agency=agency.clone() overview=overview.clone() reload notice />

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::people::LinkPanel;
 use super::{role_labels, role_options};
+use crate::components::summary_row::SummaryRow;
 use crate::api::admin::{admin_overview, issue_recovery_link, list_users, set_user_active, update_user, AdminView, EnrolmentLink, UserInput, UserSummary};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{Checkboxes, FormValues, SelectField, TextField};
@@ -46,12 +47,12 @@ fn PersonDetails(user: UserSummary, overview: AdminView, reload: RwSignal<u32>, 
         <span class="rt-caption-l">"Person"</span>
         <h1 class="rt-heading-xl">{user.name.clone()}</h1>
         <dl class="rt-summary-list" id="person-summary">
-            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Work email"</dt><dd class="rt-summary-list__value">{user.email.clone()}</dd></div>
-            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Agency"</dt><dd class="rt-summary-list__value">{user.agency_name.clone().unwrap_or_else(|| "None (platform administrator)".into())}</dd></div>
-            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Roles"</dt><dd class="rt-summary-list__value">{role_labels(&user.roles)}</dd></div>
+            <SummaryRow key="Work email" value={user.email.clone()} />
+            <SummaryRow key="Agency" value={user.agency_name.clone().unwrap_or_else(|| "None (platform administrator)".into())} />
+            <SummaryRow key="Roles" value={role_labels(&user.roles)} />
             <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Account"</dt><dd class="rt-summary-list__value" id="account-state">{state}</dd></div>
-            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Passkeys"</dt><dd class="rt-summary-list__value">{user.passkeys}</dd></div>
-            <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Signed-in sessions"</dt><dd class="rt-summary-list__value">{user.sessions}</dd></div>
+            <SummaryRow key="Passkeys" value={user.passkeys.to_string()} />
+            <SummaryRow key="Signed-in sessions" value={user.sessions.to_string()} />
         </dl>
         {may.then(|| view! {
             <Recovery user=user.clone() reload />

@@ -12,6 +12,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextArea};
 use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
+use crate::components::summary_row::SummaryRow;
 use crate::components::submit_task::FormState;
 
 /// "Case" page.
@@ -33,15 +34,6 @@ fn or_not_recorded(v: &Option<String>) -> String {
     v.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "Not recorded".into())
 }
 
-#[component]
-fn Row(key: &'static str, value: String) -> impl IntoView {
-    view! {
-        <div class="rt-summary-list__row">
-            <dt class="rt-summary-list__key">{key}</dt>
-            <dd class="rt-summary-list__value">{value}</dd>
-        </div>
-    }
-}
 
 #[component]
 fn Record(c: CaseView, reload: RwSignal<u32>) -> impl IntoView {
@@ -59,11 +51,11 @@ fn Record(c: CaseView, reload: RwSignal<u32>) -> impl IntoView {
             <section id="risk" aria-labelledby="risk-heading">
                 <h2 class="rt-heading-l" id="risk-heading">"Risk"</h2>
                 <dl class="rt-summary-list">
-                    <Row key="Criteria met" value=r.criteria.join("; ") />
-                    <Row key="DASH score" value=r.dash_score.map_or_else(|| "Not completed".to_string(), |s| format!("{s} of 24")) />
-                    <Row key="Police call-outs in 12 months" value=r.police_callouts.map_or_else(|| "Not known".to_string(), |n| n.to_string()) />
-                    <Row key="Latest incident" value=iso_date(&r.latest_incident_on) />
-                    {r.professional_judgement.clone().map(|p| view! { <Row key="Professional judgement" value=p /> })}
+                    <SummaryRow key="Criteria met" value=r.criteria.join("; ") />
+                    <SummaryRow key="DASH score" value=r.dash_score.map_or_else(|| "Not completed".to_string(), |s| format!("{s} of 24")) />
+                    <SummaryRow key="Police call-outs in 12 months" value=r.police_callouts.map_or_else(|| "Not known".to_string(), |n| n.to_string()) />
+                    <SummaryRow key="Latest incident" value=iso_date(&r.latest_incident_on) />
+                    {r.professional_judgement.clone().map(|p| view! { <SummaryRow key="Professional judgement" value=p /> })}
                 </dl>
                 <h3 class="rt-heading-s">"Summary of the incident and risks"</h3>
                 <div class="rt-prose" inner_html=r.summary_html.clone()></div>
@@ -75,25 +67,25 @@ fn Record(c: CaseView, reload: RwSignal<u32>) -> impl IntoView {
                 <h2 class="rt-heading-l" id="victim-heading">"Victim"</h2>
                 <dl class="rt-summary-list">
                     {c.victim.clone().map(|v| view! {
-                        <Row key="Name" value=v.name.clone() />
-                        <Row key="Other names" value=if v.other_names.is_empty() { "None recorded".to_string() } else { v.other_names.join(", ") } />
-                        <Row key="Date of birth" value=v.date_of_birth.as_deref().map_or_else(|| "Not known".to_string(), iso_date) />
+                        <SummaryRow key="Name" value=v.name.clone() />
+                        <SummaryRow key="Other names" value=if v.other_names.is_empty() { "None recorded".to_string() } else { v.other_names.join(", ") } />
+                        <SummaryRow key="Date of birth" value=v.date_of_birth.as_deref().map_or_else(|| "Not known".to_string(), iso_date) />
                     })}
                     {c.victim_profile.clone().map(|p| view! {
-                        <Row key="Gender" value=or_not_recorded(&p.gender) />
-                        <Row key="Ethnicity" value=or_not_recorded(&p.ethnicity) />
-                        <Row key="Disability" value=or_not_recorded(&p.disability) />
-                        <Row key="Sexual orientation" value=or_not_recorded(&p.sexual_orientation) />
-                        <Row key="First language" value=format!("{}{}", or_not_recorded(&p.first_language), if p.interpreter_needed { "; interpreter needed" } else { "" }) />
+                        <SummaryRow key="Gender" value=or_not_recorded(&p.gender) />
+                        <SummaryRow key="Ethnicity" value=or_not_recorded(&p.ethnicity) />
+                        <SummaryRow key="Disability" value=or_not_recorded(&p.disability) />
+                        <SummaryRow key="Sexual orientation" value=or_not_recorded(&p.sexual_orientation) />
+                        <SummaryRow key="First language" value=format!("{}{}", or_not_recorded(&p.first_language), if p.interpreter_needed { "; interpreter needed" } else { "" }) />
                     })}
                 </dl>
                 {c.victim_contact.clone().map(|k| view! {
                     <div id="victim-contact" class="rt-card">
                         <h3 class="rt-heading-s">"Safe contact (IDVA, coordinator and chair only)"</h3>
                         <dl class="rt-summary-list rt-mb-0">
-                            <Row key="Address" value=or_not_recorded(&k.address) />
-                            <Row key="Safe contact details" value=or_not_recorded(&k.safe_contact) />
-                            <Row key="Safe times to call" value=or_not_recorded(&k.safe_times) />
+                            <SummaryRow key="Address" value=or_not_recorded(&k.address) />
+                            <SummaryRow key="Safe contact details" value=or_not_recorded(&k.safe_contact) />
+                            <SummaryRow key="Safe times to call" value=or_not_recorded(&k.safe_times) />
                         </dl>
                     </div>
                 })}
@@ -105,10 +97,10 @@ fn Record(c: CaseView, reload: RwSignal<u32>) -> impl IntoView {
                 <h2 class="rt-heading-l" id="perpetrators-heading">"Perpetrators"</h2>
                 {list.into_iter().map(|p| view! {
                     <dl class="rt-summary-list">
-                        <Row key="Name" value=p.name.clone() />
-                        <Row key="Relationship" value=p.relationship.clone() />
-                        <Row key="Date of birth" value=p.date_of_birth.as_deref().map_or_else(|| "Not known".to_string(), iso_date) />
-                        {p.address.clone().map(|a| view! { <Row key="Address" value=a /> })}
+                        <SummaryRow key="Name" value=p.name.clone() />
+                        <SummaryRow key="Relationship" value=p.relationship.clone() />
+                        <SummaryRow key="Date of birth" value=p.date_of_birth.as_deref().map_or_else(|| "Not known".to_string(), iso_date) />
+                        {p.address.clone().map(|a| view! { <SummaryRow key="Address" value=a /> })}
                     </dl>
                 }).collect_view()}
             </section>
@@ -146,9 +138,9 @@ fn Record(c: CaseView, reload: RwSignal<u32>) -> impl IntoView {
             <section id="consent" aria-labelledby="consent-heading">
                 <h2 class="rt-heading-l" id="consent-heading">"Referral and consent"</h2>
                 <dl class="rt-summary-list">
-                    <Row key="Referred by" value=format!("{}, {}", k.referrer_name, k.agency_name) />
-                    <Row key="Consent" value=k.consent.clone() />
-                    <Row key="Reason for sharing" value=or_not_recorded(&k.reason) />
+                    <SummaryRow key="Referred by" value=format!("{}, {}", k.referrer_name, k.agency_name) />
+                    <SummaryRow key="Consent" value=k.consent.clone() />
+                    <SummaryRow key="Reason for sharing" value=or_not_recorded(&k.reason) />
                 </dl>
             </section>
         })}

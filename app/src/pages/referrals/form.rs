@@ -193,7 +193,7 @@ fn People(form: RwSignal<ReferralForm>, error: RwSignal<Option<AppError>>) -> im
             </fieldset>
         }).collect_view()}
         <button type="button" class="rt-button rt-button--secondary" id="add-perpetrator"
-            disabled=move || count.get() >= shared::referral::MAX_PEOPLE
+            disabled=move || { count.get() >= shared::referral::MAX_PEOPLE }
             on:click=move |_| form.update(|f| f.perpetrators.push(shared::referral::PerpetratorForm::default()))>"Add another perpetrator"</button>
     }
 }
@@ -218,7 +218,7 @@ fn Household(form: RwSignal<ReferralForm>, error: RwSignal<Option<AppError>>) ->
             </fieldset>
         }).collect_view()}
         <button type="button" class="rt-button rt-button--secondary" id="add-household"
-            disabled=move || count.get() >= shared::referral::MAX_PEOPLE
+            disabled=move || { count.get() >= shared::referral::MAX_PEOPLE }
             on:click=move |_| form.update(|f| f.household.push(shared::referral::HouseholdForm::default()))>"Add a child or vulnerable adult"</button>
     }
 }

@@ -12,6 +12,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextArea};
 use crate::components::loaded::loaded;
 use crate::components::pending_button::PendingButton;
+use crate::components::summary_row::SummaryRow;
 use crate::components::submit_task::{load_page, FormState};
 
 /// "Triage a referral".
@@ -63,15 +64,15 @@ fn Triage(v: TriageView, reload: RwSignal<u32>) -> impl IntoView {
         <h1 class="rt-heading-xl">{v.victim.clone()}</h1>
         <ErrorSummary error=form.error />
         <dl class="rt-summary-list">
-            <Row key="Referred by" value=format!("{}, {}", v.referrer_name, v.summary.agency_name) />
-            <Row key="Latest incident" value=iso_date(&v.latest_incident_on) />
-            <Row key="Criteria met" value=v.summary.criteria.join("; ") />
-            <Row key="DASH score" value=v.dash_score.map_or_else(|| "Not completed".to_string(), |s| format!("{s} of 24")) />
-            <Row key="Police call-outs in 12 months" value=v.police_callouts.map_or_else(|| "Not known".to_string(), |n| n.to_string()) />
-            <Row key="Professional judgement" value=v.professional_judgement.clone().unwrap_or_else(|| "None given".into()) />
-            <Row key="Perpetrators" value=v.perpetrators.join("; ") />
-            <Row key="Household" value=if v.household.is_empty() { "No children or vulnerable adults named".to_string() } else { v.household.join("; ") } />
-            <Row key="Consent" value=format!("{}{}", v.consent, v.consent_reason.as_ref().map(|r| format!(". {r}")).unwrap_or_default()) />
+            <SummaryRow key="Referred by" value=format!("{}, {}", v.referrer_name, v.summary.agency_name) />
+            <SummaryRow key="Latest incident" value=iso_date(&v.latest_incident_on) />
+            <SummaryRow key="Criteria met" value=v.summary.criteria.join("; ") />
+            <SummaryRow key="DASH score" value=v.dash_score.map_or_else(|| "Not completed".to_string(), |s| format!("{s} of 24")) />
+            <SummaryRow key="Police call-outs in 12 months" value=v.police_callouts.map_or_else(|| "Not known".to_string(), |n| n.to_string()) />
+            <SummaryRow key="Professional judgement" value=v.professional_judgement.clone().unwrap_or_else(|| "None given".into()) />
+            <SummaryRow key="Perpetrators" value=v.perpetrators.join("; ") />
+            <SummaryRow key="Household" value=if v.household.is_empty() { "No children or vulnerable adults named".to_string() } else { v.household.join("; ") } />
+            <SummaryRow key="Consent" value=format!("{}{}", v.consent, v.consent_reason.as_ref().map(|r| format!(". {r}")).unwrap_or_default()) />
         </dl>
         <h2 class="rt-heading-m">"Summary of the incident and risks"</h2>
         <div class="rt-prose" inner_html=v.summary_html.clone()></div>
@@ -123,15 +124,6 @@ fn Triage(v: TriageView, reload: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-#[component]
-fn Row(key: &'static str, value: String) -> impl IntoView {
-    view! {
-        <div class="rt-summary-list__row">
-            <dt class="rt-summary-list__key">{key}</dt>
-            <dd class="rt-summary-list__value">{value}</dd>
-        </div>
-    }
-}
 
 #[component]
 fn CandidateRow(c: RepeatCandidate, id: StoredValue<String>, form: FormState, reload: RwSignal<u32>) -> impl IntoView {
