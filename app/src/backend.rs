@@ -10,6 +10,7 @@ use shared::policy::Actor;
 pub use crate::api::admin::AdminBackend;
 pub use crate::api::audit::AuditBackend;
 pub use crate::api::cases::CaseBackend;
+pub use crate::api::meetings::MeetingBackend;
 pub use crate::api::referrals::ReferralBackend;
 use crate::api::auth::{AccountView, Ceremony, PasskeyView};
 use crate::error::AppError;
@@ -21,9 +22,9 @@ pub struct NewSession {
 }
 
 /// Everything the app needs from the server, one trait per area.
-pub trait Backend: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend {}
+pub trait Backend: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend {}
 
-impl<T: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend> Backend for T {}
+impl<T: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend> Backend for T {}
 
 /// Enrolment, sign-in, sessions and the user's own passkeys.
 #[async_trait::async_trait]

@@ -19,6 +19,7 @@ use leptos_router::{ParamSegment, StaticSegment};
 use crate::layout::Layout;
 use crate::pages::admin::{agencies::AgenciesPage, agency::AgencyPage, isa::IsaPage, people::PeoplePage, person::PersonPage, sessions::SessionsPage, AdminHome};
 use crate::pages::cases::{record::CasePage, CasesPage};
+use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, meeting::MeetingPage, MeetingsPage};
 use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};
 use crate::pages::{account::AccountPage, audit::AuditPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
 
@@ -76,6 +77,10 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("triage"), ParamSegment("id")) view=TriageOnePage />
                     <Route path=StaticSegment("cases") view=CasesPage />
                     <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CasePage />
+                    <Route path=StaticSegment("meetings") view=MeetingsPage />
+                    <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=MeetingPage />
+                    <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("cases"), ParamSegment("case")) view=MeetingCasePage />
+                    <Route path=StaticSegment("actions") view=ActionsPage />
                 </Routes>
             </Layout>
         </Router>

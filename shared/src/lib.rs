@@ -9,6 +9,7 @@ pub mod display;
 pub mod identity;
 pub mod isa;
 pub mod markdown;
+pub mod meeting;
 pub mod marking;
 pub mod names;
 pub mod policy;

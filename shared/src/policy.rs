@@ -13,6 +13,7 @@ use crate::identity::Role;
 use crate::isa::SignatoryStatus;
 
 pub mod cases;
+pub mod meetings;
 
 /// Who is asking: resolved from the session on every request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +104,10 @@ pub enum Action {
     ListCases,
     /// Record which agencies work with a case, assign its IDVA, close or reopen it.
     ManageCase,
+    /// Schedule meetings (one or a recurring series).
+    ScheduleMeetings,
+    /// See every outstanding action across meetings.
+    ViewAllActions,
 }
 
 /// The answer.
@@ -156,7 +161,8 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
             actor.agency_is_current()
                 && [Role::AgencyRepresentative, Role::Idva, Role::Coordinator].iter().any(|r| actor.has(*r))
         }
-        Action::TriageReferrals | Action::ManageCase => actor.agency_is_current() && actor.has(Role::Coordinator),
+        Action::TriageReferrals | Action::ManageCase | Action::ScheduleMeetings => actor.agency_is_current() && actor.has(Role::Coordinator),
+        Action::ViewAllActions => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::Chair)),
         Action::SearchCases => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::Chair)),
         Action::ListCases => {
             actor.agency_is_current()
@@ -287,7 +293,9 @@ mod tests {
         assert!(allowed(&rep, Action::ListCases) && !allowed(&dpo, Action::ListCases) && !allowed(&admin, Action::ListCases));
         assert!(allowed(&coord, Action::ManageCase) && !allowed(&chair, Action::ManageCase));
         let mut suspended = actor(&[Role::Coordinator, Role::AgencyRepresentative], Some(SignatoryStatus::Suspended));
-        for action in [Action::Refer, Action::TriageReferrals, Action::SearchCases, Action::ListCases, Action::ManageCase] {
+        assert!(allowed(&coord, Action::ScheduleMeetings) && !allowed(&chair, Action::ScheduleMeetings));
+        assert!(allowed(&chair, Action::ViewAllActions) && !allowed(&rep, Action::ViewAllActions));
+        for action in [Action::Refer, Action::TriageReferrals, Action::SearchCases, Action::ListCases, Action::ManageCase, Action::ScheduleMeetings] {
             assert!(!allowed(&suspended, action));
         }
         suspended.agency_status = CURRENT;

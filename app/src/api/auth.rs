@@ -67,6 +67,8 @@ pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {
         }
         if decide(Some(&a), &Action::ListCases).is_allowed() {
             areas.push(("/cases".to_string(), "Cases".to_string()));
+            areas.push(("/meetings".to_string(), "Meetings".to_string()));
+            areas.push(("/actions".to_string(), "Actions".to_string()));
         }
         if decide(Some(&a), &Action::ViewUsers).is_allowed() {
             areas.push(("/admin".to_string(), "Administration".to_string()));

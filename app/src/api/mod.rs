@@ -5,4 +5,5 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod meetings;
 pub mod referrals;

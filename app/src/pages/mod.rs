@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cases;
 pub mod enrol;
 pub mod home;
+pub mod meetings;
 pub mod not_found;
 pub mod referrals;
 pub mod sign_in;

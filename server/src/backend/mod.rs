@@ -5,6 +5,7 @@ mod admin;
 mod audit_check;
 mod auth;
 mod cases;
+mod meetings;
 mod referrals;
 
 use std::sync::Arc;

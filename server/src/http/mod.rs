@@ -1,5 +1,6 @@
 //! HTTP wiring: the axum router, middleware, and the `serve` command.
 
+mod calendar;
 mod csrf;
 mod error_page;
 mod health;
@@ -102,6 +103,7 @@ pub fn route_table() -> Vec<String> {
     let mut table: Vec<String> = generate_route_list(App).iter().map(|r| format!("GET {}", r.path())).collect();
     table.extend(leptos::server_fn::axum::server_fn_paths().map(|(path, method)| format!("{method} {path}")));
     table.extend(health::PATHS.iter().map(|p| format!("GET {p}")));
+    table.push(format!("GET {}", calendar::PATH));
     table.sort();
     table.dedup();
     table
@@ -114,6 +116,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(health::routes())
+        .merge(calendar::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

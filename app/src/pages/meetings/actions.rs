@@ -1,0 +1,40 @@
+//! Actions across meetings: the agency's own, those on the IDVA's cases, and (for chairs and
+//! coordinators) every outstanding one. Overdue actions stand out.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::case::ActionList;
+use crate::api::meetings::list_actions;
+use crate::components::loaded::loaded;
+
+/// "Actions" page; `?scope=agency|cases|all`.
+#[component]
+pub fn ActionsPage() -> impl IntoView {
+    let query = use_query_map();
+    let reload = RwSignal::new(0u32);
+    let scope = move || query.with(|q| q.get("scope").unwrap_or_else(|| "agency".into()));
+    let list = Resource::new(move || (scope(), reload.get()), |(s, _)| list_actions(s));
+    let title = move || match scope().as_str() {
+        "cases" => "Actions on your cases",
+        "all" => "All outstanding actions",
+        _ => "Your agency's actions",
+    };
+    view! {
+        <Title text="Actions" />
+        <h1 class="rt-heading-xl">{title}</h1>
+        <nav aria-label="Which actions">
+            <ul class="rt-list rt-tabs">
+                <li><a class="rt-link" href="/actions?scope=agency">"Your agency's"</a></li>
+                <li><a class="rt-link" href="/actions?scope=cases">"On your cases (IDVA)"</a></li>
+                <li><a class="rt-link" href="/actions?scope=all">"All outstanding (chair and coordinator)"</a></li>
+            </ul>
+        </nav>
+        <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
+            {move || Suspend::new(async move {
+                loaded(list.await, move |actions| view! { <ActionList actions id="action-list" empty="No actions." reload /> }.into_any())
+            })}
+        </Transition>
+    }
+}

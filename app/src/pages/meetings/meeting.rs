@@ -1,0 +1,218 @@
+//! One meeting: its details, the confidentiality statement to acknowledge, the agenda (ordered by
+//! the coordinator, children's cases flagged), invitations, publishing, the register, and moving
+//! the meeting on.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use shared::display::{instant, iso_date};
+use shared::meeting::{Attendance, MeetingStatus};
+
+use crate::api::meetings::{
+    acknowledge, advance_meeting, finalise_minutes, move_agenda_item, publish_agenda, set_attendance, set_invitation, view_meeting, AttendanceInput,
+    MeetingView,
+};
+use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::{FormValues, SelectField, TextField};
+use crate::components::loaded::{loaded, Notice};
+use crate::components::pending_button::PendingButton;
+use crate::components::submit_task::FormState;
+use crate::components::summary_row::SummaryRow;
+
+/// "Meeting" page.
+#[component]
+pub fn MeetingPage() -> impl IntoView {
+    let params = use_params_map();
+    let reload = RwSignal::new(0u32);
+    let meeting = Resource::new(move || (params.with(|p| p.get("id").unwrap_or_default()), reload.get()), |(id, _)| view_meeting(id));
+    view! {
+        <Title text="Meeting" />
+        <a class="rt-back-link" href="/meetings">"Meetings"</a>
+        <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
+            {move || Suspend::new(async move { loaded(meeting.await, move |m| view! { <Meeting m reload /> }.into_any()) })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Meeting(m: MeetingView, reload: RwSignal<u32>) -> impl IntoView {
+    let form = FormState::new();
+    let notice = RwSignal::new(None::<String>);
+    let id = StoredValue::new(m.summary.id.clone());
+    let status = MeetingStatus::parse(&m.summary.status).unwrap_or(MeetingStatus::Scheduled);
+    let done = move |message: &'static str| {
+        move |()| {
+            notice.set(Some(message.to_string()));
+            reload.update(|n| *n += 1);
+        }
+    };
+    let on_ack = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.submit(move || acknowledge(id.get_value()), done("Your acknowledgement was recorded."));
+    };
+    let on_publish = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = FormValues::from_event(&ev);
+        form.submit(move || publish_agenda(id.get_value(), v.get("research-deadline")), done("The agenda was published to the invited agencies."));
+    };
+    let advance = move |to: &'static str, message: &'static str| {
+        form.submit(move || advance_meeting(id.get_value(), to.to_string()), done(message));
+    };
+    let finalise = move |_| form.submit(move || finalise_minutes(id.get_value()), done("The minutes are final and locked."));
+    let rights = m.rights;
+    view! {
+        <span class="rt-caption-l">{m.summary.status_label.clone()}</span>
+        <h1 class="rt-heading-xl" id="meeting-title">{format!("MARAC meeting, {}", instant(m.summary.starts_at))}</h1>
+        <Notice message=notice />
+        <ErrorSummary error=form.error />
+        <dl class="rt-summary-list">
+            <SummaryRow key="Place" value=m.summary.place.clone() />
+            <SummaryRow key="Chair" value=m.chair_name.clone().unwrap_or_else(|| "Not named".into()) />
+            <SummaryRow key="Cases" value=format!("{} of {}", m.summary.cases, m.summary.capacity) />
+            <SummaryRow key="Research deadline" value=m.research_deadline.as_deref().map_or_else(|| "Set when the agenda is published".to_string(), iso_date) />
+        </dl>
+        <p class="rt-body"><a class="rt-link" href=format!("/meetings/{}/calendar.ics", m.summary.id) download="marac-meeting.ics">"Add to your calendar"</a>" (time and place only)"</p>
+
+        {(rights.acknowledge && !m.acknowledged).then(|| view! {
+            <section class="rt-panel" id="confidentiality" aria-labelledby="confidentiality-heading">
+                <h2 class="rt-heading-m" id="confidentiality-heading">"Confidentiality statement"</h2>
+                <p class="rt-body">{m.confidentiality.clone()}</p>
+                <form on:submit=on_ack>
+                    <PendingButton pending=form.pending label="I acknowledge this statement" pending_label="Recording\u{2026}" id="acknowledge" />
+                </form>
+            </section>
+        })}
+        {m.acknowledged.then(|| view! { <p class="rt-body" id="acknowledged"><strong class="rt-tag rt-tag--green">"You acknowledged the confidentiality statement"</strong></p> })}
+
+        <h2 class="rt-heading-l">"Agenda"</h2>
+        {if m.agenda.is_empty() {
+            view! { <p class="rt-body">"No cases yet. Accepted referrals are added from triage."</p> }.into_any()
+        } else {
+            let manage = rights.manage && status.agenda_open();
+            let last = m.agenda.len() - 1;
+            view! {
+                <ol class="rt-agenda" id="agenda">
+                    {m.agenda.iter().cloned().enumerate().map(|(i, item)| {
+                        let (up_case, down_case) = (item.case_id.clone(), item.case_id.clone());
+                        let title = item.victim_name.clone().unwrap_or_else(|| item.reference.clone());
+                        view! {
+                            <li class="rt-agenda__item">
+                                {if rights.open_cases {
+                                    view! { <a class="rt-link rt-agenda__title" href=format!("/meetings/{}/cases/{}", id.get_value(), item.case_id)>{title}</a> }.into_any()
+                                } else {
+                                    view! { <span class="rt-agenda__title">{title}</span> }.into_any()
+                                }}
+                                <span class="rt-table__sub">{item.reference.clone()}</span>
+                                {item.has_household.then(|| view! { " " <strong class="rt-tag rt-tag--purple">"Children or vulnerable adults"</strong> })}
+                                {item.repeat.then(|| view! { " " <strong class="rt-tag rt-tag--orange">"Repeat"</strong> })}
+                                {(item.open_actions > 0).then(|| view! { " " <strong class="rt-tag rt-tag--yellow">{format!("{} open actions to review", item.open_actions)}</strong> })}
+                                {manage.then(|| view! {
+                                    <span class="rt-agenda__move">
+                                        <button type="button" class="rt-button rt-button--secondary rt-button--small" disabled=i == 0
+                                            aria-label=format!("Move {} up", item.reference)
+                                            on:click=move |_| { let c = up_case.clone(); form.submit(move || move_agenda_item(id.get_value(), c.clone(), true), move |()| reload.update(|n| *n += 1)) }>"Up"</button>
+                                        <button type="button" class="rt-button rt-button--secondary rt-button--small" disabled=i == last
+                                            aria-label=format!("Move {} down", item.reference)
+                                            on:click=move |_| { let c = down_case.clone(); form.submit(move || move_agenda_item(id.get_value(), c.clone(), false), move |()| reload.update(|n| *n += 1)) }>"Down"</button>
+                                    </span>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+        {(!rights.open_cases && rights.see).then(|| view! { <p class="rt-body">"Acknowledge the confidentiality statement to open the cases."</p> })}
+
+        {rights.manage.then(|| view! {
+            <h2 class="rt-heading-l">"Invited agencies"</h2>
+            <ul class="rt-list" id="invitations">
+                {m.invitations.iter().cloned().map(|(agency_id, name, invited)| {
+                    let label = format!("{} {name}", if invited { "Uninvite" } else { "Invite" });
+                    view! {
+                        <li class="rt-invite">
+                            {if invited { view! { <strong class="rt-tag rt-tag--green">"Invited"</strong> }.into_any() } else { view! { <strong class="rt-tag rt-tag--grey">"Not invited"</strong> }.into_any() }}
+                            " " {name.clone()} " "
+                            <button type="button" class="rt-button rt-button--secondary rt-button--small" aria-label=label
+                                on:click=move |_| { let a = agency_id.clone(); form.submit(move || set_invitation(id.get_value(), a.clone(), !invited), move |()| reload.update(|n| *n += 1)) }>
+                                {if invited { "Uninvite" } else { "Invite" }}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+
+        {(rights.manage && status == MeetingStatus::Scheduled).then(|| view! {
+            <h2 class="rt-heading-l">"Publish the agenda"</h2>
+            <p class="rt-body">"Invited agencies then see the agenda and record their research before the deadline."</p>
+            <form on:submit=on_publish novalidate>
+                <TextField name="research-deadline" label="Research deadline" input_type="date" width="rt-input--width-10" error=form.error />
+                <PendingButton pending=form.pending label="Publish the agenda" pending_label="Publishing\u{2026}" id="publish-agenda" />
+            </form>
+        })}
+        <div class="rt-button-group">
+            {(rights.manage && status == MeetingStatus::AgendaPublished).then(|| view! {
+                <button type="button" class="rt-button" id="start-meeting" on:click=move |_| advance("in_progress", "The meeting has started.")>"Start the meeting"</button>
+            })}
+            {((rights.manage || rights.finalise) && status == MeetingStatus::InProgress).then(|| view! {
+                <button type="button" class="rt-button rt-button--secondary" id="close-meeting" on:click=move |_| advance("minutes_draft", "The meeting is closed; the minutes are in draft.")>"Close the meeting"</button>
+            })}
+            {(rights.finalise && status.minutes_open()).then(|| view! {
+                <button type="button" class="rt-button rt-button--warning" id="finalise-minutes" on:click=finalise>"Finalise the minutes"</button>
+            })}
+        </div>
+
+        <Register m=m.clone() form reload />
+    }
+}
+
+#[component]
+fn Register(m: MeetingView, form: FormState, reload: RwSignal<u32>) -> impl IntoView {
+    let id = StoredValue::new(m.summary.id.clone());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = FormValues::from_event(&ev);
+        let input = AttendanceInput { meeting_id: id.get_value(), user_id: v.get("attendance-person"), status: v.get("attendance-status"), deputy_for: v.get("attendance-deputy") };
+        form.submit(move || set_attendance(input.clone()), move |()| reload.update(|n| *n += 1));
+    };
+    let statuses: Vec<(String, String)> = Attendance::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string())).collect();
+    let mut people = vec![(String::new(), "Choose a person".to_string())];
+    people.extend(m.people.iter().cloned());
+    let mut deputies = vec![(String::new(), "Nobody".to_string())];
+    deputies.extend(m.people.iter().cloned());
+    view! {
+        <h2 class="rt-heading-l">"Register"</h2>
+        {if m.register.is_empty() {
+            view! { <p class="rt-body">"Nobody is on the register yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="rt-table" id="register">
+                    <thead><tr>
+                        <th class="rt-table__header" scope="col">"Person"</th>
+                        <th class="rt-table__header" scope="col">"Attendance"</th>
+                        <th class="rt-table__header" scope="col">"Confidentiality"</th>
+                    </tr></thead>
+                    <tbody>
+                        {m.register.iter().map(|r| view! {
+                            <tr>
+                                <th class="rt-table__header" scope="row">{r.name.clone()}<span class="rt-table__sub">{r.agency_name.clone()}</span></th>
+                                <td class="rt-table__cell">{Attendance::parse(&r.status).map_or("", |a| a.label())}
+                                    {r.deputy_for.clone().map(|d| view! { <span class="rt-table__sub">{format!("Deputising for {d}")}</span> })}</td>
+                                <td class="rt-table__cell">{if r.acknowledged { "Acknowledged" } else { "Not yet" }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        {m.rights.register.then(|| view! {
+            <form on:submit=on_submit novalidate>
+                <SelectField name="attendance-person" label="Person" error=form.error options=people />
+                <SelectField name="attendance-status" label="Attendance" error=form.error options=statuses />
+                <SelectField name="attendance-deputy" label="Deputising for (optional)" error=form.error options=deputies />
+                <PendingButton pending=form.pending label="Record attendance" pending_label="Recording\u{2026}" id="record-attendance" secondary=true />
+            </form>
+        })}
+    }
+}

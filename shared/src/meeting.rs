@@ -1,0 +1,358 @@
+//! Meetings: their life from scheduled to final minutes, recurring schedules, the agenda's
+//! suggested order, attendance, minute entries, actions and the calendar file. Pure rules only.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, OffsetDateTime};
+
+/// Where a meeting is in its life. Each step follows the one before; none goes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    /// Scheduled; the coordinator builds the agenda.
+    Scheduled,
+    /// The agenda is out: invited agencies research their cases.
+    AgendaPublished,
+    /// The meeting is being held.
+    InProgress,
+    /// Held; the minutes are being finished.
+    MinutesDraft,
+    /// The chair finalised the minutes; they are locked (amendments only).
+    MinutesFinal,
+}
+
+impl MeetingStatus {
+    /// Every status, in order.
+    pub const ALL: [MeetingStatus; 5] =
+        [MeetingStatus::Scheduled, MeetingStatus::AgendaPublished, MeetingStatus::InProgress, MeetingStatus::MinutesDraft, MeetingStatus::MinutesFinal];
+
+    /// Stable stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeetingStatus::Scheduled => "scheduled",
+            MeetingStatus::AgendaPublished => "agenda_published",
+            MeetingStatus::InProgress => "in_progress",
+            MeetingStatus::MinutesDraft => "minutes_draft",
+            MeetingStatus::MinutesFinal => "minutes_final",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<MeetingStatus> {
+        MeetingStatus::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            MeetingStatus::Scheduled => "Scheduled",
+            MeetingStatus::AgendaPublished => "Agenda published",
+            MeetingStatus::InProgress => "In progress",
+            MeetingStatus::MinutesDraft => "Minutes in draft",
+            MeetingStatus::MinutesFinal => "Minutes final",
+        }
+    }
+
+    /// The next step, if any.
+    pub fn next(self) -> Option<MeetingStatus> {
+        MeetingStatus::ALL.into_iter().find(|m| *m > self)
+    }
+
+    /// Whether the agenda may still change.
+    pub fn agenda_open(self) -> bool {
+        matches!(self, MeetingStatus::Scheduled | MeetingStatus::AgendaPublished)
+    }
+
+    /// Whether invited agencies can see the agenda and record research.
+    pub fn agenda_visible(self) -> bool {
+        self >= MeetingStatus::AgendaPublished
+    }
+
+    /// Whether minutes may be written (not yet final).
+    pub fn minutes_open(self) -> bool {
+        matches!(self, MeetingStatus::InProgress | MeetingStatus::MinutesDraft)
+    }
+}
+
+/// The most meetings one schedule may create.
+pub const MAX_RECURRING: u32 = 26;
+
+/// Dates of a recurring schedule: `count` meetings from `first`, every `weeks` weeks.
+pub fn recurring_dates(first: Date, weeks: u32, count: u32) -> Vec<Date> {
+    let step = Duration::weeks(i64::from(weeks.max(1)));
+    (0..count.min(MAX_RECURRING)).map(|i| first + step * i as i32).collect()
+}
+
+/// What the agenda's suggested order needs to know of a case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgendaFacts {
+    /// Children or vulnerable adults live in the household.
+    pub has_household: bool,
+    /// Where the coordinator placed it (lower first).
+    pub position: i64,
+}
+
+/// The order MARACs hear cases in: cases with children first (children's agencies may leave after
+/// them), then adult-only cases; within each group, the coordinator's order. Returns indices.
+pub fn suggested_order(items: &[AgendaFacts]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| (!items[i].has_household, items[i].position));
+    order
+}
+
+/// Whether a person was at the meeting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    /// Present.
+    Present,
+    /// Sent apologies.
+    Apologies,
+    /// Absent without apologies.
+    Absent,
+}
+
+impl Attendance {
+    /// Every state.
+    pub const ALL: [Attendance; 3] = [Attendance::Present, Attendance::Apologies, Attendance::Absent];
+
+    /// Stable stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attendance::Present => "present",
+            Attendance::Apologies => "apologies",
+            Attendance::Absent => "absent",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Attendance> {
+        Attendance::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Attendance::Present => "Present",
+            Attendance::Apologies => "Sent apologies",
+            Attendance::Absent => "Absent",
+        }
+    }
+}
+
+/// A minuted point or a piece of research: fact or opinion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// Something on record.
+    Fact,
+    /// Someone's professional view.
+    Opinion,
+}
+
+impl EntryKind {
+    /// Both kinds.
+    pub const ALL: [EntryKind; 2] = [EntryKind::Fact, EntryKind::Opinion];
+
+    /// Stable stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Fact => "fact",
+            EntryKind::Opinion => "opinion",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<EntryKind> {
+        EntryKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The marking shown beside the entry.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryKind::Fact => "FACT",
+            EntryKind::Opinion => "OPINION",
+        }
+    }
+}
+
+/// Where an action stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    /// Agreed, not started.
+    Open,
+    /// Under way.
+    InProgress,
+    /// Done.
+    Done,
+    /// Cannot be done (a reason is required).
+    NotAchievable,
+}
+
+impl ActionStatus {
+    /// Every status.
+    pub const ALL: [ActionStatus; 4] = [ActionStatus::Open, ActionStatus::InProgress, ActionStatus::Done, ActionStatus::NotAchievable];
+
+    /// Stable stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::InProgress => "in_progress",
+            ActionStatus::Done => "done",
+            ActionStatus::NotAchievable => "not_achievable",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<ActionStatus> {
+        ActionStatus::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "Open",
+            ActionStatus::InProgress => "In progress",
+            ActionStatus::Done => "Done",
+            ActionStatus::NotAchievable => "Not achievable",
+        }
+    }
+
+    /// Whether the action still needs doing.
+    pub fn is_outstanding(self) -> bool {
+        matches!(self, ActionStatus::Open | ActionStatus::InProgress)
+    }
+}
+
+/// Whether an action is overdue on `today`: outstanding and its due date has passed.
+pub fn is_overdue(status: ActionStatus, due: Date, today: Date) -> bool {
+    status.is_outstanding() && due < today
+}
+
+/// Escapes text for an iCalendar value (RFC 5545, 3.3.11).
+fn ics_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets without splitting a character (RFC 5545, 3.1).
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn ics_instant(secs: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(secs)
+        .map(|t| format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second()))
+        .unwrap_or_default()
+}
+
+/// A calendar file for one meeting. It names the meeting, the time and the place only: never a
+/// case, a person or anything said at it.
+pub fn calendar_file(uid: &str, starts_at: i64, minutes: i64, place: &str, stamp: i64) -> String {
+    let lines = [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        "PRODID:-//Roundtable//MARAC//EN".to_string(),
+        "CALSCALE:GREGORIAN".to_string(),
+        "BEGIN:VEVENT".to_string(),
+        format!("UID:{}@roundtable", ics_text(uid)),
+        format!("DTSTAMP:{}", ics_instant(stamp)),
+        format!("DTSTART:{}", ics_instant(starts_at)),
+        format!("DTEND:{}", ics_instant(starts_at + minutes * 60)),
+        "SUMMARY:MARAC meeting".to_string(),
+        format!("LOCATION:{}", ics_text(place)),
+        "CLASS:CONFIDENTIAL".to_string(),
+        "END:VEVENT".to_string(),
+        "END:VCALENDAR".to_string(),
+    ];
+    lines.iter().map(|l| fold(l)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn statuses_only_move_forward() {
+        assert_eq!(MeetingStatus::Scheduled.next(), Some(MeetingStatus::AgendaPublished));
+        assert_eq!(MeetingStatus::MinutesDraft.next(), Some(MeetingStatus::MinutesFinal));
+        assert_eq!(MeetingStatus::MinutesFinal.next(), None);
+        assert!(MeetingStatus::AgendaPublished.agenda_open() && !MeetingStatus::InProgress.agenda_open());
+        assert!(!MeetingStatus::Scheduled.agenda_visible() && MeetingStatus::InProgress.agenda_visible());
+        assert!(MeetingStatus::InProgress.minutes_open() && !MeetingStatus::MinutesFinal.minutes_open());
+        for s in MeetingStatus::ALL {
+            assert_eq!(MeetingStatus::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn a_fortnightly_schedule_and_its_limit() {
+        let dates = recurring_dates(date!(2026 - 12 - 08), 2, 3);
+        assert_eq!(dates, vec![date!(2026 - 12 - 08), date!(2026 - 12 - 22), date!(2027 - 01 - 05)]);
+        assert_eq!(recurring_dates(date!(2026 - 12 - 08), 2, 1000).len(), MAX_RECURRING as usize);
+        assert_eq!(recurring_dates(date!(2026 - 12 - 08), 0, 2)[1], date!(2026 - 12 - 15), "at least weekly");
+    }
+
+    #[test]
+    fn cases_with_children_come_first_in_the_coordinators_order() {
+        let items = [
+            AgendaFacts { has_household: false, position: 1 },
+            AgendaFacts { has_household: true, position: 3 },
+            AgendaFacts { has_household: false, position: 2 },
+            AgendaFacts { has_household: true, position: 4 },
+        ];
+        assert_eq!(suggested_order(&items), vec![1, 3, 0, 2]);
+    }
+
+    #[test]
+    fn overdue_means_outstanding_and_past_due() {
+        let due = date!(2026 - 11 - 20);
+        assert!(is_overdue(ActionStatus::Open, due, date!(2026 - 11 - 21)));
+        assert!(!is_overdue(ActionStatus::Open, due, due), "due today is not overdue");
+        assert!(!is_overdue(ActionStatus::Done, due, date!(2026 - 12 - 01)));
+        assert!(!is_overdue(ActionStatus::NotAchievable, due, date!(2026 - 12 - 01)));
+        assert!(is_overdue(ActionStatus::InProgress, due, date!(2026 - 12 - 01)));
+    }
+
+    #[test]
+    fn the_calendar_file_holds_time_and_place_only() {
+        let ics = calendar_file("m1", 1_796_724_000, 180, "Wyvern House, Room 2; floor 1", 1_796_000_000);
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
+        assert!(ics.contains("SUMMARY:MARAC meeting\r\n"));
+        assert!(ics.contains("LOCATION:Wyvern House\\, Room 2\\; floor 1\r\n"));
+        assert!(ics.contains("DTSTART:20261208T100000Z"), "{ics}");
+        assert!(ics.contains("DTEND:20261208T130000Z"));
+        assert!(ics.split("\r\n").all(|l| l.len() <= 75), "lines are folded");
+    }
+
+    #[test]
+    fn long_lines_fold_without_splitting_characters() {
+        let folded = fold(&format!("LOCATION:{}", "é".repeat(60)));
+        assert!(folded.split("\r\n").all(|l| l.len() <= 75));
+        assert_eq!(folded.replace("\r\n ", "").trim_end(), format!("LOCATION:{}", "é".repeat(60)));
+    }
+}
