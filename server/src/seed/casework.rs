@@ -170,18 +170,28 @@ fn at_ten(day: Date) -> i64 {
     OffsetDateTime::new_utc(day, Time::from_hms(10, 0, 0).unwrap_or(Time::MIDNIGHT)).unix_timestamp()
 }
 
-async fn meeting(tx: &mut Tx, day: Date, status: &str, users: &[String], now: i64) -> Result<String, Error> {
+async fn meeting(tx: &mut Tx, day: Date, status: &str, users: &[String], agencies: &[String], now: i64) -> Result<String, Error> {
     let id = Uuid::new_v4().to_string();
-    sqlx::query("INSERT INTO meetings (id, starts_at, place, capacity, status, chair_user_id, coordinator_user_id, created_at) VALUES ($1, $2, $3, 16, $4, $5, $6, $7)")
-        .bind(&id)
-        .bind(at_ten(day))
-        .bind("Wyvern House, Committee Room 2")
-        .bind(status)
-        .bind(&users[CHAIR])
-        .bind(&users[COORDINATOR])
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    let published = status != "scheduled";
+    let isa: Option<String> = sqlx::query_scalar("SELECT id FROM isa_versions ORDER BY published_at DESC LIMIT 1").fetch_optional(&mut **tx).await?;
+    sqlx::query(
+        "INSERT INTO meetings (id, starts_at, place, capacity, status, chair_user_id, coordinator_user_id, created_at, research_deadline, isa_version_id) \
+         VALUES ($1, $2, $3, 16, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(at_ten(day))
+    .bind("Wyvern House, Committee Room 2")
+    .bind(status)
+    .bind(&users[CHAIR])
+    .bind(&users[COORDINATOR])
+    .bind(now)
+    .bind(published.then(|| iso_date(day - Duration::days(2))))
+    .bind(published.then_some(isa).flatten())
+    .execute(&mut **tx)
+    .await?;
+    for agency in agencies.iter().take(7) {
+        sqlx::query("INSERT INTO meeting_agencies (meeting_id, agency_id) VALUES ($1, $2)").bind(&id).bind(agency).execute(&mut **tx).await?;
+    }
     audit::append(tx, now, AuditEvent::system("meeting.create").on("meeting", id.clone())).await?;
     Ok(id)
 }
@@ -213,6 +223,26 @@ async fn heard(tx: &mut Tx, case_id: &str, meeting_id: &str, day: Date) -> Resul
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
+async fn action(tx: &mut Tx, case_id: &str, meeting_id: &str, agency: &str, what: &str, due: Date, status: &str, users: &[String], now: i64) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO actions (id, case_id, meeting_id, owner_agency_id, description, due_on, status, version, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9)",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(case_id)
+    .bind(meeting_id)
+    .bind(agency)
+    .bind(what)
+    .bind(iso_date(due))
+    .bind(status)
+    .bind(&users[COORDINATOR])
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Loads the demo meetings and cases unless meetings already exist.
 pub async fn seed(tx: &mut Tx, agencies: &[String], users: &[String], today: Date, now: i64) -> Result<(), Error> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings").fetch_one(&mut **tx).await?;
@@ -224,11 +254,11 @@ pub async fn seed(tx: &mut Tx, agencies: &[String], users: &[String], today: Dat
     let past = [last - Duration::days(28), last - Duration::days(14), last];
     let mut held = Vec::new();
     for day in past {
-        held.push(meeting(tx, day, "minutes_final", users, now).await?);
+        held.push(meeting(tx, day, "minutes_final", users, agencies, now).await?);
     }
-    let next = meeting(tx, last + Duration::days(14), "scheduled", users, now).await?;
+    let next = meeting(tx, last + Duration::days(14), "agenda_published", users, agencies, now).await?;
     for days in [28, 42] {
-        meeting(tx, last + Duration::days(days), "scheduled", users, now).await?;
+        meeting(tx, last + Duration::days(days), "scheduled", users, agencies, now).await?;
     }
 
     // Heard at the meeting before last: Ada (police referral), with a confirmed IDVA and three agencies.
@@ -240,6 +270,9 @@ pub async fn seed(tx: &mut Tx, agencies: &[String], users: &[String], today: Dat
     involve(tx, &ada, &agencies[HOMES], "victim").await?;
     involve(tx, &ada, &agencies[CHILDREN], "household").await?;
     involve(tx, &ada, &agencies[PROBATION], "perpetrator").await?;
+    action(tx, &ada, &held[1], &agencies[HOMES], "Fit additional locks and a door camera at the victim's home", past[1] + Duration::days(7), "open", users, now).await?;
+    action(tx, &ada, &held[1], &agencies[CHILDREN], "Hold a strategy discussion about both children", past[1] + Duration::days(5), "done", users, now).await?;
+    action(tx, &ada, &held[1], &agencies[PROBATION], "Review the perpetrator's licence conditions", today + Duration::days(10), "in_progress", users, now).await?;
 
     // Heard at the last meeting: Bea (health referral).
     let bea_ref = referral(tx, &BEA, &users[ZOE], &agencies[NHS], today - Duration::days(20), now).await?;

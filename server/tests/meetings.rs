@@ -1,0 +1,167 @@
+//! A meeting over real HTTP: scheduling, the agenda, confidentiality before any case opens,
+//! research, chair and coordinator minuting at once without losing each other's edits, actions,
+//! hearings recorded, finalisation locks, amendments keep the original, and each agency's actions.
+
+mod common;
+
+use common::open_sqlite;
+use common::passkey::Browser;
+use common::world::World;
+use serde_json::{json, Value};
+
+fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
+    list.as_array().into_iter().flatten().find(|v| v[key] == value).unwrap_or_else(|| panic!("no {key}={value} in {list}"))
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// The demo's next meeting (agenda published) and its cases, as the coordinator sees them.
+async fn next_meeting(world: &mut World) -> (String, Value) {
+    let coordinator = world.person("Priya Lakeland");
+    let list = coordinator.browser.call("/api/meetings/list", &[]).await.ok();
+    let id = text(&find(&list["meetings"], "status", "agenda_published")["id"]);
+    let view = coordinator.browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
+    (id, view)
+}
+
+#[tokio::test]
+async fn coordinators_schedule_a_fortnightly_series_and_others_cannot() {
+    let mut world = World::demo().await;
+    let input = json!({"input": {"first_date": "2027-02-02", "start_time": "09:30", "place": "Online (link sent separately)", "capacity": "25",
+        "every_weeks": "2", "count": "3", "chair_user_id": ""}});
+    let made = world.person("Priya Lakeland").browser.call_json("/api/meetings/schedule", &input).await.ok();
+    assert_eq!(made, 3);
+    let refused = world.person("Rowan Ellery").browser.call_json("/api/meetings/schedule", &input).await;
+    assert_eq!(refused.error().as_deref(), Some("NotFound"));
+    let bad = json!({"input": {"first_date": "2020-01-01", "start_time": "late", "place": "", "capacity": "0", "every_weeks": "", "count": "99", "chair_user_id": ""}});
+    let problems = world.person("Priya Lakeland").browser.call_json("/api/meetings/schedule", &bad).await;
+    for field in ["first-date", "start-time", "place", "capacity", "count"] {
+        assert!(problems.text.contains(&format!("\"{field}\"")), "{field}: {}", problems.text);
+    }
+    let list = world.person("Priya Lakeland").browser.call("/api/meetings/list", &[]).await.ok();
+    assert_eq!(list["meetings"].as_array().map(Vec::len), Some(9), "six demo meetings and three new");
+}
+
+#[tokio::test]
+async fn a_whole_meeting() {
+    let mut world = World::demo().await;
+    let (id, view) = next_meeting(&mut world).await;
+    let agenda = view["agenda"].as_array().cloned().unwrap_or_default();
+    assert_eq!(agenda.len(), 2, "{view}");
+    assert!(agenda.iter().all(|i| i["victim_name"].is_null()), "no names before the coordinator acknowledges");
+    let case = text(&agenda[0]["case_id"]);
+
+    // Invited agencies see the published agenda; nobody opens a case before acknowledging.
+    let hollis = world.person("Hollis Varga");
+    let seen = hollis.browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
+    assert_eq!(seen["rights"]["open_cases"], false);
+    let early = hollis.browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await;
+    assert_eq!(early.error().as_deref(), Some("NotFound"));
+    hollis.browser.call("/api/meetings/acknowledge", &[("id", &id)]).await.ok();
+    let opened = hollis.browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await.ok();
+    assert!(opened["rights"]["research"] == true, "{}", opened["rights"]);
+    hollis.browser.call_json("/api/meetings/research", &json!({"input": {"meeting_id": id, "case_id": case, "kind": "fact",
+        "body": "Child protection plan since March.", "source_agency_id": "", "source_person": ""}})).await.ok();
+
+    // The register and the start of the meeting.
+    for name in ["Priya Lakeland", "Morgan Ashby"] {
+        world.person(name).browser.call("/api/meetings/acknowledge", &[("id", &id)]).await.ok();
+    }
+    let priya = world.person("Priya Lakeland");
+    priya.browser.call("/api/meetings/advance", &[("id", &id), ("to", "in_progress")]).await.ok();
+    let overview = priya.browser.call("/api/admin/overview", &[]).await.ok();
+    let police = text(&find(&overview["agencies"], "name", "Wyvernshire Police")["id"]);
+    let children = text(&find(&overview["agencies"], "name", "Wyvernshire Children's Services")["id"]);
+    let homes = text(&find(&overview["agencies"], "name", "Wyvern Homes")["id"]);
+
+    // Chair and coordinator minute at once.
+    let entry = |body: &str, kind: &str, source: &str| {
+        json!({"input": {"meeting_id": id, "case_id": case, "kind": kind, "body": body, "source_agency_id": source, "source_person": ""}})
+    };
+    priya.browser.call_json("/api/minutes/add-entry", &entry("Two call-outs since the referral.", "fact", &police)).await.ok();
+    world.person("Morgan Ashby").browser.call_json("/api/minutes/add-entry", &entry("Risk is escalating.", "opinion", &children)).await.ok();
+    let now = world.person("Priya Lakeland").browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await.ok();
+    let entries = now["entries"].as_array().cloned().unwrap_or_default();
+    assert_eq!(entries.len(), 2, "both entries kept: {now}");
+    let first = text(&entries[0]["id"]);
+    let edit = |body: &str| json!({"input": {"entry_id": first, "kind": "fact", "body": body, "version": 1}});
+    world.person("Morgan Ashby").browser.call_json("/api/minutes/edit-entry", &edit("Two police call-outs since the referral (4 and 9 November).")).await.ok();
+    let stale = world.person("Priya Lakeland").browser.call_json("/api/minutes/edit-entry", &edit("Two call-outs.")).await;
+    assert_eq!(stale.error().as_deref(), Some("Conflict"), "never a silent overwrite: {stale:?}");
+    let decision = |d: &str, v: i64| json!({"input": {"meeting_id": id, "case_id": case, "risks": "Escalation", "decision": d, "version": v}});
+    assert_eq!(world.person("Priya Lakeland").browser.call_json("/api/minutes/save-case", &decision("Refer to MAPPA.", 0)).await.ok(), 1);
+    let late = world.person("Morgan Ashby").browser.call_json("/api/minutes/save-case", &decision("Hold a strategy meeting.", 0)).await;
+    assert_eq!(late.error().as_deref(), Some("Conflict"));
+
+    // Actions, one per agency.
+    for (agency, what) in [(&homes, "Move the victim to a safe property"), (&children, "Visit the children within 48 hours")] {
+        let input = json!({"input": {"meeting_id": id, "case_id": case, "owner_agency_id": agency, "owner_person": "", "description": what, "due_on": "2027-03-01"}});
+        world.person("Priya Lakeland").browser.call_json("/api/actions/add", &input).await.ok();
+    }
+    let rep_minutes = world.person("Hollis Varga").browser.call_json("/api/minutes/add-entry", &entry("Not a minute-taker.", "fact", &children)).await;
+    assert_eq!(rep_minutes.error().as_deref(), Some("NotFound"), "representatives do not minute");
+
+    // Close, finalise, and the minutes lock.
+    world.person("Priya Lakeland").browser.call("/api/meetings/advance", &[("id", &id), ("to", "minutes_draft")]).await.ok();
+    world.person("Morgan Ashby").browser.call("/api/minutes/finalise", &[("id", &id)]).await.ok();
+    let locked = world.person("Priya Lakeland").browser.call_json("/api/minutes/add-entry", &entry("Too late.", "fact", &police)).await;
+    assert_eq!(locked.error().as_deref(), Some("NotFound"));
+    let amend = json!({"input": {"meeting_id": id, "case_id": case, "target": "decision", "entry_id": "", "amended": "Refer to MAPPA level 2.", "reason": "Level agreed after the meeting"}});
+    world.person("Morgan Ashby").browser.call_json("/api/minutes/amend", &amend).await.ok();
+    let after = world.person("Morgan Ashby").browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await.ok();
+    assert_eq!(after["decision"], "Refer to MAPPA level 2.");
+    let amendment = text(&after["amendments"][0]);
+    assert!(amendment.contains("Refer to MAPPA.") && amendment.contains("Level agreed after the meeting"), "the original stays: {amendment}");
+
+    // The case was heard today's meeting date; each agency sees and updates only its own actions.
+    let db = open_sqlite(&world.server.db_path()).await;
+    let heard: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_hearings WHERE meeting_id = $1").bind(&id).fetch_one(&db).await.unwrap_or_default();
+    assert_eq!(heard, 2, "both agenda cases were heard");
+    let mine = world.person("Hollis Varga").browser.call("/api/actions/list", &[("scope", "agency")]).await.ok();
+    let descriptions: Vec<String> = mine.as_array().into_iter().flatten().map(|a| text(&a["description"])).collect();
+    assert!(descriptions.contains(&"Visit the children within 48 hours".to_string()) && !descriptions.iter().any(|d| d.contains("safe property")), "{descriptions:?}");
+    let visit = find(&mine, "description", "Visit the children within 48 hours").clone();
+    let update = |v: i64, status: &str, note: &str| json!({"input": {"action_id": visit["id"], "status": status, "note": note, "version": v}});
+    let no_reason = world.person("Hollis Varga").browser.call_json("/api/actions/update", &update(1, "not_achievable", "")).await;
+    assert_eq!(no_reason.error().as_deref(), Some("InvalidFields"));
+    assert_eq!(world.person("Hollis Varga").browser.call_json("/api/actions/update", &update(1, "done", "Visited on Monday.")).await.ok(), 2);
+    let other = world.person("Rowan Ellery").browser.call_json("/api/actions/update", &update(2, "open", "")).await;
+    assert_eq!(other.error().as_deref(), Some("NotFound"), "another agency's action");
+    let all = world.person("Morgan Ashby").browser.call("/api/actions/list", &[("scope", "all")]).await.ok();
+    assert!(all.as_array().into_iter().flatten().any(|a| a["overdue"] == true), "the demo's overdue action stands out: {all}");
+    assert_eq!(world.person("Rowan Ellery").browser.call("/api/actions/list", &[("scope", "all")]).await.error().as_deref(), Some("NotFound"));
+}
+
+#[tokio::test]
+async fn the_calendar_file_names_no_case_and_needs_access() {
+    let mut world = World::demo().await;
+    let (id, _) = next_meeting(&mut world).await;
+    let rowan = world.person("Rowan Ellery");
+    let res = rowan.browser.get(&format!("/meetings/{id}/calendar.ics")).await;
+    assert_eq!(res.status, 200);
+    assert!(res.text.contains("BEGIN:VEVENT") && res.text.contains("SUMMARY:MARAC meeting"));
+    for name in ["Cerys", "Dalia", "Venn", "Mallender"] {
+        assert!(!res.text.contains(name));
+    }
+    let mut anonymous = Browser::new(&world.server.base_url);
+    assert_eq!(anonymous.get(&format!("/meetings/{id}/calendar.ics")).await.status, 404);
+    assert_eq!(world.person("Ifeoma Castellanos").browser.get(&format!("/meetings/{id}/calendar.ics")).await.status, 404, "the DPO is not invited");
+}
+
+#[tokio::test]
+async fn a_suspended_agency_loses_the_meeting_at_once() {
+    let mut world = World::demo().await;
+    let (id, _) = next_meeting(&mut world).await;
+    world.person("Hollis Varga").browser.call("/api/meetings/acknowledge", &[("id", &id)]).await.ok();
+    let overview = world.admin.browser.call("/api/admin/overview", &[]).await.ok();
+    let children = text(&find(&overview["agencies"], "name", "Wyvernshire Children's Services")["id"]);
+    world.admin.reauthenticate().await;
+    world.admin.browser.call_json("/api/admin/change-agency-state", &json!({"input": {"agency_id": children, "state": "suspended", "reason": "Breach"}})).await.ok();
+    let refused = world.person("Hollis Varga").browser.call("/api/meetings/view", &[("id", &id)]).await;
+    assert_eq!(refused.error().as_deref(), Some("SignInRequired"));
+    let register = world.person("Priya Lakeland").browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
+    let people = register["people"].to_string();
+    assert!(!people.contains("Hollis Varga"), "a suspended agency's people cannot be added to the register");
+}
