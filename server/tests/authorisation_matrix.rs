@@ -50,6 +50,10 @@ const TABLE: &[(&str, &str)] = &[
     ("GET /triage/{id}", "DDADDDDDDD"),
     ("GET /cases", "DDAAAADDDA"),
     ("GET /cases/{id}", "DDAAAADDDD"),
+    ("GET /meetings", "DDAAAADDDA"),
+    ("GET /meetings/{id}", "DDAAAADDDA"),
+    ("GET /meetings/{id}/calendar.ics", "DDAAAADDDA"),
+    ("GET /actions", "DDAAAADDDA"),
     ("GET /healthz", "PPPPPPPPPP"),
     ("GET /readyz", "PPPPPPPPPP"),
     ("POST /api/auth/who-am-i", "DAAAAAADDA"),
@@ -96,6 +100,27 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/cases/set-involvement", "DDADDDDDDD"),
     ("POST /api/cases/assign-idva", "DDADDDDDDD"),
     ("POST /api/cases/close", "DDADDDDDDD"),
+    ("POST /api/meetings/list", "DDAAAADDDA"),
+    ("POST /api/meetings/schedule", "DDADDDDDDD"),
+    ("POST /api/meetings/view", "DDAAAADDDA"),
+    ("POST /api/meetings/move-item", "DDADDDDDDD"),
+    ("POST /api/meetings/invite", "DDADDDDDDD"),
+    ("POST /api/meetings/acknowledge", "DDAAAADDDA"),
+    // Cases open only after acknowledging, so this page comes after the acknowledgement.
+    ("GET /meetings/{id}/cases/{case}", "DDAAAADDDA"),
+    ("POST /api/meetings/attendance", "DDAADDDDDD"),
+    ("POST /api/meetings/case", "DDAAAADDDA"),
+    ("POST /api/meetings/research", "DDDAAADDDA"),
+    ("POST /api/meetings/publish", "DDADDDDDDD"),
+    ("POST /api/meetings/advance", "DDAADDDDDD"),
+    ("POST /api/minutes/add-entry", "DDAADDDDDD"),
+    ("POST /api/minutes/edit-entry", "DDAADDDDDD"),
+    ("POST /api/minutes/save-case", "DDAADDDDDD"),
+    ("POST /api/actions/add", "DDAADDDDDD"),
+    ("POST /api/actions/update", "DDADDDDDDA"),
+    ("POST /api/actions/list", "DDAAAADDDA"),
+    ("POST /api/minutes/finalise", "DDDADDDDDD"),
+    ("POST /api/minutes/amend", "DDAADDDDDD"),
     // Last: it ends the sessions of everyone above.
     ("POST /api/auth/sign-out", "PPPPPPPPPP"),
 ];
@@ -119,6 +144,12 @@ struct Ids {
     ada_case: String,
     dalia_case: String,
     police: String,
+    /// The demo's next meeting (agenda published), with the matrix case on its agenda.
+    meeting: String,
+    /// An action owned by housing (the "other agency").
+    homes_action: String,
+    /// Where the test reads current versions, as a person with the file could.
+    db_path: std::path::PathBuf,
 }
 
 fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
@@ -143,7 +174,11 @@ fn page_marker(route: &str, who: usize) -> &'static str {
         "GET /triage" => "id=\"triage\"",
         "GET /triage/{id}" => "id=\"accept-referral\"",
         "GET /cases" => "id=\"my-cases\"",
-        "GET /cases/{id}" => "id=\"case-title\"",
+        "GET /cases/{id}" | "GET /meetings/{id}/cases/{case}" => "id=\"case-title\"",
+        "GET /meetings" => "id=\"meetings\"",
+        "GET /meetings/{id}" => "id=\"meeting-title\"",
+        "GET /meetings/{id}/calendar.ics" => "BEGIN:VCALENDAR",
+        "GET /actions" => "id=\"action-list\"",
         "GET /audit" => "id=\"verify-audit\"",
         _ => "",
     }
@@ -244,9 +279,57 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
         }
         "/api/cases/assign-idva" => browser.call(path, &[("case_id", &ids.dalia_case), ("user_id", &ids.sam)]).await,
         "/api/cases/close" => browser.call(path, &[("case_id", &ids.dalia_case), ("reason", "Victim moved out of the area")]).await,
+        "/api/meetings/schedule" => {
+            let input = json!({"input": {"first_date": "2027-06-01", "start_time": "10:00", "place": "Matrix Room", "capacity": "10", "every_weeks": "2", "count": "1", "chair_user_id": ""}});
+            browser.call_json(path, &input).await
+        }
+        "/api/meetings/view" | "/api/meetings/acknowledge" | "/api/minutes/finalise" => browser.call(path, &[("id", &ids.meeting)]).await,
+        "/api/meetings/move-item" => browser.call(path, &[("id", &ids.meeting), ("case_id", &ids.dalia_case), ("up", "false")]).await,
+        "/api/meetings/invite" => browser.call(path, &[("id", &ids.meeting), ("agency_id", &ids.police), ("invited", "true")]).await,
+        "/api/meetings/publish" => browser.call(path, &[("id", &ids.meeting), ("research_deadline", "2027-01-01")]).await,
+        "/api/meetings/advance" => browser.call(path, &[("id", &ids.meeting), ("to", "in_progress")]).await,
+        "/api/meetings/attendance" => {
+            browser.call_json(path, &json!({"input": {"meeting_id": ids.meeting, "user_id": ids.hollis, "status": "present", "deputy_for": ""}})).await
+        }
+        "/api/meetings/case" => browser.call(path, &[("id", &ids.meeting), ("case_id", &ids.dalia_case)]).await,
+        "/api/meetings/research" | "/api/minutes/add-entry" => {
+            let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "kind": "fact", "body": "Known to the agency since 2024.",
+                "source_agency_id": ids.police, "source_person": ""}});
+            browser.call_json(path, &input).await
+        }
+        "/api/minutes/edit-entry" => {
+            let (entry, version) = current(&ids.db_path, "SELECT id, version FROM minute_entries ORDER BY created_at LIMIT 1").await;
+            browser.call_json(path, &json!({"input": {"entry_id": entry, "kind": "opinion", "body": "Edited in the matrix.", "version": version}})).await
+        }
+        "/api/minutes/save-case" => {
+            let (_, version) = current(&ids.db_path, "SELECT case_id, version FROM case_minutes UNION ALL SELECT '', 0 ORDER BY 2 DESC LIMIT 1").await;
+            let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "risks": "Isolation", "decision": "Refer to adult social care", "version": version}});
+            browser.call_json(path, &input).await
+        }
+        "/api/actions/add" => {
+            let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "owner_agency_id": ids.police, "owner_person": "",
+                "description": "Flag the address", "due_on": "2027-06-30"}});
+            browser.call_json(path, &input).await
+        }
+        "/api/actions/update" => {
+            let (_, version) = current(&ids.db_path, &format!("SELECT id, version FROM actions WHERE id = '{}'", ids.homes_action)).await;
+            browser.call_json(path, &json!({"input": {"action_id": ids.homes_action, "status": "in_progress", "note": "Locks ordered", "version": version}})).await
+        }
+        "/api/actions/list" => browser.call(path, &[("scope", "agency")]).await,
+        "/api/minutes/amend" => {
+            let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "target": "decision", "entry_id": "",
+                "amended": "Refer to adult social care today", "reason": "Agreed wording"}});
+            browser.call_json(path, &input).await
+        }
         _ => browser.call(path, &[]).await,
     };
     (answer.status, answer.body, answer.text)
+}
+
+/// An id and version read from the database at call time.
+async fn current(db: &std::path::Path, sql: &str) -> (String, i64) {
+    let db = open_sqlite(db).await;
+    sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql.to_string())).fetch_optional(&db).await.ok().flatten().unwrap_or_default()
 }
 
 async fn page(browser: &mut Browser, route: &str, ids: &Ids) -> String {
@@ -256,6 +339,8 @@ async fn page(browser: &mut Browser, route: &str, ids: &Ids) -> String {
         .replace("/admin/people/{id}", &format!("/admin/people/{}", ids.hollis))
         .replace("/referrals/{id}", &format!("/referrals/{}", ids.sam_draft))
         .replace("/triage/{id}", &format!("/triage/{}", ids.eliza_referral))
+        .replace("/meetings/{id}/cases/{case}", &format!("/meetings/{}/cases/{}", ids.meeting, ids.dalia_case))
+        .replace("/meetings/{id}", &format!("/meetings/{}", ids.meeting))
         .replace("/cases/{id}", &format!("/cases/{}", ids.dalia_case));
     browser.get(&path).await.text
 }
@@ -292,6 +377,9 @@ async fn every_route_for_every_kind_of_person() {
         ada_case: text(&find(&cases, "victim_name", "Ada Thornbury")["id"]),
         dalia_case: text(&find(&cases, "victim_name", "Dalia Venn")["id"]),
         police: text(&find(&overview["agencies"], "name", "Wyvernshire Police")["id"]),
+        meeting: text(&find(&world.person("Priya Lakeland").browser.call("/api/meetings/list", &[]).await.ok()["meetings"], "status", "agenda_published")["id"]),
+        homes_action: text(&find(&world.person("Rowan Ellery").browser.call("/api/actions/list", &[("scope", "agency")]).await.ok(), "status", "open")["id"]),
+        db_path: world.server.db_path(),
         homes: find(&overview["agencies"], "name", "Wyvern Homes").clone(),
         isa_version: text(&overview["isa_versions"][0]["id"]),
         sam: text(&sam["id"]),
