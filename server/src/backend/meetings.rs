@@ -694,7 +694,7 @@ impl MeetingBackend for ServerBackend {
             .await
             .map_err(internal_db)?;
         if changed.rows_affected() == 0 {
-            return Err(AppError::Conflict("Someone else changed this entry while you were editing it. Their version is shown now; your text is still in the box: compare, then save again.".into()));
+            return Err(AppError::Conflict("Someone else changed this entry while you were editing it. Their version is shown above your text, which is kept in the box: compare, then save again.".into()));
         }
         self.commit_with(tx, actor_event(actor, "minutes.entry_edit").on("minute_entry", &input.entry_id)).await?;
         Ok(input.version + 1)
@@ -734,7 +734,7 @@ impl MeetingBackend for ServerBackend {
         }
         .map_err(internal_db)?;
         if changed.rows_affected() == 0 {
-            return Err(AppError::Conflict("Someone else saved the risks or decision while you were editing. Their version is shown now; your text is still in the boxes: compare, then save again.".into()));
+            return Err(AppError::Conflict("Someone else saved the risks or decision while you were editing. Their version is shown above your text, which is kept in the boxes: compare, then save again.".into()));
         }
         self.commit_with(tx, actor_event(actor, "minutes.case_save").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str())).await?;
         Ok(input.version + 1)

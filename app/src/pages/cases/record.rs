@@ -20,12 +20,13 @@ use crate::components::submit_task::FormState;
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let reload = RwSignal::new(0u32);
+    let notice = RwSignal::new(None::<String>);
     let case = Resource::new(move || (params.with(|p| p.get("id").unwrap_or_default()), reload.get()), |(id, _)| open_case(id));
     view! {
         <Title text="Case" />
         <a class="rt-back-link" href="/cases">"Cases"</a>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
-            {move || Suspend::new(async move { loaded(case.await, move |c| view! { <Record c reload /> }.into_any()) })}
+            {move || Suspend::new(async move { loaded(case.await, move |c| view! { <Record c reload notice /> }.into_any()) })}
         </Transition>
     }
 }
@@ -36,7 +37,7 @@ fn or_not_recorded(v: &Option<String>) -> String {
 
 
 #[component]
-fn Record(c: CaseView, reload: RwSignal<u32>) -> impl IntoView {
+fn Record(c: CaseView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
     let title = c.victim.as_ref().map_or_else(|| c.reference.clone(), |v| v.name.clone());
     view! {
         <span class="rt-caption-l">{c.reference.clone()}
@@ -165,14 +166,13 @@ fn Record(c: CaseView, reload: RwSignal<u32>) -> impl IntoView {
             </ul>
         </section>
 
-        {c.manage.clone().map(|m| view! { <Manage case_id=c.id.clone() choices=m reload /> })}
+        {c.manage.clone().map(|m| view! { <Manage case_id=c.id.clone() choices=m reload notice /> })}
     }
 }
 
 #[component]
-fn Manage(case_id: String, choices: ManageChoices, reload: RwSignal<u32>) -> impl IntoView {
+fn Manage(case_id: String, choices: ManageChoices, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
     let form = FormState::new();
-    let notice = RwSignal::new(None::<String>);
     let id = StoredValue::new(case_id);
     let done = move |message: &'static str| {
         move |()| {

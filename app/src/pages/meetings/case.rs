@@ -18,23 +18,57 @@ use crate::components::fields::{FormValues, SelectField, TextArea, TextField};
 use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
+use crate::error::AppError;
 
 /// "Case at the meeting" page.
 #[component]
 pub fn MeetingCasePage() -> impl IntoView {
     let params = use_params_map();
     let reload = RwSignal::new(0u32);
+    let notice = RwSignal::new(None::<String>);
+    let kept = Kept::new();
     let data = Resource::new(
         move || (params.with(|p| (p.get("id").unwrap_or_default(), p.get("case").unwrap_or_default())), reload.get()),
         |((id, case), _)| open_meeting_case(id, case),
     );
     view! {
         <Title text="Case at the meeting" />
+        <ErrorSummary error=kept.error />
         <a class="rt-back-link" href=move || format!("/meetings/{}", params.with(|p| p.get("id").unwrap_or_default()))>"Back to the agenda"</a>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
-            {move || Suspend::new(async move { loaded(data.await, move |c| view! { <CaseWork c reload /> }.into_any()) })}
+            {move || Suspend::new(async move { loaded(data.await, move |c| view! { <CaseWork c reload notice kept /> }.into_any()) })}
         </Transition>
     }
+}
+
+/// What survives a reload of the page's data: text someone typed whose save lost a race with
+/// another person's, so they can compare it with the version now shown and save again.
+#[derive(Clone, Copy)]
+struct Kept {
+    /// The conflict (shown at the top of the page).
+    error: RwSignal<Option<AppError>>,
+    /// Unsaved entry edits by entry id: (kind, text).
+    entries: RwSignal<std::collections::HashMap<String, (String, String)>>,
+    /// Unsaved risks and decision.
+    minutes: RwSignal<Option<(String, String)>>,
+}
+
+impl Kept {
+    fn new() -> Self {
+        Kept { error: RwSignal::new(None), entries: RwSignal::new(Default::default()), minutes: RwSignal::new(None) }
+    }
+}
+
+/// Runs `work`; when it loses a race (`Conflict`), keeps what was typed with `keep` and reloads
+/// the data so the other person's version shows beside it.
+async fn keeping<T>(work: impl std::future::Future<Output = Result<T, AppError>>, kept: Kept, keep: impl FnOnce(), reload: RwSignal<u32>) -> Result<T, AppError> {
+    let result = work.await;
+    if let Err(e @ AppError::Conflict(_)) = &result {
+        keep();
+        kept.error.set(Some(e.clone()));
+        reload.update(|n| *n += 1);
+    }
+    result
 }
 
 fn kinds() -> Vec<(String, String)> {
@@ -65,9 +99,8 @@ fn Entries(entries: Vec<EntryView>, id: &'static str, empty: &'static str) -> im
 }
 
 #[component]
-fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>) -> impl IntoView {
+fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<String>>, kept: Kept) -> impl IntoView {
     let form = FormState::new();
-    let notice = RwSignal::new(None::<String>);
     let ids = StoredValue::new((c.meeting_id.clone(), c.case_id.clone()));
     let done = move |message: &'static str| {
         move |_| {
@@ -98,16 +131,24 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>) -> impl IntoView {
         let input = entry_input(&v, "entry");
         form.submit(move || add_entry(input.clone()), done("The entry was added to the minutes."));
     };
-    let risks = RwSignal::new(c.risks.clone());
-    let decision = RwSignal::new(c.decision.clone());
+    let typed = kept.minutes.get_untracked();
+    let (theirs_risks, theirs_decision) = (c.risks.clone(), c.decision.clone());
+    let risks = RwSignal::new(typed.as_ref().map_or_else(|| c.risks.clone(), |t| t.0.clone()));
+    let decision = RwSignal::new(typed.as_ref().map_or_else(|| c.decision.clone(), |t| t.1.clone()));
     let version = c.minutes_version;
     let on_minutes = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (meeting_id, case_id) = ids.get_value();
         let input = CaseMinutesInput { meeting_id, case_id, risks: risks.get_untracked(), decision: decision.get_untracked(), version };
+        let typed = (input.risks.clone(), input.decision.clone());
         form.submit(
-            move || save_case_minutes(input.clone()),
+            move || {
+                let typed = typed.clone();
+                keeping(save_case_minutes(input.clone()), kept, move || kept.minutes.set(Some(typed)), reload)
+            },
             move |_version: i64| {
+                kept.minutes.set(None);
+                kept.error.set(None);
                 notice.set(Some("Risks and decision saved.".to_string()));
                 reload.update(|n| *n += 1);
             },
@@ -168,7 +209,7 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>) -> impl IntoView {
         <ActionList actions=c.previous_actions.clone() id="previous-actions" empty="No outstanding actions from earlier meetings." reload />
 
         <h2 class="rt-heading-l">"Minutes"</h2>
-        <EntryList entries=c.entries.clone() editable=rights.minute reload />
+        <EntryList entries=c.entries.clone() editable=rights.minute reload kept />
         {rights.minute.then(|| view! {
             <form on:submit=on_entry novalidate class="rt-card" id="entry-form">
                 <h3 class="rt-heading-s">"Add to the minutes"</h3>
@@ -183,6 +224,13 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>) -> impl IntoView {
         <h2 class="rt-heading-l">"Risks and decision"</h2>
         {if rights.minute {
             view! {
+                {typed.is_some().then(|| view! {
+                    <div class="rt-inset-text" id="minutes-theirs">
+                        <p class="rt-body"><strong>"Saved by someone else: "</strong></p>
+                        <p class="rt-body">{format!("Risks: {theirs_risks}")}</p>
+                        <p class="rt-body">{format!("Decision: {theirs_decision}")}</p>
+                    </div>
+                })}
                 <form on:submit=on_minutes novalidate>
                     <div class="rt-form-group">
                         <label class="rt-label" for="risks">"Risks identified"</label>
@@ -235,24 +283,26 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>) -> impl IntoView {
 
 /// Minute entries, each editable in place with a version check.
 #[component]
-fn EntryList(entries: Vec<EntryView>, editable: bool, reload: RwSignal<u32>) -> impl IntoView {
+fn EntryList(entries: Vec<EntryView>, editable: bool, reload: RwSignal<u32>, kept: Kept) -> impl IntoView {
     if entries.is_empty() {
         return view! { <p class="rt-body" id="entries">"Nothing minuted yet."</p> }.into_any();
     }
     view! {
         <ol class="rt-entries" id="entries">
-            {entries.into_iter().enumerate().map(|(i, e)| view! { <li><EntryRow e number=i + 1 editable reload /></li> }).collect_view()}
+            {entries.into_iter().enumerate().map(|(i, e)| view! { <li><EntryRow e number=i + 1 editable reload kept /></li> }).collect_view()}
         </ol>
     }
     .into_any()
 }
 
 #[component]
-fn EntryRow(e: EntryView, number: usize, editable: bool, reload: RwSignal<u32>) -> impl IntoView {
-    let form = FormState::new();
-    let editing = RwSignal::new(false);
-    let text = RwSignal::new(e.body.clone());
-    let kind = RwSignal::new(e.kind.clone());
+fn EntryRow(e: EntryView, number: usize, editable: bool, reload: RwSignal<u32>, kept: Kept) -> impl IntoView {
+    // Errors go to the page's summary: a conflict reloads this row.
+    let form = FormState { pending: RwSignal::new(false), error: kept.error };
+    let typed = kept.entries.with_untracked(|k| k.get(&e.id).cloned());
+    let editing = RwSignal::new(typed.is_some());
+    let text = RwSignal::new(typed.as_ref().map_or_else(|| e.body.clone(), |t| t.1.clone()));
+    let kind = RwSignal::new(typed.as_ref().map_or_else(|| e.kind.clone(), |t| t.0.clone()));
     let (entry_id, version) = (e.id.clone(), e.version);
     let class = if e.kind == "opinion" { "rt-opinion" } else { "rt-fact" };
     let label = EntryKind::parse(&e.kind).map_or("", |k| k.label());
@@ -260,9 +310,15 @@ fn EntryRow(e: EntryView, number: usize, editable: bool, reload: RwSignal<u32>) 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = EntryEdit { entry_id: entry_id.clone(), kind: kind.get_untracked(), body: text.get_untracked(), version };
+        let id = entry_id.clone();
         form.submit(
-            move || edit_entry(input.clone()),
+            move || {
+                let (id, typed) = (input.entry_id.clone(), (input.kind.clone(), input.body.clone()));
+                keeping(edit_entry(input.clone()), kept, move || kept.entries.update(|k| { k.insert(id, typed); }), reload)
+            },
             move |_| {
+                kept.entries.update(|k| { k.remove(&id); });
+                kept.error.set(None);
                 editing.set(false);
                 reload.update(|n| *n += 1);
             },
@@ -277,7 +333,6 @@ fn EntryRow(e: EntryView, number: usize, editable: bool, reload: RwSignal<u32>) 
                     <button type="button" class="rt-button rt-button--secondary rt-button--small" aria-label=format!("Edit entry {number}")
                         on:click=move |_| editing.set(true)>"Edit"</button>
                 }>
-                    <ErrorSummary error=form.error />
                     <form on:submit=save.clone() novalidate>
                         <div class="rt-form-group">
                             <label class="rt-label" for=field.clone()>{format!("Entry {number}")}</label>

@@ -24,20 +24,20 @@ use crate::components::summary_row::SummaryRow;
 pub fn MeetingPage() -> impl IntoView {
     let params = use_params_map();
     let reload = RwSignal::new(0u32);
+    let notice = RwSignal::new(None::<String>);
     let meeting = Resource::new(move || (params.with(|p| p.get("id").unwrap_or_default()), reload.get()), |(id, _)| view_meeting(id));
     view! {
         <Title text="Meeting" />
         <a class="rt-back-link" href="/meetings">"Meetings"</a>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
-            {move || Suspend::new(async move { loaded(meeting.await, move |m| view! { <Meeting m reload /> }.into_any()) })}
+            {move || Suspend::new(async move { loaded(meeting.await, move |m| view! { <Meeting m reload notice /> }.into_any()) })}
         </Transition>
     }
 }
 
 #[component]
-fn Meeting(m: MeetingView, reload: RwSignal<u32>) -> impl IntoView {
+fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
     let form = FormState::new();
-    let notice = RwSignal::new(None::<String>);
     let id = StoredValue::new(m.summary.id.clone());
     let status = MeetingStatus::parse(&m.summary.status).unwrap_or(MeetingStatus::Scheduled);
     let done = move |message: &'static str| {

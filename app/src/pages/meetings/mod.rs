@@ -20,6 +20,7 @@ use crate::components::submit_task::FormState;
 #[component]
 pub fn MeetingsPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
+    let notice = RwSignal::new(None::<String>);
     let list = Resource::new(move || reload.get(), |_| list_meetings());
     view! {
         <Title text="Meetings" />
@@ -28,7 +29,7 @@ pub fn MeetingsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 loaded(list.await, move |l| view! {
                     <MeetingTable items=l.meetings />
-                    {l.may_schedule.then(|| view! { <Schedule reload /> })}
+                    {l.may_schedule.then(|| view! { <Schedule reload notice /> })}
                 }.into_any())
             })}
         </Transition>
@@ -65,9 +66,8 @@ fn MeetingTable(items: Vec<MeetingSummary>) -> impl IntoView {
 
 /// Scheduling form, for coordinators.
 #[component]
-fn Schedule(reload: RwSignal<u32>) -> impl IntoView {
+fn Schedule(reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
     let form = FormState::new();
-    let notice = RwSignal::new(None::<String>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
