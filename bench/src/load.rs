@@ -23,23 +23,35 @@ pub struct RouteResult {
 
 /// Drives `url` with `connections` concurrent clients for `duration`.
 pub async fn run(name: &str, url: &str, connections: usize, duration: Duration) -> Result<RouteResult, reqwest::Error> {
+    let url = url.to_string();
+    run_with(name, connections, duration, move |c: &reqwest::Client| c.get(&url)).await
+}
+
+/// Drives the requests `make` builds (method, headers, body) with `connections` concurrent
+/// clients for `duration`.
+pub async fn run_with(
+    name: &str,
+    connections: usize,
+    duration: Duration,
+    make: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + Clone + 'static,
+) -> Result<RouteResult, reqwest::Error> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(connections).build()?;
     // Warm up: one request per connection, not measured.
     for _ in 0..connections {
-        let _ = client.get(url).send().await;
+        let _ = make(&client).send().await;
     }
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::with_capacity(connections);
     for _ in 0..connections {
         let client = client.clone();
-        let url = url.to_string();
+        let make = make.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0u64;
             while Instant::now() < deadline {
                 let t = Instant::now();
-                let ok = match client.get(&url).send().await {
+                let ok = match make(&client).send().await {
                     Ok(res) => res.status().is_success() && res.bytes().await.is_ok(),
                     Err(_) => false,
                 };

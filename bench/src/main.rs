@@ -4,6 +4,7 @@
 
 mod audit;
 mod load;
+mod meeting_fixture;
 mod repeat;
 mod report;
 mod servers;
@@ -46,6 +47,36 @@ struct Args {
     baseline_port: Option<u16>,
 }
 
+/// Cases on the measured meeting's agenda.
+const AGENDA_CASES: usize = 30;
+/// The origin the server expects on state-changing requests (its default public address).
+const ORIGIN: &str = "http://localhost:3000";
+
+/// The agenda and live-meeting routes, as the coordinator of a meeting of 30 cases uses them.
+async fn meeting_routes(base: &str, f: &meeting_fixture::MeetingFixture, connections: usize, duration: Duration) -> Result<Vec<load::RouteResult>, reqwest::Error> {
+    let mut out = Vec::new();
+    let (cookie, meeting, case, agency) = (f.cookie.clone(), f.meeting_id.clone(), f.case_id.clone(), f.agency_id.clone());
+    let page = format!("{base}/meetings/{meeting}");
+    let name = format!("GET /meetings/{{id}} ({AGENDA_CASES} cases)");
+    eprintln!("measuring {name}...");
+    let c = cookie.clone();
+    out.push(load::run_with(&name, connections, duration, move |client| client.get(&page).header("cookie", &c)).await?);
+    let post = |path: &str| format!("{base}/api/{path}");
+    for (name, url, form) in [
+        ("POST meetings/view (agenda data)", post("meetings/view"), vec![("id", meeting.clone())]),
+        ("POST meetings/case (live view)", post("meetings/case"), vec![("id", meeting.clone()), ("case_id", case.clone())]),
+    ] {
+        eprintln!("measuring {name}...");
+        let c = cookie.clone();
+        out.push(load::run_with(name, connections, duration, move |client| client.post(&url).header("cookie", &c).header("origin", ORIGIN).form(&form)).await?);
+    }
+    let url = post("minutes/add-entry");
+    let body = serde_json::json!({"input": {"meeting_id": meeting, "case_id": case, "kind": "fact", "body": "Recorded under load.", "source_agency_id": agency, "source_person": ""}});
+    eprintln!("measuring POST minutes/add-entry (write)...");
+    out.push(load::run_with("POST minutes/add-entry (write)", connections, duration, move |client| client.post(&url).header("cookie", &cookie).header("origin", ORIGIN).json(&body)).await?);
+    Ok(out)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
@@ -53,7 +84,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(servers::serve_baseline(port).await?);
     }
     let duration = Duration::from_secs(args.seconds.clamp(1, 120));
-    let roundtable = servers::Roundtable::start(&args.roundtable, &args.site_root, args.records)?;
+    let data = servers::Roundtable::seed(&args.roundtable, args.records)?;
+    let fixture = meeting_fixture::prepare(data.path(), AGENDA_CASES).await?;
+    let roundtable = servers::Roundtable::start(&args.roundtable, &args.site_root, data)?;
     let baseline = servers::Baseline::start()?;
     let routes = [
         ("bare axum handler", format!("{}/", baseline.base_url)),
@@ -78,6 +111,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         None
     };
+    results.extend(meeting_routes(&roundtable.base_url, &fixture, args.connections, duration).await?);
     report::print(&results, args.records, audit.as_ref(), repeat.as_ref());
     report::write_json(&args.output, &results, args.records, audit.as_ref(), repeat.as_ref())?;
     Ok(())

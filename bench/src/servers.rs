@@ -15,8 +15,8 @@ pub struct Roundtable {
 }
 
 impl Roundtable {
-    /// Seeds `records` fictional records and starts `roundtable serve`.
-    pub fn start(bin: &Path, site_root: &Path, records: u32) -> std::io::Result<Self> {
+    /// Seeds the demo and `records` extra fictional records into a new data folder.
+    pub fn seed(bin: &Path, records: u32) -> std::io::Result<tempfile::TempDir> {
         let data = tempfile::tempdir()?;
         let status = Command::new(bin)
             .args(["seed-demo", "--extra-records", &records.to_string()])
@@ -26,6 +26,11 @@ impl Roundtable {
         if !status.success() {
             return Err(std::io::Error::other("seed-demo failed"));
         }
+        Ok(data)
+    }
+
+    /// Starts `roundtable serve` on a seeded data folder.
+    pub fn start(bin: &Path, site_root: &Path, data: tempfile::TempDir) -> std::io::Result<Self> {
         let mut child = Command::new(bin)
             .args(["serve", "--bind", "127.0.0.1:0"])
             .arg("--site-root")

@@ -104,6 +104,7 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/meetings/schedule", "DDADDDDDDD"),
     ("POST /api/meetings/view", "DDAAAADDDA"),
     ("POST /api/meetings/move-item", "DDADDDDDDD"),
+    ("POST /api/meetings/order-children-first", "DDADDDDDDD"),
     ("POST /api/meetings/invite", "DDADDDDDDD"),
     ("POST /api/meetings/acknowledge", "DDAAAADDDA"),
     // Cases open only after acknowledging, so this page comes after the acknowledgement.
@@ -283,7 +284,7 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             let input = json!({"input": {"first_date": "2027-06-01", "start_time": "10:00", "place": "Matrix Room", "capacity": "10", "every_weeks": "2", "count": "1", "chair_user_id": ""}});
             browser.call_json(path, &input).await
         }
-        "/api/meetings/view" | "/api/meetings/acknowledge" | "/api/minutes/finalise" => browser.call(path, &[("id", &ids.meeting)]).await,
+        "/api/meetings/view" | "/api/meetings/acknowledge" | "/api/minutes/finalise" | "/api/meetings/order-children-first" => browser.call(path, &[("id", &ids.meeting)]).await,
         "/api/meetings/move-item" => browser.call(path, &[("id", &ids.meeting), ("case_id", &ids.dalia_case), ("up", "false")]).await,
         "/api/meetings/invite" => browser.call(path, &[("id", &ids.meeting), ("agency_id", &ids.police), ("invited", "true")]).await,
         "/api/meetings/publish" => browser.call(path, &[("id", &ids.meeting), ("research_deadline", "2027-01-01")]).await,

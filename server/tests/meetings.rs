@@ -62,6 +62,8 @@ async fn a_whole_meeting() {
     hollis.browser.call("/api/meetings/acknowledge", &[("id", &id)]).await.ok();
     let opened = hollis.browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await.ok();
     assert!(opened["rights"]["research"] == true, "{}", opened["rights"]);
+    assert_eq!(opened["previous_case"], Value::Null, "the first case on the agenda");
+    assert_eq!(opened["next_case"][0], agenda[1]["case_id"], "step to the next case");
     hollis.browser.call_json("/api/meetings/research", &json!({"input": {"meeting_id": id, "case_id": case, "kind": "fact",
         "body": "Child protection plan since March.", "source_agency_id": "", "source_person": ""}})).await.ok();
 
@@ -70,6 +72,11 @@ async fn a_whole_meeting() {
         world.person(name).browser.call("/api/meetings/acknowledge", &[("id", &id)]).await.ok();
     }
     let priya = world.person("Priya Lakeland");
+    let review = priya.browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
+    let outstanding: Vec<String> = review["review_actions"].as_array().into_iter().flatten().map(|a| text(&a["description"])).collect();
+    assert!(outstanding.iter().any(|d| d.contains("additional locks")) && !outstanding.iter().any(|d| d.contains("strategy discussion")),
+        "open actions from earlier meetings come back for review, done ones do not: {outstanding:?}");
+    priya.browser.call("/api/meetings/order-children-first", &[("id", &id)]).await.ok();
     priya.browser.call("/api/meetings/advance", &[("id", &id), ("to", "in_progress")]).await.ok();
     let overview = priya.browser.call("/api/admin/overview", &[]).await.ok();
     let police = text(&find(&overview["agencies"], "name", "Wyvernshire Police")["id"]);

@@ -160,6 +160,8 @@ pub struct MeetingView {
     pub register: Vec<RegisterLine>,
     /// People who can be added to the register: (user id, "name, agency").
     pub people: Vec<(String, String)>,
+    /// Outstanding actions from earlier meetings, to review (chair and coordinator).
+    pub review_actions: Vec<ActionView>,
 }
 
 /// A case as the meeting works on it.
@@ -195,6 +197,12 @@ pub struct CaseAtMeeting {
     pub agencies: Vec<(String, String)>,
     /// What the viewer may do.
     pub rights: MeetingRights,
+    /// The cases before and after this one on the agenda: (case id, reference).
+    pub previous_case: Option<(String, String)>,
+    /// The next case.
+    pub next_case: Option<(String, String)>,
+    /// Who is present: "name, agency".
+    pub present: Vec<String>,
 }
 
 /// A research point or minute entry to add.
@@ -312,6 +320,8 @@ pub trait MeetingBackend: Send + Sync + 'static {
     async fn schedule_meetings(&self, actor: &shared::policy::Actor, input: ScheduleInput) -> Result<usize, AppError>;
     /// One meeting.
     async fn meeting(&self, actor: &shared::policy::Actor, id: &str) -> Result<MeetingView, AppError>;
+    /// Puts cases with children or vulnerable adults first, keeping the order within each group.
+    async fn order_children_first(&self, actor: &shared::policy::Actor, id: &str) -> Result<(), AppError>;
     /// Moves an agenda item up or down.
     async fn move_agenda_item(&self, actor: &shared::policy::Actor, id: &str, case_id: &str, up: bool) -> Result<(), AppError>;
     /// Invites or uninvites an agency.
@@ -370,6 +380,8 @@ meeting_fns! {
     "meetings/view" => fn view_meeting(id: String) -> MeetingView = meeting(&id);
     /// Moves an agenda item.
     "meetings/move-item" => fn move_agenda_item(id: String, case_id: String, up: bool) -> () = move_agenda_item(&id, &case_id, up);
+    /// Puts cases with children first.
+    "meetings/order-children-first" => fn order_children_first(id: String) -> () = order_children_first(&id);
     /// Invites or uninvites an agency.
     "meetings/invite" => fn set_invitation(id: String, agency_id: String, invited: bool) -> () = set_invitation(&id, &agency_id, invited);
     /// Publishes the agenda.

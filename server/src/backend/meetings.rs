@@ -8,7 +8,7 @@ use app::api::meetings::{
 };
 use app::error::AppError;
 use shared::markdown::to_safe_html;
-use shared::meeting::{is_overdue, recurring_dates, ActionStatus, Attendance, EntryKind, MeetingStatus};
+use shared::meeting::{is_overdue, recurring_dates, suggested_order, ActionStatus, AgendaFacts, Attendance, EntryKind, MeetingStatus};
 use shared::policy::meetings::{meeting_rights, MeetingRelation, MeetingRights};
 use shared::policy::{decide, Action, Actor};
 use shared::referral::{LONG_TEXT, SHORT_TEXT, SUMMARY_TEXT};
@@ -398,7 +398,13 @@ impl MeetingBackend for ServerBackend {
             Some(u) => sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(u).fetch_optional(&mut *tx).await.map_err(internal_db)?,
             None => None,
         };
+        let review_actions = if m.rights.register && m.rights.open_cases {
+            action_views(&mut tx, actor, "x.meeting_id <> $1 AND x.status IN ('open', 'in_progress')", &[id], today(self.clock.unix())).await?
+        } else {
+            Vec::new()
+        };
         let view = MeetingView {
+            review_actions,
             summary: summary(&m.row, agenda.len() as i64)?,
             research_deadline: col(&m.row, "research_deadline")?,
             chair_name,
@@ -412,6 +418,34 @@ impl MeetingBackend for ServerBackend {
         };
         self.commit_with(tx, actor_event(actor, "meeting.read").on("meeting", id)).await?;
         Ok(view)
+    }
+
+    async fn order_children_first(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
+        let mut tx = self.tx().await?;
+        let m = load(&mut tx, actor, id).await?;
+        require(m.rights.manage && m.status.agenda_open())?;
+        let rows = sqlx::query(
+            "SELECT ai.case_id, ai.position, (SELECT COUNT(*) FROM household_members h WHERE h.referral_id = ai.referral_id) AS household \
+             FROM agenda_items ai WHERE ai.meeting_id = $1 ORDER BY ai.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        let facts = rows
+            .iter()
+            .map(|r| Ok(AgendaFacts { has_household: col::<i64>(r, "household")? > 0, position: col(r, "position")? }))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        for (pos, i) in suggested_order(&facts).into_iter().enumerate() {
+            sqlx::query("UPDATE agenda_items SET position = $1 WHERE meeting_id = $2 AND case_id = $3")
+                .bind(pos as i64 + 1)
+                .bind(id)
+                .bind(col::<String>(&rows[i], "case_id")?)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal_db)?;
+        }
+        self.commit_with(tx, actor_event(actor, "meeting.reorder").on("meeting", id).detail("order", "children_first")).await
     }
 
     async fn move_agenda_item(&self, actor: &Actor, id: &str, case_id: &str, up: bool) -> Result<(), AppError> {
@@ -603,7 +637,30 @@ impl MeetingBackend for ServerBackend {
             .iter()
             .map(|r| Ok((col(r, "id")?, col(r, "name")?)))
             .collect::<Result<Vec<_>, AppError>>()?;
+        let order = sqlx::query("SELECT ai.case_id, c.reference FROM agenda_items ai JOIN cases c ON c.id = ai.case_id WHERE ai.meeting_id = $1 ORDER BY ai.position")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .iter()
+            .map(|r| Ok((col::<String>(r, "case_id")?, col::<String>(r, "reference")?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let here = order.iter().position(|(c, _)| c == case_id).unwrap_or_default();
+        let present = sqlx::query(
+            "SELECT u.name, ag.name AS agency_name FROM attendance at JOIN users u ON u.id = at.user_id JOIN agencies ag ON ag.id = at.agency_id \
+             WHERE at.meeting_id = $1 AND at.status = 'present' ORDER BY ag.name, u.name",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal_db)?
+        .iter()
+        .map(|r| Ok(format!("{}, {}", col::<String>(r, "name")?, col::<String>(r, "agency_name")?)))
+        .collect::<Result<Vec<_>, AppError>>()?;
         let view = CaseAtMeeting {
+            previous_case: here.checked_sub(1).and_then(|i| order.get(i).cloned()),
+            next_case: order.get(here + 1).cloned(),
+            present,
             meeting_id: id.into(),
             case_id: case_id.into(),
             reference: col(&case, "reference")?,

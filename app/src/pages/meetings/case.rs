@@ -187,8 +187,17 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<Str
     let mut amend_targets = vec![("risks".to_string(), "Risks identified".to_string()), ("decision".to_string(), "Decision".to_string())];
     amend_targets.extend(c.entries.iter().enumerate().map(|(i, e)| (format!("entry:{}", e.id), format!("Entry {}: {}", i + 1, e.body.chars().take(40).collect::<String>()))));
     view! {
+        <nav class="rt-case-steps" aria-label="Agenda">
+            {c.previous_case.clone().map(|(case, reference)| view! {
+                <a class="rt-link" href=format!("/meetings/{}/cases/{case}", c.meeting_id) id="previous-case">{format!("\u{2190} Previous case: {reference}")}</a>
+            })}
+            {c.next_case.clone().map(|(case, reference)| view! {
+                <a class="rt-link" href=format!("/meetings/{}/cases/{case}", c.meeting_id) id="next-case">{format!("Next case: {reference} \u{2192}")}</a>
+            })}
+        </nav>
         <span class="rt-caption-l">{c.reference.clone()}</span>
         <h1 class="rt-heading-xl" id="case-title">{c.victim_name.clone()}</h1>
+        <p class="rt-body-s" id="present">{if c.present.is_empty() { "Nobody recorded as present yet.".to_string() } else { format!("Present: {}", c.present.join("; ")) }}</p>
         <Notice message=notice />
         <ErrorSummary error=form.error />
         <div class="rt-prose rt-inset-text" inner_html=c.referral_html.clone()></div>

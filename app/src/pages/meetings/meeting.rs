@@ -9,7 +9,7 @@ use shared::display::{instant, iso_date};
 use shared::meeting::{Attendance, MeetingStatus};
 
 use crate::api::meetings::{
-    acknowledge, advance_meeting, finalise_minutes, move_agenda_item, publish_agenda, set_attendance, set_invitation, view_meeting, AttendanceInput,
+    acknowledge, advance_meeting, finalise_minutes, move_agenda_item, order_children_first, publish_agenda, set_attendance, set_invitation, view_meeting, AttendanceInput,
     MeetingView,
 };
 use crate::components::error_summary::ErrorSummary;
@@ -18,6 +18,7 @@ use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
 use crate::components::summary_row::SummaryRow;
+use crate::pages::meetings::case::ActionList;
 
 /// "Meeting" page.
 #[component]
@@ -123,6 +124,16 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
             }.into_any()
         }}
         {(!rights.open_cases && rights.see).then(|| view! { <p class="rt-body">"Acknowledge the confidentiality statement to open the cases."</p> })}
+        {(rights.manage && status.agenda_open() && m.agenda.len() > 1).then(|| view! {
+            <button type="button" class="rt-button rt-button--secondary" id="children-first"
+                on:click=move |_| form.submit(move || order_children_first(id.get_value()), move |()| reload.update(|n| *n += 1))>
+                "Put cases with children first"
+            </button>
+        })}
+        {(!m.review_actions.is_empty()).then(|| view! {
+            <h2 class="rt-heading-l">"Actions from earlier meetings to review"</h2>
+            <ActionList actions=m.review_actions.clone() id="review-actions" empty="" reload />
+        })}
 
         {rights.manage.then(|| view! {
             <h2 class="rt-heading-l">"Invited agencies"</h2>
