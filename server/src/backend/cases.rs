@@ -284,9 +284,8 @@ impl ServerBackend {
     }
 
     /// Finishes a management change: audit row, then commit.
-    async fn finish_manage(&self, mut tx: Tx, actor: &Actor, case_id: &str, action: &'static str) -> Result<(), AppError> {
-        audit::append(&mut tx, self.clock.unix(), actor_event(actor, action).on("case", case_id)).await.map_err(internal)?;
-        tx.commit().await.map_err(internal_db)
+    async fn finish_manage(&self, tx: Tx, actor: &Actor, case_id: &str, action: &'static str) -> Result<(), AppError> {
+        self.audit_and_commit(tx, actor_event(actor, action).on("case", case_id)).await
     }
 }
 

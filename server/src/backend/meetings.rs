@@ -11,7 +11,7 @@ use shared::markdown::to_safe_html;
 use shared::meeting::{is_overdue, recurring_dates, suggested_order, ActionStatus, AgendaFacts, Attendance, EntryKind, MeetingStatus};
 use shared::policy::meetings::{meeting_rights, MeetingRelation, MeetingRights};
 use shared::policy::{decide, Action, Actor};
-use shared::referral::{LONG_TEXT, SHORT_TEXT, SUMMARY_TEXT};
+use shared::referral::{SHORT_TEXT, SUMMARY_TEXT};
 use shared::validation::{iso_date, parse_iso_date, Problem, Problems};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -20,15 +20,14 @@ use uuid::Uuid;
 
 use super::{actor_event, check, col, internal, internal_db, ServerBackend};
 use crate::audit;
-use crate::db::Tx;
 use crate::identity::actor::today;
 
 /// A meeting row with how the actor stands to it.
-struct Loaded {
-    row: AnyRow,
-    status: MeetingStatus,
-    rights: MeetingRights,
-    acknowledged: bool,
+pub(super) struct Loaded {
+    pub(super) row: AnyRow,
+    pub(super) status: MeetingStatus,
+    pub(super) rights: MeetingRights,
+    pub(super) acknowledged: bool,
 }
 
 fn status_of(row: &AnyRow) -> Result<MeetingStatus, AppError> {
@@ -36,7 +35,7 @@ fn status_of(row: &AnyRow) -> Result<MeetingStatus, AppError> {
     MeetingStatus::parse(&s).ok_or_else(|| internal(format!("unknown meeting status {s}")))
 }
 
-async fn load(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Loaded, AppError> {
+pub(super) async fn load(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Loaded, AppError> {
     let row = sqlx::query("SELECT * FROM meetings WHERE id = $1").bind(id).fetch_optional(&mut *conn).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
     let status = status_of(&row)?;
     let agency = actor.agency_id.clone().unwrap_or_default();
@@ -62,7 +61,7 @@ async fn load(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Loade
 }
 
 /// Refuses unless `allowed`, exactly as for a missing record.
-fn require(allowed: bool) -> Result<(), AppError> {
+pub(super) fn require(allowed: bool) -> Result<(), AppError> {
     if allowed {
         Ok(())
     } else {
@@ -83,7 +82,7 @@ fn summary(row: &AnyRow, cases: i64) -> Result<MeetingSummary, AppError> {
     })
 }
 
-async fn on_agenda(conn: &mut AnyConnection, meeting_id: &str, case_id: &str) -> Result<(), AppError> {
+pub(super) async fn on_agenda(conn: &mut AnyConnection, meeting_id: &str, case_id: &str) -> Result<(), AppError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1 AND case_id = $2")
         .bind(meeting_id)
         .bind(case_id)
@@ -93,11 +92,11 @@ async fn on_agenda(conn: &mut AnyConnection, meeting_id: &str, case_id: &str) ->
     require(n > 0)
 }
 
-fn field(field: &str, message: &str) -> AppError {
+pub(super) fn field(field: &str, message: &str) -> AppError {
     AppError::InvalidFields(vec![Problem { field: field.into(), message: message.into() }])
 }
 
-fn check_entry(input: &EntryInput, prefix: &str) -> Result<(EntryKind, String), AppError> {
+pub(super) fn check_entry(input: &EntryInput, prefix: &str) -> Result<(EntryKind, String), AppError> {
     let mut p = Problems::default();
     let kind = EntryKind::parse(&input.kind);
     if kind.is_none() {
@@ -135,7 +134,7 @@ async fn entries(conn: &mut AnyConnection, table: &str, meeting_id: &str, case_i
 }
 
 /// Actions matching `condition` (SQL over `x` = actions, `c` = cases), soonest due first.
-async fn action_views(conn: &mut AnyConnection, actor: &Actor, condition: &str, binds: &[&str], today: time::Date) -> Result<Vec<ActionView>, AppError> {
+pub(super) async fn action_views(conn: &mut AnyConnection, actor: &Actor, condition: &str, binds: &[&str], today: time::Date) -> Result<Vec<ActionView>, AppError> {
     let sql = format!(
         "SELECT x.*, c.reference, a.name AS agency_name, c.idva_user_id FROM actions x JOIN cases c ON c.id = x.case_id \
          JOIN agencies a ON a.id = x.owner_agency_id WHERE {condition} ORDER BY x.due_on, x.created_at LIMIT 500"
@@ -182,7 +181,7 @@ async fn action_views(conn: &mut AnyConnection, actor: &Actor, condition: &str, 
 }
 
 /// Records that every case on the agenda was heard on the meeting's date.
-async fn record_hearings(conn: &mut AnyConnection, meeting: &AnyRow) -> Result<(), AppError> {
+pub(super) async fn record_hearings(conn: &mut AnyConnection, meeting: &AnyRow) -> Result<(), AppError> {
     let id: String = col(meeting, "id")?;
     let day = iso_date(today(col(meeting, "starts_at")?));
     let cases: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1").bind(&id).fetch_all(&mut *conn).await.map_err(internal_db)?;
@@ -202,13 +201,6 @@ async fn record_hearings(conn: &mut AnyConnection, meeting: &AnyRow) -> Result<(
             .map_err(internal_db)?;
     }
     Ok(())
-}
-
-impl ServerBackend {
-    async fn commit_with(&self, mut tx: Tx, event: audit::AuditEvent) -> Result<(), AppError> {
-        audit::append(&mut tx, self.clock.unix(), event).await.map_err(internal)?;
-        tx.commit().await.map_err(internal_db)
-    }
 }
 
 #[async_trait::async_trait]
@@ -233,7 +225,7 @@ impl MeetingBackend for ServerBackend {
         if out.is_empty() && !may_schedule && !decide(Some(actor), &Action::ListCases).is_allowed() {
             return Err(AppError::NotFound);
         }
-        self.commit_with(tx, actor_event(actor, "meeting.list").detail("count", out.len())).await?;
+        self.audit_and_commit(tx, actor_event(actor, "meeting.list").detail("count", out.len())).await?;
         Ok(MeetingList { meetings: out, may_schedule })
     }
 
@@ -416,7 +408,7 @@ impl MeetingBackend for ServerBackend {
             register,
             people,
         };
-        self.commit_with(tx, actor_event(actor, "meeting.read").on("meeting", id)).await?;
+        self.audit_and_commit(tx, actor_event(actor, "meeting.read").on("meeting", id)).await?;
         Ok(view)
     }
 
@@ -445,7 +437,7 @@ impl MeetingBackend for ServerBackend {
                 .await
                 .map_err(internal_db)?;
         }
-        self.commit_with(tx, actor_event(actor, "meeting.reorder").on("meeting", id).detail("order", "children_first")).await
+        self.audit_and_commit(tx, actor_event(actor, "meeting.reorder").on("meeting", id).detail("order", "children_first")).await
     }
 
     async fn move_agenda_item(&self, actor: &Actor, id: &str, case_id: &str, up: bool) -> Result<(), AppError> {
@@ -461,7 +453,7 @@ impl MeetingBackend for ServerBackend {
         for (pos, case) in order.iter().enumerate() {
             sqlx::query("UPDATE agenda_items SET position = $1 WHERE meeting_id = $2 AND case_id = $3").bind(pos as i64 + 1).bind(id).bind(case).execute(&mut *tx).await.map_err(internal_db)?;
         }
-        self.commit_with(tx, actor_event(actor, "meeting.reorder").on("meeting", id).detail("case_id", case_id)).await
+        self.audit_and_commit(tx, actor_event(actor, "meeting.reorder").on("meeting", id).detail("case_id", case_id)).await
     }
 
     async fn set_invitation(&self, actor: &Actor, id: &str, agency_id: &str, invited: bool) -> Result<(), AppError> {
@@ -479,7 +471,7 @@ impl MeetingBackend for ServerBackend {
         };
         sqlx::query(sql).bind(id).bind(agency_id).execute(&mut *tx).await.map_err(internal_db)?;
         let event = actor_event(actor, if invited { "meeting.invite" } else { "meeting.uninvite" }).on("meeting", id).detail("agency_id", agency_id);
-        self.commit_with(tx, event).await
+        self.audit_and_commit(tx, event).await
     }
 
     async fn publish_agenda(&self, actor: &Actor, id: &str, research_deadline: &str) -> Result<(), AppError> {
@@ -505,7 +497,7 @@ impl MeetingBackend for ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(internal_db)?;
-        self.commit_with(tx, actor_event(actor, "meeting.publish_agenda").on("meeting", id)).await
+        self.audit_and_commit(tx, actor_event(actor, "meeting.publish_agenda").on("meeting", id)).await
     }
 
     async fn advance_meeting(&self, actor: &Actor, id: &str, to: &str) -> Result<(), AppError> {
@@ -521,7 +513,7 @@ impl MeetingBackend for ServerBackend {
             record_hearings(&mut tx, &m.row).await?;
         }
         sqlx::query("UPDATE meetings SET status = $1 WHERE id = $2").bind(target.as_str()).bind(id).execute(&mut *tx).await.map_err(internal_db)?;
-        self.commit_with(tx, actor_event(actor, "meeting.advance").on("meeting", id).detail("status", target.as_str())).await
+        self.audit_and_commit(tx, actor_event(actor, "meeting.advance").on("meeting", id).detail("status", target.as_str())).await
     }
 
     async fn acknowledge(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
@@ -541,7 +533,7 @@ impl MeetingBackend for ServerBackend {
         .execute(&mut *tx)
         .await
         .map_err(internal_db)?;
-        self.commit_with(tx, actor_event(actor, "meeting.acknowledge_confidentiality").on("meeting", id)).await
+        self.audit_and_commit(tx, actor_event(actor, "meeting.acknowledge_confidentiality").on("meeting", id)).await
     }
 
     async fn set_attendance(&self, actor: &Actor, input: AttendanceInput) -> Result<(), AppError> {
@@ -574,7 +566,7 @@ impl MeetingBackend for ServerBackend {
         .await
         .map_err(internal_db)?;
         let event = actor_event(actor, "meeting.attendance").on("meeting", &input.meeting_id).detail("user_id", input.user_id.as_str()).detail("status", status.as_str());
-        self.commit_with(tx, event).await
+        self.audit_and_commit(tx, event).await
     }
 
     async fn case_at_meeting(&self, actor: &Actor, id: &str, case_id: &str) -> Result<CaseAtMeeting, AppError> {
@@ -677,7 +669,7 @@ impl MeetingBackend for ServerBackend {
             agencies,
             rights: m.rights,
         };
-        self.commit_with(tx, actor_event(actor, "case.read").on("case", case_id).detail("meeting_id", id)).await?;
+        self.audit_and_commit(tx, actor_event(actor, "case.read").on("case", case_id).detail("meeting_id", id)).await?;
         Ok(view)
     }
 
@@ -700,274 +692,46 @@ impl MeetingBackend for ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(internal_db)?;
-        self.commit_with(tx, actor_event(actor, "meeting.research_add").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str())).await
+        self.audit_and_commit(tx, actor_event(actor, "meeting.research_add").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str())).await
     }
 
     async fn add_entry(&self, actor: &Actor, input: EntryInput) -> Result<(), AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(m.rights.minute)?;
-        on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
-        let (kind, body) = check_entry(&input, "entry")?;
-        let source: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1").bind(&input.source_agency_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
-        if source == 0 {
-            return Err(field("entry-source", "Choose the agency it came from"));
-        }
-        let person = Some(input.source_person.trim().to_string()).filter(|p| !p.is_empty() && p.chars().count() <= SHORT_TEXT);
-        let id = Uuid::new_v4().to_string();
-        sqlx::query("INSERT INTO minute_entries (id, meeting_id, case_id, kind, body, source_agency_id, source_person, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9)")
-            .bind(&id)
-            .bind(&input.meeting_id)
-            .bind(&input.case_id)
-            .bind(kind.as_str())
-            .bind(&body)
-            .bind(&input.source_agency_id)
-            .bind(&person)
-            .bind(&actor.user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        self.commit_with(tx, actor_event(actor, "minutes.entry_add").on("minute_entry", id).detail("case_id", input.case_id.as_str())).await
+        self.add_entry_op(actor, input).await
     }
 
     async fn edit_entry(&self, actor: &Actor, input: EntryEdit) -> Result<i64, AppError> {
-        let mut tx = self.tx().await?;
-        let meeting: String = sqlx::query_scalar("SELECT meeting_id FROM minute_entries WHERE id = $1").bind(&input.entry_id).fetch_optional(&mut *tx).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
-        let m = load(&mut tx, actor, &meeting).await?;
-        require(m.rights.minute)?;
-        let kind = EntryKind::parse(&input.kind).ok_or_else(|| field("edit-kind", "Choose fact or opinion"))?;
-        let mut p = Problems::default();
-        let body = p.text("edit-body", "What was said", &input.body, SUMMARY_TEXT);
-        p.finish(())?;
-        let changed = sqlx::query("UPDATE minute_entries SET kind = $1, body = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5")
-            .bind(kind.as_str())
-            .bind(&body)
-            .bind(self.clock.unix())
-            .bind(&input.entry_id)
-            .bind(input.version)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        if changed.rows_affected() == 0 {
-            return Err(AppError::Conflict("Someone else changed this entry while you were editing it. Their version is shown above your text, which is kept in the box: compare, then save again.".into()));
-        }
-        self.commit_with(tx, actor_event(actor, "minutes.entry_edit").on("minute_entry", &input.entry_id)).await?;
-        Ok(input.version + 1)
+        self.edit_entry_op(actor, input).await
     }
 
     async fn save_case_minutes(&self, actor: &Actor, input: CaseMinutesInput) -> Result<i64, AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(m.rights.minute)?;
-        on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
-        let mut p = Problems::default();
-        let risks = p.optional_text("risks", "Risks identified", &input.risks, SUMMARY_TEXT).unwrap_or_default();
-        let decision = p.optional_text("decision", "Decision", &input.decision, SUMMARY_TEXT).unwrap_or_default();
-        p.finish(())?;
-        let changed = if input.version == 0 {
-            sqlx::query("INSERT INTO case_minutes (meeting_id, case_id, risks, decision, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT (meeting_id, case_id) DO NOTHING")
-                .bind(&input.meeting_id)
-                .bind(&input.case_id)
-                .bind(&risks)
-                .bind(&decision)
-                .bind(&actor.user_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-        } else {
-            sqlx::query("UPDATE case_minutes SET risks = $1, decision = $2, version = version + 1, updated_by = $3, updated_at = $4 WHERE meeting_id = $5 AND case_id = $6 AND version = $7")
-                .bind(&risks)
-                .bind(&decision)
-                .bind(&actor.user_id)
-                .bind(now)
-                .bind(&input.meeting_id)
-                .bind(&input.case_id)
-                .bind(input.version)
-                .execute(&mut *tx)
-                .await
-        }
-        .map_err(internal_db)?;
-        if changed.rows_affected() == 0 {
-            return Err(AppError::Conflict("Someone else saved the risks or decision while you were editing. Their version is shown above your text, which is kept in the boxes: compare, then save again.".into()));
-        }
-        self.commit_with(tx, actor_event(actor, "minutes.case_save").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str())).await?;
-        Ok(input.version + 1)
+        self.save_case_minutes_op(actor, input).await
     }
 
     async fn finalise_minutes(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, id).await?;
-        require(m.rights.finalise)?;
-        if m.status == MeetingStatus::MinutesFinal {
-            return Err(AppError::Conflict("The minutes are already final.".into()));
-        }
-        if m.status == MeetingStatus::InProgress {
-            record_hearings(&mut tx, &m.row).await?;
-        }
-        sqlx::query("UPDATE meetings SET status = 'minutes_final', finalised_at = $1, finalised_by = $2 WHERE id = $3").bind(now).bind(&actor.user_id).bind(id).execute(&mut *tx).await.map_err(internal_db)?;
-        self.commit_with(tx, actor_event(actor, "minutes.finalise").on("meeting", id)).await
+        self.finalise_minutes_op(actor, id).await
     }
 
     async fn amend_minutes(&self, actor: &Actor, input: AmendInput) -> Result<(), AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(m.status == MeetingStatus::MinutesFinal && m.rights.register && m.rights.open_cases)?;
-        on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
-        let mut p = Problems::default();
-        let amended = p.text("amended", "The corrected text", &input.amended, SUMMARY_TEXT);
-        let reason = p.text("amend-reason", "Reason for the amendment", &input.reason, LONG_TEXT);
-        p.finish(())?;
-        let (original, entry_id): (String, Option<String>) = match input.target.as_str() {
-            "entry" => {
-                let body: String = sqlx::query_scalar("SELECT body FROM minute_entries WHERE id = $1 AND meeting_id = $2 AND case_id = $3")
-                    .bind(&input.entry_id)
-                    .bind(&input.meeting_id)
-                    .bind(&input.case_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(internal_db)?
-                    .ok_or(AppError::NotFound)?;
-                sqlx::query("UPDATE minute_entries SET body = $1, version = version + 1, updated_at = $2 WHERE id = $3").bind(&amended).bind(now).bind(&input.entry_id).execute(&mut *tx).await.map_err(internal_db)?;
-                (body, Some(input.entry_id.clone()))
-            }
-            target @ ("risks" | "decision") => {
-                let sql = format!("SELECT {target} FROM case_minutes WHERE meeting_id = $1 AND case_id = $2");
-                let old: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(&input.meeting_id).bind(&input.case_id).fetch_optional(&mut *tx).await.map_err(internal_db)?.unwrap_or_default();
-                let sql = format!(
-                    "INSERT INTO case_minutes (meeting_id, case_id, {target}, version, updated_by, updated_at) VALUES ($1, $2, $3, 1, $4, $5) \
-                     ON CONFLICT (meeting_id, case_id) DO UPDATE SET {target} = $3, version = case_minutes.version + 1, updated_by = $4, updated_at = $5"
-                );
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&input.meeting_id).bind(&input.case_id).bind(&amended).bind(&actor.user_id).bind(now).execute(&mut *tx).await.map_err(internal_db)?;
-                (old, None)
-            }
-            _ => return Err(AppError::Invalid("Choose what to amend.".into())),
-        };
-        sqlx::query("INSERT INTO amendments (id, meeting_id, case_id, target, entry_id, original, amended, reason, amended_by, amended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-            .bind(Uuid::new_v4().to_string())
-            .bind(&input.meeting_id)
-            .bind(&input.case_id)
-            .bind(&input.target)
-            .bind(&entry_id)
-            .bind(&original)
-            .bind(&amended)
-            .bind(&reason)
-            .bind(&actor.user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        self.commit_with(tx, actor_event(actor, "minutes.amend").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str()).detail("target", input.target.as_str())).await
+        self.amend_minutes_op(actor, input).await
     }
 
     async fn add_action(&self, actor: &Actor, input: ActionInput) -> Result<(), AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(m.rights.minute)?;
-        on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
-        let mut p = Problems::default();
-        let description = p.text("action-description", "What is to be done", &input.description, LONG_TEXT);
-        let due = p.date("action-due", "Due date", &input.due_on);
-        let meeting_day = today(col(&m.row, "starts_at")?);
-        if due.is_some_and(|d| d < meeting_day) {
-            p.add("action-due", "The due date must be on or after the meeting");
-        }
-        let owner: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1 AND isa_state = 'active'").bind(&input.owner_agency_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
-        if owner == 0 {
-            p.add("action-owner", "Choose the agency that owns the action");
-        }
-        let person = p.optional_text("action-person", "Named person", &input.owner_person, SHORT_TEXT);
-        let due = p.finish(due)?.map(iso_date).unwrap_or_default();
-        let id = Uuid::new_v4().to_string();
-        sqlx::query("INSERT INTO actions (id, case_id, meeting_id, owner_agency_id, owner_user_id, description, due_on, status, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', 1, $8, $9, $9)")
-            .bind(&id)
-            .bind(&input.case_id)
-            .bind(&input.meeting_id)
-            .bind(&input.owner_agency_id)
-            .bind(&person)
-            .bind(&description)
-            .bind(&due)
-            .bind(&actor.user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        self.commit_with(tx, actor_event(actor, "action.add").on("action", id).detail("case_id", input.case_id.as_str())).await
+        self.add_action_op(actor, input).await
     }
 
     async fn update_action(&self, actor: &Actor, input: ActionUpdate) -> Result<i64, AppError> {
-        require(actor.agency_is_current())?;
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let owner: String = sqlx::query_scalar("SELECT owner_agency_id FROM actions WHERE id = $1").bind(&input.action_id).fetch_optional(&mut *tx).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
-        let may = actor.agency_id.as_deref() == Some(owner.as_str()) && decide(Some(actor), &Action::ListCases).is_allowed()
-            || decide(Some(actor), &Action::ScheduleMeetings).is_allowed();
-        require(may)?;
-        let status = ActionStatus::parse(&input.status).ok_or_else(|| field("action-status", "Choose a status"))?;
-        let mut p = Problems::default();
-        let note = p.optional_text("action-note", "What happened", &input.note, LONG_TEXT).unwrap_or_default();
-        if status == ActionStatus::NotAchievable && note.is_empty() {
-            p.add("action-note", "Say why the action cannot be achieved");
-        }
-        p.finish(())?;
-        let changed = sqlx::query("UPDATE actions SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")
-            .bind(status.as_str())
-            .bind(now)
-            .bind(&input.action_id)
-            .bind(input.version)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        if changed.rows_affected() == 0 {
-            return Err(AppError::Conflict("Someone else updated this action first. Its current status is shown now; update it again if you still need to.".into()));
-        }
-        sqlx::query("INSERT INTO action_updates (id, action_id, status, note, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(Uuid::new_v4().to_string())
-            .bind(&input.action_id)
-            .bind(status.as_str())
-            .bind(&note)
-            .bind(&actor.user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        self.commit_with(tx, actor_event(actor, "action.update").on("action", &input.action_id).detail("status", status.as_str())).await?;
-        Ok(input.version + 1)
+        self.update_action_op(actor, input).await
     }
 
     async fn actions(&self, actor: &Actor, scope: &str) -> Result<Vec<ActionView>, AppError> {
-        let today = today(self.clock.unix());
-        let mut tx = self.tx().await?;
-        let agency = actor.agency_id.clone().unwrap_or_default();
-        let list = match scope {
-            "agency" => {
-                check(actor, &Action::ListCases)?;
-                action_views(&mut tx, actor, "x.owner_agency_id = $1", &[&agency], today).await?
-            }
-            "cases" => {
-                check(actor, &Action::ListCases)?;
-                action_views(&mut tx, actor, "c.idva_user_id = $1", &[&actor.user_id], today).await?
-            }
-            "all" => {
-                check(actor, &Action::ViewAllActions)?;
-                action_views(&mut tx, actor, "x.status IN ('open', 'in_progress')", &[], today).await?
-            }
-            _ => return Err(AppError::NotFound),
-        };
-        self.commit_with(tx, actor_event(actor, "action.list").detail("scope", scope).detail("count", list.len())).await?;
-        Ok(list)
+        self.actions_op(actor, scope).await
     }
 
     async fn calendar(&self, actor: &Actor, id: &str) -> Result<String, AppError> {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
         let ics = shared::meeting::calendar_file(id, col(&m.row, "starts_at")?, 180, &col::<String>(&m.row, "place")?, self.clock.unix());
-        self.commit_with(tx, actor_event(actor, "meeting.calendar").on("meeting", id)).await?;
+        self.audit_and_commit(tx, actor_event(actor, "meeting.calendar").on("meeting", id)).await?;
         Ok(ics)
     }
 }

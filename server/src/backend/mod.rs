@@ -6,6 +6,7 @@ mod audit_check;
 mod auth;
 mod cases;
 mod meetings;
+mod minutes;
 mod referrals;
 
 use std::sync::Arc;
@@ -39,6 +40,12 @@ impl ServerBackend {
 
     pub(crate) async fn tx(&self) -> Result<Tx, AppError> {
         self.db.begin_write().await.map_err(internal)
+    }
+
+    /// Appends the audit row for the work done in `tx`, then commits both together.
+    pub(crate) async fn audit_and_commit(&self, mut tx: Tx, event: AuditEvent) -> Result<(), AppError> {
+        audit::append(&mut tx, self.clock.unix(), event).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)
     }
 
     /// Records a failed or refused attempt in its own transaction (the attempt's own was rolled back).

@@ -18,7 +18,6 @@ use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
 use super::{actor_event, check, col, internal, internal_db, ServerBackend};
-use crate::audit;
 use crate::casework::{intake, meetings, people, repeat_lookup};
 use crate::identity::actor::today;
 
@@ -145,13 +144,6 @@ fn describe_person(name: &str, dob: Option<&str>, today: time::Date) -> String {
     match dob.and_then(parse_iso_date) {
         Some(d) => format!("{name}, born {} (age {})", shared::display::date(d), age_on(d, today)),
         None => format!("{name}, date of birth not known"),
-    }
-}
-
-impl ServerBackend {
-    async fn audit_and_commit(&self, mut tx: crate::db::Tx, event: audit::AuditEvent) -> Result<(), AppError> {
-        audit::append(&mut tx, self.clock.unix(), event).await.map_err(internal)?;
-        tx.commit().await.map_err(internal_db)
     }
 }
 
