@@ -185,20 +185,26 @@ fn sensitive(permitted: bool, actor: &Actor) -> Decision {
     }
 }
 
+/// A test actor with `roles`, of an agency with `status` (no agency when `None`).
+#[cfg(test)]
+pub(crate) fn test_actor(roles: &[Role], status: Option<SignatoryStatus>) -> Actor {
+    Actor {
+        user_id: "u1".into(),
+        name: "Test Person".into(),
+        agency_id: status.map(|_| "a1".into()),
+        agency_name: status.map(|_| "Agency".into()),
+        agency_status: status,
+        roles: roles.iter().copied().collect(),
+        reauthenticated_recently: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn actor(roles: &[Role], status: Option<SignatoryStatus>) -> Actor {
-        Actor {
-            user_id: "u1".into(),
-            name: "Test Person".into(),
-            agency_id: status.map(|_| "a1".into()),
-            agency_name: status.map(|_| "Agency".into()),
-            agency_status: status,
-            roles: roles.iter().copied().collect(),
-            reauthenticated_recently: false,
-        }
+        test_actor(roles, status)
     }
 
     const CURRENT: Option<SignatoryStatus> = Some(SignatoryStatus::Current);

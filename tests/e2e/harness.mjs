@@ -148,6 +148,24 @@ export class Browser {
   }
 }
 
+/** Demo people, each enrolled once in their own browser context with their own passkey. */
+export class People {
+  constructor(server, browser) {
+    Object.assign(this, { server, browser, pages: {} });
+  }
+
+  /** The signed-in page of the demo person called `name`. */
+  async as(name) {
+    if (!this.pages[name]) {
+      const page = await this.browser.newPage();
+      await addVirtualAuthenticator(page);
+      await this.server.enrol(page, this.server.linkFor(name));
+      this.pages[name] = page;
+    }
+    return this.pages[name];
+  }
+}
+
 /** Adds a CTAP2 platform authenticator with user verification to the page's browser context. */
 export async function addVirtualAuthenticator(page) {
   const cdp = await page.context().newCDPSession(page);

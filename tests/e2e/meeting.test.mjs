@@ -5,21 +5,14 @@
 // A user of a withdrawn agency is refused throughout.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Browser, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
+import { Server, Browser, People, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
 
 let server;
 let browser;
-const people = {};
+let people;
 let meetingPath;
 
-async function as(name) {
-  if (people[name]) return people[name];
-  const page = await browser.newPage();
-  await addVirtualAuthenticator(page);
-  await server.enrol(page, server.linkFor(name));
-  people[name] = page;
-  return page;
-}
+const as = (name) => people.as(name);
 
 async function checked(page, shot) {
   await screenshot(page, shot);
@@ -44,6 +37,7 @@ async function openCase(page, name) {
 before(async () => {
   server = await Server.start({ seedDemo: true });
   browser = await Browser.launch();
+  people = new People(server, browser);
 });
 
 after(async () => {
@@ -97,7 +91,7 @@ test('three agencies acknowledge the statement and record research', async () =>
     await page.locator('#add-research').click();
     await assert.doesNotReject(page.locator('#research').getByText(note).waitFor());
   }
-  await checked(people['Sam Okonjo-Reyes'], 'meeting-research');
+  await checked(people.pages['Sam Okonjo-Reyes'], 'meeting-research');
 });
 
 test('the register, then chair and coordinator minute three cases side by side', async () => {

@@ -3,20 +3,13 @@
 // and people of different agencies open the case and each sees only what their work needs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Browser, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
+import { Server, Browser, People, screenshot, accessibilityViolations } from './harness.mjs';
 
 let server;
 let browser;
-const people = {};
+let people;
 
-async function signedIn(name) {
-  if (people[name]) return people[name];
-  const page = await browser.newPage();
-  await addVirtualAuthenticator(page);
-  await server.enrol(page, server.linkFor(name));
-  people[name] = page;
-  return page;
-}
+const signedIn = (name) => people.as(name);
 
 async function checked(page, shot) {
   await screenshot(page, shot);
@@ -26,6 +19,7 @@ async function checked(page, shot) {
 before(async () => {
   server = await Server.start({ seedDemo: true });
   browser = await Browser.launch();
+  people = new People(server, browser);
 });
 
 after(async () => {

@@ -82,15 +82,7 @@ mod tests {
     use crate::isa::SignatoryStatus;
 
     fn actor(roles: &[Role]) -> Actor {
-        Actor {
-            user_id: "u".into(),
-            name: "Test".into(),
-            agency_id: Some("a".into()),
-            agency_name: Some("Agency".into()),
-            agency_status: Some(SignatoryStatus::Current),
-            roles: roles.iter().copied().collect(),
-            reauthenticated_recently: false,
-        }
+        crate::policy::test_actor(roles, Some(SignatoryStatus::Current))
     }
 
     fn meeting(status: MeetingStatus, invited: bool, chair: bool, ack: bool) -> MeetingRelation {
