@@ -68,12 +68,12 @@ async fn meeting_routes(base: &str, f: &meeting_fixture::MeetingFixture, connect
     ] {
         eprintln!("measuring {name}...");
         let c = cookie.clone();
-        out.push(load::run_with(name, connections, duration, move |client| client.post(&url).header("cookie", &c).header("origin", ORIGIN).form(&form)).await?);
+        out.push(load::run_with(name, connections, duration, move |client| client.post(&url).header("cookie", &c).header("origin", ORIGIN).header("x-roundtable-request", "1").form(&form)).await?);
     }
     let url = post("minutes/add-entry");
     let body = serde_json::json!({"input": {"meeting_id": meeting, "case_id": case, "kind": "fact", "body": "Recorded under load.", "source_agency_id": agency, "source_person": ""}});
     eprintln!("measuring POST minutes/add-entry (write)...");
-    out.push(load::run_with("POST minutes/add-entry (write)", connections, duration, move |client| client.post(&url).header("cookie", &cookie).header("origin", ORIGIN).json(&body)).await?);
+    out.push(load::run_with("POST minutes/add-entry (write)", connections, duration, move |client| client.post(&url).header("cookie", &cookie).header("origin", ORIGIN).header("x-roundtable-request", "1").json(&body)).await?);
     Ok(out)
 }
 

@@ -19,11 +19,17 @@ async fn cross_origin_posts_are_refused_and_same_origin_posts_pass() {
     let cross_site = http.post(&url).header("sec-fetch-site", "cross-site").send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cross_site.status(), 403);
 
-    let ours = http.post(&url).header("origin", "http://localhost:3999").send().await.unwrap_or_else(|e| panic!("{e}"));
+    let unmarked = http.post(&url).header("origin", "http://localhost:3999").send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(unmarked.status(), 403, "a server-function call without Roundtable's header is refused");
+
+    let ours = http.post(&url).header("origin", "http://localhost:3999").header("x-roundtable-request", "1").send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ours.status(), 200, "{}", ours.text().await.unwrap_or_default());
 
-    let fetch_meta = http.post(&url).header("sec-fetch-site", "same-origin").send().await.unwrap_or_else(|e| panic!("{e}"));
+    let fetch_meta = http.post(&url).header("sec-fetch-site", "same-origin").header("x-roundtable-request", "1").send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(fetch_meta.status(), 200);
+
+    let forged = http.post(&url).header("origin", "https://evil.example").header("x-roundtable-request", "1").send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(forged.status(), 403, "the header alone is not enough");
 }
 
 #[tokio::test]
@@ -32,6 +38,7 @@ async fn sign_in_options_never_name_an_account() {
     let res = client()
         .post(server.url("/api/auth/begin-sign-in"))
         .header("origin", "http://localhost:3999")
+        .header("x-roundtable-request", "1")
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));

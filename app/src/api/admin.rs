@@ -228,84 +228,84 @@ pub trait AdminBackend: Send + Sync + 'static {
 }
 
 /// Agencies, ISA versions and what the viewer may do.
-#[server(endpoint = "admin/overview")]
+#[server(endpoint = "admin/overview", client = crate::api::client::RoundtableClient)]
 pub async fn admin_overview() -> Result<AdminView, AppError> {
     use crate::backend as b;
     b::backend()?.admin_overview(&b::require_actor()?).await
 }
 
 /// Creates or edits an agency.
-#[server(endpoint = "admin/save-agency", input = Json)]
+#[server(endpoint = "admin/save-agency", input = Json, client = crate::api::client::RoundtableClient)]
 pub async fn save_agency(input: AgencyInput) -> Result<String, AppError> {
     use crate::backend as b;
     b::backend()?.save_agency(&b::require_actor()?, input).await
 }
 
 /// Suspends, withdraws or reinstates an agency.
-#[server(endpoint = "admin/change-agency-state", input = Json)]
+#[server(endpoint = "admin/change-agency-state", input = Json, client = crate::api::client::RoundtableClient)]
 pub async fn change_agency_state(input: AgencyStateInput) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.change_agency_state(&b::require_actor()?, input).await
 }
 
 /// Records a signature of the ISA.
-#[server(endpoint = "admin/record-signature", input = Json)]
+#[server(endpoint = "admin/record-signature", input = Json, client = crate::api::client::RoundtableClient)]
 pub async fn record_signature(input: SignatureInput) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.record_signature(&b::require_actor()?, input).await
 }
 
 /// Publishes a new ISA version.
-#[server(endpoint = "admin/publish-isa", input = Json)]
+#[server(endpoint = "admin/publish-isa", input = Json, client = crate::api::client::RoundtableClient)]
 pub async fn publish_isa(input: IsaInput) -> Result<String, AppError> {
     use crate::backend as b;
     b::backend()?.publish_isa(&b::require_actor()?, input).await
 }
 
 /// People.
-#[server(endpoint = "admin/users")]
+#[server(endpoint = "admin/users", client = crate::api::client::RoundtableClient)]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     use crate::backend as b;
     b::backend()?.list_users(&b::require_actor()?).await
 }
 
 /// Creates a person and their enrolment link.
-#[server(endpoint = "admin/invite-user", input = Json)]
+#[server(endpoint = "admin/invite-user", input = Json, client = crate::api::client::RoundtableClient)]
 pub async fn invite_user(input: UserInput) -> Result<EnrolmentLink, AppError> {
     use crate::backend as b;
     b::backend()?.invite_user(&b::require_actor()?, input).await
 }
 
 /// Edits a person.
-#[server(endpoint = "admin/update-user", input = Json)]
+#[server(endpoint = "admin/update-user", input = Json, client = crate::api::client::RoundtableClient)]
 pub async fn update_user(input: UserInput) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.update_user(&b::require_actor()?, input).await
 }
 
 /// Disables or re-enables a person.
-#[server(endpoint = "admin/set-user-active")]
+#[server(endpoint = "admin/set-user-active", client = crate::api::client::RoundtableClient)]
 pub async fn set_user_active(user_id: String, active: bool) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.set_user_active(&b::require_actor()?, &user_id, active).await
 }
 
 /// Issues a recovery enrolment link.
-#[server(endpoint = "admin/recovery-link")]
+#[server(endpoint = "admin/recovery-link", client = crate::api::client::RoundtableClient)]
 pub async fn issue_recovery_link(user_id: String) -> Result<EnrolmentLink, AppError> {
     use crate::backend as b;
     b::backend()?.issue_recovery_link(&b::require_actor()?, &user_id).await
 }
 
 /// Live sessions.
-#[server(endpoint = "admin/sessions")]
+#[server(endpoint = "admin/sessions", client = crate::api::client::RoundtableClient)]
 pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
     use crate::backend as b;
     b::backend()?.list_sessions(&b::require_actor()?, b::session_secret().as_deref()).await
 }
 
 /// Ends a session.
-#[server(endpoint = "admin/end-session")]
+#[server(endpoint = "admin/end-session", client = crate::api::client::RoundtableClient)]
 pub async fn end_session(session_id: String) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.end_session(&b::require_actor()?, &session_id).await

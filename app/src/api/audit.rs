@@ -31,7 +31,7 @@ pub trait AuditBackend: Send + Sync + 'static {
 }
 
 /// Verifies the audit chain.
-#[server(endpoint = "audit/verify")]
+#[server(endpoint = "audit/verify", client = crate::api::client::RoundtableClient)]
 pub async fn verify_audit() -> Result<AuditVerification, AppError> {
     use crate::backend as b;
     b::backend()?.verify_audit(&b::require_actor()?).await

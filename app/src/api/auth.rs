@@ -54,7 +54,7 @@ pub struct SignedInUser {
 }
 
 /// Who is signed in, if anyone.
-#[server(endpoint = "auth/who-am-i")]
+#[server(endpoint = "auth/who-am-i", client = crate::api::client::RoundtableClient)]
 pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {
     use shared::policy::{decide, Action};
     Ok(crate::backend::current_actor().map(|a| {
@@ -91,13 +91,13 @@ pub async fn area_allowed(area: &str) -> Result<(), AppError> {
 }
 
 /// Starts enrolment with the token from an invitation link.
-#[server(endpoint = "auth/begin-enrolment")]
+#[server(endpoint = "auth/begin-enrolment", client = crate::api::client::RoundtableClient)]
 pub async fn begin_enrolment(token: String) -> Result<Ceremony, AppError> {
     crate::backend::backend()?.begin_enrolment(&token).await
 }
 
 /// Finishes enrolment and signs the person in.
-#[server(endpoint = "auth/finish-enrolment")]
+#[server(endpoint = "auth/finish-enrolment", client = crate::api::client::RoundtableClient)]
 pub async fn finish_enrolment(token: String, ceremony_id: String, credential_json: String, passkey_name: String) -> Result<(), AppError> {
     use crate::backend as b;
     let backend = b::backend()?;
@@ -106,13 +106,13 @@ pub async fn finish_enrolment(token: String, ceremony_id: String, credential_jso
 }
 
 /// Starts a passkey sign-in (no username).
-#[server(endpoint = "auth/begin-sign-in")]
+#[server(endpoint = "auth/begin-sign-in", client = crate::api::client::RoundtableClient)]
 pub async fn begin_sign_in() -> Result<Ceremony, AppError> {
     crate::backend::backend()?.begin_sign_in().await
 }
 
 /// Finishes the sign-in and sets the session cookie.
-#[server(endpoint = "auth/finish-sign-in")]
+#[server(endpoint = "auth/finish-sign-in", client = crate::api::client::RoundtableClient)]
 pub async fn finish_sign_in(ceremony_id: String, credential_json: String) -> Result<(), AppError> {
     use crate::backend as b;
     let backend = b::backend()?;
@@ -133,14 +133,14 @@ async fn start_session(backend: &dyn crate::backend::Backend, secret: &str) -> R
 }
 
 /// Starts a fresh passkey check for the signed-in user.
-#[server(endpoint = "auth/begin-reauthentication")]
+#[server(endpoint = "auth/begin-reauthentication", client = crate::api::client::RoundtableClient)]
 pub async fn begin_reauthentication() -> Result<Ceremony, AppError> {
     use crate::backend as b;
     b::backend()?.begin_reauthentication(&b::require_actor()?).await
 }
 
 /// Finishes the passkey check.
-#[server(endpoint = "auth/finish-reauthentication")]
+#[server(endpoint = "auth/finish-reauthentication", client = crate::api::client::RoundtableClient)]
 pub async fn finish_reauthentication(ceremony_id: String, credential_json: String) -> Result<(), AppError> {
     use crate::backend as b;
     let actor = b::require_actor()?;
@@ -149,7 +149,7 @@ pub async fn finish_reauthentication(ceremony_id: String, credential_json: Strin
 }
 
 /// Ends the session and returns to the start page.
-#[server(endpoint = "auth/sign-out")]
+#[server(endpoint = "auth/sign-out", client = crate::api::client::RoundtableClient)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::backend as b;
     let backend = b::backend()?;
@@ -162,35 +162,35 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The signed-in user's account.
-#[server(endpoint = "account/view")]
+#[server(endpoint = "account/view", client = crate::api::client::RoundtableClient)]
 pub async fn my_account() -> Result<AccountView, AppError> {
     use crate::backend as b;
     b::backend()?.account(&b::require_actor()?).await
 }
 
 /// Starts adding a passkey.
-#[server(endpoint = "account/begin-add-passkey")]
+#[server(endpoint = "account/begin-add-passkey", client = crate::api::client::RoundtableClient)]
 pub async fn begin_add_passkey() -> Result<Ceremony, AppError> {
     use crate::backend as b;
     b::backend()?.begin_add_passkey(&b::require_actor()?).await
 }
 
 /// Finishes adding a passkey.
-#[server(endpoint = "account/finish-add-passkey")]
+#[server(endpoint = "account/finish-add-passkey", client = crate::api::client::RoundtableClient)]
 pub async fn finish_add_passkey(ceremony_id: String, credential_json: String, passkey_name: String) -> Result<PasskeyView, AppError> {
     use crate::backend as b;
     b::backend()?.finish_add_passkey(&b::require_actor()?, &ceremony_id, &credential_json, &passkey_name).await
 }
 
 /// Renames a passkey.
-#[server(endpoint = "account/rename-passkey")]
+#[server(endpoint = "account/rename-passkey", client = crate::api::client::RoundtableClient)]
 pub async fn rename_passkey(passkey_id: String, name: String) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.rename_passkey(&b::require_actor()?, &passkey_id, &name).await
 }
 
 /// Revokes a passkey.
-#[server(endpoint = "account/revoke-passkey")]
+#[server(endpoint = "account/revoke-passkey", client = crate::api::client::RoundtableClient)]
 pub async fn revoke_passkey(passkey_id: String) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.revoke_passkey(&b::require_actor()?, &passkey_id).await

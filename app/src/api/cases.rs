@@ -231,42 +231,42 @@ pub trait CaseBackend: Send + Sync + 'static {
 }
 
 /// Cases the actor works with.
-#[server(endpoint = "cases/mine")]
+#[server(endpoint = "cases/mine", client = crate::api::client::RoundtableClient)]
 pub async fn my_cases() -> Result<Vec<CaseHit>, AppError> {
     use crate::backend as b;
     b::backend()?.my_cases(&b::require_actor()?).await
 }
 
 /// One case.
-#[server(endpoint = "cases/view")]
+#[server(endpoint = "cases/view", client = crate::api::client::RoundtableClient)]
 pub async fn open_case(id: String) -> Result<CaseView, AppError> {
     use crate::backend as b;
     b::backend()?.case_view(&b::require_actor()?, &id).await
 }
 
 /// Searches cases.
-#[server(endpoint = "cases/search")]
+#[server(endpoint = "cases/search", client = crate::api::client::RoundtableClient)]
 pub async fn search_cases(query: String) -> Result<Vec<CaseHit>, AppError> {
     use crate::backend as b;
     b::backend()?.search_cases(&b::require_actor()?, &query).await
 }
 
 /// Adds or removes an agency's involvement.
-#[server(endpoint = "cases/set-involvement", input = Json)]
+#[server(endpoint = "cases/set-involvement", input = Json, client = crate::api::client::RoundtableClient)]
 pub async fn set_involvement(input: InvolvementInput) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.set_involvement(&b::require_actor()?, input).await
 }
 
 /// Assigns the case's IDVA.
-#[server(endpoint = "cases/assign-idva")]
+#[server(endpoint = "cases/assign-idva", client = crate::api::client::RoundtableClient)]
 pub async fn assign_idva(case_id: String, user_id: String) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.assign_idva(&b::require_actor()?, &case_id, &user_id).await
 }
 
 /// Closes a case.
-#[server(endpoint = "cases/close")]
+#[server(endpoint = "cases/close", client = crate::api::client::RoundtableClient)]
 pub async fn close_case(case_id: String, reason: String) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.close_case(&b::require_actor()?, &case_id, &reason).await

@@ -362,7 +362,7 @@ macro_rules! meeting_fns {
     ($( $(#[$doc:meta])* $endpoint:literal $(, $enc:ident)? => fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty = $method:ident($($call:expr),*); )*) => {
         $(
             $(#[$doc])*
-            #[server(endpoint = $endpoint $(, input = $enc)?)]
+            #[server(endpoint = $endpoint $(, input = $enc)?, client = crate::api::client::RoundtableClient)]
             pub async fn $name($($arg: $ty),*) -> Result<$ret, AppError> {
                 use crate::backend as b;
                 b::backend()?.$method(&b::require_actor()?, $($call),*).await

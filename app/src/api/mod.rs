@@ -5,5 +5,6 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod client;
 pub mod meetings;
 pub mod referrals;

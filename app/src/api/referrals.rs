@@ -191,91 +191,91 @@ pub trait ReferralBackend: Send + Sync + 'static {
 }
 
 /// The actor's own referrals.
-#[server(endpoint = "referrals/mine")]
+#[server(endpoint = "referrals/mine", client = crate::api::client::RoundtableClient)]
 pub async fn my_referrals() -> Result<Vec<ReferralSummary>, AppError> {
     use crate::backend as b;
     b::backend()?.my_referrals(&b::require_actor()?).await
 }
 
 /// Starts a new referral.
-#[server(endpoint = "referrals/new")]
+#[server(endpoint = "referrals/new", client = crate::api::client::RoundtableClient)]
 pub async fn new_referral() -> Result<String, AppError> {
     use crate::backend as b;
     b::backend()?.new_referral(&b::require_actor()?).await
 }
 
 /// One of the actor's drafts.
-#[server(endpoint = "referrals/draft")]
+#[server(endpoint = "referrals/draft", client = crate::api::client::RoundtableClient)]
 pub async fn referral_draft(id: String) -> Result<DraftView, AppError> {
     use crate::backend as b;
     b::backend()?.referral_draft(&b::require_actor()?, &id).await
 }
 
 /// Saves a draft as typed; returns when it was saved (Unix seconds).
-#[server(endpoint = "referrals/save-draft", input = Json)]
+#[server(endpoint = "referrals/save-draft", input = Json, client = crate::api::client::RoundtableClient)]
 pub async fn save_draft(input: DraftInput) -> Result<i64, AppError> {
     use crate::backend as b;
     b::backend()?.save_draft(&b::require_actor()?, input).await
 }
 
 /// Checks and submits a referral.
-#[server(endpoint = "referrals/submit", input = Json)]
+#[server(endpoint = "referrals/submit", input = Json, client = crate::api::client::RoundtableClient)]
 pub async fn submit_referral(input: DraftInput) -> Result<String, AppError> {
     use crate::backend as b;
     b::backend()?.submit_referral(&b::require_actor()?, input).await
 }
 
 /// Deletes a draft.
-#[server(endpoint = "referrals/discard")]
+#[server(endpoint = "referrals/discard", client = crate::api::client::RoundtableClient)]
 pub async fn discard_draft(id: String) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.discard_draft(&b::require_actor()?, &id).await
 }
 
 /// Answers the coordinator's request for more information.
-#[server(endpoint = "referrals/reply")]
+#[server(endpoint = "referrals/reply", client = crate::api::client::RoundtableClient)]
 pub async fn reply_to_request(id: String, reply: String) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.reply_to_request(&b::require_actor()?, &id, &reply).await
 }
 
 /// Referrals waiting for triage.
-#[server(endpoint = "triage/list")]
+#[server(endpoint = "triage/list", client = crate::api::client::RoundtableClient)]
 pub async fn triage_list() -> Result<Vec<TriageSummary>, AppError> {
     use crate::backend as b;
     b::backend()?.triage_list(&b::require_actor()?).await
 }
 
 /// One referral for triage.
-#[server(endpoint = "triage/view")]
+#[server(endpoint = "triage/view", client = crate::api::client::RoundtableClient)]
 pub async fn triage_referral(id: String) -> Result<TriageView, AppError> {
     use crate::backend as b;
     b::backend()?.triage_view(&b::require_actor()?, &id).await
 }
 
 /// Confirms or rejects a repeat candidate.
-#[server(endpoint = "triage/decide-repeat")]
+#[server(endpoint = "triage/decide-repeat", client = crate::api::client::RoundtableClient)]
 pub async fn decide_repeat(id: String, case_id: String, confirmed: bool) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.decide_repeat(&b::require_actor()?, &id, &case_id, confirmed).await
 }
 
 /// Accepts a referral onto a meeting.
-#[server(endpoint = "triage/accept", input = Json)]
+#[server(endpoint = "triage/accept", input = Json, client = crate::api::client::RoundtableClient)]
 pub async fn accept_referral(input: AcceptInput) -> Result<String, AppError> {
     use crate::backend as b;
     b::backend()?.accept_referral(&b::require_actor()?, input).await
 }
 
 /// Asks the referrer for more information.
-#[server(endpoint = "triage/request-information")]
+#[server(endpoint = "triage/request-information", client = crate::api::client::RoundtableClient)]
 pub async fn request_information(id: String, request: String) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.request_information(&b::require_actor()?, &id, &request).await
 }
 
 /// Rejects a referral.
-#[server(endpoint = "triage/reject")]
+#[server(endpoint = "triage/reject", client = crate::api::client::RoundtableClient)]
 pub async fn reject_referral(id: String, reason: String) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.reject_referral(&b::require_actor()?, &id, &reason).await

@@ -2,7 +2,9 @@
 //!
 //! Together with `SameSite=Strict` session cookies: every method other than GET, HEAD and
 //! OPTIONS must carry an `Origin` equal to the public origin (or, where a browser omits
-//! `Origin`, `Sec-Fetch-Site: same-origin`). Nothing changes state on GET.
+//! `Origin`, `Sec-Fetch-Site: same-origin`), and server-function calls (`/api/`) must also carry
+//! the `x-roundtable-request` header, which another site's page could only send after a CORS
+//! preflight that Roundtable never grants. Nothing changes state on GET.
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -19,10 +21,12 @@ pub async fn same_origin_only(State(state): State<AppState>, req: Request, next:
     }
     let expected = origin_of(&state.config.public_url);
     let headers = req.headers();
-    let allowed = match headers.get(http::header::ORIGIN).and_then(|v| v.to_str().ok()) {
+    let same_origin = match headers.get(http::header::ORIGIN).and_then(|v| v.to_str().ok()) {
         Some(origin) => origin == expected,
         None => headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("same-origin"),
     };
+    let marked = !req.uri().path().starts_with("/api/") || headers.get(app::api::client::REQUEST_HEADER).is_some_and(|v| v == "1");
+    let allowed = same_origin && marked;
     if allowed {
         next.run(req).await
     } else {

@@ -228,7 +228,7 @@ impl Browser {
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let mut req = self.http.request(method, format!("{}{}", self.base_url, path)).header("origin", ORIGIN);
+        let mut req = self.http.request(method, format!("{}{}", self.base_url, path)).header("origin", ORIGIN).header("x-roundtable-request", "1");
         if let Some(c) = &self.cookie {
             req = req.header("cookie", c);
         }
