@@ -136,6 +136,7 @@ async fn each_agency_sees_only_what_its_work_needs() {
 
     let idva = world.person("Sam Okonjo-Reyes").browser.call("/api/cases/view", &[("id", &ada)]).await.ok();
     assert!(view(&idva).contains("14 Larkspur Row"), "the IDVA sees the victim's address");
+    assert_eq!(idva["actions"].as_array().map(Vec::len), Some(3), "the case's actions are on its record: {}", idva["actions"]);
 
     let housing = world.person("Rowan Ellery").browser.call("/api/cases/view", &[("id", &ada)]).await.ok();
     assert!(housing["victim_profile"].is_object() && housing["household"].is_array());

@@ -195,6 +195,8 @@ pub struct CaseView {
     pub hearings: Vec<String>,
     /// Meetings it is on the agenda of, in words.
     pub upcoming: Vec<String>,
+    /// Actions agreed on it at meetings, soonest due first (with the risk part).
+    pub actions: Vec<crate::api::meetings::ActionView>,
     /// Present when the viewer may manage the case.
     pub manage: Option<ManageChoices>,
 }

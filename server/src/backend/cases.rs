@@ -233,6 +233,7 @@ impl ServerBackend {
         .collect::<Result<Vec<_>, AppError>>()?;
         let hearings = sqlx::query_scalar("SELECT heard_on FROM case_hearings WHERE case_id = $1 ORDER BY heard_on").bind(id).fetch_all(&mut *conn).await.map_err(internal_db)?;
         let upcoming = meetings::upcoming_for_case(conn, id, now).await.map_err(internal_db)?;
+        let actions = if parts.risk { super::meetings::action_views(conn, actor, "x.case_id = $1", &[id], today(now)).await? } else { Vec::new() };
         let manage = if decide(Some(actor), &Action::ManageCase).is_allowed() {
             let agencies = sqlx::query("SELECT id, name FROM agencies WHERE isa_state = 'active' ORDER BY name").fetch_all(&mut *conn).await.map_err(internal_db)?;
             let idvas = sqlx::query(
@@ -269,6 +270,7 @@ impl ServerBackend {
             history,
             hearings,
             upcoming,
+            actions,
             manage,
         })
     }

@@ -158,6 +158,13 @@ fn Record(c: CaseView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) 
             </section>
         })}
 
+        {(!c.actions.is_empty()).then(|| view! {
+            <section aria-labelledby="case-actions-heading">
+                <h2 class="rt-heading-l" id="case-actions-heading">"Actions"</h2>
+                <crate::pages::meetings::case::ActionList actions=c.actions.clone() id="case-actions" empty="" reload />
+            </section>
+        })}
+
         <section id="history" aria-labelledby="history-heading">
             <h2 class="rt-heading-l" id="history-heading">"History"</h2>
             <ul class="rt-list rt-list--bullet">
