@@ -64,3 +64,17 @@ async fn a_garbage_session_cookie_is_cleared_and_treated_as_signed_out() {
     let body = res.text().await.unwrap_or_default();
     assert!(body.contains("You need to sign in"), "account page asks to sign in");
 }
+
+#[tokio::test]
+async fn refusals_carry_their_own_status_not_a_server_error() {
+    let server = TestServer::start(&["--public-url", "http://localhost:3999"]);
+    let res = client()
+        .post(server.url("/api/admin/users"))
+        .header("origin", "http://localhost:3999")
+        .header("x-roundtable-request", "1")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.text().await.unwrap_or_default(), "\"SignInRequired\"");
+}

@@ -1,5 +1,6 @@
 //! HTTP wiring: the axum router, middleware, and the `serve` command.
 
+mod api_status;
 mod calendar;
 mod csrf;
 mod error_page;
@@ -129,6 +130,7 @@ pub fn router(state: AppState) -> Router {
                     DefaultOnResponse::new().level(Level::INFO),
                 ))
                 .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(axum::middleware::from_fn(api_status::refine))
                 .layer(CatchPanicLayer::custom(error_page::internal_error))
                 .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
