@@ -17,7 +17,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, StaticSegment};
 
 use crate::layout::Layout;
-use crate::pages::admin::{agencies::AgenciesPage, agency::AgencyPage, isa::IsaPage, people::PeoplePage, person::PersonPage, sessions::SessionsPage, AdminHome};
+use crate::pages::admin::{
+    agencies::AgenciesPage, agency::AgencyPage, isa::IsaPage, people::PeoplePage, person::PersonPage, sessions::SessionsPage, AdminHome,
+};
 use crate::pages::cases::{record::CasePage, CasesPage};
 use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, meeting::MeetingPage, MeetingsPage};
 use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};

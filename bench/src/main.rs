@@ -53,7 +53,12 @@ const AGENDA_CASES: usize = 30;
 const ORIGIN: &str = "http://localhost:3000";
 
 /// The agenda and live-meeting routes, as the coordinator of a meeting of 30 cases uses them.
-async fn meeting_routes(base: &str, f: &meeting_fixture::MeetingFixture, connections: usize, duration: Duration) -> Result<Vec<load::RouteResult>, reqwest::Error> {
+async fn meeting_routes(
+    base: &str,
+    f: &meeting_fixture::MeetingFixture,
+    connections: usize,
+    duration: Duration,
+) -> Result<Vec<load::RouteResult>, reqwest::Error> {
     let mut out = Vec::new();
     let (cookie, meeting, case, agency) = (f.cookie.clone(), f.meeting_id.clone(), f.case_id.clone(), f.agency_id.clone());
     let page = format!("{base}/meetings/{meeting}");
@@ -68,12 +73,22 @@ async fn meeting_routes(base: &str, f: &meeting_fixture::MeetingFixture, connect
     ] {
         eprintln!("measuring {name}...");
         let c = cookie.clone();
-        out.push(load::run_with(name, connections, duration, move |client| client.post(&url).header("cookie", &c).header("origin", ORIGIN).header("x-roundtable-request", "1").form(&form)).await?);
+        out.push(
+            load::run_with(name, connections, duration, move |client| {
+                client.post(&url).header("cookie", &c).header("origin", ORIGIN).header("x-roundtable-request", "1").form(&form)
+            })
+            .await?,
+        );
     }
     let url = post("minutes/add-entry");
     let body = serde_json::json!({"input": {"meeting_id": meeting, "case_id": case, "kind": "fact", "body": "Recorded under load.", "source_agency_id": agency, "source_person": ""}});
     eprintln!("measuring POST minutes/add-entry (write)...");
-    out.push(load::run_with("POST minutes/add-entry (write)", connections, duration, move |client| client.post(&url).header("cookie", &cookie).header("origin", ORIGIN).header("x-roundtable-request", "1").json(&body)).await?);
+    out.push(
+        load::run_with("POST minutes/add-entry (write)", connections, duration, move |client| {
+            client.post(&url).header("cookie", &cookie).header("origin", ORIGIN).header("x-roundtable-request", "1").json(&body)
+        })
+        .await?,
+    );
     Ok(out)
 }
 

@@ -36,7 +36,11 @@ pub async fn prepare(data_dir: &Path, cases: usize) -> Result<MeetingFixture, Bo
     let meeting = sqlx::query("SELECT id FROM meetings WHERE status = 'agenda_published' LIMIT 1").fetch_one(&mut *tx).await?;
     let meeting_id: String = meeting.try_get("id")?;
     let agency_id: String = sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&coordinator).fetch_one(&mut *tx).await?;
-    sqlx::query("UPDATE meetings SET capacity = $1, status = 'in_progress' WHERE id = $2").bind(cases as i64 + 10).bind(&meeting_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE meetings SET capacity = $1, status = 'in_progress' WHERE id = $2")
+        .bind(cases as i64 + 10)
+        .bind(&meeting_id)
+        .execute(&mut *tx)
+        .await?;
     let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1").bind(&meeting_id).fetch_one(&mut *tx).await?;
     let mut dash = DashAnswers::blank();
     for q in 1..=15 {
@@ -46,7 +50,11 @@ pub async fn prepare(data_dir: &Path, cases: usize) -> Result<MeetingFixture, Bo
         let form = ReferralForm {
             latest_incident_on: shared::validation::iso_date(today),
             victim: VictimForm { name: format!("Bench Victim {i:02}"), date_of_birth: "1990-01-01".into(), ..VictimForm::default() },
-            perpetrators: vec![PerpetratorForm { name: format!("Bench Perpetrator {i:02}"), relationship: "Partner".into(), ..PerpetratorForm::default() }],
+            perpetrators: vec![PerpetratorForm {
+                name: format!("Bench Perpetrator {i:02}"),
+                relationship: "Partner".into(),
+                ..PerpetratorForm::default()
+            }],
             dash,
             consent: "consented".into(),
             summary: "Fictional case for the benchmark.".into(),
@@ -72,7 +80,10 @@ pub async fn prepare(data_dir: &Path, cases: usize) -> Result<MeetingFixture, Bo
         .bind(unix)
         .execute(&mut *tx)
         .await?;
-    let case_id: String = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position LIMIT 1").bind(&meeting_id).fetch_one(&mut *tx).await?;
+    let case_id: String = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position LIMIT 1")
+        .bind(&meeting_id)
+        .fetch_one(&mut *tx)
+        .await?;
     let secret = sessions::create(&mut tx, &coordinator, unix).await?;
     tx.commit().await?;
     Ok(MeetingFixture { meeting_id, case_id, cookie: format!("__Host-roundtable={secret}"), agency_id })

@@ -12,12 +12,34 @@ use shared::repeat::PersonKey;
 use shared::validation::{iso_date, parse_iso_date};
 
 const FIRST: [&str; 24] = [
-    "Ada", "Bea", "Cerys", "Dalia", "Eliza", "Fern", "Greta", "Hana", "Iris", "Juno", "Kit", "Lena", "Mira", "Nell", "Orla", "Pia", "Quinn",
-    "Rosa", "Sian", "Tess", "Uma", "Vera", "Wren", "Yara",
+    "Ada", "Bea", "Cerys", "Dalia", "Eliza", "Fern", "Greta", "Hana", "Iris", "Juno", "Kit", "Lena", "Mira", "Nell", "Orla", "Pia", "Quinn", "Rosa",
+    "Sian", "Tess", "Uma", "Vera", "Wren", "Yara",
 ];
 const LAST: [&str; 24] = [
-    "Ashgrove", "Brackenridge", "Carrow", "Dunmore", "Elstree", "Farrow", "Galloway", "Hollins", "Ingram", "Jessop", "Kestle", "Lowther",
-    "Marchbank", "Northcott", "Oakham", "Penhallow", "Quarry", "Redfern", "Stainton", "Thornley", "Upcott", "Varley", "Whitcombe", "Yelland",
+    "Ashgrove",
+    "Brackenridge",
+    "Carrow",
+    "Dunmore",
+    "Elstree",
+    "Farrow",
+    "Galloway",
+    "Hollins",
+    "Ingram",
+    "Jessop",
+    "Kestle",
+    "Lowther",
+    "Marchbank",
+    "Northcott",
+    "Oakham",
+    "Penhallow",
+    "Quarry",
+    "Redfern",
+    "Stainton",
+    "Thornley",
+    "Upcott",
+    "Varley",
+    "Whitcombe",
+    "Yelland",
 ];
 
 /// The figures of one run.
@@ -59,12 +81,14 @@ pub async fn measure(cases: u64, lookups: usize) -> Result<RepeatFigures, Box<dy
         for i in done..(done + 20_000).min(cases) {
             let (name, dob) = person(i);
             let id = format!("case-{i:09}");
-            sqlx::query("INSERT INTO cases (id, reference, status, victim_dob, last_heard_on, created_at) VALUES ($1, $2, 'open', $3, '2026-06-01', 0)")
-                .bind(&id)
-                .bind(format!("C-B-{i:09}"))
-                .bind(&dob)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO cases (id, reference, status, victim_dob, last_heard_on, created_at) VALUES ($1, $2, 'open', $3, '2026-06-01', 0)",
+            )
+            .bind(&id)
+            .bind(format!("C-B-{i:09}"))
+            .bind(&dob)
+            .execute(&mut *tx)
+            .await?;
             repeat_lookup::add_keys(&mut tx, &id, &name_keys(&name, &[])).await?;
         }
         done = (done + 20_000).min(cases);

@@ -30,7 +30,13 @@ pub fn print(results: &[RouteResult], records: u32, audit: Option<&AuditFigures>
 }
 
 /// Writes the figures to `path` as JSON.
-pub fn write_json(path: &Path, results: &[RouteResult], records: u32, audit: Option<&AuditFigures>, repeat: Option<&RepeatFigures>) -> std::io::Result<()> {
+pub fn write_json(
+    path: &Path,
+    results: &[RouteResult],
+    records: u32,
+    audit: Option<&AuditFigures>,
+    repeat: Option<&RepeatFigures>,
+) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }

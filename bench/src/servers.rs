@@ -71,9 +71,7 @@ impl Baseline {
     /// Starts the baseline on a free port and waits until it accepts connections.
     pub fn start() -> std::io::Result<Self> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let child = Command::new(std::env::current_exe()?)
-            .args(["--baseline-port", &port.to_string()])
-            .spawn()?;
+        let child = Command::new(std::env::current_exe()?).args(["--baseline-port", &port.to_string()]).spawn()?;
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {

@@ -97,9 +97,7 @@ impl AuditEvent {
 
 /// Appends an event at `at` (Unix seconds) to the chain, inside `tx`. Returns its sequence number.
 pub async fn append(tx: &mut Tx, at: i64, event: AuditEvent) -> Result<i64, Error> {
-    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await?;
+    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     let (prev_seq, prev_hash) = match last {
         Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get::<String, _>("hash")?),
         None => (0, GENESIS_HASH.to_string()),
@@ -223,9 +221,9 @@ pub fn describe(b: &ChainBreak) -> String {
 pub async fn print_verification(db_args: crate::cli::DatabaseArgs, expect_head: Option<String>) -> Result<(), Error> {
     let anchor = match expect_head {
         None => None,
-        Some(text) => Some(Anchor::parse(&text).ok_or_else(|| {
-            Error::Config("--expect-head must be SEQ:HASH as printed by an earlier verify-audit".into())
-        })?),
+        Some(text) => {
+            Some(Anchor::parse(&text).ok_or_else(|| Error::Config("--expect-head must be SEQ:HASH as printed by an earlier verify-audit".into()))?)
+        }
     };
     let db = Db::open(&db_args.resolve()?).await?;
     db.migrate().await?;
@@ -235,7 +233,9 @@ pub async fn print_verification(db_args: crate::cli::DatabaseArgs, expect_head: 
             println!("The audit log is intact: {} entries verified in {} ms.", result.checked, result.elapsed.as_millis());
             if let Some(head) = &result.head {
                 println!("Chain head: {head}");
-                println!("Record it outside this server; `roundtable verify-audit --expect-head {head}` then also detects entries removed from the end.");
+                println!(
+                    "Record it outside this server; `roundtable verify-audit --expect-head {head}` then also detects entries removed from the end."
+                );
             }
             Ok(())
         }

@@ -4,9 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{DatabaseConfig, ServeConfig};
-use crate::error::Error;
-
 /// Roundtable: a platform for running MARACs (multi-agency risk assessment conferences).
 #[derive(Debug, Parser)]
 #[command(name = "roundtable", version, about)]
@@ -55,13 +52,6 @@ pub struct DatabaseArgs {
     pub database_url: Option<String>,
 }
 
-impl DatabaseArgs {
-    /// Validates the flags into a database configuration.
-    pub fn resolve(&self) -> Result<DatabaseConfig, Error> {
-        DatabaseConfig::from_args(self)
-    }
-}
-
 /// Flags of `serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
@@ -80,13 +70,6 @@ pub struct ServeArgs {
     /// Hours after sign-in at which a session ends whatever the activity.
     #[arg(long, env = "ROUNDTABLE_SESSION_ABSOLUTE_HOURS", default_value_t = 8)]
     pub session_absolute_hours: u32,
-}
-
-impl ServeArgs {
-    /// Validates the flags into a serve configuration.
-    pub fn resolve(&self) -> Result<ServeConfig, Error> {
-        ServeConfig::from_args(self)
-    }
 }
 
 /// Flags of `enrol-link`.

@@ -19,8 +19,7 @@ impl Clock {
     pub fn now(&self) -> OffsetDateTime {
         match self {
             Clock::System => OffsetDateTime::now_utc(),
-            Clock::Manual(secs) => OffsetDateTime::from_unix_timestamp(secs.load(Ordering::SeqCst))
-                .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            Clock::Manual(secs) => OffsetDateTime::from_unix_timestamp(secs.load(Ordering::SeqCst)).unwrap_or(OffsetDateTime::UNIX_EPOCH),
         }
     }
 

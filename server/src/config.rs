@@ -10,15 +10,20 @@ use crate::cli::{DatabaseArgs, ServeArgs};
 use crate::db::Backend;
 use crate::error::Error;
 
-/// Where the database is.
-#[derive(Debug, Clone)]
-pub struct DatabaseConfig {
-    /// The sqlx connection URL.
-    pub url: String,
-    /// Which database engine the URL names.
-    pub backend: Backend,
-    /// Local folder for data files.
-    pub data_dir: PathBuf,
+pub use crate::db::DatabaseConfig;
+
+impl DatabaseArgs {
+    /// Validates the flags into a database configuration.
+    pub fn resolve(&self) -> Result<DatabaseConfig, Error> {
+        DatabaseConfig::from_args(self)
+    }
+}
+
+impl ServeArgs {
+    /// Validates the flags into a serve configuration.
+    pub fn resolve(&self) -> Result<ServeConfig, Error> {
+        ServeConfig::from_args(self)
+    }
 }
 
 impl DatabaseConfig {
@@ -27,20 +32,13 @@ impl DatabaseConfig {
         let url = match &args.database_url {
             Some(url) => url.clone(),
             None => {
-                std::fs::create_dir_all(&args.data_dir).map_err(|e| {
-                    Error::Config(format!(
-                        "the data folder {} cannot be created ({e})",
-                        args.data_dir.display()
-                    ))
-                })?;
+                std::fs::create_dir_all(&args.data_dir)
+                    .map_err(|e| Error::Config(format!("the data folder {} cannot be created ({e})", args.data_dir.display())))?;
                 format!("sqlite://{}/roundtable.db", args.data_dir.display())
             }
         };
-        let backend = Backend::from_url(&url).ok_or_else(|| {
-            Error::Config(
-                "--database-url must start with sqlite:// (PostgreSQL support is planned)".into(),
-            )
-        })?;
+        let backend = Backend::from_url(&url)
+            .ok_or_else(|| Error::Config("--database-url must start with sqlite:// (PostgreSQL support is planned)".into()))?;
         Ok(Self { url, backend, data_dir: args.data_dir.clone() })
     }
 }
@@ -63,30 +61,23 @@ pub struct ServeConfig {
 impl ServeConfig {
     /// The session timeouts, in seconds.
     pub fn session_limits(&self) -> shared::session::SessionLimits {
-        shared::session::SessionLimits {
-            idle_secs: self.session_idle.as_secs() as i64,
-            absolute_secs: self.session_absolute.as_secs() as i64,
-        }
+        shared::session::SessionLimits { idle_secs: self.session_idle.as_secs() as i64, absolute_secs: self.session_absolute.as_secs() as i64 }
     }
 }
 
 impl ServeConfig {
     /// Validates `serve` flags.
     pub fn from_args(args: &ServeArgs) -> Result<Self, Error> {
-        let bind: SocketAddr = args.bind.parse().map_err(|_| {
-            Error::Config(format!(
-                "--bind must be an address and port such as 127.0.0.1:3000, not {:?}",
-                args.bind
-            ))
-        })?;
+        let bind: SocketAddr = args
+            .bind
+            .parse()
+            .map_err(|_| Error::Config(format!("--bind must be an address and port such as 127.0.0.1:3000, not {:?}", args.bind)))?;
         let public_url = parse_public_url(&args.public_url)?;
         if args.session_idle_minutes == 0 || args.session_absolute_hours == 0 {
             return Err(Error::Config("session timeouts must be greater than zero".into()));
         }
         if u64::from(args.session_idle_minutes) > u64::from(args.session_absolute_hours) * 60 {
-            return Err(Error::Config(
-                "the session idle timeout cannot be longer than the absolute session lifetime".into(),
-            ));
+            return Err(Error::Config("the session idle timeout cannot be longer than the absolute session lifetime".into()));
         }
         Ok(Self {
             bind,
@@ -105,9 +96,8 @@ impl ServeConfig {
 
 /// Parses and checks the public URL: http(s), a host, no path, query or fragment.
 pub fn parse_public_url(raw: &str) -> Result<Url, Error> {
-    let url = Url::parse(raw).map_err(|_| {
-        Error::Config(format!("--public-url must be a full address such as https://marac.example.org, not {raw:?}"))
-    })?;
+    let url =
+        Url::parse(raw).map_err(|_| Error::Config(format!("--public-url must be a full address such as https://marac.example.org, not {raw:?}")))?;
     let ok_scheme = matches!(url.scheme(), "http" | "https");
     let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
     if !ok_scheme || url.host_str().is_none() || !bare {
@@ -116,9 +106,7 @@ pub fn parse_public_url(raw: &str) -> Result<Url, Error> {
         )));
     }
     if url.scheme() == "http" && !matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")) {
-        return Err(Error::Config(
-            "--public-url must use https unless it is localhost (passkeys need a secure origin)".into(),
-        ));
+        return Err(Error::Config("--public-url must use https unless it is localhost (passkeys need a secure origin)".into()));
     }
     Ok(url)
 }

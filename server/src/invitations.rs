@@ -71,10 +71,7 @@ pub async fn create(tx: &mut Tx, user_id: &str, created_by: Option<&str>, now: i
     audit::append(
         tx,
         now,
-        AuditEvent::system("invitation.create")
-            .by(created_by.map(str::to_string), None)
-            .on("invitation", id)
-            .detail("user_id", user_id),
+        AuditEvent::system("invitation.create").by(created_by.map(str::to_string), None).on("invitation", id).detail("user_id", user_id),
     )
     .await?;
     Ok(token.secret)
@@ -99,10 +96,7 @@ pub async fn admin_link(db: &Db, clock: &Clock, public_url: &Url, email: &str, n
     }
     let now = clock.unix();
     let mut tx = db.begin_write().await?;
-    let existing = sqlx::query("SELECT id FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing = sqlx::query("SELECT id FROM users WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?;
     let user_id = match existing {
         Some(row) => row.try_get::<String, _>("id")?,
         None => {

@@ -164,7 +164,18 @@ fn text(v: &Value) -> String {
 /// What a page must show when it is allowed, and must not show otherwise.
 fn page_marker(route: &str, who: usize) -> &'static str {
     match route {
-        "GET /account" => ["", "admin@roundtable.invalid", "priya.lakeland@", "morgan.ashby@", "sam.okonjo-reyes@", "hollis.varga@", "ifeoma.castellanos@", "", "", "rowan.ellery@"][who],
+        "GET /account" => [
+            "",
+            "admin@roundtable.invalid",
+            "priya.lakeland@",
+            "morgan.ashby@",
+            "sam.okonjo-reyes@",
+            "hollis.varga@",
+            "ifeoma.castellanos@",
+            "",
+            "",
+            "rowan.ellery@",
+        ][who],
         "GET /admin" => "href=\"/admin/people\"",
         "GET /admin/agencies" | "GET /admin/agencies/{id}" => "marac@wyvernhomes.invalid",
         "GET /admin/isa" => "Wyvernshire MARAC Information Sharing Agreement",
@@ -240,7 +251,8 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             browser.call_json(path, &input).await
         }
         "/api/admin/publish-isa" => {
-            let input = json!({"input": {"label": "Version 9", "body_markdown": "# ISA", "confidentiality_statement": "Confidential.", "resign_by": ""}});
+            let input =
+                json!({"input": {"label": "Version 9", "body_markdown": "# ISA", "confidentiality_statement": "Confidential.", "resign_by": ""}});
             browser.call_json(path, &input).await
         }
         "/api/admin/invite-user" => {
@@ -263,7 +275,9 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
                 "professional_judgement": "", "police_callouts": "", "believed_repeat": false, "consent": "", "consent_reason": "", "summary": ""});
             browser.call_json(path, &json!({"input": {"id": ids.sam_draft, "form": form}})).await
         }
-        "/api/referrals/reply" => browser.call(path, &[("id", &ids.ada_again_referral), ("reply", "The perpetrator was released on bail yesterday.")]).await,
+        "/api/referrals/reply" => {
+            browser.call(path, &[("id", &ids.ada_again_referral), ("reply", "The perpetrator was released on bail yesterday.")]).await
+        }
         "/api/triage/view" => browser.call(path, &[("id", &ids.eliza_referral)]).await,
         "/api/triage/decide-repeat" => {
             browser.call(path, &[("id", &ids.ada_again_referral), ("case_id", &ids.ada_case), ("confirmed", "true")]).await
@@ -276,7 +290,9 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
         "/api/cases/view" => browser.call(path, &[("id", &ids.dalia_case)]).await,
         "/api/cases/search" => browser.call(path, &[("query", "Venn")]).await,
         "/api/cases/set-involvement" => {
-            browser.call_json(path, &json!({"input": {"case_id": ids.dalia_case, "agency_id": ids.police, "involvement": "victim", "present": true}})).await
+            browser
+                .call_json(path, &json!({"input": {"case_id": ids.dalia_case, "agency_id": ids.police, "involvement": "victim", "present": true}}))
+                .await
         }
         "/api/cases/assign-idva" => browser.call(path, &[("case_id", &ids.dalia_case), ("user_id", &ids.sam)]).await,
         "/api/cases/close" => browser.call(path, &[("case_id", &ids.dalia_case), ("reason", "Victim moved out of the area")]).await,
@@ -284,13 +300,17 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             let input = json!({"input": {"first_date": "2027-06-01", "start_time": "10:00", "place": "Matrix Room", "capacity": "10", "every_weeks": "2", "count": "1", "chair_user_id": ""}});
             browser.call_json(path, &input).await
         }
-        "/api/meetings/view" | "/api/meetings/acknowledge" | "/api/minutes/finalise" | "/api/meetings/order-children-first" => browser.call(path, &[("id", &ids.meeting)]).await,
+        "/api/meetings/view" | "/api/meetings/acknowledge" | "/api/minutes/finalise" | "/api/meetings/order-children-first" => {
+            browser.call(path, &[("id", &ids.meeting)]).await
+        }
         "/api/meetings/move-item" => browser.call(path, &[("id", &ids.meeting), ("case_id", &ids.dalia_case), ("up", "false")]).await,
         "/api/meetings/invite" => browser.call(path, &[("id", &ids.meeting), ("agency_id", &ids.police), ("invited", "true")]).await,
         "/api/meetings/publish" => browser.call(path, &[("id", &ids.meeting), ("research_deadline", "2027-01-01")]).await,
         "/api/meetings/advance" => browser.call(path, &[("id", &ids.meeting), ("to", "in_progress")]).await,
         "/api/meetings/attendance" => {
-            browser.call_json(path, &json!({"input": {"meeting_id": ids.meeting, "user_id": ids.hollis, "status": "present", "deputy_for": ""}})).await
+            browser
+                .call_json(path, &json!({"input": {"meeting_id": ids.meeting, "user_id": ids.hollis, "status": "present", "deputy_for": ""}}))
+                .await
         }
         "/api/meetings/case" => browser.call(path, &[("id", &ids.meeting), ("case_id", &ids.dalia_case)]).await,
         "/api/meetings/research" | "/api/minutes/add-entry" => {
@@ -300,10 +320,13 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
         }
         "/api/minutes/edit-entry" => {
             let (entry, version) = current(&ids.db_path, "SELECT id, version FROM minute_entries ORDER BY created_at LIMIT 1").await;
-            browser.call_json(path, &json!({"input": {"entry_id": entry, "kind": "opinion", "body": "Edited in the matrix.", "version": version}})).await
+            browser
+                .call_json(path, &json!({"input": {"entry_id": entry, "kind": "opinion", "body": "Edited in the matrix.", "version": version}}))
+                .await
         }
         "/api/minutes/save-case" => {
-            let (_, version) = current(&ids.db_path, "SELECT case_id, version FROM case_minutes UNION ALL SELECT '', 0 ORDER BY 2 DESC LIMIT 1").await;
+            let (_, version) =
+                current(&ids.db_path, "SELECT case_id, version FROM case_minutes UNION ALL SELECT '', 0 ORDER BY 2 DESC LIMIT 1").await;
             let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "risks": "Isolation", "decision": "Refer to adult social care", "version": version}});
             browser.call_json(path, &input).await
         }
@@ -314,7 +337,12 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
         }
         "/api/actions/update" => {
             let (_, version) = current(&ids.db_path, &format!("SELECT id, version FROM actions WHERE id = '{}'", ids.homes_action)).await;
-            browser.call_json(path, &json!({"input": {"action_id": ids.homes_action, "status": "in_progress", "note": "Locks ordered", "version": version}})).await
+            browser
+                .call_json(
+                    path,
+                    &json!({"input": {"action_id": ids.homes_action, "status": "in_progress", "note": "Locks ordered", "version": version}}),
+                )
+                .await
         }
         "/api/actions/list" => browser.call(path, &[("scope", "agency")]).await,
         "/api/minutes/amend" => {
@@ -365,9 +393,13 @@ async fn every_route_for_every_kind_of_person() {
     let mut spare = Browser::new(&world.server.base_url);
     spare.sign_in(&mut world.admin.passkey).await.ok();
     let sessions = world.admin.browser.call("/api/admin/sessions", &[]).await.ok();
-    let spare_session = sessions.as_array().into_iter().flatten()
+    let spare_session = sessions
+        .as_array()
+        .into_iter()
+        .flatten()
         .find(|s| s["user_name"] == "First Administrator" && s["is_yours"] == false)
-        .map(|s| text(&s["id"])).unwrap_or_default();
+        .map(|s| text(&s["id"]))
+        .unwrap_or_default();
     let sam_draft = text(&world.person("Sam Okonjo-Reyes").browser.call("/api/referrals/new", &[]).await.ok());
     let triage = world.person("Priya Lakeland").browser.call("/api/triage/list", &[]).await.ok();
     let cases = world.person("Priya Lakeland").browser.call("/api/cases/mine", &[]).await.ok();
@@ -378,8 +410,12 @@ async fn every_route_for_every_kind_of_person() {
         ada_case: text(&find(&cases, "victim_name", "Ada Thornbury")["id"]),
         dalia_case: text(&find(&cases, "victim_name", "Dalia Venn")["id"]),
         police: text(&find(&overview["agencies"], "name", "Wyvernshire Police")["id"]),
-        meeting: text(&find(&world.person("Priya Lakeland").browser.call("/api/meetings/list", &[]).await.ok()["meetings"], "status", "agenda_published")["id"]),
-        homes_action: text(&find(&world.person("Rowan Ellery").browser.call("/api/actions/list", &[("scope", "agency")]).await.ok(), "status", "open")["id"]),
+        meeting: text(
+            &find(&world.person("Priya Lakeland").browser.call("/api/meetings/list", &[]).await.ok()["meetings"], "status", "agenda_published")["id"],
+        ),
+        homes_action: text(
+            &find(&world.person("Rowan Ellery").browser.call("/api/actions/list", &[("scope", "agency")]).await.ok(), "status", "open")["id"],
+        ),
         db_path: world.server.db_path(),
         homes: find(&overview["agencies"], "name", "Wyvern Homes").clone(),
         isa_version: text(&overview["isa_versions"][0]["id"]),
@@ -393,8 +429,12 @@ async fn every_route_for_every_kind_of_person() {
 
     // A suspended agency's user and a disabled user keep their (now worthless) cookies.
     world.admin.reauthenticate().await;
-    world.admin.browser.call_json("/api/admin/change-agency-state",
-        &json!({"input": {"agency_id": probation, "state": "suspended", "reason": "Matrix test"}})).await.ok();
+    world
+        .admin
+        .browser
+        .call_json("/api/admin/change-agency-state", &json!({"input": {"agency_id": probation, "state": "suspended", "reason": "Matrix test"}}))
+        .await
+        .ok();
     let zoe = text(&find(&users, "name", "Zoë Brannigan")["id"]);
     world.admin.browser.call("/api/admin/set-user-active", &[("user_id", &zoe), ("active", "false")]).await.ok();
     // Nobody has checked their passkey in the last five minutes.

@@ -22,13 +22,16 @@ async fn cross_origin_posts_are_refused_and_same_origin_posts_pass() {
     let unmarked = http.post(&url).header("origin", "http://localhost:3999").send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(unmarked.status(), 403, "a server-function call without Roundtable's header is refused");
 
-    let ours = http.post(&url).header("origin", "http://localhost:3999").header("x-roundtable-request", "1").send().await.unwrap_or_else(|e| panic!("{e}"));
+    let ours =
+        http.post(&url).header("origin", "http://localhost:3999").header("x-roundtable-request", "1").send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ours.status(), 200, "{}", ours.text().await.unwrap_or_default());
 
-    let fetch_meta = http.post(&url).header("sec-fetch-site", "same-origin").header("x-roundtable-request", "1").send().await.unwrap_or_else(|e| panic!("{e}"));
+    let fetch_meta =
+        http.post(&url).header("sec-fetch-site", "same-origin").header("x-roundtable-request", "1").send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(fetch_meta.status(), 200);
 
-    let forged = http.post(&url).header("origin", "https://evil.example").header("x-roundtable-request", "1").send().await.unwrap_or_else(|e| panic!("{e}"));
+    let forged =
+        http.post(&url).header("origin", "https://evil.example").header("x-roundtable-request", "1").send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(forged.status(), 403, "the header alone is not enough");
 }
 
@@ -53,12 +56,8 @@ async fn sign_in_options_never_name_an_account() {
 #[tokio::test]
 async fn a_garbage_session_cookie_is_cleared_and_treated_as_signed_out() {
     let server = TestServer::start(&[]);
-    let res = client()
-        .get(server.url("/account"))
-        .header("cookie", "__Host-roundtable=not-a-real-session")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let res =
+        client().get(server.url("/account")).header("cookie", "__Host-roundtable=not-a-real-session").send().await.unwrap_or_else(|e| panic!("{e}"));
     let set_cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     assert!(set_cookie.starts_with("__Host-roundtable=;") && set_cookie.contains("Max-Age=0"), "{set_cookie}");
     let body = res.text().await.unwrap_or_default();

@@ -107,7 +107,9 @@ async fn migrate_creates_a_wal_database_and_enrol_link_prints_a_single_use_link(
     let out = run(data.path(), &["enrol-link", "--email", "admin.one@example.org", "--public-url", "https://marac.example.org"]);
     assert!(out.status.success());
     let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitations WHERE used_at IS NULL AND expires_at > strftime('%s','now')")
-        .fetch_one(&pool).await.unwrap_or_default();
+        .fetch_one(&pool)
+        .await
+        .unwrap_or_default();
     assert_eq!(live, 1);
 }
 

@@ -158,9 +158,8 @@ async fn coordinators_invite_frontline_people_only_and_bad_input_names_its_field
     let coordinator = world.person("Priya Lakeland");
     let overview = coordinator.browser.call("/api/admin/overview", &[]).await.ok();
     let idva = overview["agencies"].as_array().into_iter().flatten().find(|a| a["name"] == "Wyvernshire IDVA Service").cloned().unwrap_or_default();
-    let person = |roles: &[&str], email: &str| {
-        json!({"input": {"id": null, "name": "Alex Fenwick", "email": email, "agency_id": idva["id"], "roles": roles}})
-    };
+    let person =
+        |roles: &[&str], email: &str| json!({"input": {"id": null, "name": "Alex Fenwick", "email": email, "agency_id": idva["id"], "roles": roles}});
     let bad = coordinator.browser.call_json("/api/admin/invite-user", &person(&["idva"], "not-an-email")).await;
     assert_eq!(bad.error().as_deref(), Some("InvalidFields"), "{bad:?}");
     assert!(bad.text.contains("\"person-email\""), "the problem names the email field: {}", bad.text);

@@ -64,8 +64,15 @@ async fn a_whole_meeting() {
     assert!(opened["rights"]["research"] == true, "{}", opened["rights"]);
     assert_eq!(opened["previous_case"], Value::Null, "the first case on the agenda");
     assert_eq!(opened["next_case"][0], agenda[1]["case_id"], "step to the next case");
-    hollis.browser.call_json("/api/meetings/research", &json!({"input": {"meeting_id": id, "case_id": case, "kind": "fact",
-        "body": "Child protection plan since March.", "source_agency_id": "", "source_person": ""}})).await.ok();
+    hollis
+        .browser
+        .call_json(
+            "/api/meetings/research",
+            &json!({"input": {"meeting_id": id, "case_id": case, "kind": "fact",
+        "body": "Child protection plan since March.", "source_agency_id": "", "source_person": ""}}),
+        )
+        .await
+        .ok();
 
     // The register and the start of the meeting.
     for name in ["Priya Lakeland", "Morgan Ashby"] {
@@ -74,8 +81,10 @@ async fn a_whole_meeting() {
     let priya = world.person("Priya Lakeland");
     let review = priya.browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
     let outstanding: Vec<String> = review["review_actions"].as_array().into_iter().flatten().map(|a| text(&a["description"])).collect();
-    assert!(outstanding.iter().any(|d| d.contains("additional locks")) && !outstanding.iter().any(|d| d.contains("strategy discussion")),
-        "open actions from earlier meetings come back for review, done ones do not: {outstanding:?}");
+    assert!(
+        outstanding.iter().any(|d| d.contains("additional locks")) && !outstanding.iter().any(|d| d.contains("strategy discussion")),
+        "open actions from earlier meetings come back for review, done ones do not: {outstanding:?}"
+    );
     priya.browser.call("/api/meetings/order-children-first", &[("id", &id)]).await.ok();
     priya.browser.call("/api/meetings/advance", &[("id", &id), ("to", "in_progress")]).await.ok();
     let overview = priya.browser.call("/api/admin/overview", &[]).await.ok();
@@ -84,9 +93,7 @@ async fn a_whole_meeting() {
     let homes = text(&find(&overview["agencies"], "name", "Wyvern Homes")["id"]);
 
     // Chair and coordinator minute at once.
-    let entry = |body: &str, kind: &str, source: &str| {
-        json!({"input": {"meeting_id": id, "case_id": case, "kind": kind, "body": body, "source_agency_id": source, "source_person": ""}})
-    };
+    let entry = |body: &str, kind: &str, source: &str| json!({"input": {"meeting_id": id, "case_id": case, "kind": kind, "body": body, "source_agency_id": source, "source_person": ""}});
     priya.browser.call_json("/api/minutes/add-entry", &entry("Two call-outs since the referral.", "fact", &police)).await.ok();
     world.person("Morgan Ashby").browser.call_json("/api/minutes/add-entry", &entry("Risk is escalating.", "opinion", &children)).await.ok();
     let now = world.person("Priya Lakeland").browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await.ok();
@@ -94,7 +101,12 @@ async fn a_whole_meeting() {
     assert_eq!(entries.len(), 2, "both entries kept: {now}");
     let first = text(&entries[0]["id"]);
     let edit = |body: &str| json!({"input": {"entry_id": first, "kind": "fact", "body": body, "version": 1}});
-    world.person("Morgan Ashby").browser.call_json("/api/minutes/edit-entry", &edit("Two police call-outs since the referral (4 and 9 November).")).await.ok();
+    world
+        .person("Morgan Ashby")
+        .browser
+        .call_json("/api/minutes/edit-entry", &edit("Two police call-outs since the referral (4 and 9 November)."))
+        .await
+        .ok();
     let stale = world.person("Priya Lakeland").browser.call_json("/api/minutes/edit-entry", &edit("Two call-outs.")).await;
     assert_eq!(stale.error().as_deref(), Some("Conflict"), "never a silent overwrite: {stale:?}");
     let decision = |d: &str, v: i64| json!({"input": {"meeting_id": id, "case_id": case, "risks": "Escalation", "decision": d, "version": v}});
@@ -107,7 +119,8 @@ async fn a_whole_meeting() {
         let input = json!({"input": {"meeting_id": id, "case_id": case, "owner_agency_id": agency, "owner_person": "", "description": what, "due_on": "2027-03-01"}});
         world.person("Priya Lakeland").browser.call_json("/api/actions/add", &input).await.ok();
     }
-    let rep_minutes = world.person("Hollis Varga").browser.call_json("/api/minutes/add-entry", &entry("Not a minute-taker.", "fact", &children)).await;
+    let rep_minutes =
+        world.person("Hollis Varga").browser.call_json("/api/minutes/add-entry", &entry("Not a minute-taker.", "fact", &children)).await;
     assert_eq!(rep_minutes.error().as_deref(), Some("NotFound"), "representatives do not minute");
 
     // Close, finalise, and the minutes lock.
@@ -124,11 +137,15 @@ async fn a_whole_meeting() {
 
     // The case was heard today's meeting date; each agency sees and updates only its own actions.
     let db = open_sqlite(&world.server.db_path()).await;
-    let heard: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_hearings WHERE meeting_id = $1").bind(&id).fetch_one(&db).await.unwrap_or_default();
+    let heard: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM case_hearings WHERE meeting_id = $1").bind(&id).fetch_one(&db).await.unwrap_or_default();
     assert_eq!(heard, 2, "both agenda cases were heard");
     let mine = world.person("Hollis Varga").browser.call("/api/actions/list", &[("scope", "agency")]).await.ok();
     let descriptions: Vec<String> = mine.as_array().into_iter().flatten().map(|a| text(&a["description"])).collect();
-    assert!(descriptions.contains(&"Visit the children within 48 hours".to_string()) && !descriptions.iter().any(|d| d.contains("safe property")), "{descriptions:?}");
+    assert!(
+        descriptions.contains(&"Visit the children within 48 hours".to_string()) && !descriptions.iter().any(|d| d.contains("safe property")),
+        "{descriptions:?}"
+    );
     let visit = find(&mine, "description", "Visit the children within 48 hours").clone();
     let update = |v: i64, status: &str, note: &str| json!({"input": {"action_id": visit["id"], "status": status, "note": note, "version": v}});
     let no_reason = world.person("Hollis Varga").browser.call_json("/api/actions/update", &update(1, "not_achievable", "")).await;
@@ -165,7 +182,12 @@ async fn a_suspended_agency_loses_the_meeting_at_once() {
     let overview = world.admin.browser.call("/api/admin/overview", &[]).await.ok();
     let children = text(&find(&overview["agencies"], "name", "Wyvernshire Children's Services")["id"]);
     world.admin.reauthenticate().await;
-    world.admin.browser.call_json("/api/admin/change-agency-state", &json!({"input": {"agency_id": children, "state": "suspended", "reason": "Breach"}})).await.ok();
+    world
+        .admin
+        .browser
+        .call_json("/api/admin/change-agency-state", &json!({"input": {"agency_id": children, "state": "suspended", "reason": "Breach"}}))
+        .await
+        .ok();
     let refused = world.person("Hollis Varga").browser.call("/api/meetings/view", &[("id", &id)]).await;
     assert_eq!(refused.error().as_deref(), Some("SignInRequired"));
     let register = world.person("Priya Lakeland").browser.call("/api/meetings/view", &[("id", &id)]).await.ok();

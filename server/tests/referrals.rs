@@ -54,7 +54,8 @@ async fn a_draft_keeps_everything_typed_and_submits_only_when_it_passes_the_chec
     assert_eq!(other.error().as_deref(), Some("NotFound"), "another person's draft does not exist for them");
 
     let rowan = world.person("Rowan Ellery");
-    let reference = rowan.browser.call_json("/api/referrals/submit", &json!({"input": {"id": id, "form": form("Wren Halloway", "1992-05-06", 15)}})).await.ok();
+    let reference =
+        rowan.browser.call_json("/api/referrals/submit", &json!({"input": {"id": id, "form": form("Wren Halloway", "1992-05-06", 15)}})).await.ok();
     assert!(reference.as_str().unwrap_or_default().starts_with("R-"), "{reference}");
     let mine = rowan.browser.call("/api/referrals/mine", &[]).await.ok();
     assert_eq!(find(&mine, "id", &id)["status"], "submitted");
@@ -65,7 +66,8 @@ async fn a_draft_keeps_everything_typed_and_submits_only_when_it_passes_the_chec
         sqlx::query_as("SELECT draft_json, dash_score FROM referrals WHERE id = $1").bind(&id).fetch_one(&db).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((draft, score), (None, Some(15)), "the draft copy is gone once the people are stored apart");
     let victims: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM victims WHERE referral_id = $1").bind(&id).fetch_one(&db).await.unwrap_or_default();
-    let perpetrators: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM perpetrators WHERE referral_id = $1").bind(&id).fetch_one(&db).await.unwrap_or_default();
+    let perpetrators: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM perpetrators WHERE referral_id = $1").bind(&id).fetch_one(&db).await.unwrap_or_default();
     assert_eq!((victims, perpetrators), (1, 1));
 }
 
@@ -140,7 +142,10 @@ async fn each_agency_sees_only_what_its_work_needs() {
 
     let housing = world.person("Rowan Ellery").browser.call("/api/cases/view", &[("id", &ada)]).await.ok();
     assert!(housing["victim_profile"].is_object() && housing["household"].is_array());
-    assert!(housing["victim_contact"].is_null() && !view(&housing).contains("Larkspur") && !view(&housing).contains("0417"), "no contact details: {housing}");
+    assert!(
+        housing["victim_contact"].is_null() && !view(&housing).contains("Larkspur") && !view(&housing).contains("0417"),
+        "no contact details: {housing}"
+    );
 
     let children = world.person("Hollis Varga").browser.call("/api/cases/view", &[("id", &ada)]).await.ok();
     assert!(view(&children).contains("Milo Thornbury"), "children's services see the children");
@@ -179,7 +184,8 @@ async fn coordinators_and_chairs_search_and_the_terms_are_never_stored() {
         let hits = chair.browser.call("/api/cases/search", &[("query", query)]).await.ok();
         assert!(hits.as_array().into_iter().flatten().any(|h| h["victim_name"] == "Ada Thornbury"), "{query}: {hits}");
     }
-    let reference = chair.browser.call("/api/cases/search", &[("query", "thornbury")]).await.ok()[0]["reference"].as_str().unwrap_or_default().to_string();
+    let reference =
+        chair.browser.call("/api/cases/search", &[("query", "thornbury")]).await.ok()[0]["reference"].as_str().unwrap_or_default().to_string();
     let by_reference = chair.browser.call("/api/cases/search", &[("query", &reference.to_lowercase())]).await.ok();
     assert_eq!(by_reference.as_array().map(Vec::len), Some(1));
     let empty = chair.browser.call("/api/cases/search", &[("query", "   ")]).await;
@@ -189,7 +195,8 @@ async fn coordinators_and_chairs_search_and_the_terms_are_never_stored() {
     assert_eq!(rep.error().as_deref(), Some("NotFound"));
 
     let db = open_sqlite(&world.server.db_path()).await;
-    let searches: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'case.search'").fetch_all(&db).await.unwrap_or_default();
+    let searches: Vec<String> =
+        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'case.search'").fetch_all(&db).await.unwrap_or_default();
     assert_eq!(searches.len(), 6, "{searches:?}");
     assert!(searches.iter().all(|d| d.contains("terms_hash") && !d.to_lowercase().contains("thornbury") && !d.contains("1988")));
     let first: Value = serde_json::from_str(&searches[0]).unwrap_or_default();

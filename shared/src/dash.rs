@@ -79,10 +79,7 @@ const DASH_2009_QUESTIONS: [DashQuestion; DASH_QUESTION_COUNT] = [
 ];
 
 /// The 24-question DASH (2009) checklist in Roundtable's own plain wording.
-pub const DASH_2009: DashQuestionSet = DashQuestionSet {
-    version: "DASH 2009",
-    questions: &DASH_2009_QUESTIONS,
-};
+pub const DASH_2009: DashQuestionSet = DashQuestionSet { version: "DASH 2009", questions: &DASH_2009_QUESTIONS };
 
 /// Errors from DASH input validation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -128,9 +125,7 @@ impl DashAnswers {
     /// Builds from a list that must have exactly 24 answers.
     pub fn new(answers: Vec<DashAnswer>) -> Result<Self, DashError> {
         let len = answers.len();
-        <[DashAnswer; DASH_QUESTION_COUNT]>::try_from(answers)
-            .map(DashAnswers)
-            .map_err(|_| DashError::WrongAnswerCount(len))
+        <[DashAnswer; DASH_QUESTION_COUNT]>::try_from(answers).map(DashAnswers).map_err(|_| DashError::WrongAnswerCount(len))
     }
 
     /// All 24 answers "not known" (an unanswered checklist).
@@ -277,17 +272,10 @@ pub fn criteria_met(input: &CriteriaInput) -> Vec<Criterion> {
     if input.dash_score.is_some_and(meets_visible_high_risk) {
         met.push(Criterion::VisibleHighRisk);
     }
-    if input
-        .professional_judgement_reason
-        .as_deref()
-        .is_some_and(professional_judgement_reason_valid)
-    {
+    if input.professional_judgement_reason.as_deref().is_some_and(professional_judgement_reason_valid) {
         met.push(Criterion::ProfessionalJudgement);
     }
-    if input
-        .police_callouts_last_12_months
-        .is_some_and(|n| meets_potential_escalation(n, input.escalation_threshold))
-    {
+    if input.police_callouts_last_12_months.is_some_and(|n| meets_potential_escalation(n, input.escalation_threshold)) {
         met.push(Criterion::PotentialEscalation);
     }
     if input.is_repeat {
@@ -341,9 +329,7 @@ mod tests {
     use DashAnswer::{No, NotKnown, Yes};
 
     fn with_yes(n: usize) -> DashAnswers {
-        let v = (0..DASH_QUESTION_COUNT)
-            .map(|i| if i < n { Yes } else { No })
-            .collect();
+        let v = (0..DASH_QUESTION_COUNT).map(|i| if i < n { Yes } else { No }).collect();
         DashAnswers::new(v).unwrap()
     }
 
@@ -352,19 +338,12 @@ mod tests {
         assert_eq!(DASH_2009.questions.len(), 24);
         for (i, q) in DASH_2009.questions.iter().enumerate() {
             assert_eq!(usize::from(q.number), i + 1);
-            assert!(
-                q.text.ends_with('?'),
-                "question {} is not a question",
-                q.number
-            );
+            assert!(q.text.ends_with('?'), "question {} is not a question", q.number);
         }
         let codes: HashSet<_> = DASH_2009.questions.iter().map(|q| q.code).collect();
         assert_eq!(codes.len(), 24, "codes must be unique");
         assert_eq!(DASH_2009.get(1).unwrap().code, "current_injury");
-        assert_eq!(
-            DASH_2009.get(15).unwrap().code,
-            "strangle_choke_suffocate_drown"
-        );
+        assert_eq!(DASH_2009.get(15).unwrap().code, "strangle_choke_suffocate_drown");
         assert_eq!(DASH_2009.get(24).unwrap().code, "criminal_history");
         assert!(DASH_2009.get(0).is_none() && DASH_2009.get(25).is_none());
     }
@@ -401,18 +380,7 @@ mod tests {
     fn band_and_threshold_boundaries() {
         use RiskBand::{High, Medium, Standard};
         let bands = [0, 1, 9, 10, 13, 14, 24].map(band);
-        assert_eq!(
-            bands,
-            [
-                RiskBand::None,
-                Standard,
-                Standard,
-                Medium,
-                Medium,
-                High,
-                High
-            ]
-        );
+        assert_eq!(bands, [RiskBand::None, Standard, Standard, Medium, Medium, High, High]);
         assert!(!meets_visible_high_risk(score(&with_yes(13))));
         assert!(meets_visible_high_risk(score(&with_yes(14))));
     }
@@ -434,27 +402,13 @@ mod tests {
         assert_eq!(" not_known ".parse::<DashAnswer>(), Ok(NotKnown));
         assert!("maybe".parse::<DashAnswer>().is_err() && "Yes".parse::<DashAnswer>().is_err());
         assert_eq!(RiskBand::parse_str("medium"), Some(RiskBand::Medium));
-        assert_eq!(
-            Criterion::PotentialEscalation.to_string(),
-            "potential_escalation"
-        );
+        assert_eq!(Criterion::PotentialEscalation.to_string(), "potential_escalation");
     }
 
-    fn input(
-        score: Option<u8>,
-        reason: Option<&str>,
-        calls: Option<u32>,
-        rep: bool,
-    ) -> CriteriaInput {
+    fn input(score: Option<u8>, reason: Option<&str>, calls: Option<u32>, rep: bool) -> CriteriaInput {
         let professional_judgement_reason = reason.map(str::to_string);
         let (dash_score, police_callouts_last_12_months) = (score, calls);
-        CriteriaInput {
-            dash_score,
-            professional_judgement_reason,
-            police_callouts_last_12_months,
-            is_repeat: rep,
-            ..CriteriaInput::default()
-        }
+        CriteriaInput { dash_score, professional_judgement_reason, police_callouts_last_12_months, is_repeat: rep, ..CriteriaInput::default() }
     }
 
     #[test]
@@ -462,39 +416,20 @@ mod tests {
         use Criterion::*;
         assert!(!referral_eligible(&input(None, None, None, false)));
         assert!(!referral_eligible(&input(Some(13), None, Some(2), false)));
-        assert_eq!(
-            criteria_met(&input(Some(14), None, None, false)),
-            [VisibleHighRisk]
-        );
+        assert_eq!(criteria_met(&input(Some(14), None, None, false)), [VisibleHighRisk]);
         // Professional judgement raises a 13, but only with a non-blank reason.
-        assert!(!referral_eligible(&input(
-            Some(13),
-            Some(" \n\t"),
-            None,
-            false
-        )));
+        assert!(!referral_eligible(&input(Some(13), Some(" \n\t"), None, false)));
         let pj = input(Some(13), Some("Fictional: threats rising"), None, false);
         assert_eq!(criteria_met(&pj), [ProfessionalJudgement]);
         // Judgement never removes visible high risk.
         let both = input(Some(20), Some("Fictional"), None, false);
-        assert_eq!(
-            criteria_met(&both),
-            [VisibleHighRisk, ProfessionalJudgement]
-        );
+        assert_eq!(criteria_met(&both), [VisibleHighRisk, ProfessionalJudgement]);
         let all = input(Some(20), Some("Fictional"), Some(3), true);
-        let every = [
-            VisibleHighRisk,
-            ProfessionalJudgement,
-            PotentialEscalation,
-            Repeat,
-        ];
+        let every = [VisibleHighRisk, ProfessionalJudgement, PotentialEscalation, Repeat];
         assert_eq!(criteria_met(&all), every);
         let esc = input(None, None, Some(3), false);
         assert_eq!(criteria_met(&esc), [PotentialEscalation]);
-        assert!(!referral_eligible(&CriteriaInput {
-            escalation_threshold: 4,
-            ..esc
-        }));
+        assert!(!referral_eligible(&CriteriaInput { escalation_threshold: 4, ..esc }));
         assert_eq!(criteria_met(&input(Some(0), None, None, true)), [Repeat]);
     }
 

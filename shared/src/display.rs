@@ -15,9 +15,7 @@ pub fn day_of(secs: i64) -> String {
 
 /// An instant with its UTC time, e.g. "5 March 2026, 14:05 UTC".
 pub fn instant(secs: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(secs)
-        .map(|t| format!("{}, {:02}:{:02} UTC", date(t.date()), t.hour(), t.minute()))
-        .unwrap_or_default()
+    OffsetDateTime::from_unix_timestamp(secs).map(|t| format!("{}, {:02}:{:02} UTC", date(t.date()), t.hour(), t.minute())).unwrap_or_default()
 }
 
 /// A stored ISO date (`YYYY-MM-DD`) for people; unreadable input is shown as it is.

@@ -22,14 +22,8 @@ pub enum Role {
 
 impl Role {
     /// Every role, in display order.
-    pub const ALL: [Role; 6] = [
-        Role::Administrator,
-        Role::Coordinator,
-        Role::Chair,
-        Role::AgencyRepresentative,
-        Role::Idva,
-        Role::DataProtectionOfficer,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Administrator, Role::Coordinator, Role::Chair, Role::AgencyRepresentative, Role::Idva, Role::DataProtectionOfficer];
 
     /// The stored form.
     pub fn as_str(self) -> &'static str {
@@ -156,11 +150,7 @@ pub fn is_plausible_email(email: &str) -> bool {
     let mut parts = email.split('@');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(local), Some(domain), None) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email.chars().any(char::is_whitespace)
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !email.chars().any(char::is_whitespace)
         }
         _ => false,
     }

@@ -93,12 +93,7 @@ pub struct ResignRequirement {
 /// Suspension and withdrawal win over everything. Otherwise the agency needs a signature
 /// whose review date has not passed, and, once a re-signing deadline has passed, a signature
 /// of the version that required it.
-pub fn signatory_status(
-    state: IsaState,
-    latest: Option<&LatestSignature>,
-    requirement: Option<&ResignRequirement>,
-    today: Date,
-) -> SignatoryStatus {
+pub fn signatory_status(state: IsaState, latest: Option<&LatestSignature>, requirement: Option<&ResignRequirement>, today: Date) -> SignatoryStatus {
     match state {
         IsaState::Withdrawn => return SignatoryStatus::Withdrawn,
         IsaState::Suspended => return SignatoryStatus::Suspended,

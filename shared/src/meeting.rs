@@ -22,8 +22,13 @@ pub enum MeetingStatus {
 
 impl MeetingStatus {
     /// Every status, in order.
-    pub const ALL: [MeetingStatus; 5] =
-        [MeetingStatus::Scheduled, MeetingStatus::AgendaPublished, MeetingStatus::InProgress, MeetingStatus::MinutesDraft, MeetingStatus::MinutesFinal];
+    pub const ALL: [MeetingStatus; 5] = [
+        MeetingStatus::Scheduled,
+        MeetingStatus::AgendaPublished,
+        MeetingStatus::InProgress,
+        MeetingStatus::MinutesDraft,
+        MeetingStatus::MinutesFinal,
+    ];
 
     /// Stable stored form.
     pub fn as_str(self) -> &'static str {

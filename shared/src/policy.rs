@@ -157,16 +157,12 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
                     && roles.iter().all(|r| COORDINATOR_MAY_GRANT.contains(r)))
         }
         Action::VerifyAudit => admin || actor.has(Role::DataProtectionOfficer),
-        Action::Refer => {
-            actor.agency_is_current()
-                && [Role::AgencyRepresentative, Role::Idva, Role::Coordinator].iter().any(|r| actor.has(*r))
-        }
+        Action::Refer => actor.agency_is_current() && [Role::AgencyRepresentative, Role::Idva, Role::Coordinator].iter().any(|r| actor.has(*r)),
         Action::TriageReferrals | Action::ManageCase | Action::ScheduleMeetings => actor.agency_is_current() && actor.has(Role::Coordinator),
         Action::ViewAllActions => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::Chair)),
         Action::SearchCases => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::Chair)),
         Action::ListCases => {
-            actor.agency_is_current()
-                && [Role::Coordinator, Role::Chair, Role::Idva, Role::AgencyRepresentative].iter().any(|r| actor.has(*r))
+            actor.agency_is_current() && [Role::Coordinator, Role::Chair, Role::Idva, Role::AgencyRepresentative].iter().any(|r| actor.has(*r))
         }
     };
     if allowed {

@@ -447,16 +447,9 @@ pub fn check(form: &ReferralForm, today: Date) -> Result<CheckedReferral, Vec<Pr
     p.text("summary", "Summary of the incident and risks", &form.summary, SUMMARY_TEXT);
 
     match (incident, consent) {
-        (Some(latest_incident_on), Some(consent)) if p.is_empty() => Ok(CheckedReferral {
-            latest_incident_on,
-            victim,
-            perpetrators,
-            household,
-            dash_score,
-            police_callouts,
-            criteria,
-            consent,
-        }),
+        (Some(latest_incident_on), Some(consent)) if p.is_empty() => {
+            Ok(CheckedReferral { latest_incident_on, victim, perpetrators, household, dash_score, police_callouts, criteria, consent })
+        }
         _ => Err(p.0),
     }
 }
@@ -522,8 +515,16 @@ mod tests {
         form.consent = "without_consent".into();
         let got = fields(check(&form, TODAY));
         for f in [
-            "incident-date", "victim-name", "perpetrator-0-name", "perpetrator-0-relationship", "household-0-name",
-            "household-0-dob", "household-0-relationship", "criteria", "consent-reason", "summary",
+            "incident-date",
+            "victim-name",
+            "perpetrator-0-name",
+            "perpetrator-0-relationship",
+            "household-0-name",
+            "household-0-dob",
+            "household-0-relationship",
+            "criteria",
+            "consent-reason",
+            "summary",
         ] {
             assert!(got.contains(&f.to_string()), "{f} in {got:?}");
         }

@@ -18,9 +18,7 @@ fn months_before(date: Date, months: u32) -> Date {
     let total = date.year() * 12 + i32::from(u8::from(date.month())) - 1;
     let target = total - i32::try_from(months).unwrap_or(i32::MAX / 2);
     let (year, month_index) = (target.div_euclid(12), target.rem_euclid(12));
-    let month = u8::try_from(month_index + 1)
-        .ok()
-        .and_then(|m| time::Month::try_from(m).ok());
+    let month = u8::try_from(month_index + 1).ok().and_then(|m| time::Month::try_from(m).ok());
     let Some(month) = month else {
         return Date::MIN;
     };
@@ -52,13 +50,10 @@ pub struct PriorHearing {
 /// The latest hearing inside the repeat window for `incident`, if any. On equal dates
 /// the first in `prior` wins.
 pub fn most_recent_in_window(prior: &[PriorHearing], incident: Date) -> Option<&PriorHearing> {
-    prior
-        .iter()
-        .filter(|p| is_within_repeat_window(p.heard_on, incident))
-        .fold(None, |best: Option<&PriorHearing>, p| match best {
-            Some(b) if b.heard_on >= p.heard_on => Some(b),
-            _ => Some(p),
-        })
+    prior.iter().filter(|p| is_within_repeat_window(p.heard_on, incident)).fold(None, |best: Option<&PriorHearing>, p| match best {
+        Some(b) if b.heard_on >= p.heard_on => Some(b),
+        _ => Some(p),
+    })
 }
 
 /// What is known about a person for matching: normalised name keys (see
@@ -97,8 +92,7 @@ impl MatchStrength {
 }
 
 fn last_words(keys: &[String]) -> impl Iterator<Item = &str> {
-    keys.iter()
-        .filter_map(|k| k.split(' ').rev().find(|w| !w.is_empty()))
+    keys.iter().filter_map(|k| k.split(' ').rev().find(|w| !w.is_empty()))
 }
 
 /// How strongly `a` and `b` look like the same person, or `None` for no candidate.
@@ -107,10 +101,7 @@ fn last_words(keys: &[String]) -> impl Iterator<Item = &str> {
 /// keys include word-sorted forms, the "last word" can also be an alphabetically last
 /// forename; that is acceptable for a ranking a person confirms.
 pub fn match_strength(a: &PersonKey, b: &PersonKey) -> Option<MatchStrength> {
-    let name_equal = a
-        .name_keys
-        .iter()
-        .any(|k| !k.is_empty() && b.name_keys.contains(k));
+    let name_equal = a.name_keys.iter().any(|k| !k.is_empty() && b.name_keys.contains(k));
     match (a.date_of_birth, b.date_of_birth) {
         (Some(x), Some(y)) if x != y => None,
         (Some(_), Some(_)) if name_equal => Some(MatchStrength::Strong),
@@ -125,15 +116,9 @@ pub fn match_strength(a: &PersonKey, b: &PersonKey) -> Option<MatchStrength> {
 
 /// Indices of `candidates` that may be `person`, with their strength, strongest first
 /// (ties keep input order).
-pub fn rank_candidates(
-    person: &PersonKey,
-    candidates: &[PersonKey],
-) -> Vec<(usize, MatchStrength)> {
-    let mut ranked: Vec<(usize, MatchStrength)> = candidates
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| match_strength(person, c).map(|s| (i, s)))
-        .collect();
+pub fn rank_candidates(person: &PersonKey, candidates: &[PersonKey]) -> Vec<(usize, MatchStrength)> {
+    let mut ranked: Vec<(usize, MatchStrength)> =
+        candidates.iter().enumerate().filter_map(|(i, c)| match_strength(person, c).map(|s| (i, s))).collect();
     ranked.sort_by_key(|(_, s)| *s);
     ranked
 }
@@ -144,54 +129,24 @@ mod tests {
     use time::macros::date;
 
     fn hearing(id: &str, heard_on: Date) -> PriorHearing {
-        PriorHearing {
-            case_id: id.to_string(),
-            heard_on,
-        }
+        PriorHearing { case_id: id.to_string(), heard_on }
     }
 
     fn person(keys: &[&str], dob: Option<Date>) -> PersonKey {
         let name_keys = keys.iter().map(|k| k.to_string()).collect();
-        PersonKey {
-            name_keys,
-            date_of_birth: dob,
-        }
+        PersonKey { name_keys, date_of_birth: dob }
     }
 
     #[test]
     fn window_start_is_same_day_a_year_before() {
-        assert_eq!(
-            repeat_window_start(date!(2026 - 06 - 15)),
-            date!(2025 - 06 - 15)
-        );
-        assert_eq!(
-            repeat_window_start(date!(2026 - 01 - 01)),
-            date!(2025 - 01 - 01)
-        );
-        assert_eq!(
-            repeat_window_start(date!(2024 - 02 - 29)),
-            date!(2023 - 02 - 28)
-        );
-        assert_eq!(
-            repeat_window_start(date!(2025 - 02 - 28)),
-            date!(2024 - 02 - 28)
-        );
-        assert_eq!(
-            repeat_window_start(date!(2025 - 03 - 01)),
-            date!(2024 - 03 - 01)
-        );
-        assert_eq!(
-            repeat_window_start(date!(2025 - 12 - 31)),
-            date!(2024 - 12 - 31)
-        );
-        assert_eq!(
-            months_before(date!(2026 - 03 - 31), 1),
-            date!(2026 - 02 - 28)
-        );
-        assert_eq!(
-            months_before(date!(2026 - 01 - 15), 13),
-            date!(2024 - 12 - 15)
-        );
+        assert_eq!(repeat_window_start(date!(2026 - 06 - 15)), date!(2025 - 06 - 15));
+        assert_eq!(repeat_window_start(date!(2026 - 01 - 01)), date!(2025 - 01 - 01));
+        assert_eq!(repeat_window_start(date!(2024 - 02 - 29)), date!(2023 - 02 - 28));
+        assert_eq!(repeat_window_start(date!(2025 - 02 - 28)), date!(2024 - 02 - 28));
+        assert_eq!(repeat_window_start(date!(2025 - 03 - 01)), date!(2024 - 03 - 01));
+        assert_eq!(repeat_window_start(date!(2025 - 12 - 31)), date!(2024 - 12 - 31));
+        assert_eq!(months_before(date!(2026 - 03 - 31), 1), date!(2026 - 02 - 28));
+        assert_eq!(months_before(date!(2026 - 01 - 15), 13), date!(2024 - 12 - 15));
         assert_eq!(repeat_window_start(Date::MIN), Date::MIN);
     }
 
@@ -207,33 +162,15 @@ mod tests {
     #[test]
     fn window_around_leap_day() {
         // Incident on 29 Feb: window opens 28 Feb of the year before.
-        assert!(is_within_repeat_window(
-            date!(2023 - 02 - 28),
-            date!(2024 - 02 - 29)
-        ));
-        assert!(!is_within_repeat_window(
-            date!(2023 - 02 - 27),
-            date!(2024 - 02 - 29)
-        ));
+        assert!(is_within_repeat_window(date!(2023 - 02 - 28), date!(2024 - 02 - 29)));
+        assert!(!is_within_repeat_window(date!(2023 - 02 - 27), date!(2024 - 02 - 29)));
         // Hearing on 29 Feb: a repeat for incidents up to 28 Feb next year, not 1 March.
-        assert!(is_within_repeat_window(
-            date!(2024 - 02 - 29),
-            date!(2025 - 02 - 28)
-        ));
-        assert!(!is_within_repeat_window(
-            date!(2024 - 02 - 29),
-            date!(2025 - 03 - 01)
-        ));
+        assert!(is_within_repeat_window(date!(2024 - 02 - 29), date!(2025 - 02 - 28)));
+        assert!(!is_within_repeat_window(date!(2024 - 02 - 29), date!(2025 - 03 - 01)));
         // 1 March 2024 opens the window for an incident on 1 March 2025 (365 days).
-        assert!(is_within_repeat_window(
-            date!(2024 - 03 - 01),
-            date!(2025 - 03 - 01)
-        ));
+        assert!(is_within_repeat_window(date!(2024 - 03 - 01), date!(2025 - 03 - 01)));
         // 1 March 2023 to 1 March 2024 is 366 days, still the same calendar day.
-        assert!(is_within_repeat_window(
-            date!(2023 - 03 - 01),
-            date!(2024 - 03 - 01)
-        ));
+        assert!(is_within_repeat_window(date!(2023 - 03 - 01), date!(2024 - 03 - 01)));
     }
 
     #[test]
@@ -261,29 +198,17 @@ mod tests {
         let same = person(&["smith anna"], dob);
         assert_eq!(match_strength(&anna, &same), Some(MatchStrength::Strong));
         let no_dob = person(&["anna smith"], None);
-        assert_eq!(
-            match_strength(&anna, &no_dob),
-            Some(MatchStrength::NameOnly)
-        );
-        assert_eq!(
-            match_strength(&no_dob, &no_dob),
-            Some(MatchStrength::NameOnly)
-        );
+        assert_eq!(match_strength(&anna, &no_dob), Some(MatchStrength::NameOnly));
+        assert_eq!(match_strength(&no_dob, &no_dob), Some(MatchStrength::NameOnly));
         let other_dob = person(&["anna smith"], Some(date!(1991 - 05 - 17)));
         assert_eq!(match_strength(&anna, &other_dob), None);
         let sister = person(&["jo smith"], dob);
-        assert_eq!(
-            match_strength(&anna, &sister),
-            Some(MatchStrength::DobAndSurname)
-        );
+        assert_eq!(match_strength(&anna, &sister), Some(MatchStrength::DobAndSurname));
         // Same surname but a date of birth is missing: not a candidate.
         assert_eq!(match_strength(&no_dob, &person(&["jo smith"], None)), None);
         assert_eq!(match_strength(&anna, &person(&["jo brown"], dob)), None);
         // Empty keys never match.
-        assert_eq!(
-            match_strength(&person(&[""], None), &person(&[""], None)),
-            None
-        );
+        assert_eq!(match_strength(&person(&[""], None), &person(&[""], None)), None);
         assert_eq!(match_strength(&person(&[], dob), &person(&[], dob)), None);
     }
 

@@ -26,10 +26,7 @@ pub struct RetentionPolicy {
 
 impl Default for RetentionPolicy {
     fn default() -> Self {
-        RetentionPolicy {
-            case_years_after_closure: DEFAULT_RETENTION_YEARS,
-            audit_years: DEFAULT_RETENTION_YEARS,
-        }
+        RetentionPolicy { case_years_after_closure: DEFAULT_RETENTION_YEARS, audit_years: DEFAULT_RETENTION_YEARS }
     }
 }
 
@@ -82,11 +79,7 @@ pub enum PurgeDecision {
 pub fn add_years(date: Date, years: u8) -> Date {
     let year = date.year() + i32::from(years);
     let month = date.month();
-    let day = if month == Month::February {
-        date.day().min(month.length(year))
-    } else {
-        date.day()
-    };
+    let day = if month == Month::February { date.day().min(month.length(year)) } else { date.day() };
     Date::from_calendar_date(year, month, day).unwrap_or(Date::MAX)
 }
 
@@ -118,12 +111,7 @@ pub fn due_within(due: Date, today: Date, days: i64) -> bool {
 /// The retention decision for a case today. A hold wins over everything; an open case
 /// (`closed_on` is `None`) is retained with no end date. `hold` takes a [`Hold`] or a
 /// `bool` (`true` = legal hold).
-pub fn purge_decision(
-    closed_on: Option<Date>,
-    hold: impl Into<Hold>,
-    today: Date,
-    policy: &RetentionPolicy,
-) -> PurgeDecision {
+pub fn purge_decision(closed_on: Option<Date>, hold: impl Into<Hold>, today: Date, policy: &RetentionPolicy) -> PurgeDecision {
     if hold.into().is_held() {
         return PurgeDecision::Held;
     }
@@ -145,65 +133,32 @@ mod tests {
     use super::*;
     use time::macros::date;
 
-    const P: RetentionPolicy = RetentionPolicy {
-        case_years_after_closure: 7,
-        audit_years: 2,
-    };
+    const P: RetentionPolicy = RetentionPolicy { case_years_after_closure: 7, audit_years: 2 };
 
     #[test]
     fn defaults_are_seven_years() {
-        assert_eq!(
-            RetentionPolicy::default(),
-            RetentionPolicy {
-                case_years_after_closure: 7,
-                audit_years: 7
-            }
-        );
+        assert_eq!(RetentionPolicy::default(), RetentionPolicy { case_years_after_closure: 7, audit_years: 7 });
         assert_eq!(REJECTED_REFERRAL_RETENTION_DAYS, 0);
     }
 
     #[test]
     fn due_date_is_same_calendar_day() {
         let p = RetentionPolicy::default();
-        assert_eq!(
-            case_due_for_purge(date!(2026 - 03 - 31), &p),
-            date!(2033 - 03 - 31)
-        );
-        assert_eq!(
-            case_due_for_purge(date!(2026 - 12 - 31), &p),
-            date!(2033 - 12 - 31)
-        );
-        assert_eq!(
-            audit_due_for_purge(date!(2026 - 01 - 01), &P),
-            date!(2028 - 01 - 01)
-        );
-        let zero = RetentionPolicy {
-            case_years_after_closure: 0,
-            audit_years: 0,
-        };
-        assert_eq!(
-            case_due_for_purge(date!(2026 - 05 - 05), &zero),
-            date!(2026 - 05 - 05)
-        );
+        assert_eq!(case_due_for_purge(date!(2026 - 03 - 31), &p), date!(2033 - 03 - 31));
+        assert_eq!(case_due_for_purge(date!(2026 - 12 - 31), &p), date!(2033 - 12 - 31));
+        assert_eq!(audit_due_for_purge(date!(2026 - 01 - 01), &P), date!(2028 - 01 - 01));
+        let zero = RetentionPolicy { case_years_after_closure: 0, audit_years: 0 };
+        assert_eq!(case_due_for_purge(date!(2026 - 05 - 05), &zero), date!(2026 - 05 - 05));
     }
 
     #[test]
     fn leap_day_closures() {
         let p = RetentionPolicy::default();
         // 2024 + 7 = 2031, a common year.
-        assert_eq!(
-            case_due_for_purge(date!(2024 - 02 - 29), &p),
-            date!(2031 - 02 - 28)
-        );
+        assert_eq!(case_due_for_purge(date!(2024 - 02 - 29), &p), date!(2031 - 02 - 28));
         // 2024 + 4 = 2028, a leap year: 29 February is kept.
-        let four = RetentionPolicy {
-            case_years_after_closure: 4,
-            audit_years: 4,
-        };
-        assert_eq!(
-            case_due_for_purge(date!(2024 - 02 - 29), &four),
-            date!(2028 - 02 - 29)
-        );
+        let four = RetentionPolicy { case_years_after_closure: 4, audit_years: 4 };
+        assert_eq!(case_due_for_purge(date!(2024 - 02 - 29), &four), date!(2028 - 02 - 29));
         assert_eq!(add_years(date!(2096 - 02 - 29), 4), date!(2100 - 02 - 28)); // 2100 is common
     }
 
@@ -237,21 +192,12 @@ mod tests {
         let today = date!(2026 - 06 - 01);
         let closed = Some(date!(2019 - 06 - 01));
         assert_eq!(purge_decision(closed, false, today, &P), PurgeDecision::Due);
-        assert_eq!(
-            purge_decision(closed, Hold::Legal, today, &P),
-            PurgeDecision::Held
-        );
+        assert_eq!(purge_decision(closed, Hold::Legal, today, &P), PurgeDecision::Held);
         assert_eq!(purge_decision(closed, true, today, &P), PurgeDecision::Held);
         let day_later = Some(date!(2019 - 06 - 02));
         let until = Some(date!(2026 - 06 - 02));
-        assert_eq!(
-            purge_decision(day_later, Hold::None, today, &P),
-            PurgeDecision::Retain { until }
-        );
-        assert_eq!(
-            purge_decision(None, false, today, &P),
-            PurgeDecision::Retain { until: None }
-        );
+        assert_eq!(purge_decision(day_later, Hold::None, today, &P), PurgeDecision::Retain { until });
+        assert_eq!(purge_decision(None, false, today, &P), PurgeDecision::Retain { until: None });
         assert_eq!(purge_decision(None, true, today, &P), PurgeDecision::Held);
         assert_eq!(Hold::from(false), Hold::None);
         assert!(!Hold::default().is_held());

@@ -108,10 +108,7 @@ impl Quarter {
     /// The quarter a date falls in.
     pub fn from_date(date: Date) -> Self {
         let q = (u8::from(date.month()) - 1) / 3 + 1;
-        Quarter {
-            year: date.year(),
-            q,
-        }
+        Quarter { year: date.year(), q }
     }
 
     /// First day of the quarter; `None` if `q` is not 1 to 4 or the year is out of range.
@@ -261,22 +258,10 @@ mod tests {
     #[test]
     fn quarter_bounds() {
         let q1 = Quarter { year: 2024, q: 1 };
-        assert_eq!(
-            (q1.start(), q1.end()),
-            (Some(date!(2024 - 01 - 01)), Some(date!(2024 - 03 - 31)))
-        );
-        assert_eq!(
-            Quarter { year: 2026, q: 2 }.end(),
-            Some(date!(2026 - 06 - 30))
-        );
-        assert_eq!(
-            Quarter { year: 2026, q: 3 }.start(),
-            Some(date!(2026 - 07 - 01))
-        );
-        assert_eq!(
-            Quarter { year: 2026, q: 4 }.end(),
-            Some(date!(2026 - 12 - 31))
-        );
+        assert_eq!((q1.start(), q1.end()), (Some(date!(2024 - 01 - 01)), Some(date!(2024 - 03 - 31))));
+        assert_eq!(Quarter { year: 2026, q: 2 }.end(), Some(date!(2026 - 06 - 30)));
+        assert_eq!(Quarter { year: 2026, q: 3 }.start(), Some(date!(2026 - 07 - 01)));
+        assert_eq!(Quarter { year: 2026, q: 4 }.end(), Some(date!(2026 - 12 - 31)));
         assert_eq!(Quarter { year: 2026, q: 0 }.start(), None);
         assert_eq!(Quarter { year: 2026, q: 5 }.end(), None);
         assert!(Quarter::new(2026, 5).is_err() && Quarter::new(2026, 4).is_ok());
@@ -310,10 +295,7 @@ mod tests {
         assert_eq!(csv_field("@cmd"), "'@cmd");
         assert_eq!(csv_field("\tx"), "'\tx");
         assert_eq!(csv_field("\rx"), "\"'\rx\"");
-        assert_eq!(
-            csv_field("=HYPERLINK(\"x\",\"y\")"),
-            "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""
-        );
+        assert_eq!(csv_field("=HYPERLINK(\"x\",\"y\")"), "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
         assert_eq!(csv_field("a=b"), "a=b");
     }
 

@@ -53,6 +53,59 @@ pub struct SignedInUser {
     pub areas: Vec<(String, String)>,
 }
 
+#[cfg(feature = "ssr")]
+/// A new session's secret, to be set as the session cookie.
+pub struct NewSession {
+    /// The secret (never stored by the server, only its hash).
+    pub secret: String,
+}
+
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+/// Enrolment, sign-in, sessions and the user's own passkeys.
+pub trait AuthBackend: Send + Sync + 'static {
+    /// Starts passkey registration for the holder of an enrolment token.
+    async fn begin_enrolment(&self, token: &str) -> Result<Ceremony, AppError>;
+    /// Finishes registration, uses up the token and signs the person in.
+    async fn finish_enrolment(&self, token: &str, ceremony_id: &str, credential_json: &str, passkey_name: &str) -> Result<NewSession, AppError>;
+    /// Starts a username-less passkey sign-in.
+    async fn begin_sign_in(&self) -> Result<Ceremony, AppError>;
+    /// Finishes sign-in; `client_key` identifies the caller for rate limiting.
+    async fn finish_sign_in(&self, ceremony_id: &str, credential_json: &str, client_key: &str) -> Result<NewSession, AppError>;
+    /// Starts a passkey check for the signed-in actor (re-authentication).
+    async fn begin_reauthentication(&self, actor: &shared::policy::Actor) -> Result<Ceremony, AppError>;
+    /// Finishes the check and records it on the session.
+    async fn finish_reauthentication(
+        &self,
+        actor: &shared::policy::Actor,
+        session_secret: &str,
+        ceremony_id: &str,
+        credential_json: &str,
+    ) -> Result<(), AppError>;
+    /// Ends the session with this secret.
+    async fn sign_out(&self, actor: Option<&shared::policy::Actor>, session_secret: &str) -> Result<(), AppError>;
+    /// The actor's own account.
+    async fn account(&self, actor: &shared::policy::Actor) -> Result<AccountView, AppError>;
+    /// Starts registration of an extra passkey for the actor.
+    async fn begin_add_passkey(&self, actor: &shared::policy::Actor) -> Result<Ceremony, AppError>;
+    /// Finishes registration of an extra passkey.
+    async fn finish_add_passkey(
+        &self,
+        actor: &shared::policy::Actor,
+        ceremony_id: &str,
+        credential_json: &str,
+        passkey_name: &str,
+    ) -> Result<PasskeyView, AppError>;
+    /// Renames one of the actor's passkeys.
+    async fn rename_passkey(&self, actor: &shared::policy::Actor, passkey_id: &str, name: &str) -> Result<(), AppError>;
+    /// Revokes one of the actor's passkeys (never the last one).
+    async fn revoke_passkey(&self, actor: &shared::policy::Actor, passkey_id: &str) -> Result<(), AppError>;
+    /// The `Set-Cookie` value that stores a session secret.
+    fn session_cookie(&self, secret: &str) -> String;
+    /// The `Set-Cookie` value that clears the session cookie.
+    fn clear_session_cookie(&self) -> String;
+}
+
 /// Who is signed in, if anyone.
 #[server(endpoint = "auth/who-am-i", client = crate::api::client::RoundtableClient)]
 pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {

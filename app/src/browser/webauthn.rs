@@ -46,11 +46,8 @@ mod imp {
         let request = Object::new();
         Reflect::set(&request, &JsValue::from_str("publicKey"), &options).map_err(|_| UNSUPPORTED.to_string())?;
         let credentials = get(&get(&global, "navigator")?, "credentials")?;
-        let promise: Promise = function(&credentials, method)?
-            .call1(&credentials, &request)
-            .map_err(cancelled)?
-            .dyn_into()
-            .map_err(|_| UNSUPPORTED.to_string())?;
+        let promise: Promise =
+            function(&credentials, method)?.call1(&credentials, &request).map_err(cancelled)?.dyn_into().map_err(|_| UNSUPPORTED.to_string())?;
         let credential = JsFuture::from(promise).await.map_err(cancelled)?;
         let json = function(&credential, "toJSON")?.call0(&credential).map_err(|_| UNSUPPORTED.to_string())?;
         JSON::stringify(&json).map(String::from).map_err(|_| UNSUPPORTED.to_string())

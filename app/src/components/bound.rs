@@ -72,7 +72,12 @@ pub fn BoundText(
 
 /// A single checkbox.
 #[component]
-pub fn BoundCheckbox(#[prop(into)] id: String, #[prop(into)] label: String, bind: Bound<bool>, #[prop(optional)] hint: Option<&'static str>) -> impl IntoView {
+pub fn BoundCheckbox(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    bind: Bound<bool>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
     let (value, set) = bind;
     view! {
         <div class="rt-form-group">

@@ -20,10 +20,15 @@ pub fn CriteriaCheck() -> impl IntoView {
         let escalation = calls.is_some_and(|n| meets_potential_escalation(n, ESCALATION_THRESHOLD_DEFAULT));
         match (high, escalation) {
             (true, true) => "Meets the MARAC criteria: visible high risk and potential escalation.".to_string(),
-            (true, false) => format!("Meets the MARAC criteria: visible high risk ({VISIBLE_HIGH_RISK_THRESHOLD} or more \u{201c}yes\u{201d} answers)."),
-            (false, true) => format!("Meets the MARAC criteria: potential escalation ({ESCALATION_THRESHOLD_DEFAULT} or more police call-outs in 12 months)."),
+            (true, false) => {
+                format!("Meets the MARAC criteria: visible high risk ({VISIBLE_HIGH_RISK_THRESHOLD} or more \u{201c}yes\u{201d} answers).")
+            }
+            (false, true) => {
+                format!("Meets the MARAC criteria: potential escalation ({ESCALATION_THRESHOLD_DEFAULT} or more police call-outs in 12 months).")
+            }
             (false, false) => "On these figures alone the case does not meet the thresholds. \
-                You can still refer on professional judgement, giving your reasons.".to_string(),
+                You can still refer on professional judgement, giving your reasons."
+                .to_string(),
         }
     };
     view! {

@@ -9,7 +9,9 @@ use crate::error::AppError;
 /// error summary does (following the link alone would scroll but not focus).
 fn focus_field(ev: &leptos::ev::MouseEvent, field: &str) {
     use leptos::wasm_bindgen::JsCast;
-    let Some(target) = document().get_element_by_id(field) else { return };
+    let Some(target) = document().get_element_by_id(field) else {
+        return;
+    };
     ev.prevent_default();
     let label = document().query_selector(&format!("label[for='{field}']")).ok().flatten();
     let legend = target.closest("fieldset").ok().flatten().and_then(|f| f.query_selector("legend").ok().flatten());

@@ -47,7 +47,9 @@ impl FormValues {
 fn js_sys_entries(data: &leptos::web_sys::FormData) -> Result<Option<Vec<(String, String)>>, leptos::wasm_bindgen::JsValue> {
     use leptos::wasm_bindgen::JsCast;
     let iterator = leptos::web_sys::js_sys::try_iter(data)?;
-    let Some(iterator) = iterator else { return Ok(None) };
+    let Some(iterator) = iterator else {
+        return Ok(None);
+    };
     let mut pairs = Vec::new();
     for entry in iterator {
         let entry: leptos::web_sys::js_sys::Array = entry?.dyn_into()?;

@@ -5,8 +5,8 @@ use leptos_meta::Title;
 
 use crate::api::audit::{verify_audit, AuditVerification};
 use crate::api::auth::area_allowed;
-use crate::components::loaded::loaded;
 use crate::components::error_summary::ErrorSummary;
+use crate::components::loaded::loaded;
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
 

@@ -129,12 +129,11 @@ impl ServerBackend {
             .fetch_all(&mut *conn)
             .await
             .map_err(internal_db)?;
-        let latest = sqlx::query(
-            "SELECT s.agency_id, s.isa_version_id FROM isa_signatures s ORDER BY s.agency_id, s.signed_on DESC, s.created_at DESC",
-        )
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(internal_db)?;
+        let latest =
+            sqlx::query("SELECT s.agency_id, s.isa_version_id FROM isa_signatures s ORDER BY s.agency_id, s.signed_on DESC, s.created_at DESC")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(internal_db)?;
         let mut latest_by_agency: HashMap<String, String> = HashMap::new();
         for r in &latest {
             latest_by_agency.entry(col(r, "agency_id")?).or_insert(col(r, "isa_version_id")?);
@@ -162,30 +161,39 @@ impl ServerBackend {
     }
 
     async fn agency_exists(tx: &mut Tx, id: &str) -> Result<bool, AppError> {
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1").bind(id).fetch_optional(&mut **tx).await.map_err(internal_db)?;
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1").bind(id).fetch_optional(&mut **tx).await.map_err(internal_db)?;
         Ok(found.is_some())
     }
 
     async fn write_roles(tx: &mut Tx, user_id: &str, roles: &BTreeSet<Role>) -> Result<(), AppError> {
         sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut **tx).await.map_err(internal_db)?;
         for role in roles {
-            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)").bind(user_id).bind(role.as_str()).execute(&mut **tx).await.map_err(internal_db)?;
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                .bind(user_id)
+                .bind(role.as_str())
+                .execute(&mut **tx)
+                .await
+                .map_err(internal_db)?;
         }
         Ok(())
     }
 
     async fn roles_of(conn: &mut AnyConnection, user_id: &str) -> Result<BTreeSet<Role>, AppError> {
-        let rows: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1").bind(user_id).fetch_all(&mut *conn).await.map_err(internal_db)?;
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1").bind(user_id).fetch_all(&mut *conn).await.map_err(internal_db)?;
         Ok(rows.iter().filter_map(|r| Role::parse(r)).collect())
     }
 
     /// Active administrators other than `user_id`.
     async fn other_admins(conn: &mut AnyConnection, user_id: &str) -> Result<i64, AppError> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'administrator' AND u.active = TRUE AND u.id <> $1")
-            .bind(user_id)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(internal_db)
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'administrator' AND u.active = TRUE AND u.id <> $1",
+        )
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal_db)
     }
 }
 
@@ -282,7 +290,10 @@ impl AdminBackend for ServerBackend {
                 .map_err(internal_db)?
                 .rows_affected()
         };
-        let event = actor_event(actor, "agency.change_standing").on("agency", input.agency_id.clone()).detail("state", state.as_str()).detail("sessions_ended", ended);
+        let event = actor_event(actor, "agency.change_standing")
+            .on("agency", input.agency_id.clone())
+            .detail("state", state.as_str())
+            .detail("sessions_ended", ended);
         audit::append(&mut tx, now, event).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
         Ok(())
@@ -316,7 +327,11 @@ impl AdminBackend for ServerBackend {
         if !Self::agency_exists(&mut tx, &input.agency_id).await? {
             return Err(AppError::NotFound);
         }
-        let version: Option<String> = sqlx::query_scalar("SELECT id FROM isa_versions WHERE id = $1").bind(&input.isa_version_id).fetch_optional(&mut *tx).await.map_err(internal_db)?;
+        let version: Option<String> = sqlx::query_scalar("SELECT id FROM isa_versions WHERE id = $1")
+            .bind(&input.isa_version_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         if version.is_none() {
             let mut p = Problems::default();
             p.add("isa-version", "Choose the version signed");
@@ -338,7 +353,10 @@ impl AdminBackend for ServerBackend {
         .execute(&mut *tx)
         .await
         .map_err(internal_db)?;
-        let event = actor_event(actor, "isa.record_signature").on("isa_signature", id).detail("agency_id", input.agency_id.clone()).detail("isa_version_id", input.isa_version_id.clone());
+        let event = actor_event(actor, "isa.record_signature")
+            .on("isa_signature", id)
+            .detail("agency_id", input.agency_id.clone())
+            .detail("isa_version_id", input.isa_version_id.clone());
         audit::append(&mut tx, now, event).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
         Ok(())
@@ -358,24 +376,26 @@ impl AdminBackend for ServerBackend {
         let resign_by = p.finish(resign_by)?;
         let id = Uuid::new_v4().to_string();
         let mut tx = self.tx().await?;
-        sqlx::query("INSERT INTO isa_versions (id, label, body_markdown, confidentiality_statement, published_at, resign_by) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(&id)
-            .bind(&label)
-            .bind(&body)
-            .bind(&statement)
-            .bind(now)
-            .bind(resign_by.map(iso_date))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| {
-                if unique_violation(&e) {
-                    let mut p = Problems::default();
-                    p.add("isa-label", "A version with this label already exists. Choose another label");
-                    AppError::from(p.0)
-                } else {
-                    internal_db(e)
-                }
-            })?;
+        sqlx::query(
+            "INSERT INTO isa_versions (id, label, body_markdown, confidentiality_statement, published_at, resign_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(&label)
+        .bind(&body)
+        .bind(&statement)
+        .bind(now)
+        .bind(resign_by.map(iso_date))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            if unique_violation(&e) {
+                let mut p = Problems::default();
+                p.add("isa-label", "A version with this label already exists. Choose another label");
+                AppError::from(p.0)
+            } else {
+                internal_db(e)
+            }
+        })?;
         audit::append(&mut tx, now, actor_event(actor, "isa.publish").on("isa_version", id.clone())).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
         Ok(id)
@@ -447,7 +467,9 @@ impl AdminBackend for ServerBackend {
             .await
             .map_err(duplicate_email)?;
         Self::write_roles(&mut tx, &id, &fields.roles).await?;
-        audit::append(&mut tx, now, actor_event(actor, "user.create").on("user", id.clone()).detail("roles", role_list(&fields.roles))).await.map_err(internal)?;
+        audit::append(&mut tx, now, actor_event(actor, "user.create").on("user", id.clone()).detail("roles", role_list(&fields.roles)))
+            .await
+            .map_err(internal)?;
         let secret = invitations::create(&mut tx, &id, Some(&actor.user_id), now).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
         Ok(self.link(id, &secret, now))
@@ -459,7 +481,8 @@ impl AdminBackend for ServerBackend {
         let user_id = input.id.clone().ok_or(AppError::NotFound)?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let current: Option<Option<String>> = sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&user_id).fetch_optional(&mut *tx).await.map_err(internal_db)?;
+        let current: Option<Option<String>> =
+            sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&user_id).fetch_optional(&mut *tx).await.map_err(internal_db)?;
         let Some(current_agency) = current else {
             return Err(AppError::NotFound);
         };
@@ -475,7 +498,10 @@ impl AdminBackend for ServerBackend {
                 return Err(p.0.into());
             }
         }
-        if current_roles.contains(&Role::Administrator) && !fields.roles.contains(&Role::Administrator) && Self::other_admins(&mut tx, &user_id).await? == 0 {
+        if current_roles.contains(&Role::Administrator)
+            && !fields.roles.contains(&Role::Administrator)
+            && Self::other_admins(&mut tx, &user_id).await? == 0
+        {
             let mut p = Problems::default();
             p.add("person-roles", "Roundtable needs at least one administrator. Give someone else the administrator role first");
             return Err(p.0.into());
@@ -491,7 +517,8 @@ impl AdminBackend for ServerBackend {
         if access_changed {
             Self::write_roles(&mut tx, &user_id, &fields.roles).await?;
         }
-        let event = actor_event(actor, "user.update").on("user", user_id).detail("roles", role_list(&fields.roles)).detail("access_changed", access_changed);
+        let event =
+            actor_event(actor, "user.update").on("user", user_id).detail("roles", role_list(&fields.roles)).detail("access_changed", access_changed);
         audit::append(&mut tx, now, event).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
         Ok(())
@@ -504,7 +531,8 @@ impl AdminBackend for ServerBackend {
         }
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(user_id).execute(&mut *tx).await.map_err(internal_db)?;
+        let done =
+            sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(user_id).execute(&mut *tx).await.map_err(internal_db)?;
         if done.rows_affected() == 0 {
             return Err(AppError::NotFound);
         }
@@ -519,14 +547,20 @@ impl AdminBackend for ServerBackend {
         check(actor, &Action::IssueRecoveryLink)?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let active: Option<i64> = sqlx::query_scalar("SELECT CAST(active AS INTEGER) FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await.map_err(internal_db)?;
+        let active: Option<i64> = sqlx::query_scalar("SELECT CAST(active AS INTEGER) FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         match active {
             None => return Err(AppError::NotFound),
             Some(0) => return Err(AppError::Invalid("This account is disabled. Enable it before issuing a recovery link.".into())),
             Some(_) => {}
         }
         let ended = sessions::end_all_for_user(&mut tx, user_id).await.map_err(internal)?;
-        audit::append(&mut tx, now, actor_event(actor, "user.recovery_link").on("user", user_id).detail("sessions_ended", ended)).await.map_err(internal)?;
+        audit::append(&mut tx, now, actor_event(actor, "user.recovery_link").on("user", user_id).detail("sessions_ended", ended))
+            .await
+            .map_err(internal)?;
         let secret = invitations::create(&mut tx, user_id, Some(&actor.user_id), now).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
         Ok(self.link(user_id.to_string(), &secret, now))
@@ -568,7 +602,11 @@ impl AdminBackend for ServerBackend {
         check(actor, &Action::EndSession)?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let owner: Option<String> = sqlx::query_scalar("SELECT user_id FROM sessions WHERE id_hash = $1").bind(session_id).fetch_optional(&mut *tx).await.map_err(internal_db)?;
+        let owner: Option<String> = sqlx::query_scalar("SELECT user_id FROM sessions WHERE id_hash = $1")
+            .bind(session_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         let Some(owner) = owner else {
             return Err(AppError::NotFound);
         };

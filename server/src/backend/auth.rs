@@ -31,8 +31,7 @@ fn passkey_name(raw: &str) -> Result<String, AppError> {
     Ok(if name.is_empty() { "Passkey".to_string() } else { name.to_string() })
 }
 
-const ENROLMENT_LINK_INVALID: &str =
-    "This enrolment link has expired or has already been used. Ask your coordinator or administrator for a new one.";
+const ENROLMENT_LINK_INVALID: &str = "This enrolment link has expired or has already been used. Ask your coordinator or administrator for a new one.";
 
 /// A live invitation's user, with their name and email for the passkey.
 async fn invitation_user(tx: &mut Tx, token: &str, now: i64) -> Result<Option<(String, String, String, String)>, AppError> {
@@ -58,18 +57,26 @@ impl ServerBackend {
         Ok(Ceremony { id, options_json: passkeys::creation_options_json(ccr) })
     }
 
-    async fn finish_registration(&self, tx: &mut Tx, user_id: &str, ceremony_id: &str, credential_json: &str, name: &str, now: i64) -> Result<String, AppError> {
+    async fn finish_registration(
+        &self,
+        tx: &mut Tx,
+        user_id: &str,
+        ceremony_id: &str,
+        credential_json: &str,
+        name: &str,
+        now: i64,
+    ) -> Result<String, AppError> {
         let state: PasskeyRegistration = ceremonies::take(tx, ceremony_id, Kind::Register, Some(user_id), now)
             .await
             .map_err(internal)?
             .ok_or_else(|| AppError::Invalid("The passkey set-up took too long. Start again.".into()))?;
         let credential: RegisterPublicKeyCredential = serde_json::from_str(credential_json)
             .map_err(|_| AppError::Invalid("The browser sent a passkey we could not read. Try again.".into()))?;
-        let passkey = self
-            .rp
-            .webauthn
-            .finish_passkey_registration(&credential, &state)
-            .map_err(|_| AppError::Invalid("That passkey could not be set up. Try again, using a device that can check it is you (fingerprint, face or PIN).".into()))?;
+        let passkey = self.rp.webauthn.finish_passkey_registration(&credential, &state).map_err(|_| {
+            AppError::Invalid(
+                "That passkey could not be set up. Try again, using a device that can check it is you (fingerprint, face or PIN).".into(),
+            )
+        })?;
         passkeys::insert(tx, user_id, name, &passkey, now).await.map_err(|e| match e {
             Error::Database(sqlx::Error::Database(db)) if db.message().contains("UNIQUE") => {
                 AppError::Invalid("That passkey is already registered.".into())
@@ -100,11 +107,24 @@ impl AuthBackend for ServerBackend {
             return Err(AppError::Invalid(ENROLMENT_LINK_INVALID.into()));
         };
         let passkey_id = self.finish_registration(&mut tx, &user_id, ceremony_id, credential_json, &name, now).await?;
-        sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2").bind(now).bind(&invitation_id).execute(&mut *tx).await.map_err(internal_db)?;
-        let agency: Option<String> = sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&user_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
-        audit::append(&mut tx, now, AuditEvent::system("passkey.enrol").by(Some(user_id.clone()), agency.clone()).on("passkey", passkey_id).detail("invitation_id", invitation_id))
+        sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&invitation_id)
+            .execute(&mut *tx)
             .await
-            .map_err(internal)?;
+            .map_err(internal_db)?;
+        let agency: Option<String> =
+            sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&user_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        audit::append(
+            &mut tx,
+            now,
+            AuditEvent::system("passkey.enrol")
+                .by(Some(user_id.clone()), agency.clone())
+                .on("passkey", passkey_id)
+                .detail("invitation_id", invitation_id),
+        )
+        .await
+        .map_err(internal)?;
         let secret = sessions::create(&mut tx, &user_id, now).await.map_err(internal)?;
         audit::append(&mut tx, now, AuditEvent::system("session.sign_in").by(Some(user_id), agency)).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
@@ -151,7 +171,8 @@ impl AuthBackend for ServerBackend {
         check(actor, &Action::ViewOwnAccount)?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let state: Option<PasskeyAuthentication> = ceremonies::take(&mut tx, ceremony_id, Kind::Reauthenticate, Some(&actor.user_id), now).await.map_err(internal)?;
+        let state: Option<PasskeyAuthentication> =
+            ceremonies::take(&mut tx, ceremony_id, Kind::Reauthenticate, Some(&actor.user_id), now).await.map_err(internal)?;
         let credential: Option<PublicKeyCredential> = serde_json::from_str(credential_json).ok();
         let verified = match (state, credential) {
             (Some(state), Some(cred)) => self.rp.webauthn.finish_passkey_authentication(&cred, &state).ok().map(|r| (cred, r)),
@@ -162,7 +183,9 @@ impl AuthBackend for ServerBackend {
             self.audit_alone(actor_event(actor, "session.reauthenticate").outcome(Outcome::Failure)).await;
             return Err(AppError::SignInFailed);
         };
-        if let Some(mut stored) = passkeys::find(&mut tx, &actor.user_id, &passkeys::credential_id_text(cred.get_credential_id())).await.map_err(internal)? {
+        if let Some(mut stored) =
+            passkeys::find(&mut tx, &actor.user_id, &passkeys::credential_id_text(cred.get_credential_id())).await.map_err(internal)?
+        {
             stored.passkey.update_credential(&result);
             passkeys::touch(&mut tx, &stored, now).await.map_err(internal)?;
         }
@@ -190,7 +213,8 @@ impl AuthBackend for ServerBackend {
     async fn account(&self, actor: &Actor) -> Result<AccountView, AppError> {
         check(actor, &Action::ViewOwnAccount)?;
         let mut conn = self.db.pool().acquire().await.map_err(internal_db)?;
-        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(&actor.user_id).fetch_one(&mut *conn).await.map_err(internal_db)?;
+        let email: String =
+            sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(&actor.user_id).fetch_one(&mut *conn).await.map_err(internal_db)?;
         let rows = sqlx::query("SELECT id, name, created_at, last_used_at FROM passkeys WHERE user_id = $1 ORDER BY created_at")
             .bind(&actor.user_id)
             .fetch_all(&mut *conn)
@@ -220,7 +244,8 @@ impl AuthBackend for ServerBackend {
         check(actor, &Action::ManageOwnPasskeys)?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(&actor.user_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let email: String =
+            sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(&actor.user_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
         let ceremony = self.begin_registration(&mut tx, &actor.user_id, &actor.name, &email, now).await?;
         tx.commit().await.map_err(internal_db)?;
         Ok(ceremony)
@@ -261,15 +286,29 @@ impl AuthBackend for ServerBackend {
         check(actor, &Action::ManageOwnPasskeys)?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let owned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM passkeys WHERE user_id = $1").bind(&actor.user_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
-        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM passkeys WHERE id = $1 AND user_id = $2").bind(passkey_id).bind(&actor.user_id).fetch_optional(&mut *tx).await.map_err(internal_db)?;
+        let owned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM passkeys WHERE user_id = $1")
+            .bind(&actor.user_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM passkeys WHERE id = $1 AND user_id = $2")
+            .bind(passkey_id)
+            .bind(&actor.user_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         if exists.is_none() {
             return Err(AppError::NotFound);
         }
         if owned <= 1 {
             return Err(AppError::Invalid("You cannot remove your only passkey. Add another passkey first.".into()));
         }
-        sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2").bind(passkey_id).bind(&actor.user_id).execute(&mut *tx).await.map_err(internal_db)?;
+        sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
+            .bind(passkey_id)
+            .bind(&actor.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         audit::append(&mut tx, now, actor_event(actor, "passkey.revoke").on("passkey", passkey_id)).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
         Ok(())
@@ -288,22 +327,19 @@ impl ServerBackend {
     /// The sign-in proper. On failure returns the identified user (if any) and a reason for the audit.
     async fn try_sign_in(&self, ceremony_id: &str, credential_json: &str, now: i64) -> Result<NewSession, (Option<String>, &'static str)> {
         let mut tx = self.db.begin_write().await.map_err(|_| (None, "database"))?;
-        let state: DiscoverableAuthentication = ceremonies::take(&mut tx, ceremony_id, Kind::SignIn, None, now)
-            .await
-            .map_err(|_| (None, "database"))?
-            .ok_or((None, "no_ceremony"))?;
+        let state: DiscoverableAuthentication =
+            ceremonies::take(&mut tx, ceremony_id, Kind::SignIn, None, now).await.map_err(|_| (None, "database"))?.ok_or((None, "no_ceremony"))?;
         tx.commit().await.map_err(|_| (None, "database"))?;
         let credential: PublicKeyCredential = serde_json::from_str(credential_json).map_err(|_| (None, "malformed"))?;
         let (user_uuid, cred_id) = self.rp.webauthn.identify_discoverable_authentication(&credential).map_err(|_| (None, "unidentified"))?;
         let user_id = user_uuid.to_string();
         let fail = |reason| (Some(user_id.clone()), reason);
         let mut tx = self.db.begin_write().await.map_err(|_| fail("database"))?;
-        let mut stored = passkeys::find(&mut tx, &user_id, &passkeys::credential_id_text(cred_id)).await.map_err(|_| fail("database"))?.ok_or_else(|| fail("unknown_credential"))?;
-        let result = self
-            .rp
-            .webauthn
-            .finish_discoverable_authentication_v2(&credential, state, &stored.passkey)
-            .map_err(|_| fail("verification"))?;
+        let mut stored = passkeys::find(&mut tx, &user_id, &passkeys::credential_id_text(cred_id))
+            .await
+            .map_err(|_| fail("database"))?
+            .ok_or_else(|| fail("unknown_credential"))?;
+        let result = self.rp.webauthn.finish_discoverable_authentication_v2(&credential, state, &stored.passkey).map_err(|_| fail("verification"))?;
         stored.passkey.update_credential(&result);
         passkeys::touch(&mut tx, &stored, now).await.map_err(|_| fail("database"))?;
         let secret = sessions::create(&mut tx, &user_id, now).await.map_err(|_| fail("database"))?;

@@ -85,11 +85,7 @@ fn typed_date(q: &str) -> Option<time::Date> {
 impl ServerBackend {
     async fn load_case(&self, conn: &mut AnyConnection, actor: &Actor, id: &str, parts: CaseParts) -> Result<CaseView, AppError> {
         let now = self.clock.unix();
-        let case = sqlx::query("SELECT * FROM cases WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(internal_db)?;
+        let case = sqlx::query("SELECT * FROM cases WHERE id = $1").bind(id).fetch_one(&mut *conn).await.map_err(internal_db)?;
         let victim_id: Option<String> = col(&case, "victim_id")?;
         let victim = match &victim_id {
             Some(v) => people::victim(conn, v).await.map_err(internal_db)?,
@@ -129,7 +125,11 @@ impl ServerBackend {
             None => None,
         };
         let victim_contact = match victim.as_ref().filter(|_| parts.victim_contact) {
-            Some(v) => Some(VictimContact { address: opt(&v.row, "address")?, safe_contact: opt(&v.row, "safe_contact")?, safe_times: opt(&v.row, "safe_times")? }),
+            Some(v) => Some(VictimContact {
+                address: opt(&v.row, "address")?,
+                safe_contact: opt(&v.row, "safe_contact")?,
+                safe_times: opt(&v.row, "safe_times")?,
+            }),
             None => None,
         };
         let perpetrators = match (&referral_id, parts.perpetrators) {
@@ -179,7 +179,11 @@ impl ServerBackend {
                     .await
                     .map_err(internal_db)?;
                 Some(ConsentView {
-                    consent: col::<Option<String>>(r, "consent")?.as_deref().and_then(Consent::parse).map(|c| c.label().to_string()).unwrap_or_default(),
+                    consent: col::<Option<String>>(r, "consent")?
+                        .as_deref()
+                        .and_then(Consent::parse)
+                        .map(|c| c.label().to_string())
+                        .unwrap_or_default(),
                     reason: col(r, "consent_reason")?,
                     referrer_name: col(&who, "user_name")?,
                     agency_name: col(&who, "agency_name")?,
@@ -206,7 +210,9 @@ impl ServerBackend {
                 })
                 .collect::<Result<Vec<_>, AppError>>()?;
             let idva: Option<String> = match col::<Option<String>>(&case, "idva_user_id")? {
-                Some(u) => sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(u).fetch_optional(&mut *conn).await.map_err(internal_db)?,
+                Some(u) => {
+                    sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(u).fetch_optional(&mut *conn).await.map_err(internal_db)?
+                }
                 None => None,
             };
             Some((list, idva))
@@ -231,11 +237,18 @@ impl ServerBackend {
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-        let hearings = sqlx::query_scalar("SELECT heard_on FROM case_hearings WHERE case_id = $1 ORDER BY heard_on").bind(id).fetch_all(&mut *conn).await.map_err(internal_db)?;
+        let hearings = sqlx::query_scalar("SELECT heard_on FROM case_hearings WHERE case_id = $1 ORDER BY heard_on")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(internal_db)?;
         let upcoming = meetings::upcoming_for_case(conn, id, now).await.map_err(internal_db)?;
         let actions = if parts.risk { super::meetings::action_views(conn, actor, "x.case_id = $1", &[id], today(now)).await? } else { Vec::new() };
         let manage = if decide(Some(actor), &Action::ManageCase).is_allowed() {
-            let agencies = sqlx::query("SELECT id, name FROM agencies WHERE isa_state = 'active' ORDER BY name").fetch_all(&mut *conn).await.map_err(internal_db)?;
+            let agencies = sqlx::query("SELECT id, name FROM agencies WHERE isa_state = 'active' ORDER BY name")
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(internal_db)?;
             let idvas = sqlx::query(
                 "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'idva' \
                  JOIN agencies a ON a.id = u.agency_id AND a.isa_state = 'active' WHERE u.active = TRUE ORDER BY u.name",
@@ -243,7 +256,8 @@ impl ServerBackend {
             .fetch_all(&mut *conn)
             .await
             .map_err(internal_db)?;
-            let pairs = |rows: &[AnyRow]| rows.iter().map(|r| Ok((col(r, "id")?, col(r, "name")?))).collect::<Result<Vec<(String, String)>, AppError>>();
+            let pairs =
+                |rows: &[AnyRow]| rows.iter().map(|r| Ok((col(r, "id")?, col(r, "name")?))).collect::<Result<Vec<(String, String)>, AppError>>();
             Some(ManageChoices { agencies: pairs(&agencies)?, idvas: pairs(&idvas)? })
         } else {
             None
@@ -301,9 +315,11 @@ impl CaseBackend for ServerBackend {
         let agency = actor.agency_id.clone().unwrap_or_default();
         let rows = if everything {
             let restricted = if decide(Some(actor), &Action::ManageCase).is_allowed() { "" } else { " AND c.restricted = 0" };
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.status = 'open'{restricted} ORDER BY c.created_at DESC LIMIT 200")))
-                .fetch_all(&mut *tx)
-                .await
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {CASE_COLUMNS} FROM cases c WHERE c.status = 'open'{restricted} ORDER BY c.created_at DESC LIMIT 200"
+            )))
+            .fetch_all(&mut *tx)
+            .await
         } else {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {CASE_COLUMNS} FROM cases c WHERE c.status = 'open' AND c.restricted = 0 AND (c.idva_user_id = $1 \
@@ -388,7 +404,10 @@ impl CaseBackend for ServerBackend {
 
     async fn set_involvement(&self, actor: &Actor, input: InvolvementInput) -> Result<(), AppError> {
         let Some(involvement) = Involvement::parse(&input.involvement) else {
-            return Err(AppError::InvalidFields(vec![Problem { field: "involvement".into(), message: "Choose how the agency works with the case".into() }]));
+            return Err(AppError::InvalidFields(vec![Problem {
+                field: "involvement".into(),
+                message: "Choose how the agency works with the case".into(),
+            }]));
         };
         let action = if input.present { "case.involvement_add" } else { "case.involvement_remove" };
         let (case_id, agency_id) = (input.case_id.clone(), input.agency_id.clone());
@@ -401,7 +420,10 @@ impl CaseBackend for ServerBackend {
                 .await
                 .map_err(internal_db)?;
             if known == 0 {
-                return Err(AppError::InvalidFields(vec![Problem { field: "involvement-agency".into(), message: "Choose an agency that has signed the ISA".into() }]));
+                return Err(AppError::InvalidFields(vec![Problem {
+                    field: "involvement-agency".into(),
+                    message: "Choose an agency that has signed the ISA".into(),
+                }]));
             }
             let sql = if input.present {
                 "INSERT INTO case_agencies (case_id, agency_id, involvement) VALUES ($1, $2, $3) ON CONFLICT (case_id, agency_id, involvement) DO NOTHING"
@@ -419,16 +441,23 @@ impl CaseBackend for ServerBackend {
         {
             let conn: &mut AnyConnection = &mut tx;
             if !user.is_empty() {
-                let is_idva: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.user_id = $1 AND r.role = 'idva' AND u.active = TRUE")
-                    .bind(&user)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .map_err(internal_db)?;
+                let is_idva: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.user_id = $1 AND r.role = 'idva' AND u.active = TRUE",
+                )
+                .bind(&user)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(internal_db)?;
                 if is_idva == 0 {
                     return Err(AppError::InvalidFields(vec![Problem { field: "idva".into(), message: "Choose an IDVA".into() }]));
                 }
             }
-            sqlx::query("UPDATE cases SET idva_user_id = $1 WHERE id = $2").bind(Some(user).filter(|u| !u.is_empty())).bind(&case).execute(&mut *conn).await.map_err(internal_db)?;
+            sqlx::query("UPDATE cases SET idva_user_id = $1 WHERE id = $2")
+                .bind(Some(user).filter(|u| !u.is_empty()))
+                .bind(&case)
+                .execute(&mut *conn)
+                .await
+                .map_err(internal_db)?;
         }
         self.finish_manage(tx, actor, case_id, "case.assign_idva").await
     }

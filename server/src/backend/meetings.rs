@@ -3,8 +3,8 @@
 //! `meeting_rights` (or `decide`) first; a meeting someone may not see does not exist for them.
 
 use app::api::meetings::{
-    ActionInput, ActionUpdate, ActionView, AgendaItem, AmendInput, AttendanceInput, CaseAtMeeting, CaseMinutesInput, EntryEdit, EntryInput, EntryView,
-    MeetingBackend, MeetingList, MeetingSummary, MeetingView, RegisterLine, ScheduleInput,
+    ActionInput, ActionUpdate, ActionView, AgendaItem, AmendInput, AttendanceInput, CaseAtMeeting, CaseMinutesInput, EntryEdit, EntryInput,
+    EntryView, MeetingBackend, MeetingList, MeetingSummary, MeetingView, RegisterLine, ScheduleInput,
 };
 use app::error::AppError;
 use shared::markdown::to_safe_html;
@@ -36,7 +36,12 @@ fn status_of(row: &AnyRow) -> Result<MeetingStatus, AppError> {
 }
 
 pub(super) async fn load(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Loaded, AppError> {
-    let row = sqlx::query("SELECT * FROM meetings WHERE id = $1").bind(id).fetch_optional(&mut *conn).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
+    let row = sqlx::query("SELECT * FROM meetings WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal_db)?
+        .ok_or(AppError::NotFound)?;
     let status = status_of(&row)?;
     let agency = actor.agency_id.clone().unwrap_or_default();
     let invited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_agencies WHERE meeting_id = $1 AND agency_id = $2")
@@ -45,14 +50,20 @@ pub(super) async fn load(conn: &mut AnyConnection, actor: &Actor, id: &str) -> R
         .fetch_one(&mut *conn)
         .await
         .map_err(internal_db)?;
-    let acknowledged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND user_id = $2 AND acknowledged_at IS NOT NULL")
-        .bind(id)
-        .bind(&actor.user_id)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(internal_db)?;
+    let acknowledged: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND user_id = $2 AND acknowledged_at IS NOT NULL")
+            .bind(id)
+            .bind(&actor.user_id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(internal_db)?;
     let chair: Option<String> = col(&row, "chair_user_id")?;
-    let relation = MeetingRelation { status, agency_invited: invited > 0, is_chair: chair.as_deref() == Some(actor.user_id.as_str()), acknowledged: acknowledged > 0 };
+    let relation = MeetingRelation {
+        status,
+        agency_invited: invited > 0,
+        is_chair: chair.as_deref() == Some(actor.user_id.as_str()),
+        acknowledged: acknowledged > 0,
+    };
     let rights = meeting_rights(actor, &relation);
     if !rights.see {
         return Err(AppError::NotFound);
@@ -134,7 +145,13 @@ async fn entries(conn: &mut AnyConnection, table: &str, meeting_id: &str, case_i
 }
 
 /// Actions matching `condition` (SQL over `x` = actions, `c` = cases), soonest due first.
-pub(super) async fn action_views(conn: &mut AnyConnection, actor: &Actor, condition: &str, binds: &[&str], today: time::Date) -> Result<Vec<ActionView>, AppError> {
+pub(super) async fn action_views(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    condition: &str,
+    binds: &[&str],
+    today: time::Date,
+) -> Result<Vec<ActionView>, AppError> {
     let sql = format!(
         "SELECT x.*, c.reference, a.name AS agency_name, c.idva_user_id FROM actions x JOIN cases c ON c.id = x.case_id \
          JOIN agencies a ON a.id = x.owner_agency_id WHERE {condition} ORDER BY x.due_on, x.created_at LIMIT 500"
@@ -184,7 +201,8 @@ pub(super) async fn action_views(conn: &mut AnyConnection, actor: &Actor, condit
 pub(super) async fn record_hearings(conn: &mut AnyConnection, meeting: &AnyRow) -> Result<(), AppError> {
     let id: String = col(meeting, "id")?;
     let day = iso_date(today(col(meeting, "starts_at")?));
-    let cases: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1").bind(&id).fetch_all(&mut *conn).await.map_err(internal_db)?;
+    let cases: Vec<String> =
+        sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1").bind(&id).fetch_all(&mut *conn).await.map_err(internal_db)?;
     for case in cases {
         sqlx::query("INSERT INTO case_hearings (case_id, meeting_id, heard_on) VALUES ($1, $2, $3) ON CONFLICT (case_id, heard_on) DO NOTHING")
             .bind(&case)
@@ -209,15 +227,20 @@ impl MeetingBackend for ServerBackend {
         require(actor.agency_is_current())?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM meetings ORDER BY CASE WHEN starts_at >= $1 THEN 0 ELSE 1 END, ABS(starts_at - $1) LIMIT 200")
-            .bind(now)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM meetings ORDER BY CASE WHEN starts_at >= $1 THEN 0 ELSE 1 END, ABS(starts_at - $1) LIMIT 200")
+                .bind(now)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(internal_db)?;
         let mut out = Vec::new();
         for id in ids {
             if let Ok(m) = load(&mut tx, actor, &id).await {
-                let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1").bind(&id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+                let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1")
+                    .bind(&id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(internal_db)?;
                 out.push(summary(&m.row, cases)?);
             }
         }
@@ -278,7 +301,8 @@ impl MeetingBackend for ServerBackend {
             }
         };
         let first = p.finish(first)?.unwrap_or(today(now));
-        let agencies: Vec<String> = sqlx::query_scalar("SELECT id FROM agencies WHERE isa_state = 'active'").fetch_all(&mut *tx).await.map_err(internal_db)?;
+        let agencies: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM agencies WHERE isa_state = 'active'").fetch_all(&mut *tx).await.map_err(internal_db)?;
         let dates = recurring_dates(first, every, count);
         for day in &dates {
             let id = Uuid::new_v4().to_string();
@@ -294,7 +318,12 @@ impl MeetingBackend for ServerBackend {
                 .await
                 .map_err(internal_db)?;
             for a in &agencies {
-                sqlx::query("INSERT INTO meeting_agencies (meeting_id, agency_id) VALUES ($1, $2)").bind(&id).bind(a).execute(&mut *tx).await.map_err(internal_db)?;
+                sqlx::query("INSERT INTO meeting_agencies (meeting_id, agency_id) VALUES ($1, $2)")
+                    .bind(&id)
+                    .bind(a)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal_db)?;
             }
             audit::append(&mut tx, now, actor_event(actor, "meeting.schedule").on("meeting", id.clone())).await.map_err(internal)?;
         }
@@ -383,7 +412,11 @@ impl MeetingBackend for ServerBackend {
         let isa: Option<String> = col(&m.row, "isa_version_id")?;
         let confidentiality: Option<String> = match isa {
             Some(v) => sqlx::query_scalar("SELECT confidentiality_statement FROM isa_versions WHERE id = $1").bind(v).fetch_optional(&mut *tx).await,
-            None => sqlx::query_scalar("SELECT confidentiality_statement FROM isa_versions ORDER BY published_at DESC LIMIT 1").fetch_optional(&mut *tx).await,
+            None => {
+                sqlx::query_scalar("SELECT confidentiality_statement FROM isa_versions ORDER BY published_at DESC LIMIT 1")
+                    .fetch_optional(&mut *tx)
+                    .await
+            }
         }
         .map_err(internal_db)?;
         let chair_name: Option<String> = match col::<Option<String>>(&m.row, "chair_user_id")? {
@@ -444,14 +477,26 @@ impl MeetingBackend for ServerBackend {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
         require(m.rights.manage && m.status.agenda_open())?;
-        let order: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position").bind(id).fetch_all(&mut *tx).await.map_err(internal_db)?;
-        let Some(i) = order.iter().position(|c| c == case_id) else { return Err(AppError::NotFound) };
+        let order: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let Some(i) = order.iter().position(|c| c == case_id) else {
+            return Err(AppError::NotFound);
+        };
         let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < order.len()) };
         let Some(j) = j else { return Ok(()) };
         let mut order = order;
         order.swap(i, j);
         for (pos, case) in order.iter().enumerate() {
-            sqlx::query("UPDATE agenda_items SET position = $1 WHERE meeting_id = $2 AND case_id = $3").bind(pos as i64 + 1).bind(id).bind(case).execute(&mut *tx).await.map_err(internal_db)?;
+            sqlx::query("UPDATE agenda_items SET position = $1 WHERE meeting_id = $2 AND case_id = $3")
+                .bind(pos as i64 + 1)
+                .bind(id)
+                .bind(case)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal_db)?;
         }
         self.audit_and_commit(tx, actor_event(actor, "meeting.reorder").on("meeting", id).detail("case_id", case_id)).await
     }
@@ -460,7 +505,11 @@ impl MeetingBackend for ServerBackend {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
         require(m.rights.manage)?;
-        let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1 AND isa_state = 'active'").bind(agency_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1 AND isa_state = 'active'")
+            .bind(agency_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         if invited && active == 0 {
             return Err(AppError::Invalid("Only agencies that have signed the ISA can be invited.".into()));
         }
@@ -489,7 +538,10 @@ impl MeetingBackend for ServerBackend {
             p.add("research-deadline", "The research deadline must be between today and the day of the meeting");
         }
         let deadline = p.finish(deadline)?.map(iso_date);
-        let isa: Option<String> = sqlx::query_scalar("SELECT id FROM isa_versions ORDER BY published_at DESC LIMIT 1").fetch_optional(&mut *tx).await.map_err(internal_db)?;
+        let isa: Option<String> = sqlx::query_scalar("SELECT id FROM isa_versions ORDER BY published_at DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         sqlx::query("UPDATE meetings SET status = 'agenda_published', research_deadline = $1, isa_version_id = $2 WHERE id = $3")
             .bind(&deadline)
             .bind(&isa)
@@ -505,9 +557,16 @@ impl MeetingBackend for ServerBackend {
         let m = load(&mut tx, actor, id).await?;
         require(m.rights.manage || m.rights.finalise)?;
         let target = MeetingStatus::parse(to).ok_or_else(|| AppError::Invalid("That is not a meeting status.".into()))?;
-        let allowed = matches!((m.status, target), (MeetingStatus::AgendaPublished, MeetingStatus::InProgress) | (MeetingStatus::InProgress, MeetingStatus::MinutesDraft));
+        let allowed = matches!(
+            (m.status, target),
+            (MeetingStatus::AgendaPublished, MeetingStatus::InProgress) | (MeetingStatus::InProgress, MeetingStatus::MinutesDraft)
+        );
         if !allowed {
-            return Err(AppError::Conflict(format!("The meeting is {}; it cannot move to {} now.", m.status.label().to_lowercase(), target.label().to_lowercase())));
+            return Err(AppError::Conflict(format!(
+                "The meeting is {}; it cannot move to {} now.",
+                m.status.label().to_lowercase(),
+                target.label().to_lowercase()
+            )));
         }
         if target == MeetingStatus::MinutesDraft {
             record_hearings(&mut tx, &m.row).await?;
@@ -565,7 +624,10 @@ impl MeetingBackend for ServerBackend {
         .execute(&mut *tx)
         .await
         .map_err(internal_db)?;
-        let event = actor_event(actor, "meeting.attendance").on("meeting", &input.meeting_id).detail("user_id", input.user_id.as_str()).detail("status", status.as_str());
+        let event = actor_event(actor, "meeting.attendance")
+            .on("meeting", &input.meeting_id)
+            .detail("user_id", input.user_id.as_str())
+            .detail("status", status.as_str());
         self.audit_and_commit(tx, event).await
     }
 
@@ -575,14 +637,19 @@ impl MeetingBackend for ServerBackend {
         let m = load(&mut tx, actor, id).await?;
         require(m.rights.open_cases)?;
         on_agenda(&mut tx, id, case_id).await?;
-        let case = sqlx::query("SELECT reference, victim_id FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let case =
+            sqlx::query("SELECT reference, victim_id FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
         let victim = match col::<Option<String>>(&case, "victim_id")? {
             Some(v) => crate::casework::people::victim(&mut tx, &v).await.map_err(internal_db)?,
             None => None,
         };
         let referral_html = match victim.as_ref().map(|v| v.row.try_get::<String, _>("referral_id")).transpose().map_err(internal_db)? {
             Some(r) => {
-                let row = sqlx::query("SELECT criteria, dash_score, summary_markdown FROM referrals WHERE id = $1").bind(r).fetch_one(&mut *tx).await.map_err(internal_db)?;
+                let row = sqlx::query("SELECT criteria, dash_score, summary_markdown FROM referrals WHERE id = $1")
+                    .bind(r)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(internal_db)?;
                 let criteria = super::referrals::criteria_labels(col::<Option<String>>(&row, "criteria")?.as_deref()).join("; ");
                 let dash = col::<Option<i64>>(&row, "dash_score")?.map(|s| format!(" DASH score {s} of 24.")).unwrap_or_default();
                 to_safe_html(&format!("**Criteria:** {criteria}.{dash}\n\n{}", col::<Option<String>>(&row, "summary_markdown")?.unwrap_or_default()))
@@ -600,7 +667,9 @@ impl MeetingBackend for ServerBackend {
             None => (String::new(), String::new(), 0),
         };
         let today = today(now);
-        let previous_actions = action_views(&mut tx, actor, "x.case_id = $1 AND x.meeting_id <> $2 AND x.status IN ('open', 'in_progress')", &[case_id, id], today).await?;
+        let previous_actions =
+            action_views(&mut tx, actor, "x.case_id = $1 AND x.meeting_id <> $2 AND x.status IN ('open', 'in_progress')", &[case_id, id], today)
+                .await?;
         let actions = action_views(&mut tx, actor, "x.case_id = $1 AND x.meeting_id = $2", &[case_id, id], today).await?;
         let amendments = sqlx::query("SELECT am.target, am.original, am.amended, am.reason, am.amended_at, u.name FROM amendments am JOIN users u ON u.id = am.amended_by WHERE am.meeting_id = $1 AND am.case_id = $2 ORDER BY am.amended_at")
             .bind(id)
@@ -629,14 +698,16 @@ impl MeetingBackend for ServerBackend {
             .iter()
             .map(|r| Ok((col(r, "id")?, col(r, "name")?)))
             .collect::<Result<Vec<_>, AppError>>()?;
-        let order = sqlx::query("SELECT ai.case_id, c.reference FROM agenda_items ai JOIN cases c ON c.id = ai.case_id WHERE ai.meeting_id = $1 ORDER BY ai.position")
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .iter()
-            .map(|r| Ok((col::<String>(r, "case_id")?, col::<String>(r, "reference")?)))
-            .collect::<Result<Vec<_>, AppError>>()?;
+        let order = sqlx::query(
+            "SELECT ai.case_id, c.reference FROM agenda_items ai JOIN cases c ON c.id = ai.case_id WHERE ai.meeting_id = $1 ORDER BY ai.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal_db)?
+        .iter()
+        .map(|r| Ok((col::<String>(r, "case_id")?, col::<String>(r, "reference")?)))
+        .collect::<Result<Vec<_>, AppError>>()?;
         let here = order.iter().position(|(c, _)| c == case_id).unwrap_or_default();
         let present = sqlx::query(
             "SELECT u.name, ag.name AS agency_name FROM attendance at JOIN users u ON u.id = at.user_id JOIN agencies ag ON ag.id = at.agency_id \
@@ -680,19 +751,25 @@ impl MeetingBackend for ServerBackend {
         on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
         let (kind, body) = check_entry(&input, "research")?;
         let id = Uuid::new_v4().to_string();
-        sqlx::query("INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(&id)
-            .bind(&input.meeting_id)
-            .bind(&input.case_id)
-            .bind(actor.agency_id.clone().unwrap_or_default())
-            .bind(&actor.user_id)
-            .bind(kind.as_str())
-            .bind(&body)
-            .bind(self.clock.unix())
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "meeting.research_add").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str())).await
+        sqlx::query(
+            "INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&id)
+        .bind(&input.meeting_id)
+        .bind(&input.case_id)
+        .bind(actor.agency_id.clone().unwrap_or_default())
+        .bind(&actor.user_id)
+        .bind(kind.as_str())
+        .bind(&body)
+        .bind(self.clock.unix())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        self.audit_and_commit(
+            tx,
+            actor_event(actor, "meeting.research_add").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str()),
+        )
+        .await
     }
 
     async fn add_entry(&self, actor: &Actor, input: EntryInput) -> Result<(), AppError> {

@@ -22,7 +22,11 @@ impl ServerBackend {
         require(m.rights.minute)?;
         on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
         let (kind, body) = check_entry(&input, "entry")?;
-        let source: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1").bind(&input.source_agency_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let source: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1")
+            .bind(&input.source_agency_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         if source == 0 {
             return Err(field("entry-source", "Choose the agency it came from"));
         }
@@ -46,22 +50,28 @@ impl ServerBackend {
 
     pub(super) async fn edit_entry_op(&self, actor: &Actor, input: EntryEdit) -> Result<i64, AppError> {
         let mut tx = self.tx().await?;
-        let meeting: String = sqlx::query_scalar("SELECT meeting_id FROM minute_entries WHERE id = $1").bind(&input.entry_id).fetch_optional(&mut *tx).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
+        let meeting: String = sqlx::query_scalar("SELECT meeting_id FROM minute_entries WHERE id = $1")
+            .bind(&input.entry_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .ok_or(AppError::NotFound)?;
         let m = load(&mut tx, actor, &meeting).await?;
         require(m.rights.minute)?;
         let kind = EntryKind::parse(&input.kind).ok_or_else(|| field("edit-kind", "Choose fact or opinion"))?;
         let mut p = Problems::default();
         let body = p.text("edit-body", "What was said", &input.body, SUMMARY_TEXT);
         p.finish(())?;
-        let changed = sqlx::query("UPDATE minute_entries SET kind = $1, body = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5")
-            .bind(kind.as_str())
-            .bind(&body)
-            .bind(self.clock.unix())
-            .bind(&input.entry_id)
-            .bind(input.version)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+        let changed =
+            sqlx::query("UPDATE minute_entries SET kind = $1, body = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5")
+                .bind(kind.as_str())
+                .bind(&body)
+                .bind(self.clock.unix())
+                .bind(&input.entry_id)
+                .bind(input.version)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal_db)?;
         if changed.rows_affected() == 0 {
             return Err(AppError::Conflict("Someone else changed this entry while you were editing it. Their version is shown above your text, which is kept in the box: compare, then save again.".into()));
         }
@@ -105,7 +115,8 @@ impl ServerBackend {
         if changed.rows_affected() == 0 {
             return Err(AppError::Conflict("Someone else saved the risks or decision while you were editing. Their version is shown above your text, which is kept in the boxes: compare, then save again.".into()));
         }
-        self.audit_and_commit(tx, actor_event(actor, "minutes.case_save").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str())).await?;
+        self.audit_and_commit(tx, actor_event(actor, "minutes.case_save").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str()))
+            .await?;
         Ok(input.version + 1)
     }
 
@@ -120,7 +131,13 @@ impl ServerBackend {
         if m.status == MeetingStatus::InProgress {
             record_hearings(&mut tx, &m.row).await?;
         }
-        sqlx::query("UPDATE meetings SET status = 'minutes_final', finalised_at = $1, finalised_by = $2 WHERE id = $3").bind(now).bind(&actor.user_id).bind(id).execute(&mut *tx).await.map_err(internal_db)?;
+        sqlx::query("UPDATE meetings SET status = 'minutes_final', finalised_at = $1, finalised_by = $2 WHERE id = $3")
+            .bind(now)
+            .bind(&actor.user_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         self.audit_and_commit(tx, actor_event(actor, "minutes.finalise").on("meeting", id)).await
     }
 
@@ -144,17 +161,37 @@ impl ServerBackend {
                     .await
                     .map_err(internal_db)?
                     .ok_or(AppError::NotFound)?;
-                sqlx::query("UPDATE minute_entries SET body = $1, version = version + 1, updated_at = $2 WHERE id = $3").bind(&amended).bind(now).bind(&input.entry_id).execute(&mut *tx).await.map_err(internal_db)?;
+                sqlx::query("UPDATE minute_entries SET body = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+                    .bind(&amended)
+                    .bind(now)
+                    .bind(&input.entry_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal_db)?;
                 (body, Some(input.entry_id.clone()))
             }
             target @ ("risks" | "decision") => {
                 let sql = format!("SELECT {target} FROM case_minutes WHERE meeting_id = $1 AND case_id = $2");
-                let old: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(&input.meeting_id).bind(&input.case_id).fetch_optional(&mut *tx).await.map_err(internal_db)?.unwrap_or_default();
+                let old: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .bind(&input.meeting_id)
+                    .bind(&input.case_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(internal_db)?
+                    .unwrap_or_default();
                 let sql = format!(
                     "INSERT INTO case_minutes (meeting_id, case_id, {target}, version, updated_by, updated_at) VALUES ($1, $2, $3, 1, $4, $5) \
                      ON CONFLICT (meeting_id, case_id) DO UPDATE SET {target} = $3, version = case_minutes.version + 1, updated_by = $4, updated_at = $5"
                 );
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&input.meeting_id).bind(&input.case_id).bind(&amended).bind(&actor.user_id).bind(now).execute(&mut *tx).await.map_err(internal_db)?;
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(&input.meeting_id)
+                    .bind(&input.case_id)
+                    .bind(&amended)
+                    .bind(&actor.user_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal_db)?;
                 (old, None)
             }
             _ => return Err(AppError::Invalid("Choose what to amend.".into())),
@@ -173,7 +210,14 @@ impl ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "minutes.amend").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str()).detail("target", input.target.as_str())).await
+        self.audit_and_commit(
+            tx,
+            actor_event(actor, "minutes.amend")
+                .on("case", &input.case_id)
+                .detail("meeting_id", input.meeting_id.as_str())
+                .detail("target", input.target.as_str()),
+        )
+        .await
     }
 
     pub(super) async fn add_action_op(&self, actor: &Actor, input: ActionInput) -> Result<(), AppError> {
@@ -189,7 +233,11 @@ impl ServerBackend {
         if due.is_some_and(|d| d < meeting_day) {
             p.add("action-due", "The due date must be on or after the meeting");
         }
-        let owner: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1 AND isa_state = 'active'").bind(&input.owner_agency_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let owner: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1 AND isa_state = 'active'")
+            .bind(&input.owner_agency_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         if owner == 0 {
             p.add("action-owner", "Choose the agency that owns the action");
         }
@@ -216,7 +264,12 @@ impl ServerBackend {
         require(actor.agency_is_current())?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let owner: String = sqlx::query_scalar("SELECT owner_agency_id FROM actions WHERE id = $1").bind(&input.action_id).fetch_optional(&mut *tx).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
+        let owner: String = sqlx::query_scalar("SELECT owner_agency_id FROM actions WHERE id = $1")
+            .bind(&input.action_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .ok_or(AppError::NotFound)?;
         let may = actor.agency_id.as_deref() == Some(owner.as_str()) && decide(Some(actor), &Action::ListCases).is_allowed()
             || decide(Some(actor), &Action::ScheduleMeetings).is_allowed();
         require(may)?;
@@ -236,7 +289,9 @@ impl ServerBackend {
             .await
             .map_err(internal_db)?;
         if changed.rows_affected() == 0 {
-            return Err(AppError::Conflict("Someone else updated this action first. Its current status is shown now; update it again if you still need to.".into()));
+            return Err(AppError::Conflict(
+                "Someone else updated this action first. Its current status is shown now; update it again if you still need to.".into(),
+            ));
         }
         sqlx::query("INSERT INTO action_updates (id, action_id, status, note, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(Uuid::new_v4().to_string())

@@ -10,7 +10,7 @@ use shared::dash::Criterion;
 use shared::markdown::to_safe_html;
 use shared::names::name_keys;
 use shared::policy::{Action, Actor};
-use shared::referral::{self, criterion_label, age_on, Consent, ReferralForm, ReferralStatus, RejectionReason};
+use shared::referral::{self, age_on, criterion_label, Consent, ReferralForm, ReferralStatus, RejectionReason};
 use shared::repeat::{is_within_repeat_window, PersonKey};
 use shared::validation::{iso_date, parse_iso_date, Problems};
 use sqlx::any::AnyRow;
@@ -26,12 +26,7 @@ const MAX_DRAFT_BYTES: usize = 256 * 1024;
 
 /// Criteria stored as text, in words.
 pub(crate) fn criteria_labels(stored: Option<&str>) -> Vec<String> {
-    stored
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(Criterion::parse_str)
-        .map(|c| criterion_label(c).to_string())
-        .collect()
+    stored.unwrap_or_default().split(',').filter_map(Criterion::parse_str).map(|c| criterion_label(c).to_string()).collect()
 }
 
 fn status_of(row: &AnyRow) -> Result<ReferralStatus, AppError> {
@@ -238,14 +233,15 @@ impl ReferralBackend for ServerBackend {
         }
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let changed = sqlx::query("UPDATE referrals SET draft_json = $1, updated_at = $2 WHERE id = $3 AND referrer_user_id = $4 AND status = 'draft'")
-            .bind(&json)
-            .bind(now)
-            .bind(&input.id)
-            .bind(&actor.user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+        let changed =
+            sqlx::query("UPDATE referrals SET draft_json = $1, updated_at = $2 WHERE id = $3 AND referrer_user_id = $4 AND status = 'draft'")
+                .bind(&json)
+                .bind(now)
+                .bind(&input.id)
+                .bind(&actor.user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal_db)?;
         if changed.rows_affected() == 0 {
             return Err(AppError::NotFound);
         }
@@ -267,7 +263,13 @@ impl ReferralBackend for ServerBackend {
         if json.len() > MAX_DRAFT_BYTES {
             return Err(AppError::Invalid("This referral is too long to save. Shorten the longest answers.".into()));
         }
-        sqlx::query("UPDATE referrals SET draft_json = $1, updated_at = $2 WHERE id = $3").bind(&json).bind(now).bind(&input.id).execute(&mut *tx).await.map_err(internal_db)?;
+        sqlx::query("UPDATE referrals SET draft_json = $1, updated_at = $2 WHERE id = $3")
+            .bind(&json)
+            .bind(now)
+            .bind(&input.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         let checked = match referral::check(&input.form, today) {
             Ok(c) => c,
             Err(problems) => {
@@ -459,7 +461,11 @@ impl ReferralBackend for ServerBackend {
             decided_by: &actor.user_id,
         };
         let case_id = intake::accept(&mut tx, acceptance, today, now).await.map_err(internal_db)?;
-        let event = actor_event(actor, "referral.accept").on("referral", &input.referral_id).detail("case_id", case_id.as_str()).detail("meeting_id", meeting.id.as_str()).detail("repeat", repeat_of.is_some());
+        let event = actor_event(actor, "referral.accept")
+            .on("referral", &input.referral_id)
+            .detail("case_id", case_id.as_str())
+            .detail("meeting_id", meeting.id.as_str())
+            .detail("repeat", repeat_of.is_some());
         self.audit_and_commit(tx, event).await?;
         Ok(case_id)
     }

@@ -32,7 +32,14 @@ fn non_blank(s: &str) -> Option<String> {
 }
 
 /// Stores a checked referral's people and answers and marks it submitted; returns its reference.
-pub async fn submit(conn: &mut AnyConnection, referral_id: &str, form: &ReferralForm, checked: &CheckedReferral, today: Date, now: i64) -> Result<String, sqlx::Error> {
+pub async fn submit(
+    conn: &mut AnyConnection,
+    referral_id: &str,
+    form: &ReferralForm,
+    checked: &CheckedReferral,
+    today: Date,
+    now: i64,
+) -> Result<String, sqlx::Error> {
     let reference = references::next(conn, "R", today.year()).await?;
     people::insert(conn, referral_id, form, &people::People::from_checked(checked)).await?;
     sqlx::query(
@@ -78,7 +85,8 @@ pub struct Acceptance<'a> {
 pub async fn accept(conn: &mut AnyConnection, a: Acceptance<'_>, today: Date, now: i64) -> Result<String, sqlx::Error> {
     let victim = people::victim_of_referral(conn, a.referral_id).await?.ok_or(sqlx::Error::RowNotFound)?;
     let stored: Option<String> = sqlx::query_scalar("SELECT criteria FROM referrals WHERE id = $1").bind(a.referral_id).fetch_one(&mut *conn).await?;
-    let mut criteria: Vec<Criterion> = stored.unwrap_or_default().split(',').filter_map(Criterion::parse_str).filter(|c| *c != Criterion::Repeat).collect();
+    let mut criteria: Vec<Criterion> =
+        stored.unwrap_or_default().split(',').filter_map(Criterion::parse_str).filter(|c| *c != Criterion::Repeat).collect();
     if a.repeat {
         criteria.push(Criterion::Repeat);
     }
@@ -111,13 +119,15 @@ pub async fn accept(conn: &mut AnyConnection, a: Acceptance<'_>, today: Date, no
         .bind(a.meeting_id)
         .fetch_one(&mut *conn)
         .await?;
-    sqlx::query("INSERT INTO agenda_items (meeting_id, case_id, referral_id, position) VALUES ($1, $2, $3, $4) ON CONFLICT (meeting_id, case_id) DO NOTHING")
-        .bind(a.meeting_id)
-        .bind(&case_id)
-        .bind(a.referral_id)
-        .bind(position)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO agenda_items (meeting_id, case_id, referral_id, position) VALUES ($1, $2, $3, $4) ON CONFLICT (meeting_id, case_id) DO NOTHING",
+    )
+    .bind(a.meeting_id)
+    .bind(&case_id)
+    .bind(a.referral_id)
+    .bind(position)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("UPDATE referrals SET status = 'accepted', case_id = $1, meeting_id = $2, criteria = $3, decided_at = $4, decided_by = $5, updated_at = $4 WHERE id = $6")
         .bind(&case_id)
         .bind(a.meeting_id)

@@ -124,30 +124,18 @@ pub struct Victim {
 
 /// The victim of a referral.
 pub async fn victim_of_referral(conn: &mut AnyConnection, referral_id: &str) -> Result<Option<Victim>, sqlx::Error> {
-    let row = sqlx::query("SELECT * FROM victims WHERE referral_id = $1")
-        .bind(referral_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query("SELECT * FROM victims WHERE referral_id = $1").bind(referral_id).fetch_optional(&mut *conn).await?;
     row.map(victim_from_row).transpose()
 }
 
 /// A victim by id.
 pub async fn victim(conn: &mut AnyConnection, id: &str) -> Result<Option<Victim>, sqlx::Error> {
-    let row = sqlx::query("SELECT * FROM victims WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query("SELECT * FROM victims WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
     row.map(victim_from_row).transpose()
 }
 
 fn victim_from_row(row: AnyRow) -> Result<Victim, sqlx::Error> {
-    Ok(Victim {
-        id: text(&row, "id")?,
-        name: text(&row, "name")?,
-        other_names: other_names(&row)?,
-        date_of_birth: opt(&row, "date_of_birth")?,
-        row,
-    })
+    Ok(Victim { id: text(&row, "id")?, name: text(&row, "name")?, other_names: other_names(&row)?, date_of_birth: opt(&row, "date_of_birth")?, row })
 }
 
 /// Perpetrator rows of a referral, in form order.

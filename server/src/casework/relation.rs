@@ -6,11 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 /// The relation, or `None` when no such case exists.
 pub async fn of(conn: &mut AnyConnection, case_id: &str, actor: &Actor) -> Result<Option<CaseRelation>, sqlx::Error> {
-    let Some(row) = sqlx::query("SELECT restricted FROM cases WHERE id = $1")
-        .bind(case_id)
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
+    let Some(row) = sqlx::query("SELECT restricted FROM cases WHERE id = $1").bind(case_id).fetch_optional(&mut *conn).await? else {
         return Ok(None);
     };
     let restricted = row.try_get::<i64, _>("restricted")? != 0;

@@ -32,7 +32,12 @@ fn placeholders(from: usize, n: usize) -> String {
 }
 
 /// Earlier cases whose victim may be `person` (excluding `except_case`), strongest first.
-pub async fn candidates(conn: &mut AnyConnection, person: &PersonKey, dob: Option<&str>, except_case: Option<&str>) -> Result<Vec<Candidate>, sqlx::Error> {
+pub async fn candidates(
+    conn: &mut AnyConnection,
+    person: &PersonKey,
+    dob: Option<&str>,
+    except_case: Option<&str>,
+) -> Result<Vec<Candidate>, sqlx::Error> {
     let keys: Vec<&String> = person.name_keys.iter().filter(|k| !k.is_empty()).take(MAX_KEYS).collect();
     let mut ids: Vec<String> = Vec::new();
     if !keys.is_empty() {
@@ -44,7 +49,8 @@ pub async fn candidates(conn: &mut AnyConnection, person: &PersonKey, dob: Optio
         ids.extend(q.fetch_all(&mut *conn).await?);
     }
     if let Some(dob) = dob {
-        let same_dob: Vec<String> = sqlx::query_scalar("SELECT id FROM cases WHERE victim_dob = $1 LIMIT 400").bind(dob).fetch_all(&mut *conn).await?;
+        let same_dob: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM cases WHERE victim_dob = $1 LIMIT 400").bind(dob).fetch_all(&mut *conn).await?;
         ids.extend(same_dob);
     }
     ids.sort();

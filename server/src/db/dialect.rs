@@ -60,10 +60,7 @@ pub async fn configure_connection(backend: Backend, conn: &mut AnyConnection) ->
 
 /// Starts a transaction that will write. SQLite takes the write lock at once, so two writers
 /// never both read the audit chain's tail and then collide.
-pub async fn begin_write(
-    backend: Backend,
-    pool: &sqlx::AnyPool,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+pub async fn begin_write(backend: Backend, pool: &sqlx::AnyPool) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
     match backend {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
     }

@@ -12,8 +12,18 @@ use sqlx::{AnyPool, Row};
 
 pub use dialect::Backend;
 
-use crate::config::DatabaseConfig;
 use crate::error::Error;
+
+/// Where the database is (validated from the command line by `config`).
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    /// The sqlx connection URL.
+    pub url: String,
+    /// Which database engine the URL names.
+    pub backend: Backend,
+    /// Local folder for data files.
+    pub data_dir: std::path::PathBuf,
+}
 
 /// A handle to the database, cheap to clone.
 #[derive(Clone, Debug)]
@@ -31,9 +41,7 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(dialect::max_connections(backend))
             .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move { dialect::configure_connection(backend, conn).await })
-            })
+            .after_connect(move |conn, _meta| Box::pin(async move { dialect::configure_connection(backend, conn).await }))
             .connect(&url)
             .await?;
         Ok(Self { pool, backend })

@@ -62,19 +62,11 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> 
     db.migrate().await?;
     invitations::announce_first_admin(&db, &Clock::System, &config.public_url).await?;
 
-    let listener = TcpListener::bind(config.bind).await.map_err(|e| {
-        Error::Config(format!("cannot listen on {} ({e})", config.bind))
-    })?;
+    let listener = TcpListener::bind(config.bind).await.map_err(|e| Error::Config(format!("cannot listen on {} ({e})", config.bind)))?;
     let addr = listener.local_addr()?;
     let config = Arc::new(config);
     let backend = Arc::new(ServerBackend::new(db.clone(), Clock::System, config.clone())?);
-    let state = AppState {
-        leptos_options: leptos_options(&config, addr),
-        db,
-        config,
-        clock: Clock::System,
-        backend,
-    };
+    let state = AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend };
     println!("roundtable: listening on http://{addr}");
     tracing::info!(%addr, "listening");
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -83,19 +75,12 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> 
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }
 
 fn leptos_options(config: &ServeConfig, addr: std::net::SocketAddr) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("roundtable")
-        .site_root(config.site_root.display().to_string())
-        .site_pkg_dir("pkg")
-        .site_addr(addr)
-        .build()
+    LeptosOptions::builder().output_name("roundtable").site_root(config.site_root.display().to_string()).site_pkg_dir("pkg").site_addr(addr).build()
 }
 
 /// Every address the application answers: pages (`GET /path`) and server functions
@@ -126,16 +111,11 @@ pub fn router(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(
-                    DefaultOnResponse::new().level(Level::INFO),
-                ))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new().level(Level::INFO)))
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(axum::middleware::from_fn(api_status::refine))
                 .layer(CatchPanicLayer::custom(error_page::internal_error))
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    security_headers::apply,
-                ))
+                .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::apply))
                 .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::same_origin_only))
                 .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
@@ -157,11 +137,7 @@ fn page_context(backend: Arc<dyn Backend>) -> impl Fn() + Clone + Send + Sync + 
 
 /// The tracing span of one request: its id, method and path. Never query strings or bodies.
 fn request_span<B>(req: &Request<B>) -> tracing::Span {
-    let id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-");
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
     tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
 }
 

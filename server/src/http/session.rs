@@ -17,18 +17,9 @@ use crate::identity::sessions;
 /// A session that has ended (timed out, user disabled, agency no longer current) is removed and
 /// its cookie cleared.
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let client = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+    let client = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
     req.extensions_mut().insert(ClientKey(client));
-    let secret = req
-        .headers()
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(sessions::secret_from_cookie_header);
+    let secret = req.headers().get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(sessions::secret_from_cookie_header);
     let mut clear_cookie = false;
     let mut current = None;
     if let Some(secret) = secret {

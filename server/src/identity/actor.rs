@@ -104,24 +104,22 @@ async fn build_actor(conn: &mut AnyConnection, row: &AnyRow, now: i64) -> Result
 
 /// An agency's ISA status today, from its state, latest signature and any re-signing requirement.
 pub async fn agency_status(conn: &mut AnyConnection, agency_id: &str, state: IsaState, today: Date) -> Result<SignatoryStatus, Error> {
-    let latest = sqlx::query("SELECT isa_version_id, review_on FROM isa_signatures WHERE agency_id = $1 ORDER BY signed_on DESC, created_at DESC LIMIT 1")
-        .bind(agency_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .and_then(|r| {
-            Some(LatestSignature {
-                version_id: r.try_get("isa_version_id").ok()?,
-                review_on: parse_date(&r.try_get::<String, _>("review_on").ok()?)?,
-            })
-        });
+    let latest =
+        sqlx::query("SELECT isa_version_id, review_on FROM isa_signatures WHERE agency_id = $1 ORDER BY signed_on DESC, created_at DESC LIMIT 1")
+            .bind(agency_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .and_then(|r| {
+                Some(LatestSignature {
+                    version_id: r.try_get("isa_version_id").ok()?,
+                    review_on: parse_date(&r.try_get::<String, _>("review_on").ok()?)?,
+                })
+            });
     let requirement = sqlx::query("SELECT id, resign_by FROM isa_versions WHERE resign_by IS NOT NULL ORDER BY published_at DESC LIMIT 1")
         .fetch_optional(&mut *conn)
         .await?
         .and_then(|r| {
-            Some(ResignRequirement {
-                version_id: r.try_get("id").ok()?,
-                resign_by: parse_date(&r.try_get::<String, _>("resign_by").ok()?)?,
-            })
+            Some(ResignRequirement { version_id: r.try_get("id").ok()?, resign_by: parse_date(&r.try_get::<String, _>("resign_by").ok()?)? })
         });
     Ok(signatory_status(state, latest.as_ref(), requirement.as_ref(), today))
 }

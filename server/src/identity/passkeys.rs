@@ -95,10 +95,7 @@ pub async fn insert(tx: &mut Tx, user_id: &str, name: &str, passkey: &Passkey, n
 
 /// A user's passkeys.
 pub async fn for_user(tx: &mut Tx, user_id: &str) -> Result<Vec<StoredPasskey>, Error> {
-    let rows = sqlx::query("SELECT id, passkey_json FROM passkeys WHERE user_id = $1 ORDER BY created_at")
-        .bind(user_id)
-        .fetch_all(&mut **tx)
-        .await?;
+    let rows = sqlx::query("SELECT id, passkey_json FROM passkeys WHERE user_id = $1 ORDER BY created_at").bind(user_id).fetch_all(&mut **tx).await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
@@ -143,10 +140,7 @@ mod tests {
     fn registration_options_require_a_discoverable_credential_and_user_verification() {
         let url = Url::parse("http://localhost:3000").unwrap_or_else(|e| panic!("{e}"));
         let rp = RelyingParty::new(&url).unwrap_or_else(|e| panic!("{e}"));
-        let (ccr, _state) = rp
-            .webauthn
-            .start_passkey_registration(Uuid::new_v4(), "a@b.org", "A Person", None)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (ccr, _state) = rp.webauthn.start_passkey_registration(Uuid::new_v4(), "a@b.org", "A Person", None).unwrap_or_else(|e| panic!("{e}"));
         let json: Value = serde_json::from_str(&creation_options_json(ccr)).unwrap_or_else(|e| panic!("{e}"));
         let sel = &json["publicKey"]["authenticatorSelection"];
         assert_eq!(sel["residentKey"], "required");

@@ -147,7 +147,10 @@ const ADA_AGAIN: DemoReferral = DemoReferral {
     other_names: "Ada Thornbury",
     address: "Refuge address held by the IDVA service",
     perpetrator: ("Callum Thornbury", "1985-09-30", "Husband"),
-    household: &[("Milo Thornbury", "2017-06-02", "Son", "Wyvernbridge Primary School"), ("Isla Thornbury", "2021-01-19", "Daughter", "Health visitor")],
+    household: &[
+        ("Milo Thornbury", "2017-06-02", "Son", "Wyvernbridge Primary School"),
+        ("Isla Thornbury", "2021-01-19", "Daughter", "Health visitor"),
+    ],
     dash_yes: 12,
     summary: "Perpetrator located the refuge and was arrested outside it. Breach of bail conditions.",
     incident_days_ago: 3,
@@ -213,18 +216,38 @@ async fn referral(tx: &mut Tx, demo: &DemoReferral, referrer: &str, agency: &str
 }
 
 async fn involve(tx: &mut Tx, case_id: &str, agency: &str, involvement: &str) -> Result<(), Error> {
-    sqlx::query("INSERT INTO case_agencies (case_id, agency_id, involvement) VALUES ($1, $2, $3)").bind(case_id).bind(agency).bind(involvement).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO case_agencies (case_id, agency_id, involvement) VALUES ($1, $2, $3)")
+        .bind(case_id)
+        .bind(agency)
+        .bind(involvement)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 async fn heard(tx: &mut Tx, case_id: &str, meeting_id: &str, day: Date) -> Result<(), Error> {
-    sqlx::query("INSERT INTO case_hearings (case_id, meeting_id, heard_on) VALUES ($1, $2, $3)").bind(case_id).bind(meeting_id).bind(iso_date(day)).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO case_hearings (case_id, meeting_id, heard_on) VALUES ($1, $2, $3)")
+        .bind(case_id)
+        .bind(meeting_id)
+        .bind(iso_date(day))
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("UPDATE cases SET last_heard_on = $1 WHERE id = $2").bind(iso_date(day)).bind(case_id).execute(&mut **tx).await?;
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn action(tx: &mut Tx, case_id: &str, meeting_id: &str, agency: &str, what: &str, due: Date, status: &str, users: &[String], now: i64) -> Result<(), Error> {
+async fn action(
+    tx: &mut Tx,
+    case_id: &str,
+    meeting_id: &str,
+    agency: &str,
+    what: &str,
+    due: Date,
+    status: &str,
+    users: &[String],
+    now: i64,
+) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO actions (id, case_id, meeting_id, owner_agency_id, description, due_on, status, version, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9)",
@@ -263,29 +286,87 @@ pub async fn seed(tx: &mut Tx, agencies: &[String], users: &[String], today: Dat
 
     // Heard at the meeting before last: Ada (police referral), with a confirmed IDVA and three agencies.
     let accept = |referral_id: String, meeting: String| (referral_id, meeting);
-    let (ada_ref, ada_meeting) = accept(referral(tx, &ADA, &users[CHAIR], &agencies[POLICE], today - Duration::days(35), now).await?, held[1].clone());
-    let ada = intake::accept(tx, Acceptance { referral_id: &ada_ref, same_victim_case: None, repeat: false, meeting_id: &ada_meeting, decided_by: &users[COORDINATOR] }, today, now).await?;
+    let (ada_ref, ada_meeting) =
+        accept(referral(tx, &ADA, &users[CHAIR], &agencies[POLICE], today - Duration::days(35), now).await?, held[1].clone());
+    let ada = intake::accept(
+        tx,
+        Acceptance { referral_id: &ada_ref, same_victim_case: None, repeat: false, meeting_id: &ada_meeting, decided_by: &users[COORDINATOR] },
+        today,
+        now,
+    )
+    .await?;
     heard(tx, &ada, &held[1], past[1]).await?;
     sqlx::query("UPDATE cases SET idva_user_id = $1 WHERE id = $2").bind(&users[IDVA]).bind(&ada).execute(&mut **tx).await?;
     involve(tx, &ada, &agencies[HOMES], "victim").await?;
     involve(tx, &ada, &agencies[CHILDREN], "household").await?;
     involve(tx, &ada, &agencies[PROBATION], "perpetrator").await?;
-    action(tx, &ada, &held[1], &agencies[HOMES], "Fit additional locks and a door camera at the victim's home", past[1] + Duration::days(7), "open", users, now).await?;
-    action(tx, &ada, &held[1], &agencies[CHILDREN], "Hold a strategy discussion about both children", past[1] + Duration::days(5), "done", users, now).await?;
-    action(tx, &ada, &held[1], &agencies[PROBATION], "Review the perpetrator's licence conditions", today + Duration::days(10), "in_progress", users, now).await?;
+    action(
+        tx,
+        &ada,
+        &held[1],
+        &agencies[HOMES],
+        "Fit additional locks and a door camera at the victim's home",
+        past[1] + Duration::days(7),
+        "open",
+        users,
+        now,
+    )
+    .await?;
+    action(
+        tx,
+        &ada,
+        &held[1],
+        &agencies[CHILDREN],
+        "Hold a strategy discussion about both children",
+        past[1] + Duration::days(5),
+        "done",
+        users,
+        now,
+    )
+    .await?;
+    action(
+        tx,
+        &ada,
+        &held[1],
+        &agencies[PROBATION],
+        "Review the perpetrator's licence conditions",
+        today + Duration::days(10),
+        "in_progress",
+        users,
+        now,
+    )
+    .await?;
 
     // Heard at the last meeting: Bea (health referral).
     let bea_ref = referral(tx, &BEA, &users[ZOE], &agencies[NHS], today - Duration::days(20), now).await?;
-    let bea = intake::accept(tx, Acceptance { referral_id: &bea_ref, same_victim_case: None, repeat: false, meeting_id: &held[2], decided_by: &users[COORDINATOR] }, today, now).await?;
+    let bea = intake::accept(
+        tx,
+        Acceptance { referral_id: &bea_ref, same_victim_case: None, repeat: false, meeting_id: &held[2], decided_by: &users[COORDINATOR] },
+        today,
+        now,
+    )
+    .await?;
     heard(tx, &bea, &held[2], past[2]).await?;
     involve(tx, &bea, &agencies[POLICE], "victim").await?;
 
     // On the next meeting's agenda: Cerys (housing referral) and Dalia (children's services referral).
     let cerys_ref = referral(tx, &CERYS, &users[ROWAN], &agencies[HOMES], today - Duration::days(5), now).await?;
-    let cerys = intake::accept(tx, Acceptance { referral_id: &cerys_ref, same_victim_case: None, repeat: false, meeting_id: &next, decided_by: &users[COORDINATOR] }, today, now).await?;
+    let cerys = intake::accept(
+        tx,
+        Acceptance { referral_id: &cerys_ref, same_victim_case: None, repeat: false, meeting_id: &next, decided_by: &users[COORDINATOR] },
+        today,
+        now,
+    )
+    .await?;
     involve(tx, &cerys, &agencies[CHILDREN], "household").await?;
     let dalia_ref = referral(tx, &DALIA, &users[HOLLIS], &agencies[CHILDREN], today - Duration::days(8), now).await?;
-    intake::accept(tx, Acceptance { referral_id: &dalia_ref, same_victim_case: None, repeat: false, meeting_id: &next, decided_by: &users[COORDINATOR] }, today, now).await?;
+    intake::accept(
+        tx,
+        Acceptance { referral_id: &dalia_ref, same_victim_case: None, repeat: false, meeting_id: &next, decided_by: &users[COORDINATOR] },
+        today,
+        now,
+    )
+    .await?;
 
     // Waiting for the coordinator: Ada again (a repeat of the case heard four weeks ago), and Eliza.
     referral(tx, &ADA_AGAIN, &users[CHAIR], &agencies[POLICE], today, now).await?;

@@ -99,10 +99,7 @@ pub async fn seed_demo(db_args: DatabaseArgs, args: SeedDemoArgs) -> Result<(), 
 }
 
 async fn ensure_isa(tx: &mut Tx, now: i64) -> Result<String, Error> {
-    if let Some(row) = sqlx::query("SELECT id FROM isa_versions WHERE label = 'Version 1'")
-        .fetch_optional(&mut **tx)
-        .await?
-    {
+    if let Some(row) = sqlx::query("SELECT id FROM isa_versions WHERE label = 'Version 1'").fetch_optional(&mut **tx).await? {
         return Ok(row.try_get("id")?);
     }
     let id = Uuid::new_v4().to_string();
@@ -179,11 +176,13 @@ async fn ensure_user(tx: &mut Tx, name: &str, email: &str, agency_id: &str, role
         }
     };
     for role in roles {
-        sqlx::query("INSERT INTO user_roles (user_id, role) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2)")
-            .bind(&id)
-            .bind(*role)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO user_roles (user_id, role) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2)",
+        )
+        .bind(&id)
+        .bind(*role)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(id)
 }

@@ -54,9 +54,7 @@ impl TestServer {
         });
         let mut startup_output = Vec::new();
         let base_url = loop {
-            let line = rx
-                .recv_timeout(Duration::from_secs(30))
-                .unwrap_or_else(|e| panic!("server did not start: {e}; printed {startup_output:?}"));
+            let line = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|e| panic!("server did not start: {e}; printed {startup_output:?}"));
             if let Some(addr) = line.strip_prefix("roundtable: listening on ") {
                 break addr.trim().to_string();
             }
@@ -85,20 +83,12 @@ impl Drop for TestServer {
 
 /// Runs a subcommand against a data folder and returns its output.
 pub fn run(data: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(args)
-        .env("ROUNDTABLE_DATA_DIR", data)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap_or_else(|e| panic!("run roundtable: {e}"))
+    Command::new(bin()).args(args).env("ROUNDTABLE_DATA_DIR", data).env("RUST_LOG", "warn").output().unwrap_or_else(|e| panic!("run roundtable: {e}"))
 }
 
 /// An HTTP client that does not follow redirects.
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap_or_else(|e| panic!("client: {e}"))
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_else(|e| panic!("client: {e}"))
 }
 
 /// Opens the server's SQLite file directly (as an attacker with file access would).

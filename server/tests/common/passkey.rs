@@ -251,23 +251,13 @@ impl Browser {
 
     /// Calls a server function with form-encoded arguments (`/api/...`).
     pub async fn call(&mut self, path: &str, args: &[(&str, &str)]) -> Answer {
-        let res = self
-            .request(reqwest::Method::POST, path)
-            .form(args)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let res = self.request(reqwest::Method::POST, path).form(args).send().await.unwrap_or_else(|e| panic!("POST {path}: {e}"));
         self.finish(res).await
     }
 
     /// Calls a server function that takes JSON (`input = Json`).
     pub async fn call_json(&mut self, path: &str, body: &Value) -> Answer {
-        let res = self
-            .request(reqwest::Method::POST, path)
-            .json(body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let res = self.request(reqwest::Method::POST, path).json(body).send().await.unwrap_or_else(|e| panic!("POST {path}: {e}"));
         self.finish(res).await
     }
 
@@ -304,11 +294,7 @@ impl Browser {
     pub async fn sign_in(&mut self, passkey: &mut SoftPasskey) -> Answer {
         let ceremony = self.call("/api/auth/begin-sign-in", &[]).await.ok();
         let credential = passkey.assert(ceremony["options_json"].as_str().unwrap_or_default());
-        self.call(
-            "/api/auth/finish-sign-in",
-            &[("ceremony_id", ceremony["id"].as_str().unwrap_or_default()), ("credential_json", &credential)],
-        )
-        .await
+        self.call("/api/auth/finish-sign-in", &[("ceremony_id", ceremony["id"].as_str().unwrap_or_default()), ("credential_json", &credential)]).await
     }
 
     /// Proves presence again with `passkey` (needed before sensitive actions).

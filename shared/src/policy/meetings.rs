@@ -56,9 +56,8 @@ pub fn meeting_rights(actor: &Actor, m: &MeetingRelation) -> MeetingRights {
     }
     let coordinator = actor.has(Role::Coordinator);
     let chair = m.is_chair || (actor.has(Role::Chair) && coordinator);
-    let invited = m.agency_invited
-        && m.status.agenda_visible()
-        && [Role::AgencyRepresentative, Role::Idva, Role::Chair].iter().any(|r| actor.has(*r));
+    let invited =
+        m.agency_invited && m.status.agenda_visible() && [Role::AgencyRepresentative, Role::Idva, Role::Chair].iter().any(|r| actor.has(*r));
     let see = coordinator || m.is_chair || invited;
     if !see {
         return MeetingRights::default();

@@ -77,11 +77,14 @@ fn AddAgency(reload: RwSignal<u32>) -> impl IntoView {
         let input = AgencyInput { id: None, name: v.get("agency-name"), kind: v.get("agency-kind"), secure_email: v.get("agency-email") };
         let name = input.name.trim().to_string();
         let reset = v.resetter();
-        form.submit(move || save_agency(input.clone()), move |_| {
-            reset();
-            notice.set(Some(format!("{name} was added. Record its signature of the ISA to give its people access.")));
-            reload.update(|n| *n += 1);
-        });
+        form.submit(
+            move || save_agency(input.clone()),
+            move |_| {
+                reset();
+                notice.set(Some(format!("{name} was added. Record its signature of the ISA to give its people access.")));
+                reload.update(|n| *n += 1);
+            },
+        );
     };
     let mut kinds = vec![(String::new(), "Choose a kind".to_string())];
     kinds.extend(kind_options());

@@ -6,7 +6,6 @@ use leptos_router::hooks::use_params_map;
 use shared::display::iso_date;
 
 use super::{kind_label, kind_options};
-use crate::components::summary_row::SummaryRow;
 use crate::api::admin::{
     admin_overview, change_agency_state, record_signature, save_agency, AdminView, AgencyInput, AgencyStateInput, AgencySummary, SignatureInput,
 };
@@ -15,6 +14,7 @@ use crate::components::fields::{FormValues, SelectField, TextArea, TextField};
 use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
+use crate::components::summary_row::SummaryRow;
 use crate::error::AppError;
 
 /// "Agency: <name>".
@@ -159,8 +159,15 @@ fn EditAgency(agency: AgencySummary, reload: RwSignal<u32>, notice: RwSignal<Opt
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
-        let input = AgencyInput { id: Some(agency_id.clone()), name: v.get("agency-name"), kind: v.get("agency-kind"), secure_email: v.get("agency-email") };
-        form.submit(move || { let i = input.clone(); async move { save_agency(i).await.map(|_| ()) } }, done(reload, notice, "The agency's details were saved.".into()));
+        let input =
+            AgencyInput { id: Some(agency_id.clone()), name: v.get("agency-name"), kind: v.get("agency-kind"), secure_email: v.get("agency-email") };
+        form.submit(
+            move || {
+                let i = input.clone();
+                async move { save_agency(i).await.map(|_| ()) }
+            },
+            done(reload, notice, "The agency's details were saved.".into()),
+        );
     };
     view! {
         <h2 class="rt-heading-l">"Change details"</h2>

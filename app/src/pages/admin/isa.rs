@@ -68,12 +68,15 @@ fn PublishIsa(reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl I
             resign_by: v.get("isa-resign-by"),
         };
         let reset = v.resetter();
-        form.submit(move || publish_isa(input.clone()), move |_| {
-            reset();
-            notice.set(Some("The new version was published.".into()));
-            reload.update(|n| *n += 1);
-            crate::components::submit_task::scroll_to_top();
-        });
+        form.submit(
+            move || publish_isa(input.clone()),
+            move |_| {
+                reset();
+                notice.set(Some("The new version was published.".into()));
+                reload.update(|n| *n += 1);
+                crate::components::submit_task::scroll_to_top();
+            },
+        );
     };
     view! {
         <h2 class="rt-heading-l">"Publish a new version"</h2>

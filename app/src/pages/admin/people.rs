@@ -16,10 +16,13 @@ use crate::error::AppError;
 #[component]
 pub fn PeoplePage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
-    let data = Resource::new(move || reload.get(), |_| async move {
-        let (users, overview) = (list_users().await?, admin_overview().await?);
-        Ok::<_, AppError>((users, overview))
-    });
+    let data = Resource::new(
+        move || reload.get(),
+        |_| async move {
+            let (users, overview) = (list_users().await?, admin_overview().await?);
+            Ok::<_, AppError>((users, overview))
+        },
+    );
     view! {
         <Title text="People" />
         <a class="rt-back-link" href="/admin">"Administration"</a>
@@ -86,14 +89,23 @@ fn InviteForm(overview: AdminView, reload: RwSignal<u32>) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
-        let input = UserInput { id: None, name: v.get("person-name"), email: v.get("person-email"), agency_id: v.get("person-agency"), roles: v.all("person-roles") };
+        let input = UserInput {
+            id: None,
+            name: v.get("person-name"),
+            email: v.get("person-email"),
+            agency_id: v.get("person-agency"),
+            roles: v.all("person-roles"),
+        };
         let name = input.name.trim().to_string();
         let reset = v.resetter();
-        form.submit(move || invite_user(input.clone()), move |l| {
-            reset();
-            link.set(Some((name, l)));
-            reload.update(|n| *n += 1);
-        });
+        form.submit(
+            move || invite_user(input.clone()),
+            move |l| {
+                reset();
+                link.set(Some((name, l)));
+                reload.update(|n| *n += 1);
+            },
+        );
     };
     let mut agencies: Vec<(String, String)> = vec![(String::new(), "Choose an agency".into())];
     agencies.extend(overview.agencies.iter().filter(|a| a.current || overview.may_administer).map(|a| (a.id.clone(), a.name.clone())));

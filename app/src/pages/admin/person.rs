@@ -6,13 +6,15 @@ use leptos_router::hooks::use_params_map;
 
 use super::people::LinkPanel;
 use super::{role_labels, role_options};
-use crate::components::summary_row::SummaryRow;
-use crate::api::admin::{admin_overview, issue_recovery_link, list_users, set_user_active, update_user, AdminView, EnrolmentLink, UserInput, UserSummary};
+use crate::api::admin::{
+    admin_overview, issue_recovery_link, list_users, set_user_active, update_user, AdminView, EnrolmentLink, UserInput, UserSummary,
+};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{Checkboxes, FormValues, SelectField, TextField};
 use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
+use crate::components::summary_row::SummaryRow;
 use crate::error::AppError;
 
 /// "Person: <name>".
@@ -21,10 +23,13 @@ pub fn PersonPage() -> impl IntoView {
     let params = use_params_map();
     let reload = RwSignal::new(0u32);
     let notice = RwSignal::new(None::<String>);
-    let data = Resource::new(move || reload.get(), |_| async move {
-        let (users, overview) = (list_users().await?, admin_overview().await?);
-        Ok::<_, AppError>((users, overview))
-    });
+    let data = Resource::new(
+        move || reload.get(),
+        |_| async move {
+            let (users, overview) = (list_users().await?, admin_overview().await?);
+            Ok::<_, AppError>((users, overview))
+        },
+    );
     view! {
         <a class="rt-back-link" href="/admin/people">"People"</a>
         <Notice message=notice />
@@ -70,10 +75,13 @@ fn Recovery(user: UserSummary, reload: RwSignal<u32>) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (id, name) = (id.clone(), name.clone());
-        form.submit(move || issue_recovery_link(id.clone()), move |l| {
-            link.set(Some((name, l)));
-            reload.update(|n| *n += 1);
-        });
+        form.submit(
+            move || issue_recovery_link(id.clone()),
+            move |l| {
+                link.set(Some((name, l)));
+                reload.update(|n| *n += 1);
+            },
+        );
     };
     view! {
         <h2 class="rt-heading-l">"Lost passkey"</h2>
@@ -94,10 +102,13 @@ fn Access(user: UserSummary, reload: RwSignal<u32>, notice: RwSignal<Option<Stri
         ev.prevent_default();
         let id = id.clone();
         let message = if active { "The account was disabled and its sessions ended." } else { "The account was enabled." };
-        form.submit(move || set_user_active(id.clone(), !active), move |()| {
-            notice.set(Some(message.into()));
-            reload.update(|n| *n += 1);
-        });
+        form.submit(
+            move || set_user_active(id.clone(), !active),
+            move |()| {
+                notice.set(Some(message.into()));
+                reload.update(|n| *n += 1);
+            },
+        );
     };
     let (label, pending_label) = if active { ("Disable account", "Disabling\u{2026}") } else { ("Enable account", "Enabling\u{2026}") };
     view! {
@@ -117,12 +128,21 @@ fn EditPerson(user: UserSummary, overview: AdminView, reload: RwSignal<u32>, not
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
-        let input = UserInput { id: Some(id.clone()), name: v.get("person-name"), email: v.get("person-email"), agency_id: v.get("person-agency"), roles: v.all("person-roles") };
-        form.submit(move || update_user(input.clone()), move |()| {
-            notice.set(Some("Their details were saved.".into()));
-            reload.update(|n| *n += 1);
-            crate::components::submit_task::scroll_to_top();
-        });
+        let input = UserInput {
+            id: Some(id.clone()),
+            name: v.get("person-name"),
+            email: v.get("person-email"),
+            agency_id: v.get("person-agency"),
+            roles: v.all("person-roles"),
+        };
+        form.submit(
+            move || update_user(input.clone()),
+            move |()| {
+                notice.set(Some("Their details were saved.".into()));
+                reload.update(|n| *n += 1);
+                crate::components::submit_task::scroll_to_top();
+            },
+        );
     };
     let mut agencies: Vec<(String, String)> = overview.agencies.iter().map(|a| (a.id.clone(), a.name.clone())).collect();
     agencies.push(("platform".into(), "None: platform administrator".into()));

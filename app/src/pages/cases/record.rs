@@ -12,8 +12,8 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextArea};
 use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
-use crate::components::summary_row::SummaryRow;
 use crate::components::submit_task::FormState;
+use crate::components::summary_row::SummaryRow;
 
 /// "Case" page.
 #[component]
@@ -34,7 +34,6 @@ pub fn CasePage() -> impl IntoView {
 fn or_not_recorded(v: &Option<String>) -> String {
     v.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "Not recorded".into())
 }
-
 
 #[component]
 fn Record(c: CaseView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
@@ -190,7 +189,8 @@ fn Manage(case_id: String, choices: ManageChoices, reload: RwSignal<u32>, notice
     let on_involve = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
-        let input = InvolvementInput { case_id: id.get_value(), agency_id: v.get("involvement-agency"), involvement: v.get("involvement"), present: true };
+        let input =
+            InvolvementInput { case_id: id.get_value(), agency_id: v.get("involvement-agency"), involvement: v.get("involvement"), present: true };
         form.submit(move || set_involvement(input.clone()), done("The agency was added."));
     };
     let on_idva = move |ev: leptos::ev::SubmitEvent| {

@@ -10,8 +10,8 @@ use shared::display::iso_date;
 use shared::meeting::{ActionStatus, EntryKind};
 
 use crate::api::meetings::{
-    add_action, add_entry, add_research, amend_minutes, edit_entry, open_meeting_case, save_case_minutes, update_action, ActionInput, ActionUpdate, ActionView,
-    AmendInput, CaseAtMeeting, CaseMinutesInput, EntryEdit, EntryInput, EntryView,
+    add_action, add_entry, add_research, amend_minutes, edit_entry, open_meeting_case, save_case_minutes, update_action, ActionInput, ActionUpdate,
+    ActionView, AmendInput, CaseAtMeeting, CaseMinutesInput, EntryEdit, EntryInput, EntryView,
 };
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextArea, TextField};
@@ -61,7 +61,12 @@ impl Kept {
 
 /// Runs `work`; when it loses a race (`Conflict`), keeps what was typed with `keep` and reloads
 /// the data so the other person's version shows beside it.
-async fn keeping<T>(work: impl std::future::Future<Output = Result<T, AppError>>, kept: Kept, keep: impl FnOnce(), reload: RwSignal<u32>) -> Result<T, AppError> {
+async fn keeping<T>(
+    work: impl std::future::Future<Output = Result<T, AppError>>,
+    kept: Kept,
+    keep: impl FnOnce(),
+    reload: RwSignal<u32>,
+) -> Result<T, AppError> {
     let result = work.await;
     if let Err(e @ AppError::Conflict(_)) = &result {
         keep();
@@ -185,7 +190,12 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<Str
     let rights = c.rights;
     let final_minutes = !rights.minute && rights.finalise;
     let mut amend_targets = vec![("risks".to_string(), "Risks identified".to_string()), ("decision".to_string(), "Decision".to_string())];
-    amend_targets.extend(c.entries.iter().enumerate().map(|(i, e)| (format!("entry:{}", e.id), format!("Entry {}: {}", i + 1, e.body.chars().take(40).collect::<String>()))));
+    amend_targets.extend(
+        c.entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (format!("entry:{}", e.id), format!("Entry {}: {}", i + 1, e.body.chars().take(40).collect::<String>()))),
+    );
     view! {
         <nav class="rt-case-steps" aria-label="Agenda">
             {c.previous_case.clone().map(|(case, reference)| view! {
@@ -323,10 +333,21 @@ fn EntryRow(e: EntryView, number: usize, editable: bool, reload: RwSignal<u32>, 
         form.submit(
             move || {
                 let (id, typed) = (input.entry_id.clone(), (input.kind.clone(), input.body.clone()));
-                keeping(edit_entry(input.clone()), kept, move || kept.entries.update(|k| { k.insert(id, typed); }), reload)
+                keeping(
+                    edit_entry(input.clone()),
+                    kept,
+                    move || {
+                        kept.entries.update(|k| {
+                            k.insert(id, typed);
+                        })
+                    },
+                    reload,
+                )
             },
             move |_| {
-                kept.entries.update(|k| { k.remove(&id); });
+                kept.entries.update(|k| {
+                    k.remove(&id);
+                });
                 kept.error.set(None);
                 editing.set(false);
                 reload.update(|n| *n += 1);

@@ -9,8 +9,8 @@ use shared::display::{instant, iso_date};
 use shared::meeting::{Attendance, MeetingStatus};
 
 use crate::api::meetings::{
-    acknowledge, advance_meeting, finalise_minutes, move_agenda_item, order_children_first, publish_agenda, set_attendance, set_invitation, view_meeting, AttendanceInput,
-    MeetingView,
+    acknowledge, advance_meeting, finalise_minutes, move_agenda_item, order_children_first, publish_agenda, set_attendance, set_invitation,
+    view_meeting, AttendanceInput, MeetingView,
 };
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextField};
@@ -184,7 +184,12 @@ fn Register(m: MeetingView, form: FormState, reload: RwSignal<u32>) -> impl Into
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
-        let input = AttendanceInput { meeting_id: id.get_value(), user_id: v.get("attendance-person"), status: v.get("attendance-status"), deputy_for: v.get("attendance-deputy") };
+        let input = AttendanceInput {
+            meeting_id: id.get_value(),
+            user_id: v.get("attendance-person"),
+            status: v.get("attendance-status"),
+            deputy_for: v.get("attendance-deputy"),
+        };
         form.submit(move || set_attendance(input.clone()), move |()| reload.update(|n| *n += 1));
     };
     let statuses: Vec<(String, String)> = Attendance::ALL.iter().map(|a| (a.as_str().to_string(), a.label().to_string())).collect();

@@ -7,13 +7,15 @@ use leptos_router::hooks::use_params_map;
 use shared::display::iso_date;
 use shared::referral::RejectionReason;
 
-use crate::api::referrals::{accept_referral, decide_repeat, reject_referral, request_information, triage_referral, AcceptInput, RepeatCandidate, TriageView};
+use crate::api::referrals::{
+    accept_referral, decide_repeat, reject_referral, request_information, triage_referral, AcceptInput, RepeatCandidate, TriageView,
+};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextArea};
 use crate::components::loaded::loaded;
 use crate::components::pending_button::PendingButton;
-use crate::components::summary_row::SummaryRow;
 use crate::components::submit_task::{load_page, FormState};
+use crate::components::summary_row::SummaryRow;
 
 /// "Triage a referral".
 #[component]
@@ -57,8 +59,9 @@ fn Triage(v: TriageView, reload: RwSignal<u32>) -> impl IntoView {
     };
     let mut meetings: Vec<(String, String)> = vec![(String::new(), "The next meeting with room".into())];
     meetings.extend(v.meetings.iter().map(|m| (m.id.clone(), format!("{} ({} places left)", m.label, m.places_left))));
-    let reasons: Vec<(String, String)> =
-        std::iter::once((String::new(), "Choose a reason".to_string())).chain(RejectionReason::ALL.iter().map(|r| (r.as_str().into(), r.label().into()))).collect();
+    let reasons: Vec<(String, String)> = std::iter::once((String::new(), "Choose a reason".to_string()))
+        .chain(RejectionReason::ALL.iter().map(|r| (r.as_str().into(), r.label().into())))
+        .collect();
     view! {
         <span class="rt-caption-l">{format!("{} from {}", v.summary.reference, v.summary.agency_name)}</span>
         <h1 class="rt-heading-xl">{v.victim.clone()}</h1>
@@ -123,7 +126,6 @@ fn Triage(v: TriageView, reload: RwSignal<u32>) -> impl IntoView {
         </form>
     }
 }
-
 
 #[component]
 fn CandidateRow(c: RepeatCandidate, id: StoredValue<String>, form: FormState, reload: RwSignal<u32>) -> impl IntoView {
