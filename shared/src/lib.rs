@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod dash;
+pub mod equality;
 pub mod display;
 pub mod identity;
 pub mod isa;

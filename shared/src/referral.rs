@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::equality;
 use crate::dash::{self, CriteriaInput, Criterion, DashAnswers, ESCALATION_THRESHOLD_DEFAULT};
 use crate::validation::{Problem, Problems};
 
@@ -359,16 +360,23 @@ pub fn check(form: &ReferralForm, today: Date) -> Result<CheckedReferral, Vec<Pr
         p.add("victim-dob", format!("MARAC hears victims aged {MIN_VICTIM_AGE} or over; refer younger victims to children's social care"));
     }
     for (field, label, value, max) in [
-        ("victim-gender", "Gender", &v.gender, SHORT_TEXT),
-        ("victim-ethnicity", "Ethnicity", &v.ethnicity, SHORT_TEXT),
-        ("victim-disability", "Disability", &v.disability, SHORT_TEXT),
-        ("victim-orientation", "Sexual orientation", &v.sexual_orientation, SHORT_TEXT),
         ("victim-language", "First language", &v.first_language, SHORT_TEXT),
         ("victim-address", "Address", &v.address, LONG_TEXT),
         ("victim-safe-contact", "Safe contact details", &v.safe_contact, LONG_TEXT),
         ("victim-safe-times", "Safe times to call", &v.safe_times, LONG_TEXT),
     ] {
         p.optional_text(field, label, value, max);
+    }
+
+    for (field, list, value) in [
+        ("victim-gender", equality::GENDERS, &v.gender),
+        ("victim-ethnicity", equality::ETHNIC_GROUPS, &v.ethnicity),
+        ("victim-disability", equality::DISABILITY, &v.disability),
+        ("victim-orientation", equality::ORIENTATIONS, &v.sexual_orientation),
+    ] {
+        if !equality::is_answer(list, value) {
+            p.add(field, "Choose one of the answers listed");
+        }
     }
 
     if form.perpetrators.is_empty() {
@@ -384,7 +392,9 @@ pub fn check(form: &ReferralForm, today: Date) -> Result<CheckedReferral, Vec<Pr
         .map(|(i, x)| {
             let prefix = format!("perpetrator-{i}");
             let checked = check_person(&mut p, &prefix, "Perpetrator", &x.name, &x.other_names, &x.date_of_birth, today);
-            p.optional_text(&format!("{prefix}-gender"), "Gender", &x.gender, SHORT_TEXT);
+            if !equality::is_answer(equality::GENDERS, &x.gender) {
+                p.add(&format!("{prefix}-gender"), "Choose one of the answers listed");
+            }
             p.optional_text(&format!("{prefix}-address"), "Address", &x.address, LONG_TEXT);
             p.text(&format!("{prefix}-relationship"), "Relationship to the victim", &x.relationship, SHORT_TEXT);
             checked
@@ -548,6 +558,17 @@ mod tests {
         form.victim.name = "Ada\u{0}Thornbury".into();
         let got = fields(check(&form, TODAY));
         assert!(got.contains(&"victim-address".to_string()) && got.contains(&"victim-name".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn monitoring_answers_come_from_the_lists() {
+        let mut form = complete();
+        form.victim.ethnicity = "black".into();
+        form.victim.gender = "female".into();
+        assert!(check(&form, TODAY).is_ok());
+        form.victim.ethnicity = "Black British".into();
+        form.perpetrators[0].gender = "bloke".into();
+        assert_eq!(fields(check(&form, TODAY)), vec!["victim-ethnicity", "perpetrator-0-gender"]);
     }
 
     #[test]

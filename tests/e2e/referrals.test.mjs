@@ -105,9 +105,9 @@ test('people of different agencies open the case and each sees only what their w
 
   const views = {
     'Sam Okonjo-Reyes': { present: ['Refuge address held by the IDVA service', 'Mobile ending 0417', 'Milo Thornbury', 'Callum Thornbury'], absent: [] },
-    'Rowan Ellery': { present: ['White British', 'Milo Thornbury', 'Callum Thornbury'], absent: ['Refuge address', '0417'] },
-    'Hollis Varga': { present: ['Milo Thornbury', 'Callum Thornbury'], absent: ['Refuge address', '0417', 'White British'] },
-    'Jude Marchetti': { present: ['Callum Thornbury', 'Address not known to the victim'], absent: ['Milo Thornbury', 'Refuge address', '0417', 'White British'] },
+    'Rowan Ellery': { present: ['Northern Irish or British', 'Milo Thornbury', 'Callum Thornbury'], absent: ['Refuge address', '0417'] },
+    'Hollis Varga': { present: ['Milo Thornbury', 'Callum Thornbury'], absent: ['Refuge address', '0417', 'Northern Irish or British'] },
+    'Jude Marchetti': { present: ['Callum Thornbury', 'Address not known to the victim'], absent: ['Milo Thornbury', 'Refuge address', '0417', 'Northern Irish or British'] },
   };
   for (const [name, expected] of Object.entries(views)) {
     const page = await signedIn(name);

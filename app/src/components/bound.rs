@@ -136,3 +136,37 @@ pub fn BoundRadios(
         </div>
     }
 }
+
+/// A drop-down choice; `options` are (value, label), with "" meaning not recorded.
+#[component]
+pub fn BoundSelect(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    options: Vec<(String, String)>,
+    bind: Bound<String>,
+    error: RwSignal<Option<AppError>>,
+) -> impl IntoView {
+    let (value, set) = bind;
+    let message = field_error(error, id.clone());
+    let described = {
+        let id = id.clone();
+        move || described_by(&id, false, message.with(Option::is_some))
+    };
+    view! {
+        <div class="rt-form-group" class:rt-form-group--error=move || message.with(Option::is_some)>
+            <label class="rt-label" for=id.clone()>{label}</label>
+            <Message name=id.clone() message />
+            <select class="rt-select" id=id.clone() name=id.clone() aria-describedby=described on:change=move |ev| set.run(event_target_value(&ev))>
+                {options.into_iter().map(|(option, text)| {
+                    let chosen = option.clone();
+                    view! { <option value=option prop:selected=move || value.with(|v| *v == chosen)>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Options for a closed list of answers, led by "Not recorded".
+pub fn choice_options(list: &[shared::equality::Choice]) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "Not recorded".to_string())).chain(list.iter().map(|c| (c.code.to_string(), c.label.to_string()))).collect()
+}

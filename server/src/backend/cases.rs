@@ -6,6 +6,7 @@ use app::api::cases::{
     RiskView, VictimContact, VictimIdentity, VictimProfile,
 };
 use app::error::AppError;
+use shared::equality;
 use shared::names::normalise_name;
 use shared::policy::cases::{case_parts, CaseParts, Involvement};
 use shared::policy::{decide, Action, Actor};
@@ -115,10 +116,10 @@ impl ServerBackend {
         });
         let victim_profile = match victim.as_ref().filter(|_| parts.victim_profile) {
             Some(v) => Some(VictimProfile {
-                gender: opt(&v.row, "gender")?,
-                ethnicity: opt(&v.row, "ethnicity")?,
-                disability: opt(&v.row, "disability")?,
-                sexual_orientation: opt(&v.row, "sexual_orientation")?,
+                gender: Some(equality::label(equality::GENDERS, &opt(&v.row, "gender")?.unwrap_or_default())),
+                ethnicity: Some(equality::label(equality::ETHNIC_GROUPS, &opt(&v.row, "ethnicity")?.unwrap_or_default())),
+                disability: Some(equality::label(equality::DISABILITY, &opt(&v.row, "disability")?.unwrap_or_default())),
+                sexual_orientation: Some(equality::label(equality::ORIENTATIONS, &opt(&v.row, "sexual_orientation")?.unwrap_or_default())),
                 first_language: opt(&v.row, "first_language")?,
                 interpreter_needed: col::<i64>(&v.row, "interpreter_needed")? != 0,
             }),
@@ -143,7 +144,7 @@ impl ServerBackend {
                             name: col(p, "name")?,
                             other_names: people::other_names(p).map_err(internal_db)?,
                             date_of_birth: opt(p, "date_of_birth")?,
-                            gender: opt(p, "gender")?,
+                            gender: Some(equality::label(equality::GENDERS, &opt(p, "gender")?.unwrap_or_default())),
                             relationship: col(p, "relationship")?,
                             address: if parts.perpetrator_address { opt(p, "address")? } else { None },
                         })

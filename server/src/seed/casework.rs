@@ -45,6 +45,7 @@ struct DemoReferral {
     dash_yes: u8,
     summary: &'static str,
     incident_days_ago: i64,
+    ethnicity: &'static str,
     police_callouts: &'static str,
 }
 
@@ -57,7 +58,9 @@ impl DemoReferral {
                 other_names: self.other_names.into(),
                 date_of_birth: self.victim.1.into(),
                 gender: self.victim.2.into(),
-                ethnicity: "White British".into(),
+                disability: "no".into(),
+                sexual_orientation: "heterosexual".into(),
+                ethnicity: self.ethnicity.into(),
                 first_language: "English".into(),
                 address: self.address.into(),
                 safe_contact: "Mobile ending 0417; text first, never leave a voicemail".into(),
@@ -68,7 +71,7 @@ impl DemoReferral {
                 name: self.perpetrator.0.into(),
                 date_of_birth: self.perpetrator.1.into(),
                 relationship: self.perpetrator.2.into(),
-                gender: "Male".into(),
+                gender: "male".into(),
                 address: "Address not known to the victim".into(),
                 ..PerpetratorForm::default()
             }],
@@ -95,7 +98,7 @@ impl DemoReferral {
 }
 
 const ADA: DemoReferral = DemoReferral {
-    victim: ("Ada Thornbury", "1988-03-14", "Female"),
+    victim: ("Ada Thornbury", "1988-03-14", "female"),
     other_names: "Ada Thorn",
     address: "14 Larkspur Row, Wyvernbridge WY4 2QT",
     perpetrator: ("Callum Thornbury", "1985-09-30", "Husband"),
@@ -103,11 +106,12 @@ const ADA: DemoReferral = DemoReferral {
     dash_yes: 16,
     summary: "Police attended after a neighbour called. **Non-fatal strangulation** reported; the victim fears the perpetrator will take the children.\n\n- Separation two months ago\n- Perpetrator has breached a non-molestation order",
     incident_days_ago: 40,
+    ethnicity: "white_british",
     police_callouts: "2",
 };
 
 const BEA: DemoReferral = DemoReferral {
-    victim: ("Bea Okafor-Lind", "1995-07-02", "Female"),
+    victim: ("Bea Okafor-Lind", "1995-07-02", "female"),
     other_names: "",
     address: "Flat 3, 22 Mill Lane, Corvel WY7 1AB",
     perpetrator: ("Dorian Pask", "1993-12-11", "Ex-partner"),
@@ -115,11 +119,12 @@ const BEA: DemoReferral = DemoReferral {
     dash_yes: 14,
     summary: "Disclosed to her GP: constant calls and messages, followed home twice this month, threats to kill.",
     incident_days_ago: 25,
+    ethnicity: "black",
     police_callouts: "",
 };
 
 const CERYS: DemoReferral = DemoReferral {
-    victim: ("Cerys Mallender", "2001-11-20", "Female"),
+    victim: ("Cerys Mallender", "2001-11-20", "female"),
     other_names: "Cerys Price",
     address: "7 Orchard Close, Hallowmere WY2 9LP",
     perpetrator: ("Jonah Price", "1999-04-08", "Partner"),
@@ -127,11 +132,12 @@ const CERYS: DemoReferral = DemoReferral {
     dash_yes: 15,
     summary: "Tenancy officer visit: damage to the door, victim visibly injured, baby in the home. Victim very frightened.",
     incident_days_ago: 6,
+    ethnicity: "white_british",
     police_callouts: "",
 };
 
 const DALIA: DemoReferral = DemoReferral {
-    victim: ("Dalia Venn", "1979-01-05", "Female"),
+    victim: ("Dalia Venn", "1979-01-05", "female"),
     other_names: "",
     address: "31 Ferris Street, Wyvernbridge WY4 6DD",
     perpetrator: ("Marek Venn", "1976-05-22", "Husband"),
@@ -139,11 +145,12 @@ const DALIA: DemoReferral = DemoReferral {
     dash_yes: 14,
     summary: "Children's services identified coercive control during a school welfare visit; financial abuse and isolation.",
     incident_days_ago: 9,
+    ethnicity: "asian",
     police_callouts: "",
 };
 
 const ADA_AGAIN: DemoReferral = DemoReferral {
-    victim: ("Ada Thorn", "1988-03-14", "Female"),
+    victim: ("Ada Thorn", "1988-03-14", "female"),
     other_names: "Ada Thornbury",
     address: "Refuge address held by the IDVA service",
     perpetrator: ("Callum Thornbury", "1985-09-30", "Husband"),
@@ -154,11 +161,12 @@ const ADA_AGAIN: DemoReferral = DemoReferral {
     dash_yes: 12,
     summary: "Perpetrator located the refuge and was arrested outside it. Breach of bail conditions.",
     incident_days_ago: 3,
+    ethnicity: "white_british",
     police_callouts: "4",
 };
 
 const ELIZA: DemoReferral = DemoReferral {
-    victim: ("Eliza Farrant", "1990-02-27", "Female"),
+    victim: ("Eliza Farrant", "1990-02-27", "female"),
     other_names: "",
     address: "2 Quarry Cottages, Low Hadley WY9 3RS",
     perpetrator: ("Reuben Farrant", "1988-08-17", "Husband"),
@@ -166,6 +174,7 @@ const ELIZA: DemoReferral = DemoReferral {
     dash_yes: 17,
     summary: "Attended A&E with a head injury; disclosed years of escalating violence and a threat with a knife.",
     incident_days_ago: 2,
+    ethnicity: "mixed",
     police_callouts: "",
 };
 

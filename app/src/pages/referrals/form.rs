@@ -5,11 +5,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::dash::{self, DashAnswer, DASH_2009, VISIBLE_HIGH_RISK_THRESHOLD};
+use shared::equality;
 use shared::referral::{Consent, ReferralForm};
 
 use crate::api::referrals::{discard_draft, referral_draft, reply_to_request, save_draft, submit_referral, DraftInput, DraftView};
 use crate::bind;
-use crate::components::bound::{BoundCheckbox, BoundRadios, BoundText};
+use crate::components::bound::{choice_options, BoundCheckbox, BoundRadios, BoundSelect, BoundText};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, TextArea};
 use crate::components::loaded::loaded;
@@ -136,10 +137,10 @@ fn Editor(draft: DraftView) -> impl IntoView {
             <BoundText id="victim-other-names" label="Other names or spellings (optional)" bind=bind!(form.victim.other_names) error rows=2
                 hint="One per line: maiden names, nicknames, other spellings" />
             <BoundText id="victim-dob" label="Date of birth (optional)" bind=bind!(form.victim.date_of_birth) error input_type="date" width="rt-input--width-10" />
-            <BoundText id="victim-gender" label="Gender (optional)" bind=bind!(form.victim.gender) error />
-            <BoundText id="victim-ethnicity" label="Ethnicity (optional)" bind=bind!(form.victim.ethnicity) error />
-            <BoundText id="victim-disability" label="Disability (optional)" bind=bind!(form.victim.disability) error width="rt-input--width-30" />
-            <BoundText id="victim-orientation" label="Sexual orientation (optional)" bind=bind!(form.victim.sexual_orientation) error />
+            <BoundSelect id="victim-gender" label="Gender (optional)" options=choice_options(equality::GENDERS) bind=bind!(form.victim.gender) error />
+            <BoundSelect id="victim-ethnicity" label="Ethnic group (optional)" options=choice_options(equality::ETHNIC_GROUPS) bind=bind!(form.victim.ethnicity) error />
+            <BoundSelect id="victim-disability" label="Disability (optional)" options=choice_options(equality::DISABILITY) bind=bind!(form.victim.disability) error />
+            <BoundSelect id="victim-orientation" label="Sexual orientation (optional)" options=choice_options(equality::ORIENTATIONS) bind=bind!(form.victim.sexual_orientation) error />
             <BoundText id="victim-language" label="First language (optional)" bind=bind!(form.victim.first_language) error />
             <BoundCheckbox id="victim-interpreter" label="An interpreter is needed" bind=bind!(form.victim.interpreter_needed) />
             <BoundText id="victim-address" label="Address (optional)" bind=bind!(form.victim.address) error rows=3 />
@@ -180,7 +181,7 @@ fn People(form: RwSignal<ReferralForm>, error: RwSignal<Option<AppError>>) -> im
                 <BoundText id=format!("perpetrator-{i}-name") label="Full name" bind=bind!(form.perpetrators[i].name) error width="rt-input--width-30" />
                 <BoundText id=format!("perpetrator-{i}-other-names") label="Other names (optional)" bind=bind!(form.perpetrators[i].other_names) error rows=2 />
                 <BoundText id=format!("perpetrator-{i}-dob") label="Date of birth (optional)" bind=bind!(form.perpetrators[i].date_of_birth) error input_type="date" width="rt-input--width-10" />
-                <BoundText id=format!("perpetrator-{i}-gender") label="Gender (optional)" bind=bind!(form.perpetrators[i].gender) error />
+                <BoundSelect id=format!("perpetrator-{i}-gender") label="Gender (optional)" options=choice_options(equality::GENDERS) bind=bind!(form.perpetrators[i].gender) error />
                 <BoundText id=format!("perpetrator-{i}-relationship") label="Relationship to the victim" bind=bind!(form.perpetrators[i].relationship) error
                     hint="For example husband, ex-partner, son" />
                 <BoundText id=format!("perpetrator-{i}-address") label="Address (optional)" bind=bind!(form.perpetrators[i].address) error rows=2 />
