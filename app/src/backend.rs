@@ -13,12 +13,13 @@ pub use crate::api::auth::{AuthBackend, NewSession};
 pub use crate::api::cases::CaseBackend;
 pub use crate::api::meetings::MeetingBackend;
 pub use crate::api::referrals::ReferralBackend;
+pub use crate::api::statistics::StatisticsBackend;
 use crate::error::AppError;
 
 /// Everything the app needs from the server, one trait per area.
-pub trait Backend: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend {}
+pub trait Backend: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend + StatisticsBackend {}
 
-impl<T: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend> Backend for T {}
+impl<T: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend + StatisticsBackend> Backend for T {}
 
 /// The backend and the request's actor, as resolved by the server's session middleware.
 #[derive(Clone)]

@@ -23,6 +23,7 @@ use crate::pages::admin::{
 use crate::pages::cases::{record::CasePage, CasesPage};
 use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, meeting::MeetingPage, MeetingsPage};
 use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};
+use crate::pages::statistics::StatisticsPage;
 use crate::pages::{account::AccountPage, audit::AuditPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=MeetingPage />
                     <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("cases"), ParamSegment("case")) view=MeetingCasePage />
                     <Route path=StaticSegment("actions") view=ActionsPage />
+                    <Route path=StaticSegment("statistics") view=StatisticsPage />
                 </Routes>
             </Layout>
         </Router>

@@ -70,6 +70,9 @@ pub struct ServeArgs {
     /// Hours after sign-in at which a session ends whatever the activity.
     #[arg(long, env = "ROUNDTABLE_SESSION_ABSOLUTE_HOURS", default_value_t = 8)]
     pub session_absolute_hours: u32,
+    /// Statistics counts below this are not shown, so no one can be recognised.
+    #[arg(long, env = "ROUNDTABLE_SMALL_CELL_THRESHOLD", default_value_t = 5)]
+    pub small_cell_threshold: u32,
 }
 
 /// Flags of `enrol-link`.

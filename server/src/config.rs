@@ -56,6 +56,8 @@ pub struct ServeConfig {
     pub session_idle: Duration,
     /// Session absolute lifetime.
     pub session_absolute: Duration,
+    /// Statistics below this count are not shown.
+    pub small_cell_threshold: u32,
 }
 
 impl ServeConfig {
@@ -76,6 +78,9 @@ impl ServeConfig {
         if args.session_idle_minutes == 0 || args.session_absolute_hours == 0 {
             return Err(Error::Config("session timeouts must be greater than zero".into()));
         }
+        if !(2..=100).contains(&args.small_cell_threshold) {
+            return Err(Error::Config("--small-cell-threshold must be from 2 to 100".into()));
+        }
         if u64::from(args.session_idle_minutes) > u64::from(args.session_absolute_hours) * 60 {
             return Err(Error::Config("the session idle timeout cannot be longer than the absolute session lifetime".into()));
         }
@@ -85,6 +90,7 @@ impl ServeConfig {
             site_root: args.site_root.clone(),
             session_idle: Duration::from_secs(u64::from(args.session_idle_minutes) * 60),
             session_absolute: Duration::from_secs(u64::from(args.session_absolute_hours) * 3600),
+            small_cell_threshold: args.small_cell_threshold,
         })
     }
 

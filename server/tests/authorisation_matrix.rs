@@ -54,6 +54,8 @@ const TABLE: &[(&str, &str)] = &[
     ("GET /meetings/{id}", "DDAAAADDDA"),
     ("GET /meetings/{id}/calendar.ics", "DDAAAADDDA"),
     ("GET /actions", "DDAAAADDDA"),
+    ("GET /statistics", "DDAADDADDD"),
+    ("GET /statistics.csv", "DDAADDADDD"),
     ("GET /healthz", "PPPPPPPPPP"),
     ("GET /readyz", "PPPPPPPPPP"),
     ("POST /api/auth/who-am-i", "DAAAAAADDA"),
@@ -100,6 +102,7 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/cases/set-involvement", "DDADDDDDDD"),
     ("POST /api/cases/assign-idva", "DDADDDDDDD"),
     ("POST /api/cases/close", "DDADDDDDDD"),
+    ("POST /api/statistics/quarter", "DDAADDADDD"),
     ("POST /api/meetings/list", "DDAAAADDDA"),
     ("POST /api/meetings/schedule", "DDADDDDDDD"),
     ("POST /api/meetings/view", "DDAAAADDDA"),
@@ -191,6 +194,8 @@ fn page_marker(route: &str, who: usize) -> &'static str {
         "GET /meetings/{id}" => "id=\"meeting-title\"",
         "GET /meetings/{id}/calendar.ics" => "BEGIN:VCALENDAR",
         "GET /actions" => "id=\"action-list\"",
+        "GET /statistics" => "id=\"figures\"",
+        "GET /statistics.csv" => "quarter,measure,agency,value",
         "GET /audit" => "id=\"verify-audit\"",
         _ => "",
     }
@@ -345,6 +350,7 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
                 .await
         }
         "/api/actions/list" => browser.call(path, &[("scope", "agency")]).await,
+        "/api/statistics/quarter" => browser.call(path, &[("quarter", "")]).await,
         "/api/minutes/amend" => {
             let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "target": "decision", "entry_id": "",
                 "amended": "Refer to adult social care today", "reason": "Agreed wording"}});

@@ -108,6 +108,8 @@ pub enum Action {
     ScheduleMeetings,
     /// See every outstanding action across meetings.
     ViewAllActions,
+    /// See the anonymised quarterly statistics.
+    ViewStatistics,
 }
 
 /// The answer.
@@ -160,6 +162,9 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
         Action::Refer => actor.agency_is_current() && [Role::AgencyRepresentative, Role::Idva, Role::Coordinator].iter().any(|r| actor.has(*r)),
         Action::TriageReferrals | Action::ManageCase | Action::ScheduleMeetings => actor.agency_is_current() && actor.has(Role::Coordinator),
         Action::ViewAllActions => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::Chair)),
+        Action::ViewStatistics => {
+            actor.agency_is_current() && [Role::Coordinator, Role::Chair, Role::DataProtectionOfficer].iter().any(|r| actor.has(*r))
+        }
         Action::SearchCases => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::Chair)),
         Action::ListCases => {
             actor.agency_is_current() && [Role::Coordinator, Role::Chair, Role::Idva, Role::AgencyRepresentative].iter().any(|r| actor.has(*r))
@@ -297,6 +302,7 @@ mod tests {
         let mut suspended = actor(&[Role::Coordinator, Role::AgencyRepresentative], Some(SignatoryStatus::Suspended));
         assert!(allowed(&coord, Action::ScheduleMeetings) && !allowed(&chair, Action::ScheduleMeetings));
         assert!(allowed(&chair, Action::ViewAllActions) && !allowed(&rep, Action::ViewAllActions));
+        assert!(allowed(&dpo, Action::ViewStatistics) && allowed(&chair, Action::ViewStatistics) && !allowed(&rep, Action::ViewStatistics));
         for action in [Action::Refer, Action::TriageReferrals, Action::SearchCases, Action::ListCases, Action::ManageCase, Action::ScheduleMeetings] {
             assert!(!allowed(&suspended, action));
         }

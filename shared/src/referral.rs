@@ -322,14 +322,7 @@ pub fn split_other_names(raw: &str) -> Vec<String> {
     raw.split(['\n', ',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
-/// Age in whole years on `on`.
-pub fn age_on(born: Date, on: Date) -> i32 {
-    let mut age = on.year() - born.year();
-    if (on.month() as u8, on.day()) < (born.month() as u8, born.day()) {
-        age -= 1;
-    }
-    age
-}
+pub use crate::stats::age_on;
 
 fn check_person(p: &mut Problems, prefix: &str, what: &str, name: &str, other: &str, dob: &str, today: Date) -> PersonName {
     let name = p.text(&format!("{prefix}-name"), &format!("{what}'s full name"), name, SHORT_TEXT);

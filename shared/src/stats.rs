@@ -203,6 +203,83 @@ pub fn is_aged_16_or_17(dob: Date, on: Date) -> bool {
     matches!(age_on(dob, on), 16 | 17)
 }
 
+/// One hearing of a case at a MARAC, with what the figures count about its victim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeardCase {
+    /// The day it was heard.
+    pub heard_on: Date,
+    /// It was a confirmed repeat.
+    pub repeat: bool,
+    /// Equality answers (codes from `equality`).
+    pub gender: String,
+    /// Ethnic group code.
+    pub ethnic_group: String,
+    /// Sexual orientation code.
+    pub orientation: String,
+    /// Disability code.
+    pub disability: String,
+    /// The victim's date of birth, if known.
+    pub victim_dob: Option<Date>,
+    /// Children (under 18 on the day) in the household.
+    pub children: u32,
+}
+
+/// The quarterly MARAC figures, each small count suppressed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuarterReport {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// (label, figure) in the order SafeLives asks for them.
+    pub figures: Vec<(String, Cell)>,
+    /// Repeat rate, percent, when both counts are shown.
+    pub repeat_rate: Option<f64>,
+    /// Referrals received by referring agency: (agency, count), largest first.
+    pub referrals_by_agency: Vec<(String, Cell)>,
+}
+
+/// Builds the quarter's figures from its hearings and referrals, suppressing small counts.
+pub fn quarter_report(quarter: Quarter, heard: &[HeardCase], referrals_by_agency: &[(String, u32)], threshold: u32) -> QuarterReport {
+    use crate::equality::{is_disabled, is_lgbt, is_male, is_racially_minoritised};
+    let cases: Vec<&HeardCase> = heard.iter().filter(|h| quarter.contains(h.heard_on)).collect();
+    let count = |f: &dyn Fn(&HeardCase) -> bool| cases.iter().filter(|h| f(h)).count() as u32;
+    let total = cases.len() as u32;
+    let repeats = count(&|h| h.repeat);
+    let children: u32 = cases.iter().map(|h| h.children).sum();
+    let figures = vec![
+        ("Cases discussed", total),
+        ("Repeat cases", repeats),
+        ("Victims who are Black, Asian or racially minoritised", count(&|h| is_racially_minoritised(&h.ethnic_group))),
+        ("LGBT+ victims", count(&|h| is_lgbt(&h.orientation, &h.gender))),
+        ("Disabled victims", count(&|h| is_disabled(&h.disability))),
+        ("Male victims", count(&|h| is_male(&h.gender))),
+        ("Victims aged 16 or 17", count(&|h| h.victim_dob.is_some_and(|d| is_aged_16_or_17(d, h.heard_on)))),
+        ("Children in the households", children),
+    ];
+    let mut by_agency: Vec<(String, u32)> = referrals_by_agency.to_vec();
+    by_agency.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    QuarterReport {
+        quarter,
+        figures: figures.into_iter().map(|(l, n)| (l.to_string(), suppress(n, threshold))).collect(),
+        repeat_rate: rate_percent(repeats, total, threshold),
+        referrals_by_agency: by_agency.into_iter().map(|(a, n)| (a, suppress(n, threshold))).collect(),
+    }
+}
+
+/// The report as CSV (safe to open in a spreadsheet), with a header line.
+pub fn report_csv(report: &QuarterReport) -> String {
+    let label = format!("{}-Q{}", report.quarter.year, report.quarter.q);
+    let mut lines = vec![csv_row(&["quarter", "measure", "agency", "value"])];
+    for (measure, cell) in &report.figures {
+        lines.push(csv_row(&[label.as_str(), measure.as_str(), "", &cell.to_string()]));
+    }
+    let rate = report.repeat_rate.map_or_else(|| "not shown".to_string(), |r| format!("{r:.1}%"));
+    lines.push(csv_row(&[label.as_str(), "Repeat rate", "", &rate]));
+    for (agency, cell) in &report.referrals_by_agency {
+        lines.push(csv_row(&[label.as_str(), "Referrals received", agency.as_str(), &cell.to_string()]));
+    }
+    lines.join("\r\n") + "\r\n"
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -319,5 +396,47 @@ mod tests {
         assert_eq!(age_on(dob, date!(2025 - 03 - 01)), 17);
         assert_eq!(age_on(dob, date!(2024 - 02 - 28)), 15);
         assert_eq!(age_on(dob, date!(2024 - 02 - 29)), 16);
+    }
+
+    fn heard(day: Date, repeat: bool, gender: &str, ethnic: &str) -> HeardCase {
+        HeardCase {
+            heard_on: day,
+            repeat,
+            gender: gender.into(),
+            ethnic_group: ethnic.into(),
+            orientation: "heterosexual".into(),
+            disability: "no".into(),
+            victim_dob: None,
+            children: 1,
+        }
+    }
+
+    #[test]
+    fn a_quarter_counts_its_own_hearings_and_hides_small_cells() {
+        use time::macros::date;
+        let q4 = Quarter::new(2026, 4).unwrap_or_else(|e| panic!("{e}"));
+        let mut cases: Vec<HeardCase> = (0..12).map(|i| heard(date!(2026 - 11 - 10), i < 6, "female", "white_british")).collect();
+        cases.push(heard(date!(2026 - 11 - 24), false, "male", "black"));
+        cases.push(heard(date!(2026 - 09 - 30), true, "male", "black"));
+        let report = quarter_report(q4, &cases, &[("Police".into(), 9), ("Housing".into(), 2)], 5);
+        let figure = |l: &str| report.figures.iter().find(|(x, _)| x == l).map(|(_, c)| *c);
+        assert_eq!(figure("Cases discussed"), Some(Cell::Value(13)), "the September hearing is in Q3");
+        assert_eq!(figure("Repeat cases"), Some(Cell::Value(6)));
+        assert_eq!(figure("Male victims"), Some(Cell::Suppressed { threshold: 5 }));
+        assert_eq!(figure("Victims who are Black, Asian or racially minoritised"), Some(Cell::Suppressed { threshold: 5 }));
+        assert_eq!(figure("Children in the households"), Some(Cell::Value(13)));
+        assert_eq!(figure("Disabled victims"), Some(Cell::Value(0)), "zero identifies no one");
+        assert!(report.repeat_rate.is_some_and(|r| (r - 46.15).abs() < 0.1));
+        assert_eq!(report.referrals_by_agency, vec![("Police".to_string(), Cell::Value(9)), ("Housing".to_string(), Cell::Suppressed { threshold: 5 })]);
+        let csv = report_csv(&report);
+        assert!(csv.contains("2026-Q4,Male victims,,<5\r\n") && csv.contains("Referrals received,Police,9"), "{csv}");
+    }
+
+    #[test]
+    fn agency_names_cannot_smuggle_formulas_into_the_csv() {
+        let q = Quarter::new(2026, 1).unwrap_or_else(|e| panic!("{e}"));
+        let report = quarter_report(q, &[], &[("=HYPERLINK(\"http://x\")".into(), 7)], 5);
+        let csv = report_csv(&report);
+        assert!(csv.contains("Referrals received,\"'=HYPERLINK(\"\"http://x\"\")\",7"), "{csv}");
     }
 }

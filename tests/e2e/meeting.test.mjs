@@ -196,3 +196,14 @@ test('a user of a withdrawn agency is refused throughout', async () => {
     assert.ok(!text.includes('Cerys') && !text.includes('Wyvern House'), `${path} shows nothing`);
   }
 });
+
+test('the chair reads the quarter\'s anonymised figures', async () => {
+  const morgan = await as('Morgan Ashby');
+  await server.open(morgan, '/statistics');
+  await morgan.locator('#figures').waitFor();
+  const text = await morgan.locator('main').innerText();
+  assert.ok(text.includes('Cases discussed') && text.includes('<5'), 'small counts are hidden');
+  assert.equal(await morgan.locator('svg.rt-chart').count() >= 1, true, 'a chart drawn on the server');
+  assert.ok((await morgan.locator('#download-csv').getAttribute('href')).startsWith('/statistics.csv?quarter='));
+  await checked(morgan, 'statistics');
+});

@@ -123,6 +123,9 @@ pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {
             areas.push(("/meetings".to_string(), "Meetings".to_string()));
             areas.push(("/actions".to_string(), "Actions".to_string()));
         }
+        if decide(Some(&a), &Action::ViewStatistics).is_allowed() {
+            areas.push(("/statistics".to_string(), "Statistics".to_string()));
+        }
         if decide(Some(&a), &Action::ViewUsers).is_allowed() {
             areas.push(("/admin".to_string(), "Administration".to_string()));
         }

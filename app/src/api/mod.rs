@@ -8,3 +8,4 @@ pub mod cases;
 pub mod client;
 pub mod meetings;
 pub mod referrals;
+pub mod statistics;

@@ -10,3 +10,4 @@ pub mod meetings;
 pub mod not_found;
 pub mod referrals;
 pub mod sign_in;
+pub mod statistics;

@@ -8,6 +8,7 @@ mod cases;
 mod meetings;
 mod minutes;
 mod referrals;
+mod statistics;
 
 use std::sync::Arc;
 

@@ -7,6 +7,7 @@ mod error_page;
 mod health;
 mod security_headers;
 mod session;
+mod statistics_csv;
 
 use std::sync::Arc;
 
@@ -90,6 +91,7 @@ pub fn route_table() -> Vec<String> {
     table.extend(leptos::server_fn::axum::server_fn_paths().map(|(path, method)| format!("{method} {path}")));
     table.extend(health::PATHS.iter().map(|p| format!("GET {p}")));
     table.push(format!("GET {}", calendar::PATH));
+    table.push(format!("GET {}", statistics_csv::PATH));
     table.sort();
     table.dedup();
     table
@@ -103,6 +105,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(calendar::routes())
+        .merge(statistics_csv::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

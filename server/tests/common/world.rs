@@ -47,7 +47,14 @@ pub fn link_in(out: &str) -> String {
 impl World {
     /// Starts a server; enrols the administrator only.
     pub async fn admin_only() -> World {
-        let server = TestServer::start(&["--public-url", ORIGIN]);
+        Self::admin_only_with(&[]).await
+    }
+
+    /// Starts a server with extra `serve` flags; enrols the administrator only.
+    pub async fn admin_only_with(extra: &[&str]) -> World {
+        let mut args = vec!["--public-url", ORIGIN];
+        args.extend_from_slice(extra);
+        let server = TestServer::start(&args);
         let out = run(server.data.path(), &["enrol-link", "--public-url", ORIGIN]);
         let admin = Person::enrol(&server.base_url, &link_in(&String::from_utf8_lossy(&out.stdout))).await;
         World { server, admin, people: BTreeMap::new() }
@@ -56,7 +63,12 @@ impl World {
     /// Starts a server with the administrator and every demo person enrolled and signed in
     /// (except those whose agency is not a current signatory: they are enrolled but refused).
     pub async fn demo() -> World {
-        let mut world = Self::admin_only().await;
+        Self::demo_with(&[]).await
+    }
+
+    /// [`World::demo`] with extra `serve` flags.
+    pub async fn demo_with(extra: &[&str]) -> World {
+        let mut world = Self::admin_only_with(extra).await;
         let out = run(world.server.data.path(), &["seed-demo", "--public-url", ORIGIN]);
         let text = String::from_utf8_lossy(&out.stdout).to_string();
         let lines: Vec<&str> = text.lines().collect();
