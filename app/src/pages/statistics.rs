@@ -27,15 +27,15 @@ pub fn StatisticsPage() -> impl IntoView {
 fn Bars(rows: Vec<(String, String, Option<u32>)>, title: &'static str) -> impl IntoView {
     let height = rows.len() * 28 + 10;
     view! {
-        <svg class="rt-chart" role="img" aria-label=title viewBox=format!("0 0 600 {height}") width="100%" xmlns="http://www.w3.org/2000/svg">
+        <svg class="rt-chart" role="img" aria-label=title viewBox=format!("0 0 720 {height}") width="100%" xmlns="http://www.w3.org/2000/svg">
             <title>{title}</title>
             {rows.into_iter().enumerate().map(|(i, (label, shown, bar))| {
                 let y = i * 28 + 5;
                 view! {
                     <g>
                         <text x="0" y=y + 17 class="rt-chart__label">{label}</text>
-                        <rect x="330" y=y + 4 height="18" width=bar.map_or(0, |b| b * 2) class="rt-chart__bar" />
-                        <text x=bar.map_or(335, |b| 335 + b * 2) y=y + 17 class="rt-chart__value">{shown}</text>
+                        <rect x="400" y=y + 4 height="18" width=bar.map_or(0, |b| b * 5 / 2) class="rt-chart__bar" />
+                        <text x=bar.map_or(405, |b| 405 + b * 5 / 2) y=y + 17 class="rt-chart__value">{shown}</text>
                     </g>
                 }
             }).collect_view()}
