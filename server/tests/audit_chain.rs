@@ -127,3 +127,35 @@ async fn the_dpo_checks_the_chain_from_the_audit_page_and_others_cannot() {
     let broken = world.person("Ifeoma Castellanos").browser.call("/api/audit/verify", &[]).await.ok();
     assert_eq!(broken["first_broken_seq"], 4, "{broken}");
 }
+
+#[tokio::test]
+async fn the_dpo_filters_the_log_and_exports_an_extract_after_a_passkey_check() {
+    let mut world = World::demo().await;
+    let cases = world.person("Priya Lakeland").browser.call("/api/cases/mine", &[]).await.ok();
+    let case = cases[0]["id"].as_str().unwrap_or_default().to_string();
+    world.person("Sam Okonjo-Reyes").browser.call("/api/cases/view", &[("id", &case)]).await.ok();
+
+    let dpo = world.person("Ifeoma Castellanos");
+    let filter = serde_json::json!({"filter": {"user_id": "", "agency_id": "", "record_id": case, "action": "case.read", "from": "", "to": ""}});
+    let found = dpo.browser.call_json("/api/audit/search", &filter).await.ok();
+    assert_eq!(found["matching"], 1, "{found}");
+    assert_eq!(found["entries"][0]["actor"], "Sam Okonjo-Reyes");
+    let bad = dpo.browser.call_json("/api/audit/search", &serde_json::json!({"filter": {"user_id": "", "agency_id": "", "record_id": "", "action": "",
+        "from": "2026-12-01", "to": "2026-11-01"}})).await;
+    assert_eq!(bad.error().as_deref(), Some("InvalidFields"));
+
+    // Ten minutes after signing in, an export asks for the passkey again.
+    let db = open_sqlite(&world.server.db_path()).await;
+    sqlx::query("UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    let dpo = world.person("Ifeoma Castellanos");
+    let stale = dpo.browser.call_json("/api/audit/export", &filter).await;
+    assert_eq!(stale.error().as_deref(), Some("ReauthenticationRequired"));
+    dpo.reauthenticate().await;
+    let csv = dpo.browser.call_json("/api/audit/export", &filter).await.ok();
+    let csv = csv.as_str().unwrap_or_default();
+    assert!(csv.starts_with("seq,at_utc,actor,agency,action,record,outcome,details\r\n") && csv.contains("Sam Okonjo-Reyes"), "{csv}");
+    let exported: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'audit.export'").fetch_one(&db).await.unwrap_or_default();
+    assert_eq!(exported, 1, "the export is itself audited");
+    let refused = world.person("Priya Lakeland").browser.call_json("/api/audit/search", &filter).await;
+    assert_eq!(refused.error().as_deref(), Some("NotFound"));
+}

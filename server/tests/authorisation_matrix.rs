@@ -103,6 +103,8 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/cases/assign-idva", "DDADDDDDDD"),
     ("POST /api/cases/close", "DDADDDDDDD"),
     ("POST /api/statistics/quarter", "DDAADDADDD"),
+    ("POST /api/audit/search", "DDDDDDADDD"),
+    ("POST /api/audit/export", "DDDDDDRDDD"),
     ("POST /api/meetings/list", "DDAAAADDDA"),
     ("POST /api/meetings/schedule", "DDADDDDDDD"),
     ("POST /api/meetings/view", "DDAAAADDDA"),
@@ -351,6 +353,10 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
         }
         "/api/actions/list" => browser.call(path, &[("scope", "agency")]).await,
         "/api/statistics/quarter" => browser.call(path, &[("quarter", "")]).await,
+        "/api/audit/search" | "/api/audit/export" => {
+            let filter = json!({"filter": {"user_id": "", "agency_id": "", "record_id": "", "action": "", "from": "", "to": ""}});
+            browser.call_json(path, &filter).await
+        }
         "/api/minutes/amend" => {
             let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "target": "decision", "entry_id": "",
                 "amended": "Refer to adult social care today", "reason": "Agreed wording"}});

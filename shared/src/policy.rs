@@ -110,6 +110,10 @@ pub enum Action {
     ViewAllActions,
     /// See the anonymised quarterly statistics.
     ViewStatistics,
+    /// Search and read the audit log.
+    SearchAudit,
+    /// Export a filtered extract of the audit log (needs a fresh passkey check).
+    ExportAudit,
 }
 
 /// The answer.
@@ -162,6 +166,8 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
         Action::Refer => actor.agency_is_current() && [Role::AgencyRepresentative, Role::Idva, Role::Coordinator].iter().any(|r| actor.has(*r)),
         Action::TriageReferrals | Action::ManageCase | Action::ScheduleMeetings => actor.agency_is_current() && actor.has(Role::Coordinator),
         Action::ViewAllActions => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::Chair)),
+        Action::SearchAudit => actor.agency_is_current() && actor.has(Role::DataProtectionOfficer),
+        Action::ExportAudit => return sensitive(actor.agency_is_current() && actor.has(Role::DataProtectionOfficer), actor),
         Action::ViewStatistics => {
             actor.agency_is_current() && [Role::Coordinator, Role::Chair, Role::DataProtectionOfficer].iter().any(|r| actor.has(*r))
         }
@@ -302,6 +308,8 @@ mod tests {
         let mut suspended = actor(&[Role::Coordinator, Role::AgencyRepresentative], Some(SignatoryStatus::Suspended));
         assert!(allowed(&coord, Action::ScheduleMeetings) && !allowed(&chair, Action::ScheduleMeetings));
         assert!(allowed(&chair, Action::ViewAllActions) && !allowed(&rep, Action::ViewAllActions));
+        assert!(allowed(&dpo, Action::SearchAudit) && !allowed(&admin, Action::SearchAudit) && !allowed(&coord, Action::SearchAudit));
+        assert_eq!(decide(Some(&dpo), &Action::ExportAudit), Decision::ReauthenticationRequired);
         assert!(allowed(&dpo, Action::ViewStatistics) && allowed(&chair, Action::ViewStatistics) && !allowed(&rep, Action::ViewStatistics));
         for action in [Action::Refer, Action::TriageReferrals, Action::SearchCases, Action::ListCases, Action::ManageCase, Action::ScheduleMeetings] {
             assert!(!allowed(&suspended, action));

@@ -109,3 +109,26 @@ test('the audit page finds an altered entry', async () => {
   await assert.doesNotReject(admin.locator('#audit-result').getByText('altered at entry 2').waitFor());
   await screenshot(admin, 'audit-broken');
 });
+
+test('the data protection officer filters the audit log and exports an extract after a passkey check', async () => {
+  const dpo = await browser.newPage();
+  await addVirtualAuthenticator(dpo);
+  await server.enrol(dpo, server.linkFor('Ifeoma Castellanos'));
+  await server.open(dpo, '/audit');
+  await dpo.locator('#audit-entries').waitFor();
+  await dpo.locator('#audit-action').selectOption('session.sign_in');
+  await dpo.locator('#search-audit').click();
+  await dpo.waitForFunction(() => document.querySelector('#audit-entries tbody').innerText.includes('session.sign_in'));
+  const shown = await dpo.locator('#audit-entries tbody').innerText();
+  assert.ok(!shown.includes('case.read'), 'only the chosen action');
+  await screenshot(dpo, 'audit-search');
+  assert.deepEqual(await accessibilityViolations(dpo), []);
+
+  server.sql('UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600');
+  await dpo.locator('#export-audit').click();
+  await dpo.locator('#audit-download').waitFor();
+  assert.ok((await dpo.locator('#audit-download').getAttribute('href')).startsWith('data:text/csv'));
+  const audit = server.sql("SELECT group_concat(action, ',') FROM audit_log WHERE action IN ('session.reauthenticate', 'audit.export')");
+  assert.ok(audit.includes('session.reauthenticate') && audit.includes('audit.export'), audit);
+  await dpo.context().close();
+});

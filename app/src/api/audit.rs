@@ -22,12 +22,83 @@ pub struct AuditVerification {
     pub head: Option<String>,
 }
 
+/// What to look for in the audit log; blank fields match everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// The acting person (user id).
+    pub user_id: String,
+    /// The acting person's agency (agency id).
+    pub agency_id: String,
+    /// A record id: a case, referral, meeting, person...
+    pub record_id: String,
+    /// The action, e.g. `case.read`.
+    pub action: String,
+    /// From this day (`YYYY-MM-DD`, UTC).
+    pub from: String,
+    /// To this day, inclusive.
+    pub to: String,
+}
+
+/// One audit entry as the DPO sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Its place in the chain.
+    pub seq: i64,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// Who acted, if a person.
+    pub actor: Option<String>,
+    /// Their agency.
+    pub agency: Option<String>,
+    /// What they did.
+    pub action: String,
+    /// The kind of record and its id.
+    pub record: Option<String>,
+    /// `success`, `denied` or `failure`.
+    pub outcome: String,
+    /// Ids and counts recorded with it (never personal data).
+    pub details: String,
+}
+
+/// A search of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditSearch {
+    /// Matching entries, newest first (at most 500).
+    pub entries: Vec<AuditEntry>,
+    /// How many entries match in all.
+    pub matching: i64,
+    /// People to filter by: (id, name).
+    pub people: Vec<(String, String)>,
+    /// Agencies to filter by: (id, name).
+    pub agencies: Vec<(String, String)>,
+    /// Actions recorded so far.
+    pub actions: Vec<String>,
+}
+
 /// The audit operations.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait AuditBackend: Send + Sync + 'static {
     /// Verifies the whole chain and records that it was checked.
     async fn verify_audit(&self, actor: &shared::policy::Actor) -> Result<AuditVerification, AppError>;
+    /// Searches the log; the search itself is audited.
+    async fn search_audit(&self, actor: &shared::policy::Actor, filter: AuditFilter) -> Result<AuditSearch, AppError>;
+    /// A filtered extract as spreadsheet-safe CSV; audited, and needs a fresh passkey check.
+    async fn export_audit(&self, actor: &shared::policy::Actor, filter: AuditFilter) -> Result<String, AppError>;
+}
+
+/// Searches the audit log.
+#[server(endpoint = "audit/search", input = server_fn::codec::Json, client = crate::api::client::RoundtableClient)]
+pub async fn search_audit(filter: AuditFilter) -> Result<AuditSearch, AppError> {
+    use crate::backend as b;
+    b::backend()?.search_audit(&b::require_actor()?, filter).await
+}
+
+/// Exports a filtered extract of the audit log as CSV.
+#[server(endpoint = "audit/export", input = server_fn::codec::Json, client = crate::api::client::RoundtableClient)]
+pub async fn export_audit(filter: AuditFilter) -> Result<String, AppError> {
+    use crate::backend as b;
+    b::backend()?.export_audit(&b::require_actor()?, filter).await
 }
 
 /// Verifies the audit chain.

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::audit::{verify_audit, AuditVerification};
+use crate::api::audit::{export_audit, search_audit, verify_audit, AuditFilter, AuditSearch, AuditVerification};
+use crate::components::fields::{FormValues, SelectField, TextField};
 use crate::api::auth::area_allowed;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::loaded::loaded;
@@ -24,7 +25,9 @@ pub fn AuditPage() -> impl IntoView {
         <Title text="Audit log" />
         <h1 class="rt-heading-xl">"Audit log"</h1>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
-            {move || Suspend::new(async move { loaded(gate.await, move |()| view! { <AuditCheck form result on_submit /> }.into_any()) })}
+            {move || Suspend::new(async move {
+                loaded(gate.await, move |()| view! { <AuditCheck form result on_submit /> <AuditSearchPanel /> }.into_any())
+            })}
         </Transition>
     }
 }
@@ -61,6 +64,98 @@ fn AuditCheck(
                     <p class="rt-body">{format!("{} entries before it verified. Tell your data protection officer and keep a copy of the database as it is now.", r.rows_checked)}</p>
                 </div>
             }.into_any(),
+        })}
+    }
+}
+
+/// Percent-encodes text for a `data:` address.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Filtering and exporting the log: shown to data protection officers (others are refused by the
+/// server, and then see nothing here).
+#[component]
+fn AuditSearchPanel() -> impl IntoView {
+    let first = Resource::new(|| (), |_| search_audit(AuditFilter::default()));
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move { first.await.ok().map(|s| view! { <SearchForm initial=s /> }) })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SearchForm(initial: AuditSearch) -> impl IntoView {
+    let form = FormState::new();
+    let found = RwSignal::new(initial.clone());
+    let filter = StoredValue::new(AuditFilter::default());
+    let export = RwSignal::new(None::<String>);
+    let on_search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = FormValues::from_event(&ev);
+        let f = AuditFilter {
+            user_id: v.get("audit-person"),
+            agency_id: v.get("audit-agency"),
+            record_id: v.get("audit-record"),
+            action: v.get("audit-action"),
+            from: v.get("audit-from"),
+            to: v.get("audit-to"),
+        };
+        filter.set_value(f.clone());
+        export.set(None);
+        form.submit(move || search_audit(f.clone()), move |s| found.set(s));
+    };
+    let on_export = move |_| {
+        let f = filter.get_value();
+        form.submit(move || export_audit(f.clone()), move |csv: String| export.set(Some(format!("data:text/csv;charset=utf-8,{}", percent_encode(&csv)))));
+    };
+    let with_all = |label: &str, list: Vec<(String, String)>| std::iter::once((String::new(), label.to_string())).chain(list).collect::<Vec<_>>();
+    let people = with_all("Anyone", initial.people.clone());
+    let agencies = with_all("Any agency", initial.agencies.clone());
+    let actions = with_all("Any action", initial.actions.iter().map(|a| (a.clone(), a.clone())).collect());
+    view! {
+        <h2 class="rt-heading-l" id="search-heading">"Search the audit log"</h2>
+        <ErrorSummary error=form.error />
+        <form on:submit=on_search novalidate>
+            <SelectField name="audit-person" label="Person" error=form.error options=people />
+            <SelectField name="audit-agency" label="Agency" error=form.error options=agencies />
+            <TextField name="audit-record" label="Record (case, referral, meeting or person id)" error=form.error width="rt-input--width-30" />
+            <SelectField name="audit-action" label="Action" error=form.error options=actions />
+            <TextField name="audit-from" label="From" input_type="date" width="rt-input--width-10" error=form.error />
+            <TextField name="audit-to" label="To" input_type="date" width="rt-input--width-10" error=form.error />
+            <PendingButton pending=form.pending label="Search" pending_label="Searching\u{2026}" id="search-audit" secondary=true />
+        </form>
+        {move || {
+            let s = found.get();
+            view! {
+                <p class="rt-body" id="audit-matching">{format!("{} entries match; the newest {} are shown.", s.matching, s.entries.len())}</p>
+                <table class="rt-table" id="audit-entries">
+                    <thead><tr>
+                        <th class="rt-table__header" scope="col">"When"</th>
+                        <th class="rt-table__header" scope="col">"Who"</th>
+                        <th class="rt-table__header" scope="col">"What"</th>
+                        <th class="rt-table__header" scope="col">"Outcome"</th>
+                    </tr></thead>
+                    <tbody>{s.entries.into_iter().map(|e| view! {
+                        <tr>
+                            <td class="rt-table__cell">{shared::display::instant(e.at)}<span class="rt-table__sub">{format!("Entry {}", e.seq)}</span></td>
+                            <td class="rt-table__cell">{e.actor.clone().unwrap_or_else(|| "System".into())}<span class="rt-table__sub">{e.agency.clone().unwrap_or_default()}</span></td>
+                            <td class="rt-table__cell">{e.action.clone()}<span class="rt-table__sub">{e.record.clone().unwrap_or_default()}</span></td>
+                            <td class="rt-table__cell">{e.outcome.clone()}</td>
+                        </tr>
+                    }).collect_view()}</tbody>
+                </table>
+            }
+        }}
+        <button type="button" class="rt-button rt-button--secondary" id="export-audit" on:click=on_export>"Export these entries (CSV)"</button>
+        {move || export.get().map(|href| view! {
+            <p class="rt-body"><a class="rt-link" id="audit-download" href=href download="audit-extract.csv">"Download the extract"</a></p>
         })}
     }
 }

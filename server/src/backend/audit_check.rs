@@ -1,6 +1,6 @@
 //! Verifying the audit chain from the DPO's page.
 
-use app::api::audit::{AuditBackend, AuditVerification};
+use app::api::audit::{AuditBackend, AuditFilter, AuditSearch, AuditVerification};
 use app::error::AppError;
 use shared::policy::{Action, Actor};
 
@@ -28,5 +28,13 @@ impl AuditBackend for ServerBackend {
             elapsed_ms: u64::try_from(result.elapsed.as_millis()).unwrap_or(u64::MAX),
             head: result.head.as_ref().filter(|_| result.broken.is_none()).map(ToString::to_string),
         })
+    }
+
+    async fn search_audit(&self, actor: &Actor, filter: AuditFilter) -> Result<AuditSearch, AppError> {
+        self.search_audit_op(actor, filter).await
+    }
+
+    async fn export_audit(&self, actor: &Actor, filter: AuditFilter) -> Result<String, AppError> {
+        self.export_audit_op(actor, filter).await
     }
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit_check;
+mod audit_search;
 mod auth;
 mod cases;
 mod meetings;

@@ -1,0 +1,135 @@
+//! The DPO's view of the audit log: filter by person, agency, record, action and dates; export a
+//! filtered extract as CSV. Both are themselves audited; the export needs a fresh passkey check.
+
+use app::api::audit::{AuditEntry, AuditFilter, AuditSearch};
+use app::error::AppError;
+use shared::policy::{Action, Actor};
+use shared::stats::csv_row;
+use shared::validation::Problems;
+use sqlx::any::AnyRow;
+use time::{OffsetDateTime, Time};
+
+use super::{actor_event, check, col, internal_db, ServerBackend};
+use crate::db::Tx;
+
+/// Entries shown on the page.
+const SHOWN: i64 = 500;
+/// Entries in one export.
+const EXPORTED: i64 = 50_000;
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// The WHERE clause and its values for a filter; problems name the fields.
+fn conditions(f: &AuditFilter) -> Result<(String, Vec<Bind>), AppError> {
+    let mut p = Problems::default();
+    let from = p.optional_date("audit-from", "From", &f.from);
+    let to = p.optional_date("audit-to", "To", &f.to);
+    if let (Some(a), Some(b)) = (from, to) {
+        if a > b {
+            p.add("audit-to", "To must be on or after From");
+        }
+    }
+    p.finish(())?;
+    let mut parts = Vec::new();
+    let mut binds = Vec::new();
+    for (column, value) in [("l.actor_user_id", &f.user_id), ("l.actor_agency_id", &f.agency_id), ("l.record_id", &f.record_id), ("l.action", &f.action)] {
+        let value = value.trim();
+        if !value.is_empty() {
+            binds.push(Bind::Text(value.to_string()));
+            parts.push(format!("{column} = ${}", binds.len()));
+        }
+    }
+    if let Some(day) = from {
+        binds.push(Bind::Int(OffsetDateTime::new_utc(day, Time::MIDNIGHT).unix_timestamp()));
+        parts.push(format!("l.at >= ${}", binds.len()));
+    }
+    if let Some(day) = to {
+        binds.push(Bind::Int(OffsetDateTime::new_utc(day, Time::MIDNIGHT).unix_timestamp() + 86_400));
+        parts.push(format!("l.at < ${}", binds.len()));
+    }
+    let clause = if parts.is_empty() { String::new() } else { format!(" WHERE {}", parts.join(" AND ")) };
+    Ok((clause, binds))
+}
+
+async fn entries(tx: &mut Tx, clause: &str, binds: &[Bind], limit: i64) -> Result<Vec<AuditEntry>, AppError> {
+    let sql = format!(
+        "SELECT l.seq, l.at, u.name AS actor, a.name AS agency, l.action, l.record_type, l.record_id, l.outcome, l.details FROM audit_log l \
+         LEFT JOIN users u ON u.id = l.actor_user_id LEFT JOIN agencies a ON a.id = l.actor_agency_id{clause} ORDER BY l.seq DESC LIMIT {limit}"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = match b {
+            Bind::Text(t) => q.bind(t.clone()),
+            Bind::Int(i) => q.bind(*i),
+        };
+    }
+    q.fetch_all(&mut **tx).await.map_err(internal_db)?.iter().map(entry).collect()
+}
+
+fn entry(r: &AnyRow) -> Result<AuditEntry, AppError> {
+    let kind: Option<String> = col(r, "record_type")?;
+    let id: Option<String> = col(r, "record_id")?;
+    Ok(AuditEntry {
+        seq: col(r, "seq")?,
+        at: col(r, "at")?,
+        actor: col(r, "actor")?,
+        agency: col(r, "agency")?,
+        action: col(r, "action")?,
+        record: id.map(|id| format!("{} {id}", kind.unwrap_or_default())),
+        outcome: col(r, "outcome")?,
+        details: col(r, "details")?,
+    })
+}
+
+async fn pairs(tx: &mut Tx, sql: &'static str) -> Result<Vec<(String, String)>, AppError> {
+    sqlx::query(sql).fetch_all(&mut **tx).await.map_err(internal_db)?.iter().map(|r| Ok((col(r, "id")?, col(r, "name")?))).collect()
+}
+
+impl ServerBackend {
+    pub(super) async fn search_audit_op(&self, actor: &Actor, filter: AuditFilter) -> Result<AuditSearch, AppError> {
+        check(actor, &Action::SearchAudit)?;
+        let (clause, binds) = conditions(&filter)?;
+        let mut tx = self.tx().await?;
+        let found = entries(&mut tx, &clause, &binds, SHOWN).await?;
+        let count_sql = format!("SELECT COUNT(*) FROM audit_log l{clause}");
+        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
+        for b in &binds {
+            q = match b {
+                Bind::Text(t) => q.bind(t.clone()),
+                Bind::Int(i) => q.bind(*i),
+            };
+        }
+        let matching = q.fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let people = pairs(&mut tx, "SELECT id, name FROM users ORDER BY name").await?;
+        let agencies = pairs(&mut tx, "SELECT id, name FROM agencies ORDER BY name").await?;
+        let actions = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action").fetch_all(&mut *tx).await.map_err(internal_db)?;
+        self.audit_and_commit(tx, actor_event(actor, "audit.search").detail("matching", matching)).await?;
+        Ok(AuditSearch { entries: found, matching, people, agencies, actions })
+    }
+
+    pub(super) async fn export_audit_op(&self, actor: &Actor, filter: AuditFilter) -> Result<String, AppError> {
+        check(actor, &Action::ExportAudit)?;
+        let (clause, binds) = conditions(&filter)?;
+        let mut tx = self.tx().await?;
+        let found = entries(&mut tx, &clause, &binds, EXPORTED).await?;
+        let mut lines = vec![csv_row(&["seq", "at_utc", "actor", "agency", "action", "record", "outcome", "details"])];
+        for e in &found {
+            let at = shared::display::instant(e.at);
+            lines.push(csv_row(&[
+                e.seq.to_string(),
+                at,
+                e.actor.clone().unwrap_or_default(),
+                e.agency.clone().unwrap_or_default(),
+                e.action.clone(),
+                e.record.clone().unwrap_or_default(),
+                e.outcome.clone(),
+                e.details.clone(),
+            ]));
+        }
+        self.audit_and_commit(tx, actor_event(actor, "audit.export").detail("entries", found.len())).await?;
+        Ok(lines.join("\r\n") + "\r\n")
+    }
+}
