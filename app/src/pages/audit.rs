@@ -10,6 +10,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::loaded::loaded;
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
+use crate::error::AppError;
 
 /// "Audit log".
 #[component]
@@ -20,13 +21,23 @@ pub fn AuditPage() -> impl IntoView {
         ev.prevent_default();
         form.submit(verify_audit, move |r| result.set(Some(r)));
     };
-    let gate = Resource::new(|| (), |_| area_allowed("/audit"));
+    // One load: permission to open the page, and (for data protection officers) the first search.
+    let gate = Resource::new(
+        || (),
+        |_| async move {
+            area_allowed("/audit").await?;
+            Ok::<_, AppError>(search_audit(AuditFilter::default()).await.ok())
+        },
+    );
     view! {
         <Title text="Audit log" />
         <h1 class="rt-heading-xl">"Audit log"</h1>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
-                loaded(gate.await, move |()| view! { <AuditCheck form result on_submit /> <AuditSearchPanel /> }.into_any())
+                loaded(gate.await, move |search| view! {
+                    <AuditCheck form result on_submit />
+                    {search.map(|initial| view! { <SearchForm initial /> })}
+                }.into_any())
             })}
         </Transition>
     }
@@ -78,18 +89,7 @@ fn percent_encode(text: &str) -> String {
         .collect()
 }
 
-/// Filtering and exporting the log: shown to data protection officers (others are refused by the
-/// server, and then see nothing here).
-#[component]
-fn AuditSearchPanel() -> impl IntoView {
-    let first = Resource::new(|| (), |_| search_audit(AuditFilter::default()));
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move { first.await.ok().map(|s| view! { <SearchForm initial=s /> }) })}
-        </Transition>
-    }
-}
-
+/// Filtering and exporting the log, for data protection officers.
 #[component]
 fn SearchForm(initial: AuditSearch) -> impl IntoView {
     let form = FormState::new();

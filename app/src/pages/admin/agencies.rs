@@ -16,6 +16,7 @@ use crate::components::submit_task::FormState;
 #[component]
 pub fn AgenciesPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
+    let notice = RwSignal::new(None::<String>);
     let overview = Resource::new(move || reload.get(), |_| admin_overview());
     view! {
         <Title text="Agencies" />
@@ -23,11 +24,11 @@ pub fn AgenciesPage() -> impl IntoView {
         <h1 class="rt-heading-xl">"Agencies"</h1>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
-                loaded(overview.await, |o| {
+                loaded(overview.await, move |o| {
                     let may_administer = o.may_administer;
                     view! {
                         <AgencyTable agencies=o.agencies />
-                        {may_administer.then(|| view! { <AddAgency reload /> })}
+                        {may_administer.then(|| view! { <AddAgency reload notice /> })}
                     }.into_any()
                 })
             })}
@@ -68,9 +69,8 @@ fn AgencyTable(agencies: Vec<AgencySummary>) -> impl IntoView {
 }
 
 #[component]
-fn AddAgency(reload: RwSignal<u32>) -> impl IntoView {
+fn AddAgency(reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
     let form = FormState::new();
-    let notice = RwSignal::new(None::<String>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);

@@ -16,6 +16,7 @@ use crate::error::AppError;
 #[component]
 pub fn PeoplePage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
+    let link = RwSignal::new(None::<(String, EnrolmentLink)>);
     let data = Resource::new(
         move || reload.get(),
         |_| async move {
@@ -29,8 +30,8 @@ pub fn PeoplePage() -> impl IntoView {
         <h1 class="rt-heading-xl">"People"</h1>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
-                loaded(data.await, |(users, overview)| view! {
-                    <InviteForm overview reload />
+                loaded(data.await, move |(users, overview)| view! {
+                    <InviteForm overview reload link />
                     <PeopleTable users />
                 }.into_any())
             })}
@@ -83,9 +84,8 @@ pub fn LinkPanel(link: RwSignal<Option<(String, EnrolmentLink)>>) -> impl IntoVi
 }
 
 #[component]
-fn InviteForm(overview: AdminView, reload: RwSignal<u32>) -> impl IntoView {
+fn InviteForm(overview: AdminView, reload: RwSignal<u32>, link: RwSignal<Option<(String, EnrolmentLink)>>) -> impl IntoView {
     let form = FormState::new();
-    let link = RwSignal::new(None::<(String, EnrolmentLink)>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);

@@ -23,6 +23,7 @@ pub fn PersonPage() -> impl IntoView {
     let params = use_params_map();
     let reload = RwSignal::new(0u32);
     let notice = RwSignal::new(None::<String>);
+    let link = RwSignal::new(None::<(String, EnrolmentLink)>);
     let data = Resource::new(
         move || reload.get(),
         |_| async move {
@@ -37,14 +38,20 @@ pub fn PersonPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let id = params.with_untracked(|p| p.get("id").unwrap_or_default());
                 let found = data.await.and_then(|(users, o)| users.into_iter().find(|u| u.id == id).map(|u| (u, o)).ok_or(AppError::NotFound));
-                loaded(found, |(user, overview)| view! { <PersonDetails user overview reload notice /> }.into_any())
+                loaded(found, move |(user, overview)| view! { <PersonDetails user overview reload notice link /> }.into_any())
             })}
         </Transition>
     }
 }
 
 #[component]
-fn PersonDetails(user: UserSummary, overview: AdminView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn PersonDetails(
+    user: UserSummary,
+    overview: AdminView,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+    link: RwSignal<Option<(String, EnrolmentLink)>>,
+) -> impl IntoView {
     let state = if user.active { "Active" } else { "Disabled" };
     let may = overview.may_administer;
     view! {
@@ -60,7 +67,7 @@ fn PersonDetails(user: UserSummary, overview: AdminView, reload: RwSignal<u32>, 
             <SummaryRow key="Signed-in sessions" value={user.sessions.to_string()} />
         </dl>
         {may.then(|| view! {
-            <Recovery user=user.clone() reload />
+            <Recovery user=user.clone() reload link />
             <Access user=user.clone() reload notice />
             <EditPerson user=user.clone() overview=overview.clone() reload notice />
         })}
@@ -68,9 +75,8 @@ fn PersonDetails(user: UserSummary, overview: AdminView, reload: RwSignal<u32>, 
 }
 
 #[component]
-fn Recovery(user: UserSummary, reload: RwSignal<u32>) -> impl IntoView {
+fn Recovery(user: UserSummary, reload: RwSignal<u32>, link: RwSignal<Option<(String, EnrolmentLink)>>) -> impl IntoView {
     let form = FormState::new();
-    let link = RwSignal::new(None::<(String, EnrolmentLink)>);
     let (id, name) = (user.id.clone(), user.name.clone());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
