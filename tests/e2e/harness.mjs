@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -146,6 +147,22 @@ export class Browser {
   async close() {
     await this.browser.close();
   }
+}
+
+/** For a test file: a demo server and a browser started before its tests and stopped after them.
+ * The returned object gains `server`, `browser` and `people` once the tests begin. */
+export function demoWorld() {
+  const world = {};
+  before(async () => {
+    world.server = await Server.start({ seedDemo: true });
+    world.browser = await Browser.launch();
+    world.people = new People(world.server, world.browser);
+  });
+  after(async () => {
+    await world.browser?.close();
+    await world.server?.stop();
+  });
+  return world;
 }
 
 /** Demo people, each enrolled once in their own browser context with their own passkey. */

@@ -3,16 +3,14 @@
 // cases side by side (facts, opinions, actions; a concurrent edit is caught, never lost),
 // finalisation, an amendment, and each representative then sees exactly their agency's actions.
 // A user of a withdrawn agency is refused throughout.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Browser, People, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
+import { demoWorld, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
 
-let server;
-let browser;
-let people;
+const world = demoWorld();
 let meetingPath;
 
-const as = (name) => people.as(name);
+const as = (name) => world.people.as(name);
 
 async function checked(page, shot) {
   await screenshot(page, shot);
@@ -20,7 +18,7 @@ async function checked(page, shot) {
 }
 
 async function acknowledge(page) {
-  await server.open(page, meetingPath);
+  await world.server.open(page, meetingPath);
   if (await page.locator('#acknowledge').count()) {
     await page.locator('#acknowledge').click();
     await page.locator('#acknowledged').waitFor();
@@ -28,26 +26,15 @@ async function acknowledge(page) {
 }
 
 async function openCase(page, name) {
-  await server.open(page, meetingPath);
+  await world.server.open(page, meetingPath);
   await page.locator('#agenda').getByRole('link', { name }).click();
   await page.waitForSelector('#case-title');
   await page.waitForSelector('body[data-hydrated="true"]');
 }
 
-before(async () => {
-  server = await Server.start({ seedDemo: true });
-  browser = await Browser.launch();
-  people = new People(server, browser);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 test('the coordinator schedules a meeting, publishes its agenda and fills the next one', async () => {
   const priya = await as('Priya Lakeland');
-  await server.open(priya, '/meetings');
+  await world.server.open(priya, '/meetings');
   await priya.locator('#first-date').fill('2027-03-02');
   await priya.locator('#place').fill('Wyvern House, Committee Room 3');
   await priya.locator('#schedule-meetings').click();
@@ -61,13 +48,13 @@ test('the coordinator schedules a meeting, publishes its agenda and fills the ne
   await assert.doesNotReject(priya.getByText('The agenda was published').waitFor());
 
   // A third case joins the next meeting from triage.
-  await server.open(priya, '/triage');
+  await world.server.open(priya, '/triage');
   await priya.locator('#triage').getByRole('link', { name: 'Eliza Farrant' }).click();
   await priya.waitForSelector('#accept-referral');
   await priya.waitForSelector('body[data-hydrated="true"]');
   await priya.locator('#accept-referral').click();
   await priya.waitForURL((url) => url.search.includes('accepted='));
-  await server.open(priya, '/meetings');
+  await world.server.open(priya, '/meetings');
   await priya.locator('#meetings tr', { hasText: 'Agenda published' }).first().getByRole('link').click();
   await priya.waitForSelector('#meeting-title');
   meetingPath = new URL(priya.url()).pathname;
@@ -82,7 +69,7 @@ test('three agencies acknowledge the statement and record research', async () =>
     ['Sam Okonjo-Reyes', /^Dalia Venn$/, 'The victim wants a safety plan before court.'],
   ]) {
     const page = await as(name);
-    await server.open(page, meetingPath);
+    await world.server.open(page, meetingPath);
     assert.equal(await page.locator('#agenda a').count(), 0, `${name}: no case opens before acknowledging`);
     await acknowledge(page);
     await openCase(page, victim);
@@ -91,7 +78,7 @@ test('three agencies acknowledge the statement and record research', async () =>
     await page.locator('#add-research').click();
     await assert.doesNotReject(page.locator('#research').getByText(note).waitFor());
   }
-  await checked(people.pages['Sam Okonjo-Reyes'], 'meeting-research');
+  await checked(world.people.pages['Sam Okonjo-Reyes'], 'meeting-research');
 });
 
 test('the register, then chair and coordinator minute three cases side by side', async () => {
@@ -99,7 +86,7 @@ test('the register, then chair and coordinator minute three cases side by side',
   const morgan = await as('Morgan Ashby');
   await acknowledge(priya);
   await acknowledge(morgan);
-  await server.open(priya, meetingPath);
+  await world.server.open(priya, meetingPath);
   for (const [person, status] of [['Hollis Varga', 'present'], ['Rowan Ellery', 'apologies']]) {
     const value = await priya.locator('#attendance-person option', { hasText: person }).first().getAttribute('value');
     await priya.locator('#attendance-person').selectOption(value);
@@ -123,7 +110,7 @@ test('the register, then chair and coordinator minute three cases side by side',
     await Promise.all([priya.locator('#add-entry').click(), morgan.locator('#add-entry').click()]);
     await priya.locator('#entries').getByText('Two call-outs').waitFor();
     await morgan.locator('#entries').getByText('escalating').waitFor();
-    await server.open(priya, new URL(priya.url()).pathname);
+    await world.server.open(priya, new URL(priya.url()).pathname);
     assert.equal(await priya.locator('#entries li').count(), 2, 'neither entry was lost');
 
     await priya.locator('#action-owner').selectOption({ label: "Wyvernshire Children's Services" });
@@ -139,8 +126,8 @@ test('the register, then chair and coordinator minute three cases side by side',
   }
 
   // Both edit the same entry: the second save is refused with a clear message, and keeps its text.
-  await server.open(morgan, new URL(morgan.url()).pathname);
-  await server.open(priya, new URL(morgan.url()).pathname);
+  await world.server.open(morgan, new URL(morgan.url()).pathname);
+  await world.server.open(priya, new URL(morgan.url()).pathname);
   await morgan.getByRole('button', { name: 'Edit entry 1' }).click();
   await priya.getByRole('button', { name: 'Edit entry 1' }).click();
   const field = (page) => page.locator('#entries textarea').first();
@@ -156,7 +143,7 @@ test('the register, then chair and coordinator minute three cases side by side',
 
 test('the chair finalises, amends, and each agency sees its own actions', async () => {
   const morgan = await as('Morgan Ashby');
-  await server.open(morgan, meetingPath);
+  await world.server.open(morgan, meetingPath);
   await morgan.locator('#close-meeting').click();
   await assert.doesNotReject(morgan.getByText('the minutes are in draft').waitFor());
   await morgan.locator('#finalise-minutes').click();
@@ -171,26 +158,26 @@ test('the chair finalises, amends, and each agency sees its own actions', async 
   await checked(morgan, 'meeting-amended');
 
   const hollis = await as('Hollis Varga');
-  await server.open(hollis, '/actions?scope=agency');
+  await world.server.open(hollis, '/actions?scope=agency');
   const mine = await hollis.locator('main').innerText();
   assert.ok(mine.includes('Visit the household within 48 hours') && !mine.includes('management transfer'), 'children\'s services see their own');
   await checked(hollis, 'actions-agency');
   const rowan = await as('Rowan Ellery');
-  await server.open(rowan, '/actions?scope=agency');
+  await world.server.open(rowan, '/actions?scope=agency');
   const theirs = await rowan.locator('main').innerText();
   assert.ok(theirs.includes('Offer a management transfer') && !theirs.includes('Visit the household'), 'housing sees its own');
   assert.ok(await rowan.locator('#action-list .rt-overdue').count() >= 1, 'the overdue demo action stands out');
 });
 
 test('a user of a withdrawn agency is refused throughout', async () => {
-  const page = await browser.newPage();
+  const page = await world.browser.newPage();
   await addVirtualAuthenticator(page);
-  await page.goto(server.linkFor('Tobias Wren'));
+  await page.goto(world.server.linkFor('Tobias Wren'));
   await page.waitForSelector('body[data-hydrated="true"]');
   await page.getByRole('button', { name: 'Create a passkey' }).click();
   await page.waitForTimeout(1500);
   for (const path of [meetingPath, '/meetings', '/actions', '/cases']) {
-    await page.goto(`${server.baseUrl}${path}`);
+    await page.goto(`${world.server.baseUrl}${path}`);
     await page.waitForSelector('main');
     const text = await page.locator('main').innerText();
     assert.ok(!text.includes('Cerys') && !text.includes('Wyvern House'), `${path} shows nothing`);
@@ -199,7 +186,7 @@ test('a user of a withdrawn agency is refused throughout', async () => {
 
 test('the chair reads the quarter\'s anonymised figures', async () => {
   const morgan = await as('Morgan Ashby');
-  await server.open(morgan, '/statistics');
+  await world.server.open(morgan, '/statistics');
   await morgan.locator('#figures').waitFor();
   const text = await morgan.locator('main').innerText();
   assert.ok(text.includes('Cases discussed') && text.includes('<5'), 'small counts are hidden');

@@ -1,35 +1,22 @@
 // Referrals and case records in a real browser: a representative refers (the draft survives a
 // reload; a refused submission loses nothing), the coordinator confirms a repeat and accepts it,
 // and people of different agencies open the case and each sees only what their work needs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, Browser, People, screenshot, accessibilityViolations } from './harness.mjs';
+import { demoWorld, screenshot, accessibilityViolations } from './harness.mjs';
 
-let server;
-let browser;
-let people;
+const world = demoWorld();
 
-const signedIn = (name) => people.as(name);
+const signedIn = (name) => world.people.as(name);
 
 async function checked(page, shot) {
   await screenshot(page, shot);
   assert.deepEqual(await accessibilityViolations(page), [], `${shot} is accessible`);
 }
 
-before(async () => {
-  server = await Server.start({ seedDemo: true });
-  browser = await Browser.launch();
-  people = new People(server, browser);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 test('a representative writes a referral that is saved as they type and sent when complete', async () => {
   const page = await signedIn('Rowan Ellery');
-  await server.open(page, '/referrals');
+  await world.server.open(page, '/referrals');
   await page.locator('#new-referral').click();
   await page.waitForURL(/\/referrals\/[0-9a-f-]{36}$/);
   await page.waitForSelector('#victim-name');
@@ -76,7 +63,7 @@ test('a representative writes a referral that is saved as they type and sent whe
 
 test('the coordinator confirms a repeat and accepts it onto the next agenda', async () => {
   const page = await signedIn('Priya Lakeland');
-  await server.open(page, '/triage');
+  await world.server.open(page, '/triage');
   await checked(page, 'triage-list');
   assert.ok((await page.locator('#triage').innerText()).includes('Wren Halloway'), 'the new referral is waiting');
   const row = page.locator('#triage tr', { hasText: 'Ada Thorn' });
@@ -94,7 +81,7 @@ test('the coordinator confirms a repeat and accepts it onto the next agenda', as
 
 test('people of different agencies open the case and each sees only what their work needs', async () => {
   const coordinator = await signedIn('Priya Lakeland');
-  await server.open(coordinator, '/cases');
+  await world.server.open(coordinator, '/cases');
   await coordinator.locator('#search').fill('Thornbury');
   await coordinator.locator('#search-cases').click();
   await coordinator.locator('#search-results').getByRole('link', { name: /^Ada Thorn/ }).first().click();
@@ -111,7 +98,7 @@ test('people of different agencies open the case and each sees only what their w
   };
   for (const [name, expected] of Object.entries(views)) {
     const page = await signedIn(name);
-    await server.open(page, casePath);
+    await world.server.open(page, casePath);
     await page.waitForSelector('#case-title');
     const text = await page.locator('main').innerText();
     for (const p of expected.present) assert.ok(text.includes(p), `${name} sees ${p}`);
@@ -120,7 +107,7 @@ test('people of different agencies open the case and each sees only what their w
   }
 
   const uninvolved = await signedIn('Zoë Brannigan');
-  await server.open(uninvolved, casePath);
+  await world.server.open(uninvolved, casePath);
   const text = await uninvolved.locator('main').innerText();
   assert.ok(text.includes('We could not find that'), 'an uninvolved agency is told nothing');
   assert.ok(!text.includes('Thornbury'));

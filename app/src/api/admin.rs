@@ -262,6 +262,11 @@ pub async fn publish_isa(input: IsaInput) -> Result<String, AppError> {
     b::backend()?.publish_isa(&b::require_actor()?, input).await
 }
 
+/// The people list with the administration overview, as the people pages need both.
+pub async fn users_and_overview() -> Result<(Vec<UserSummary>, AdminView), AppError> {
+    Ok((list_users().await?, admin_overview().await?))
+}
+
 /// People.
 #[server(endpoint = "admin/users", client = crate::api::client::RoundtableClient)]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{role_labels, role_options};
-use crate::api::admin::{admin_overview, invite_user, list_users, AdminView, EnrolmentLink, UserInput, UserSummary};
+use crate::api::admin::{invite_user, users_and_overview, AdminView, EnrolmentLink, UserInput, UserSummary};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{Checkboxes, FormValues, SelectField, TextField};
 use crate::components::loaded::loaded;
@@ -17,13 +17,7 @@ use crate::error::AppError;
 pub fn PeoplePage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let link = RwSignal::new(None::<(String, EnrolmentLink)>);
-    let data = Resource::new(
-        move || reload.get(),
-        |_| async move {
-            let (users, overview) = (list_users().await?, admin_overview().await?);
-            Ok::<_, AppError>((users, overview))
-        },
-    );
+    let data = Resource::new(move || reload.get(), |_| users_and_overview());
     view! {
         <Title text="People" />
         <a class="rt-back-link" href="/admin">"Administration"</a>

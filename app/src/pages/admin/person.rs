@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::people::LinkPanel;
 use super::{role_labels, role_options};
 use crate::api::admin::{
-    admin_overview, issue_recovery_link, list_users, set_user_active, update_user, AdminView, EnrolmentLink, UserInput, UserSummary,
+    issue_recovery_link, set_user_active, users_and_overview, update_user, AdminView, EnrolmentLink, UserInput, UserSummary,
 };
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{Checkboxes, FormValues, SelectField, TextField};
@@ -24,13 +24,7 @@ pub fn PersonPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let notice = RwSignal::new(None::<String>);
     let link = RwSignal::new(None::<(String, EnrolmentLink)>);
-    let data = Resource::new(
-        move || reload.get(),
-        |_| async move {
-            let (users, overview) = (list_users().await?, admin_overview().await?);
-            Ok::<_, AppError>((users, overview))
-        },
-    );
+    let data = Resource::new(move || reload.get(), |_| users_and_overview());
     view! {
         <a class="rt-back-link" href="/admin/people">"People"</a>
         <Notice message=notice />
