@@ -10,7 +10,6 @@ use crate::components::fields::{Checkboxes, FormValues, SelectField, TextField};
 use crate::components::loaded::loaded;
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
-use crate::error::AppError;
 
 /// "People".
 #[component]
