@@ -60,6 +60,11 @@ impl From<Vec<Problem>> for AppError {
 }
 
 impl AppError {
+    /// One problem with one field.
+    pub fn field(field: &str, message: &str) -> Self {
+        AppError::InvalidFields(vec![Problem { field: field.into(), message: message.into() }])
+    }
+
     /// The problem reported for one field, if any.
     pub fn for_field(&self, field: &str) -> Option<String> {
         match self {

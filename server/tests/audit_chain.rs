@@ -140,8 +140,14 @@ async fn the_dpo_filters_the_log_and_exports_an_extract_after_a_passkey_check() 
     let found = dpo.browser.call_json("/api/audit/search", &filter).await.ok();
     assert_eq!(found["matching"], 1, "{found}");
     assert_eq!(found["entries"][0]["actor"], "Sam Okonjo-Reyes");
-    let bad = dpo.browser.call_json("/api/audit/search", &serde_json::json!({"filter": {"user_id": "", "agency_id": "", "record_id": "", "action": "",
-        "from": "2026-12-01", "to": "2026-11-01"}})).await;
+    let bad = dpo
+        .browser
+        .call_json(
+            "/api/audit/search",
+            &serde_json::json!({"filter": {"user_id": "", "agency_id": "", "record_id": "", "action": "",
+        "from": "2026-12-01", "to": "2026-11-01"}}),
+        )
+        .await;
     assert_eq!(bad.error().as_deref(), Some("InvalidFields"));
 
     // Ten minutes after signing in, an export asks for the passkey again.

@@ -5,8 +5,8 @@
 
 pub mod audit;
 pub mod dash;
-pub mod equality;
 pub mod display;
+pub mod equality;
 pub mod identity;
 pub mod isa;
 pub mod markdown;

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::equality;
 use crate::dash::{self, CriteriaInput, Criterion, DashAnswers, ESCALATION_THRESHOLD_DEFAULT};
+use crate::equality;
 use crate::validation::{Problem, Problems};
 
 /// Longest name, address or similar short text.

@@ -427,7 +427,10 @@ mod tests {
         assert_eq!(figure("Children in the households"), Some(Cell::Value(13)));
         assert_eq!(figure("Disabled victims"), Some(Cell::Value(0)), "zero identifies no one");
         assert!(report.repeat_rate.is_some_and(|r| (r - 46.15).abs() < 0.1));
-        assert_eq!(report.referrals_by_agency, vec![("Police".to_string(), Cell::Value(9)), ("Housing".to_string(), Cell::Suppressed { threshold: 5 })]);
+        assert_eq!(
+            report.referrals_by_agency,
+            vec![("Police".to_string(), Cell::Value(9)), ("Housing".to_string(), Cell::Suppressed { threshold: 5 })]
+        );
         let csv = report_csv(&report);
         assert!(csv.contains("2026-Q4,Male victims,,<5\r\n") && csv.contains("Referrals received,Police,9"), "{csv}");
     }

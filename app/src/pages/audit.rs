@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::audit::{export_audit, search_audit, verify_audit, AuditFilter, AuditSearch, AuditVerification};
-use crate::components::fields::{FormValues, SelectField, TextField};
 use crate::api::auth::area_allowed;
 use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::{FormValues, SelectField, TextField};
 use crate::components::loaded::loaded;
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
@@ -113,7 +113,10 @@ fn SearchForm(initial: AuditSearch) -> impl IntoView {
     };
     let on_export = move |_| {
         let f = filter.get_value();
-        form.submit(move || export_audit(f.clone()), move |csv: String| export.set(Some(format!("data:text/csv;charset=utf-8,{}", percent_encode(&csv)))));
+        form.submit(
+            move || export_audit(f.clone()),
+            move |csv: String| export.set(Some(format!("data:text/csv;charset=utf-8,{}", percent_encode(&csv)))),
+        );
     };
     let with_all = |label: &str, list: Vec<(String, String)>| std::iter::once((String::new(), label.to_string())).chain(list).collect::<Vec<_>>();
     let people = with_all("Anyone", initial.people.clone());

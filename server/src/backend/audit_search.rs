@@ -35,7 +35,9 @@ fn conditions(f: &AuditFilter) -> Result<(String, Vec<Bind>), AppError> {
     p.finish(())?;
     let mut parts = Vec::new();
     let mut binds = Vec::new();
-    for (column, value) in [("l.actor_user_id", &f.user_id), ("l.actor_agency_id", &f.agency_id), ("l.record_id", &f.record_id), ("l.action", &f.action)] {
+    for (column, value) in
+        [("l.actor_user_id", &f.user_id), ("l.actor_agency_id", &f.agency_id), ("l.record_id", &f.record_id), ("l.action", &f.action)]
+    {
         let value = value.trim();
         if !value.is_empty() {
             binds.push(Bind::Text(value.to_string()));

@@ -11,14 +11,14 @@ use shared::names::normalise_name;
 use shared::policy::cases::{case_parts, CaseParts, Involvement};
 use shared::policy::{decide, Action, Actor};
 use shared::referral::{Consent, LONG_TEXT};
-use shared::validation::{iso_date, parse_iso_date, Problem, Problems};
+use shared::validation::{iso_date, parse_iso_date, Problems};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::referrals::criteria_labels;
 use super::{actor_event, check, col, internal, internal_db, ServerBackend};
 use crate::audit::{self, Outcome};
-use crate::casework::{meetings, people, relation, search_key};
+use crate::casework::{agency_is_active, meetings, people, relation, search_key};
 use crate::db::Tx;
 use crate::identity::actor::today;
 
@@ -405,26 +405,15 @@ impl CaseBackend for ServerBackend {
 
     async fn set_involvement(&self, actor: &Actor, input: InvolvementInput) -> Result<(), AppError> {
         let Some(involvement) = Involvement::parse(&input.involvement) else {
-            return Err(AppError::InvalidFields(vec![Problem {
-                field: "involvement".into(),
-                message: "Choose how the agency works with the case".into(),
-            }]));
+            return Err(AppError::field("involvement", "Choose how the agency works with the case"));
         };
         let action = if input.present { "case.involvement_add" } else { "case.involvement_remove" };
         let (case_id, agency_id) = (input.case_id.clone(), input.agency_id.clone());
         let mut tx = self.begin_manage(actor, &case_id).await?;
         {
             let conn: &mut AnyConnection = &mut tx;
-            let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1 AND isa_state = 'active'")
-                .bind(&agency_id)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(internal_db)?;
-            if known == 0 {
-                return Err(AppError::InvalidFields(vec![Problem {
-                    field: "involvement-agency".into(),
-                    message: "Choose an agency that has signed the ISA".into(),
-                }]));
+            if !agency_is_active(conn, &agency_id).await.map_err(internal_db)? {
+                return Err(AppError::field("involvement-agency", "Choose an agency that has signed the ISA"));
             }
             let sql = if input.present {
                 "INSERT INTO case_agencies (case_id, agency_id, involvement) VALUES ($1, $2, $3) ON CONFLICT (case_id, agency_id, involvement) DO NOTHING"
@@ -450,7 +439,7 @@ impl CaseBackend for ServerBackend {
                 .await
                 .map_err(internal_db)?;
                 if is_idva == 0 {
-                    return Err(AppError::InvalidFields(vec![Problem { field: "idva".into(), message: "Choose an IDVA".into() }]));
+                    return Err(AppError::field("idva", "Choose an IDVA"));
                 }
             }
             sqlx::query("UPDATE cases SET idva_user_id = $1 WHERE id = $2")

@@ -12,7 +12,7 @@ use shared::meeting::{is_overdue, recurring_dates, suggested_order, ActionStatus
 use shared::policy::meetings::{meeting_rights, MeetingRelation, MeetingRights};
 use shared::policy::{decide, Action, Actor};
 use shared::referral::{SHORT_TEXT, SUMMARY_TEXT};
-use shared::validation::{iso_date, parse_iso_date, Problem, Problems};
+use shared::validation::{iso_date, parse_iso_date, Problems};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::{OffsetDateTime, Time};
@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use super::{actor_event, check, col, internal, internal_db, ServerBackend};
 use crate::audit;
+use crate::casework::{agency_is_active, people};
 use crate::identity::actor::today;
 
 /// A meeting row with how the actor stands to it.
@@ -101,10 +102,6 @@ pub(super) async fn on_agenda(conn: &mut AnyConnection, meeting_id: &str, case_i
         .await
         .map_err(internal_db)?;
     require(n > 0)
-}
-
-pub(super) fn field(field: &str, message: &str) -> AppError {
-    AppError::InvalidFields(vec![Problem { field: field.into(), message: message.into() }])
 }
 
 pub(super) fn check_entry(input: &EntryInput, prefix: &str) -> Result<(EntryKind, String), AppError> {
@@ -348,7 +345,7 @@ impl MeetingBackend for ServerBackend {
         let mut agenda = Vec::new();
         for r in &items {
             let victim_name = match (m.rights.open_cases, col::<Option<String>>(r, "victim_id")?) {
-                (true, Some(v)) => crate::casework::people::victim(&mut tx, &v).await.map_err(internal_db)?.map(|v| v.name),
+                (true, Some(v)) => people::victim(&mut tx, &v).await.map_err(internal_db)?.map(|v| v.name),
                 _ => None,
             };
             agenda.push(AgendaItem {
@@ -505,12 +502,7 @@ impl MeetingBackend for ServerBackend {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
         require(m.rights.manage)?;
-        let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1 AND isa_state = 'active'")
-            .bind(agency_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        if invited && active == 0 {
+        if invited && !agency_is_active(&mut tx, agency_id).await.map_err(internal_db)? {
             return Err(AppError::Invalid("Only agencies that have signed the ISA can be invited.".into()));
         }
         let sql = if invited {
@@ -599,7 +591,7 @@ impl MeetingBackend for ServerBackend {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
         require(m.rights.register)?;
-        let status = Attendance::parse(&input.status).ok_or_else(|| field("attendance-status", "Choose present, apologies or absent"))?;
+        let status = Attendance::parse(&input.status).ok_or_else(|| AppError::field("attendance-status", "Choose present, apologies or absent"))?;
         let person = sqlx::query(
             "SELECT u.agency_id FROM users u JOIN agencies a ON a.id = u.agency_id AND a.isa_state = 'active' WHERE u.id = $1 AND u.active = TRUE \
              AND (u.agency_id IN (SELECT agency_id FROM meeting_agencies WHERE meeting_id = $2) OR u.id IN (SELECT user_id FROM user_roles WHERE role IN ('coordinator', 'chair')))",
@@ -609,7 +601,7 @@ impl MeetingBackend for ServerBackend {
         .fetch_optional(&mut *tx)
         .await
         .map_err(internal_db)?
-        .ok_or_else(|| field("attendance-person", "Choose someone from an invited agency that has signed the ISA"))?;
+        .ok_or_else(|| AppError::field("attendance-person", "Choose someone from an invited agency that has signed the ISA"))?;
         let agency: String = col(&person, "agency_id")?;
         let deputy = Some(input.deputy_for.trim().to_string()).filter(|d| !d.is_empty());
         sqlx::query(
@@ -640,7 +632,7 @@ impl MeetingBackend for ServerBackend {
         let case =
             sqlx::query("SELECT reference, victim_id FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
         let victim = match col::<Option<String>>(&case, "victim_id")? {
-            Some(v) => crate::casework::people::victim(&mut tx, &v).await.map_err(internal_db)?,
+            Some(v) => people::victim(&mut tx, &v).await.map_err(internal_db)?,
             None => None,
         };
         let referral_html = match victim.as_ref().map(|v| v.row.try_get::<String, _>("referral_id")).transpose().map_err(internal_db)? {

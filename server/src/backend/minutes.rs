@@ -10,8 +10,9 @@ use shared::referral::{LONG_TEXT, SHORT_TEXT, SUMMARY_TEXT};
 use shared::validation::{iso_date, Problems};
 use uuid::Uuid;
 
-use super::meetings::{action_views, check_entry, field, load, on_agenda, record_hearings, require};
+use super::meetings::{action_views, check_entry, load, on_agenda, record_hearings, require};
 use super::{actor_event, check, col, internal_db, ServerBackend};
+use crate::casework::agency_is_active;
 use crate::identity::actor::today;
 
 impl ServerBackend {
@@ -28,7 +29,7 @@ impl ServerBackend {
             .await
             .map_err(internal_db)?;
         if source == 0 {
-            return Err(field("entry-source", "Choose the agency it came from"));
+            return Err(AppError::field("entry-source", "Choose the agency it came from"));
         }
         let person = Some(input.source_person.trim().to_string()).filter(|p| !p.is_empty() && p.chars().count() <= SHORT_TEXT);
         let id = Uuid::new_v4().to_string();
@@ -58,7 +59,7 @@ impl ServerBackend {
             .ok_or(AppError::NotFound)?;
         let m = load(&mut tx, actor, &meeting).await?;
         require(m.rights.minute)?;
-        let kind = EntryKind::parse(&input.kind).ok_or_else(|| field("edit-kind", "Choose fact or opinion"))?;
+        let kind = EntryKind::parse(&input.kind).ok_or_else(|| AppError::field("edit-kind", "Choose fact or opinion"))?;
         let mut p = Problems::default();
         let body = p.text("edit-body", "What was said", &input.body, SUMMARY_TEXT);
         p.finish(())?;
@@ -233,12 +234,7 @@ impl ServerBackend {
         if due.is_some_and(|d| d < meeting_day) {
             p.add("action-due", "The due date must be on or after the meeting");
         }
-        let owner: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1 AND isa_state = 'active'")
-            .bind(&input.owner_agency_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        if owner == 0 {
+        if !agency_is_active(&mut tx, &input.owner_agency_id).await.map_err(internal_db)? {
             p.add("action-owner", "Choose the agency that owns the action");
         }
         let person = p.optional_text("action-person", "Named person", &input.owner_person, SHORT_TEXT);
@@ -273,7 +269,7 @@ impl ServerBackend {
         let may = actor.agency_id.as_deref() == Some(owner.as_str()) && decide(Some(actor), &Action::ListCases).is_allowed()
             || decide(Some(actor), &Action::ScheduleMeetings).is_allowed();
         require(may)?;
-        let status = ActionStatus::parse(&input.status).ok_or_else(|| field("action-status", "Choose a status"))?;
+        let status = ActionStatus::parse(&input.status).ok_or_else(|| AppError::field("action-status", "Choose a status"))?;
         let mut p = Problems::default();
         let note = p.optional_text("action-note", "What happened", &input.note, LONG_TEXT).unwrap_or_default();
         if status == ActionStatus::NotAchievable && note.is_empty() {

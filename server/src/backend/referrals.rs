@@ -435,10 +435,7 @@ impl ReferralBackend for ServerBackend {
         let row = triage_row(&mut tx, &input.referral_id).await?;
         let candidates = candidates_for(&mut tx, &row).await?;
         if candidates.iter().any(|c| c.decision.is_none()) {
-            return Err(AppError::InvalidFields(vec![shared::validation::Problem {
-                field: "repeat-candidates".into(),
-                message: "Confirm or rule out each possible earlier case before accepting".into(),
-            }]));
+            return Err(AppError::field("repeat-candidates", "Confirm or rule out each possible earlier case before accepting"));
         }
         let upcoming = meetings::upcoming(&mut tx, now).await.map_err(internal_db)?;
         let meeting = match input.meeting_id.trim() {
@@ -446,10 +443,7 @@ impl ReferralBackend for ServerBackend {
             chosen => upcoming.iter().find(|m| m.id == chosen && m.places_left() > 0),
         };
         let Some(meeting) = meeting else {
-            return Err(AppError::InvalidFields(vec![shared::validation::Problem {
-                field: "meeting".into(),
-                message: "Choose a meeting with room on its agenda, or schedule another meeting".into(),
-            }]));
+            return Err(AppError::field("meeting", "Choose a meeting with room on its agenda, or schedule another meeting"));
         };
         let repeat_of: Option<String> = col(&row, "repeat_of_case_id")?;
         let repeat = candidates.iter().any(|c| Some(&c.case_id) == repeat_of.as_ref() && c.within_twelve_months);
@@ -490,10 +484,7 @@ impl ReferralBackend for ServerBackend {
     async fn reject_referral(&self, actor: &Actor, id: &str, reason: &str) -> Result<(), AppError> {
         check(actor, &Action::TriageReferrals)?;
         let Some(reason) = RejectionReason::parse(reason) else {
-            return Err(AppError::InvalidFields(vec![shared::validation::Problem {
-                field: "rejection-reason".into(),
-                message: "Choose why the referral is rejected".into(),
-            }]));
+            return Err(AppError::field("rejection-reason", "Choose why the referral is rejected"));
         };
         let now = self.clock.unix();
         let mut tx = self.tx().await?;

@@ -65,7 +65,8 @@ impl ServerBackend {
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(internal_db)?;
-            let children = dobs.iter().filter(|d| d.as_deref().and_then(parse_iso_date).is_some_and(|d| shared::stats::age_on(d, heard_on) < 18)).count() as u32;
+            let children =
+                dobs.iter().filter(|d| d.as_deref().and_then(parse_iso_date).is_some_and(|d| shared::stats::age_on(d, heard_on) < 18)).count() as u32;
             let text = |name: &str| r.try_get::<Option<String>, _>(name).map(Option::unwrap_or_default).map_err(internal_db);
             heard.push(HeardCase {
                 heard_on,

@@ -22,3 +22,9 @@ pub fn opt(row: &AnyRow, name: &str) -> Result<Option<String>, sqlx::Error> {
 pub fn text(row: &AnyRow, name: &str) -> Result<String, sqlx::Error> {
     row.try_get(name)
 }
+
+/// Whether the agency exists and has not been suspended or withdrawn from the ISA.
+pub async fn agency_is_active(conn: &mut sqlx::AnyConnection, agency_id: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1 AND isa_state = 'active'").bind(agency_id).fetch_one(conn).await?;
+    Ok(n > 0)
+}

@@ -21,15 +21,21 @@ pub fn routes() -> Router<AppState> {
     Router::new().route(PATH, get(csv))
 }
 
-async fn csv(State(state): State<AppState>, Extension(CurrentActor(actor)): Extension<CurrentActor>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn csv(
+    State(state): State<AppState>,
+    Extension(CurrentActor(actor)): Extension<CurrentActor>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let Some(actor) = actor else {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     };
     let quarter = q.get("quarter").cloned().unwrap_or_default();
     match state.backend.statistics_csv(&actor, &quarter).await {
-        Ok(body) => {
-            ([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"marac-statistics.csv\"")], body).into_response()
-        }
+        Ok(body) => (
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"marac-statistics.csv\"")],
+            body,
+        )
+            .into_response(),
         Err(_) => (StatusCode::NOT_FOUND, "Not found").into_response(),
     }
 }

@@ -6,9 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::people::LinkPanel;
 use super::{role_labels, role_options};
-use crate::api::admin::{
-    issue_recovery_link, set_user_active, users_and_overview, update_user, AdminView, EnrolmentLink, UserInput, UserSummary,
-};
+use crate::api::admin::{issue_recovery_link, set_user_active, update_user, users_and_overview, AdminView, EnrolmentLink, UserInput, UserSummary};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{Checkboxes, FormValues, SelectField, TextField};
 use crate::components::loaded::{loaded, Notice};
