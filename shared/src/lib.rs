@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod dash;
+pub mod document;
 pub mod display;
 pub mod equality;
 pub mod identity;
