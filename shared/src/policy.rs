@@ -14,6 +14,7 @@ use crate::isa::SignatoryStatus;
 
 pub mod cases;
 pub mod meetings;
+pub mod minutes;
 
 /// Who is asking: resolved from the session on every request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
