@@ -21,7 +21,8 @@ use crate::pages::admin::{
     agencies::AgenciesPage, agency::AgencyPage, isa::IsaPage, people::PeoplePage, person::PersonPage, sessions::SessionsPage, AdminHome,
 };
 use crate::pages::cases::{record::CasePage, CasesPage};
-use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, meeting::MeetingPage, MeetingsPage};
+use crate::pages::copies::CopyPage;
+use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, distribution::DistributionPage, meeting::MeetingPage, MeetingsPage};
 use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};
 use crate::pages::statistics::StatisticsPage;
 use crate::pages::{account::AccountPage, audit::AuditPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
@@ -83,6 +84,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("meetings") view=MeetingsPage />
                     <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=MeetingPage />
                     <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("cases"), ParamSegment("case")) view=MeetingCasePage />
+                    <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("distribution")) view=DistributionPage />
+                    <Route path=(StaticSegment("copies"), ParamSegment("id")) view=CopyPage />
                     <Route path=StaticSegment("actions") view=ActionsPage />
                     <Route path=StaticSegment("statistics") view=StatisticsPage />
                 </Routes>

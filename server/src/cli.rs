@@ -73,6 +73,20 @@ pub struct ServeArgs {
     /// Statistics counts below this are not shown, so no one can be recognised.
     #[arg(long, env = "ROUNDTABLE_SMALL_CELL_THRESHOLD", default_value_t = 5)]
     pub small_cell_threshold: u32,
+    /// Days a copy of the minutes can be downloaded after it is sent.
+    #[arg(long, env = "ROUNDTABLE_COPY_LINK_DAYS", default_value_t = shared::distribution::DEFAULT_LINK_DAYS)]
+    pub copy_link_days: u32,
+    /// SMTP server for notification emails: `smtp://host:25` (plain, for a local relay),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host` (TLS).
+    /// Without it no email is sent; recipients still find their copies in Roundtable.
+    #[arg(long, env = "ROUNDTABLE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of notification emails.
+    #[arg(long, env = "ROUNDTABLE_MAIL_FROM", default_value = "Roundtable <roundtable@localhost>")]
+    pub mail_from: String,
+    /// Seconds between passes over the email outbox (new messages go at once).
+    #[arg(long, env = "ROUNDTABLE_MAIL_INTERVAL_SECS", default_value_t = 30)]
+    pub mail_interval_secs: u64,
 }
 
 /// Flags of `enrol-link`.

@@ -58,6 +58,12 @@ pub struct ServeConfig {
     pub session_absolute: Duration,
     /// Statistics below this count are not shown.
     pub small_cell_threshold: u32,
+    /// Days a copy of the minutes can be downloaded after it is sent.
+    pub copy_link_days: u32,
+    /// The email server, if one is configured.
+    pub mail: Option<crate::mail::MailConfig>,
+    /// Time between passes over the email outbox.
+    pub mail_interval: Duration,
 }
 
 impl ServeConfig {
@@ -81,6 +87,10 @@ impl ServeConfig {
         if !(2..=100).contains(&args.small_cell_threshold) {
             return Err(Error::Config("--small-cell-threshold must be from 2 to 100".into()));
         }
+        if !(1..=365).contains(&args.copy_link_days) {
+            return Err(Error::Config("--copy-link-days must be from 1 to 365".into()));
+        }
+        let mail = args.smtp_url.as_deref().filter(|u| !u.trim().is_empty()).map(|u| crate::mail::MailConfig::new(u, &args.mail_from)).transpose()?;
         if u64::from(args.session_idle_minutes) > u64::from(args.session_absolute_hours) * 60 {
             return Err(Error::Config("the session idle timeout cannot be longer than the absolute session lifetime".into()));
         }
@@ -91,6 +101,9 @@ impl ServeConfig {
             session_idle: Duration::from_secs(u64::from(args.session_idle_minutes) * 60),
             session_absolute: Duration::from_secs(u64::from(args.session_absolute_hours) * 3600),
             small_cell_threshold: args.small_cell_threshold,
+            copy_link_days: args.copy_link_days,
+            mail,
+            mail_interval: Duration::from_secs(args.mail_interval_secs.max(1)),
         })
     }
 

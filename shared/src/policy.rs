@@ -115,6 +115,14 @@ pub enum Action {
     SearchAudit,
     /// Export a filtered extract of the audit log (needs a fresh passkey check).
     ExportAudit,
+    /// Download a copy of a meeting's minutes; `own` when the copy was made for the actor
+    /// (needs a fresh passkey check).
+    DownloadMinutesCopy {
+        /// The copy was made for the actor.
+        own: bool,
+    },
+    /// Download one's agency's outstanding actions as a document (needs a fresh passkey check).
+    DownloadActionList,
 }
 
 /// The answer.
@@ -169,6 +177,10 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
         Action::ViewAllActions => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::Chair)),
         Action::SearchAudit => actor.agency_is_current() && actor.has(Role::DataProtectionOfficer),
         Action::ExportAudit => return sensitive(actor.agency_is_current() && actor.has(Role::DataProtectionOfficer), actor),
+        Action::DownloadMinutesCopy { own } => return sensitive(*own && actor.agency_is_current(), actor),
+        Action::DownloadActionList => {
+            return sensitive(actor.agency_is_current() && minutes::RECEIVING_ROLES.iter().chain([&Role::Coordinator]).any(|r| actor.has(*r)), actor)
+        }
         Action::ViewStatistics => {
             actor.agency_is_current() && [Role::Coordinator, Role::Chair, Role::DataProtectionOfficer].iter().any(|r| actor.has(*r))
         }
@@ -317,5 +329,21 @@ mod tests {
         }
         suspended.agency_status = CURRENT;
         assert!(allowed(&suspended, Action::Refer));
+    }
+
+    #[test]
+    fn documents_go_only_to_their_recipient_after_a_passkey_check() {
+        let mut rep = actor(&[Role::AgencyRepresentative], CURRENT);
+        assert_eq!(decide(Some(&rep), &Action::DownloadMinutesCopy { own: true }), Decision::ReauthenticationRequired);
+        assert_eq!(decide(Some(&rep), &Action::DownloadActionList), Decision::ReauthenticationRequired);
+        rep.reauthenticated_recently = true;
+        assert_eq!(decide(Some(&rep), &Action::DownloadMinutesCopy { own: true }), Decision::Allow);
+        assert_eq!(decide(Some(&rep), &Action::DownloadMinutesCopy { own: false }), Decision::Deny, "someone else's copy");
+        let mut dpo = actor(&[Role::DataProtectionOfficer], CURRENT);
+        dpo.reauthenticated_recently = true;
+        assert_eq!(decide(Some(&dpo), &Action::DownloadActionList), Decision::Deny);
+        let mut withdrawn = actor(&[Role::AgencyRepresentative], Some(SignatoryStatus::Withdrawn));
+        withdrawn.reauthenticated_recently = true;
+        assert_eq!(decide(Some(&withdrawn), &Action::DownloadMinutesCopy { own: true }), Decision::Deny);
     }
 }

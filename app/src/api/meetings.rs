@@ -34,6 +34,8 @@ pub struct MeetingList {
     pub meetings: Vec<MeetingSummary>,
     /// Whether the person may schedule meetings.
     pub may_schedule: bool,
+    /// Copies of minutes sent to the person that still work: (copy page, meeting's date and place).
+    pub copies: Vec<(String, String)>,
 }
 
 /// Scheduling one meeting or a recurring series.

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod cases;
+pub mod copies;
 pub mod enrol;
 pub mod home;
 pub mod meetings;

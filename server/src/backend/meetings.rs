@@ -7,6 +7,7 @@ use app::api::meetings::{
     EntryView, MeetingBackend, MeetingList, MeetingSummary, MeetingView, RegisterLine, ScheduleInput,
 };
 use app::error::AppError;
+use shared::display::instant;
 use shared::markdown::to_safe_html;
 use shared::meeting::{is_overdue, recurring_dates, suggested_order, ActionStatus, AgendaFacts, Attendance, EntryKind, MeetingStatus};
 use shared::policy::meetings::{meeting_rights, MeetingRelation, MeetingRights};
@@ -114,7 +115,42 @@ pub(super) fn check_entry(input: &EntryInput, prefix: &str) -> Result<(EntryKind
     p.finish((kind.unwrap_or(EntryKind::Fact), body)).map_err(AppError::from)
 }
 
-async fn entries(conn: &mut AnyConnection, table: &str, meeting_id: &str, case_id: &str) -> Result<Vec<EntryView>, AppError> {
+/// Why a case was referred, as markdown: criteria, DASH score and the referrer's summary.
+pub(super) async fn referral_markdown(conn: &mut AnyConnection, referral_id: &str) -> Result<String, AppError> {
+    let row = sqlx::query("SELECT criteria, dash_score, summary_markdown FROM referrals WHERE id = $1")
+        .bind(referral_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+    let criteria = super::referrals::criteria_labels(col::<Option<String>>(&row, "criteria")?.as_deref()).join("; ");
+    let dash = col::<Option<i64>>(&row, "dash_score")?.map(|s| format!(" DASH score {s} of 24.")).unwrap_or_default();
+    Ok(format!("**Criteria:** {criteria}.{dash}\n\n{}", col::<Option<String>>(&row, "summary_markdown")?.unwrap_or_default()))
+}
+
+/// A case's amendments at a meeting, oldest first, each in one sentence.
+pub(super) async fn amendment_lines(conn: &mut AnyConnection, meeting_id: &str, case_id: &str) -> Result<Vec<String>, AppError> {
+    sqlx::query("SELECT am.target, am.original, am.amended, am.reason, am.amended_at, u.name FROM amendments am JOIN users u ON u.id = am.amended_by WHERE am.meeting_id = $1 AND am.case_id = $2 ORDER BY am.amended_at")
+        .bind(meeting_id)
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?
+        .iter()
+        .map(|r| {
+            Ok(format!(
+                "{} amended by {} on {} ({}): \u{201c}{}\u{201d} became \u{201c}{}\u{201d}",
+                col::<String>(r, "target")?,
+                col::<String>(r, "name")?,
+                shared::display::day_of(col(r, "amended_at")?),
+                col::<String>(r, "reason")?,
+                col::<String>(r, "original")?,
+                col::<String>(r, "amended")?
+            ))
+        })
+        .collect()
+}
+
+pub(super) async fn entries(conn: &mut AnyConnection, table: &str, meeting_id: &str, case_id: &str) -> Result<Vec<EntryView>, AppError> {
     let person = if table == "research" { "u.name" } else { "e.source_person" };
     let agency = if table == "research" { "e.agency_id" } else { "e.source_agency_id" };
     let version = if table == "research" { "0" } else { "e.version" };
@@ -245,8 +281,23 @@ impl MeetingBackend for ServerBackend {
         if out.is_empty() && !may_schedule && !decide(Some(actor), &Action::ListCases).is_allowed() {
             return Err(AppError::NotFound);
         }
+        let copies = sqlx::query(
+            "SELECT mc.id, m.starts_at, m.place FROM minute_copies mc JOIN meetings m ON m.id = mc.meeting_id \
+             WHERE mc.user_id = $1 AND mc.revoked_at IS NULL AND mc.expires_at > $2 ORDER BY m.starts_at DESC",
+        )
+        .bind(&actor.user_id)
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal_db)?
+        .iter()
+        .map(|r| {
+            let id: String = col(r, "id")?;
+            Ok((app::api::distribution::copy_page_path(&id), format!("{}, {}", instant(col(r, "starts_at")?), col::<String>(r, "place")?)))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
         self.audit_and_commit(tx, actor_event(actor, "meeting.list").detail("count", out.len())).await?;
-        Ok(MeetingList { meetings: out, may_schedule })
+        Ok(MeetingList { meetings: out, may_schedule, copies })
     }
 
     async fn schedule_meetings(&self, actor: &Actor, input: ScheduleInput) -> Result<usize, AppError> {
@@ -635,17 +686,9 @@ impl MeetingBackend for ServerBackend {
             Some(v) => people::victim(&mut tx, &v).await.map_err(internal_db)?,
             None => None,
         };
-        let referral_html = match victim.as_ref().map(|v| v.row.try_get::<String, _>("referral_id")).transpose().map_err(internal_db)? {
-            Some(r) => {
-                let row = sqlx::query("SELECT criteria, dash_score, summary_markdown FROM referrals WHERE id = $1")
-                    .bind(r)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(internal_db)?;
-                let criteria = super::referrals::criteria_labels(col::<Option<String>>(&row, "criteria")?.as_deref()).join("; ");
-                let dash = col::<Option<i64>>(&row, "dash_score")?.map(|s| format!(" DASH score {s} of 24.")).unwrap_or_default();
-                to_safe_html(&format!("**Criteria:** {criteria}.{dash}\n\n{}", col::<Option<String>>(&row, "summary_markdown")?.unwrap_or_default()))
-            }
+        let referral_id = victim.as_ref().map(|v| v.row.try_get::<String, _>("referral_id")).transpose().map_err(internal_db)?;
+        let referral_html = match referral_id {
+            Some(r) => to_safe_html(&referral_markdown(&mut tx, &r).await?),
             None => String::new(),
         };
         let minutes = sqlx::query("SELECT risks, decision, version FROM case_minutes WHERE meeting_id = $1 AND case_id = $2")
@@ -663,25 +706,7 @@ impl MeetingBackend for ServerBackend {
             action_views(&mut tx, actor, "x.case_id = $1 AND x.meeting_id <> $2 AND x.status IN ('open', 'in_progress')", &[case_id, id], today)
                 .await?;
         let actions = action_views(&mut tx, actor, "x.case_id = $1 AND x.meeting_id = $2", &[case_id, id], today).await?;
-        let amendments = sqlx::query("SELECT am.target, am.original, am.amended, am.reason, am.amended_at, u.name FROM amendments am JOIN users u ON u.id = am.amended_by WHERE am.meeting_id = $1 AND am.case_id = $2 ORDER BY am.amended_at")
-            .bind(id)
-            .bind(case_id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .iter()
-            .map(|r| {
-                Ok(format!(
-                    "{} amended by {} on {} ({}): \u{201c}{}\u{201d} became \u{201c}{}\u{201d}",
-                    col::<String>(r, "target")?,
-                    col::<String>(r, "name")?,
-                    shared::display::day_of(col(r, "amended_at")?),
-                    col::<String>(r, "reason")?,
-                    col::<String>(r, "original")?,
-                    col::<String>(r, "amended")?
-                ))
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
+        let amendments = amendment_lines(&mut tx, id, case_id).await?;
         let agencies = sqlx::query("SELECT a.id, a.name FROM agencies a WHERE a.isa_state = 'active' AND a.id IN (SELECT agency_id FROM meeting_agencies WHERE meeting_id = $1) ORDER BY a.name")
             .bind(id)
             .fetch_all(&mut *tx)

@@ -6,6 +6,7 @@ mod audit_check;
 mod audit_search;
 mod auth;
 mod cases;
+mod distribution;
 mod meetings;
 mod minutes;
 mod referrals;
@@ -31,13 +32,15 @@ pub struct ServerBackend {
     pub(crate) rp: RelyingParty,
     pub(crate) config: Arc<ServeConfig>,
     pub(crate) throttle: SignInThrottle,
+    /// Wakes the email outbox when a message is queued.
+    pub(crate) mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl ServerBackend {
     /// Builds the backend.
     pub fn new(db: Db, clock: Clock, config: Arc<ServeConfig>) -> Result<Self, Error> {
         let rp = RelyingParty::new(&config.public_url)?;
-        Ok(Self { db, clock, rp, config, throttle: SignInThrottle::default() })
+        Ok(Self { db, clock, rp, config, throttle: SignInThrottle::default(), mail_wakeup: Arc::new(tokio::sync::Notify::new()) })
     }
 
     pub(crate) async fn tx(&self) -> Result<Tx, AppError> {

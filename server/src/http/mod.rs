@@ -2,6 +2,7 @@
 
 mod api_status;
 mod calendar;
+mod documents;
 mod csrf;
 mod error_page;
 mod health;
@@ -67,6 +68,9 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> 
     let addr = listener.local_addr()?;
     let config = Arc::new(config);
     let backend = Arc::new(ServerBackend::new(db.clone(), Clock::System, config.clone())?);
+    if let Some(mail) = &config.mail {
+        crate::mail::spawn(db.clone(), mail.clone(), Clock::System, config.mail_interval, backend.mail_wakeup.clone());
+    }
     let state = AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend };
     println!("roundtable: listening on http://{addr}");
     tracing::info!(%addr, "listening");
@@ -91,6 +95,7 @@ pub fn route_table() -> Vec<String> {
     table.extend(leptos::server_fn::axum::server_fn_paths().map(|(path, method)| format!("{method} {path}")));
     table.extend(health::PATHS.iter().map(|p| format!("GET {p}")));
     table.push(format!("GET {}", calendar::PATH));
+    table.extend(documents::PATHS.iter().map(|p| format!("GET {p}")));
     table.push(format!("GET {}", statistics_csv::PATH));
     table.sort();
     table.dedup();
@@ -105,6 +110,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(calendar::routes())
+        .merge(documents::routes())
         .merge(statistics_csv::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -68,6 +68,25 @@ pub async fn resolve_on(conn: &mut AnyConnection, secret: &str, now: i64, limits
     Ok(Ok(actor))
 }
 
+/// The actor a user would be now, without a session (no recent passkey check): how documents
+/// made for them are cut. `None` when the user does not exist or is disabled.
+pub async fn of_user(conn: &mut AnyConnection, user_id: &str, now: i64) -> Result<Option<Actor>, Error> {
+    let Some(row) = sqlx::query(
+        "SELECT u.id AS user_id, u.name, CAST(u.active AS INTEGER) AS active, u.agency_id, a.name AS agency_name, a.isa_state, \
+         0 AS reauthenticated_at FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    if row.try_get::<i64, _>("active")? == 0 {
+        return Ok(None);
+    }
+    Ok(Some(build_actor(conn, &row, now).await?))
+}
+
 async fn end(conn: &mut AnyConnection, hash: &str) -> Result<(), Error> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(hash).execute(conn).await?;
     Ok(())

@@ -19,6 +19,7 @@ const PROBATION: usize = 1;
 const CHILDREN: usize = 2;
 const HOMES: usize = 4;
 const NHS: usize = 5;
+const IDVA_SERVICE: usize = 6;
 /// User positions in `USERS`.
 const CHAIR: usize = 0;
 const COORDINATOR: usize = 1;
@@ -275,6 +276,96 @@ async fn action(
     Ok(())
 }
 
+/// What was said about a case at a held meeting: research, minute entries (fact or opinion, with
+/// their source), risks and decision.
+struct DemoMinutes {
+    research: &'static [(usize, usize, &'static str, &'static str)],
+    entries: &'static [(usize, &'static str, &'static str, &'static str)],
+    risks: &'static str,
+    decision: &'static str,
+}
+
+const ADA_MINUTES: DemoMinutes = DemoMinutes {
+    research: &[(CHILDREN, HOLLIS, "fact", "Milo and Isla have been subject to child protection plans since August. Milo's school reports he is withdrawn.")],
+    entries: &[
+        (POLICE, "Morgan Ashby", "fact", "Two call-outs in six weeks. The perpetrator was arrested on 2 October for breaching the non-molestation order and released on bail."),
+        (IDVA_SERVICE, "Sam Okonjo-Reyes", "opinion", "The victim is terrified that he will take the children. In my view the risk of serious harm is highest when he learns she has moved."),
+        (HOMES, "", "fact", "The victim's tenancy is in her sole name. A management move is available within four weeks."),
+    ],
+    risks: "- Non-fatal strangulation (a known predictor of homicide)\n- Threats to take the children\n- Breach of court orders",
+    decision: "Safety plan agreed with the victim through the IDVA. **Sanctuary measures** at the home now; management move if she wants it. Probation to review licence conditions.",
+};
+
+const BEA_MINUTES: DemoMinutes = DemoMinutes {
+    research: &[],
+    entries: &[
+        (NHS, "Zoë Brannigan", "fact", "Three emergency department attendances since June, each with an explanation that did not match the injury."),
+        (POLICE, "Morgan Ashby", "opinion", "The perpetrator's pattern of control is escalating; he has started monitoring her phone."),
+    ],
+    risks: "- Escalating physical violence\n- Coercive control and isolation",
+    decision: "IDVA to offer support through the hospital's safe route. Police to flag the address for an urgent response.",
+};
+
+async fn minutes(tx: &mut Tx, meeting_id: &str, case_id: &str, m: &DemoMinutes, users: &[String], agencies: &[String], now: i64) -> Result<(), Error> {
+    for (agency, author, kind, body) in m.research {
+        sqlx::query("INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(Uuid::new_v4().to_string())
+            .bind(meeting_id)
+            .bind(case_id)
+            .bind(&agencies[*agency])
+            .bind(&users[*author])
+            .bind(*kind)
+            .bind(*body)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (i, (agency, person, kind, body)) in m.entries.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO minute_entries (id, meeting_id, case_id, kind, body, source_agency_id, source_person, version, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(meeting_id)
+        .bind(case_id)
+        .bind(*kind)
+        .bind(*body)
+        .bind(&agencies[*agency])
+        .bind(*person)
+        .bind(&users[COORDINATOR])
+        .bind(now + i as i64)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query("INSERT INTO case_minutes (meeting_id, case_id, risks, decision, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $6)")
+        .bind(meeting_id)
+        .bind(case_id)
+        .bind(m.risks)
+        .bind(m.decision)
+        .bind(&users[COORDINATOR])
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The register of a held meeting: everyone present and acknowledged, except the health
+/// representative, who sent apologies.
+async fn register(tx: &mut Tx, meeting_id: &str, users: &[String], now: i64) -> Result<(), Error> {
+    for (user, status) in [(CHAIR, "present"), (COORDINATOR, "present"), (IDVA, "present"), (HOLLIS, "present"), (ROWAN, "present"), (ZOE, "apologies")] {
+        sqlx::query(
+            "INSERT INTO attendance (meeting_id, user_id, agency_id, status, acknowledged_at) SELECT $1, id, agency_id, $2, $3 FROM users WHERE id = $4",
+        )
+        .bind(meeting_id)
+        .bind(status)
+        .bind((status == "present").then_some(now))
+        .bind(&users[user])
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Loads the demo meetings and cases unless meetings already exist.
 pub async fn seed(tx: &mut Tx, agencies: &[String], users: &[String], today: Date, now: i64) -> Result<(), Error> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings").fetch_one(&mut **tx).await?;
@@ -346,6 +437,8 @@ pub async fn seed(tx: &mut Tx, agencies: &[String], users: &[String], today: Dat
     )
     .await?;
 
+    minutes(tx, &held[1], &ada, &ADA_MINUTES, users, agencies, now).await?;
+
     // Heard at the last meeting: Bea (health referral).
     let bea_ref = referral(tx, &BEA, &users[ZOE], &agencies[NHS], today - Duration::days(20), now).await?;
     let bea = intake::accept(
@@ -357,6 +450,10 @@ pub async fn seed(tx: &mut Tx, agencies: &[String], users: &[String], today: Dat
     .await?;
     heard(tx, &bea, &held[2], past[2]).await?;
     involve(tx, &bea, &agencies[POLICE], "victim").await?;
+    minutes(tx, &held[2], &bea, &BEA_MINUTES, users, agencies, now).await?;
+    for meeting in &held {
+        register(tx, meeting, users, now).await?;
+    }
 
     // On the next meeting's agenda: Cerys (housing referral) and Dalia (children's services referral).
     let cerys_ref = referral(tx, &CERYS, &users[ROWAN], &agencies[HOMES], today - Duration::days(5), now).await?;

@@ -98,4 +98,5 @@ pub async fn open_sqlite(path: &Path) -> sqlx::SqlitePool {
 }
 
 pub mod passkey;
+pub mod smtp;
 pub mod world;

@@ -249,6 +249,15 @@ impl Browser {
         self.finish(res).await
     }
 
+    /// GET a file: status, content type and raw bytes.
+    pub async fn download(&mut self, path: &str) -> (u16, String, Vec<u8>) {
+        let res = self.request(reqwest::Method::GET, path).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        self.absorb(&res);
+        let status = res.status().as_u16();
+        let kind = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        (status, kind, res.bytes().await.map(|b| b.to_vec()).unwrap_or_default())
+    }
+
     /// Calls a server function with form-encoded arguments (`/api/...`).
     pub async fn call(&mut self, path: &str, args: &[(&str, &str)]) -> Answer {
         let res = self.request(reqwest::Method::POST, path).form(args).send().await.unwrap_or_else(|e| panic!("POST {path}: {e}"));

@@ -40,6 +40,8 @@ pub struct MeetingRights {
     pub finalise: bool,
     /// Keep the attendance register.
     pub register: bool,
+    /// Send the final minutes to the invited agencies and manage the copies.
+    pub distribute: bool,
 }
 
 impl MeetingRights {
@@ -72,6 +74,7 @@ pub fn meeting_rights(actor: &Actor, m: &MeetingRelation) -> MeetingRights {
         minute: open_cases && (coordinator || chair) && m.status.minutes_open(),
         finalise: m.is_chair && m.acknowledged && m.status >= MeetingStatus::InProgress,
         register: coordinator || m.is_chair,
+        distribute: coordinator && m.status == MeetingStatus::MinutesFinal,
     }
 }
 
@@ -124,6 +127,14 @@ mod tests {
         assert!(meeting_rights(&chair, &meeting(MeetingStatus::MinutesDraft, true, true, true)).finalise);
         assert!(!meeting_rights(&chair, &meeting(MeetingStatus::MinutesDraft, true, false, true)).finalise, "another chair");
         assert!(!meeting_rights(&actor(&[Role::Coordinator]), &meeting(MeetingStatus::MinutesDraft, true, false, true)).finalise);
+    }
+
+    #[test]
+    fn only_the_coordinator_sends_final_minutes() {
+        let coord = actor(&[Role::Coordinator]);
+        assert!(meeting_rights(&coord, &meeting(MeetingStatus::MinutesFinal, false, false, false)).distribute);
+        assert!(!meeting_rights(&coord, &meeting(MeetingStatus::MinutesDraft, false, false, true)).distribute, "not before final");
+        assert!(!meeting_rights(&actor(&[Role::Chair]), &meeting(MeetingStatus::MinutesFinal, true, true, true)).distribute);
     }
 
     #[test]

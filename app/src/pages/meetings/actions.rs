@@ -7,7 +7,10 @@ use leptos_router::hooks::use_query_map;
 
 use super::case::ActionList;
 use crate::api::meetings::list_actions;
+use crate::api::distribution::ACTIONS_PDF_PATH;
+use crate::components::error_summary::ErrorSummary;
 use crate::components::loaded::loaded;
+use crate::components::submit_task::{load_page, reauthenticate, FormState};
 
 /// "Actions" page; `?scope=agency|cases|all`.
 #[component]
@@ -16,6 +19,7 @@ pub fn ActionsPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let scope = move || query.with(|q| q.get("scope").unwrap_or_else(|| "agency".into()));
     let list = Resource::new(move || (scope(), reload.get()), |(s, _)| list_actions(s));
+    let form = FormState::new();
     let title = move || match scope().as_str() {
         "cases" => "Actions on your cases",
         "all" => "All outstanding actions",
@@ -31,6 +35,13 @@ pub fn ActionsPage() -> impl IntoView {
                 <li><a class="rt-link" href="/actions?scope=all">"All outstanding (chair and coordinator)"</a></li>
             </ul>
         </nav>
+        <ErrorSummary error=form.error />
+        <Show when=move || scope() == "agency">
+            <button type="button" class="rt-button rt-button--secondary" id="actions-pdf" disabled=move || form.pending.get()
+                on:click=move |_| form.submit(reauthenticate, |()| load_page(ACTIONS_PDF_PATH))>
+                "Download your agency's outstanding actions (PDF, asks for your passkey)"
+            </button>
+        </Show>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
                 loaded(list.await, move |actions| view! { <ActionList actions id="action-list" empty="No actions." reload /> }.into_any())

@@ -174,6 +174,11 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
             })}
         </div>
 
+        {rights.distribute.then(|| view! {
+            <h2 class="rt-heading-l">"Minutes"</h2>
+            <p class="rt-body"><a class="rt-link" id="distribution-link" href=format!("/meetings/{}/distribution", id.get_value())>"Send the minutes to the agencies, and see who has downloaded them"</a></p>
+        })}
+
         <Register m=m.clone() form reload />
     }
 }

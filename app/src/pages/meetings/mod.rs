@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod case;
+pub mod distribution;
 pub mod meeting;
 
 use leptos::prelude::*;
@@ -28,6 +29,12 @@ pub fn MeetingsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
                 loaded(list.await, move |l| view! {
+                    {(!l.copies.is_empty()).then(|| view! {
+                        <h2 class="rt-heading-l">"Minutes shared with you"</h2>
+                        <ul class="rt-list" id="shared-minutes">
+                            {l.copies.iter().map(|(path, label)| view! { <li><a class="rt-link" href=path.clone()>{format!("Minutes of the meeting on {label}")}</a></li> }).collect_view()}
+                        </ul>
+                    })}
                     <MeetingTable items=l.meetings />
                     {l.may_schedule.then(|| view! { <Schedule reload notice /> })}
                 }.into_any())

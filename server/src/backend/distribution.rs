@@ -1,0 +1,454 @@
+//! Restricted distribution of finalised minutes. The coordinator sends a personal copy to each
+//! recipient (`policy::minutes::recipients`); each copy is cut for its recipient by
+//! `printed::minutes_copy` when it is downloaded (never stored), after a fresh passkey check,
+//! and every download is logged. Notification emails go through the outbox (`crate::mail`).
+
+use std::collections::BTreeMap;
+
+use app::api::distribution::{copy_page_path, AgencyCopies, CopyLine, CopyView, DistributionBackend, DistributionView};
+use app::error::AppError;
+use shared::display::{day_of, instant};
+use shared::distribution::{copy_state, email_body, CopyState, EmailState, EMAIL_SUBJECT, MAX_EMAIL_ATTEMPTS};
+use shared::identity::Role;
+use shared::meeting::EntryKind;
+use shared::policy::minutes::{recipients, Candidate, RECEIVING_ROLES};
+use shared::policy::{decide, Action, Actor, Decision};
+use shared::printed::{action_list, minutes_copy, ActionLine, CaseMinutes, MinutesRecord, Point};
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use super::meetings::{action_views, amendment_lines, entries, load, referral_markdown, require};
+use super::{actor_event, check, col, internal, internal_db, ServerBackend};
+use crate::casework::{people, relation};
+use crate::identity::actor::{of_user, today};
+
+fn action_line(a: &app::api::meetings::ActionView) -> ActionLine {
+    ActionLine {
+        owner_agency_id: String::new(),
+        reference: a.case_reference.clone(),
+        owner_agency: a.owner_agency.clone(),
+        description: a.description.clone(),
+        due: shared::display::iso_date(&a.due_on),
+        status: if a.overdue { format!("{} (overdue)", a.status_label) } else { a.status_label.clone() },
+    }
+}
+
+/// Actions matching `condition`, as printed lines with their owner's id.
+async fn action_lines(conn: &mut AnyConnection, actor: &Actor, condition: &str, binds: &[&str], now: i64) -> Result<Vec<ActionLine>, AppError> {
+    let views = action_views(conn, actor, condition, binds, today(now)).await?;
+    let mut lines = Vec::with_capacity(views.len());
+    for v in &views {
+        let owner: String =
+            sqlx::query_scalar("SELECT owner_agency_id FROM actions WHERE id = $1").bind(&v.id).fetch_one(&mut *conn).await.map_err(internal_db)?;
+        lines.push(ActionLine { owner_agency_id: owner, ..action_line(v) });
+    }
+    Ok(lines)
+}
+
+fn point(e: app::api::meetings::EntryView) -> Point {
+    Point { kind: EntryKind::parse(&e.kind).unwrap_or(EntryKind::Opinion), source: e.source, body: e.body }
+}
+
+/// Everything minuted at a meeting, in agenda order: what every copy is cut from.
+async fn minutes_record(conn: &mut AnyConnection, actor: &Actor, meeting_id: &str, now: i64) -> Result<MinutesRecord, AppError> {
+    let m = sqlx::query(
+        "SELECT m.starts_at, m.place, u.name AS chair, v.confidentiality_statement FROM meetings m LEFT JOIN users u ON u.id = m.chair_user_id \
+         LEFT JOIN isa_versions v ON v.id = m.isa_version_id WHERE m.id = $1",
+    )
+    .bind(meeting_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal_db)?;
+    let register = sqlx::query(
+        "SELECT u.name, a.name AS agency_name, t.status FROM attendance t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = t.agency_id \
+         WHERE t.meeting_id = $1 AND t.status IN ('present', 'apologies') ORDER BY a.name, u.name",
+    )
+    .bind(meeting_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal_db)?;
+    let (mut present, mut apologies) = (Vec::new(), Vec::new());
+    for r in &register {
+        let line = format!("{}, {}", col::<String>(r, "name")?, col::<String>(r, "agency_name")?);
+        if col::<String>(r, "status")? == "present" { present.push(line) } else { apologies.push(line) }
+    }
+    let items = sqlx::query(
+        "SELECT ai.case_id, c.reference, c.restricted, v.referral_id, v.name AS victim_name FROM agenda_items ai JOIN cases c ON c.id = ai.case_id \
+         LEFT JOIN victims v ON v.id = c.victim_id WHERE ai.meeting_id = $1 ORDER BY ai.position",
+    )
+    .bind(meeting_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal_db)?;
+    let mut cases = Vec::with_capacity(items.len());
+    for item in &items {
+        let case_id: String = col(item, "case_id")?;
+        let referral: Option<String> = col(item, "referral_id")?;
+        let (summary, perpetrators, children) = match &referral {
+            Some(r) => (
+                referral_markdown(conn, r).await?,
+                people::perpetrators(conn, r).await.map_err(internal_db)?.iter().map(|p| col(p, "name")).collect::<Result<Vec<String>, _>>()?,
+                people::household(conn, r).await.map_err(internal_db)?.len(),
+            ),
+            None => (String::new(), Vec::new(), 0),
+        };
+        let minutes = sqlx::query("SELECT risks, decision FROM case_minutes WHERE meeting_id = $1 AND case_id = $2")
+            .bind(meeting_id)
+            .bind(&case_id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(internal_db)?;
+        let (risks, decision) = match &minutes {
+            Some(r) => (col(r, "risks")?, col(r, "decision")?),
+            None => (String::new(), String::new()),
+        };
+        cases.push(CaseMinutes {
+            reference: col(item, "reference")?,
+            restricted: col::<i64>(item, "restricted")? != 0,
+            victim_name: col::<Option<String>>(item, "victim_name")?.unwrap_or_default(),
+            perpetrators,
+            children,
+            summary,
+            research: entries(conn, "research", meeting_id, &case_id).await?.into_iter().map(point).collect(),
+            entries: entries(conn, "minute_entries", meeting_id, &case_id).await?.into_iter().map(point).collect(),
+            risks,
+            decision,
+            actions: action_lines(conn, actor, "x.case_id = $1 AND x.meeting_id = $2", &[&case_id, meeting_id], now).await?,
+            amendments: amendment_lines(conn, meeting_id, &case_id).await?,
+            case_id,
+        });
+    }
+    let place: String = col(&m, "place")?;
+    Ok(MinutesRecord {
+        held: format!("{}, {place}", instant(col(&m, "starts_at")?)),
+        chair: col::<Option<String>>(&m, "chair")?.unwrap_or_default(),
+        statement: col::<Option<String>>(&m, "confidentiality_statement")?.unwrap_or_default(),
+        present,
+        apologies,
+        cases,
+    })
+}
+
+/// The PDF of `doc`, built off the async threads.
+async fn render(doc: shared::document::Document) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || pdf::render(&doc)).await.map_err(internal)?.map_err(internal)
+}
+
+impl ServerBackend {
+    /// The people who receive this meeting's minutes, as they stand now.
+    async fn recipients_of(&self, conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<Actor>, AppError> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.agency_id, (SELECT COUNT(*) FROM attendance t WHERE t.meeting_id = $1 AND t.user_id = u.id) AS on_register \
+             FROM users u JOIN meeting_agencies ma ON ma.agency_id = u.agency_id AND ma.meeting_id = $1 ORDER BY u.agency_id, u.name",
+        )
+        .bind(meeting_id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+        let now = self.clock.unix();
+        let mut people = Vec::new();
+        for r in &rows {
+            if let Some(actor) = of_user(conn, &col::<String>(r, "id")?, now).await.map_err(internal)? {
+                people.push(actor);
+            }
+        }
+        let candidates: Vec<Candidate> = rows
+            .iter()
+            .map(|r| {
+                let user_id: String = col(r, "id")?;
+                let receives =
+                    people.iter().any(|p| p.user_id == user_id && p.agency_is_current() && RECEIVING_ROLES.iter().any(|role| p.has(*role)));
+                Ok(Candidate { agency_id: col(r, "agency_id")?, receives, on_register: col::<i64>(r, "on_register")? > 0, user_id })
+            })
+            .collect::<Result<_, AppError>>()?;
+        let chosen: Vec<String> = recipients(&candidates).into_iter().map(|c| c.user_id.clone()).collect();
+        Ok(people.into_iter().filter(|p| chosen.contains(&p.user_id)).collect())
+    }
+
+    async fn copy_row(&self, conn: &mut AnyConnection, copy_id: &str) -> Result<sqlx::any::AnyRow, AppError> {
+        sqlx::query(
+            "SELECT mc.*, m.starts_at, m.place, a.name AS agency_name FROM minute_copies mc JOIN meetings m ON m.id = mc.meeting_id \
+             JOIN agencies a ON a.id = mc.agency_id WHERE mc.id = $1",
+        )
+        .bind(copy_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal_db)?
+        .ok_or(AppError::NotFound)
+    }
+}
+
+#[async_trait::async_trait]
+impl DistributionBackend for ServerBackend {
+    async fn distribution(&self, actor: &Actor, meeting_id: &str) -> Result<DistributionView, AppError> {
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let m = load(&mut tx, actor, meeting_id).await?;
+        require(m.rights.distribute || m.rights.manage)?;
+        let latest: Option<(String, i64)> =
+            sqlx::query("SELECT id, created_at FROM distributions WHERE meeting_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
+                .bind(meeting_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(internal_db)?
+                .map(|r| Ok::<_, AppError>((col(&r, "id")?, col(&r, "created_at")?)))
+                .transpose()?;
+        let mut agencies: Vec<AgencyCopies> = Vec::new();
+        if let Some((distribution, _)) = &latest {
+            let rows = sqlx::query(
+                "SELECT mc.id, mc.agency_id, mc.expires_at, mc.revoked_at, a.name AS agency_name, u.name AS recipient, \
+                 o.attempts, o.sent_at, o.last_error FROM minute_copies mc JOIN agencies a ON a.id = mc.agency_id JOIN users u ON u.id = mc.user_id \
+                 LEFT JOIN email_outbox o ON o.copy_id = mc.id WHERE mc.distribution_id = $1 ORDER BY a.name, u.name",
+            )
+            .bind(distribution)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+            for r in &rows {
+                let id: String = col(r, "id")?;
+                let expires: i64 = col(r, "expires_at")?;
+                let state = copy_state(expires, col::<Option<i64>>(r, "revoked_at")?.is_some(), now);
+                let email_state = col::<Option<i64>>(r, "attempts")?
+                    .map(|n| Ok::<_, AppError>((EmailState::of(col::<Option<i64>>(r, "sent_at")?.is_some(), n), n)))
+                    .transpose()?;
+                let email = match (email_state, col::<Option<String>>(r, "last_error")?) {
+                    (None, _) => "No email: the copy was revoked before it was sent".to_string(),
+                    (Some((e, n)), Some(err)) if e != EmailState::Sent => format!("{} (attempt {n} of {MAX_EMAIL_ATTEMPTS}): {err}", e.label()),
+                    (Some((e, _)), _) => e.label().to_string(),
+                };
+                let downloads = sqlx::query_scalar::<_, i64>("SELECT downloaded_at FROM copy_downloads WHERE copy_id = $1 ORDER BY downloaded_at")
+                    .bind(&id)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(internal_db)?
+                    .into_iter()
+                    .map(instant)
+                    .collect();
+                let line = CopyLine {
+                    recipient: col(r, "recipient")?,
+                    state: match state {
+                        CopyState::Live => format!("Available until {}", day_of(expires)),
+                        other => other.label().to_string(),
+                    },
+                    live: state == CopyState::Live,
+                    email_failed: email_state.is_some_and(|(e, _)| e == EmailState::Failed),
+                    email,
+                    downloads,
+                    copy_id: id,
+                };
+                let agency_id: String = col(r, "agency_id")?;
+                match agencies.iter_mut().find(|a| a.agency_id == agency_id) {
+                    Some(a) => a.copies.push(line),
+                    None => agencies.push(AgencyCopies { agency_id, agency_name: col(r, "agency_name")?, copies: vec![line] }),
+                }
+            }
+        }
+        let view = DistributionView {
+            meeting_id: meeting_id.into(),
+            can_distribute: m.rights.distribute,
+            sent_at: latest.map(|(_, at)| instant(at)),
+            link_days: self.config.copy_link_days,
+            email_configured: self.config.mail.is_some(),
+            agencies,
+        };
+        self.audit_and_commit(tx, actor_event(actor, "minutes.distribution.read").on("meeting", meeting_id)).await?;
+        Ok(view)
+    }
+
+    async fn distribute(&self, actor: &Actor, meeting_id: &str) -> Result<usize, AppError> {
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let m = load(&mut tx, actor, meeting_id).await?;
+        require(m.rights.distribute)?;
+        let people = self.recipients_of(&mut tx, meeting_id).await?;
+        if people.is_empty() {
+            return Err(AppError::Invalid(
+                "Nobody at the invited agencies can receive the minutes: invite agencies that are current signatories and have representatives."
+                    .into(),
+            ));
+        }
+        sqlx::query("UPDATE minute_copies SET revoked_at = $1, revoked_by = $2 WHERE meeting_id = $3 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(&actor.user_id)
+            .bind(meeting_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        sqlx::query("DELETE FROM email_outbox WHERE sent_at IS NULL AND copy_id IN (SELECT id FROM minute_copies WHERE meeting_id = $1)")
+            .bind(meeting_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let distribution = Uuid::new_v4().to_string();
+        sqlx::query("INSERT INTO distributions (id, meeting_id, created_by, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&distribution)
+            .bind(meeting_id)
+            .bind(&actor.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let expires = now + i64::from(self.config.copy_link_days) * 86_400;
+        for person in &people {
+            let copy = Uuid::new_v4().to_string();
+            sqlx::query(
+                "INSERT INTO minute_copies (id, distribution_id, meeting_id, agency_id, user_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&copy)
+            .bind(&distribution)
+            .bind(meeting_id)
+            .bind(person.agency_id.clone().unwrap_or_default())
+            .bind(&person.user_id)
+            .bind(expires)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+            let link = self.config.public_url.join(&copy_page_path(&copy)).map_err(internal)?;
+            sqlx::query(
+                "INSERT INTO email_outbox (id, copy_id, to_address, subject, body, next_attempt_at, created_at) \
+                 SELECT $1, $2, email, $3, $4, $5, $5 FROM users WHERE id = $6",
+            )
+            .bind(Uuid::new_v4().to_string())
+            .bind(&copy)
+            .bind(EMAIL_SUBJECT)
+            .bind(email_body(link.as_str(), self.config.copy_link_days))
+            .bind(now)
+            .bind(&person.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        }
+        let event = actor_event(actor, "minutes.distribute").on("meeting", meeting_id).detail("copies", people.len());
+        self.audit_and_commit(tx, event).await?;
+        self.mail_wakeup.notify_one();
+        Ok(people.len())
+    }
+
+    async fn revoke_copies(&self, actor: &Actor, meeting_id: &str, agency_id: &str) -> Result<(), AppError> {
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let m = load(&mut tx, actor, meeting_id).await?;
+        require(m.rights.distribute)?;
+        let which = "meeting_id = $1 AND revoked_at IS NULL AND ($2 = '' OR agency_id = $2)";
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM email_outbox WHERE sent_at IS NULL AND copy_id IN (SELECT id FROM minute_copies WHERE {which})")))
+            .bind(meeting_id)
+            .bind(agency_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let revoked = sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE minute_copies SET revoked_at = $3, revoked_by = $4 WHERE {which}")))
+            .bind(meeting_id)
+            .bind(agency_id)
+            .bind(now)
+            .bind(&actor.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .rows_affected();
+        let event = actor_event(actor, "minutes.revoke").on("meeting", meeting_id).detail("agency_id", agency_id).detail("copies", revoked);
+        self.audit_and_commit(tx, event).await
+    }
+
+    async fn resend_email(&self, actor: &Actor, meeting_id: &str, copy_id: &str) -> Result<(), AppError> {
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let m = load(&mut tx, actor, meeting_id).await?;
+        require(m.rights.distribute)?;
+        let n = sqlx::query(
+            "UPDATE email_outbox SET attempts = 0, next_attempt_at = $1, last_error = NULL WHERE sent_at IS NULL AND copy_id = $2 \
+             AND copy_id IN (SELECT id FROM minute_copies WHERE meeting_id = $3 AND revoked_at IS NULL)",
+        )
+        .bind(now)
+        .bind(copy_id)
+        .bind(meeting_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?
+        .rows_affected();
+        require(n > 0)?;
+        self.audit_and_commit(tx, actor_event(actor, "minutes.email.resend").on("copy", copy_id).detail("meeting_id", meeting_id)).await?;
+        self.mail_wakeup.notify_one();
+        Ok(())
+    }
+
+    async fn copy(&self, actor: &Actor, copy_id: &str) -> Result<CopyView, AppError> {
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let row = self.copy_row(&mut tx, copy_id).await?;
+        let own = col::<String>(&row, "user_id")? == actor.user_id;
+        if decide(Some(actor), &Action::DownloadMinutesCopy { own }) == Decision::Deny {
+            return Err(AppError::NotFound);
+        }
+        let expires: i64 = col(&row, "expires_at")?;
+        let state = copy_state(expires, col::<Option<i64>>(&row, "revoked_at")?.is_some(), now);
+        let view = CopyView {
+            id: copy_id.into(),
+            meeting: format!("{}, {}", instant(col(&row, "starts_at")?), col::<String>(&row, "place")?),
+            agency_name: col(&row, "agency_name")?,
+            state: state.label().into(),
+            expires: instant(expires),
+            live: state == CopyState::Live,
+            download_path: app::api::distribution::copy_pdf_path(copy_id),
+        };
+        self.audit_and_commit(tx, actor_event(actor, "minutes.copy.read").on("copy", copy_id)).await?;
+        Ok(view)
+    }
+
+    async fn copy_pdf(&self, actor: &Actor, copy_id: &str) -> Result<Vec<u8>, AppError> {
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let row = self.copy_row(&mut tx, copy_id).await?;
+        let own = col::<String>(&row, "user_id")? == actor.user_id;
+        check(actor, &Action::DownloadMinutesCopy { own })?;
+        match copy_state(col(&row, "expires_at")?, col::<Option<i64>>(&row, "revoked_at")?.is_some(), now) {
+            CopyState::Live => {}
+            CopyState::Expired => return Err(AppError::Conflict("This copy's link has expired. Ask your MARAC coordinator to send it again.".into())),
+            CopyState::Revoked => return Err(AppError::Conflict("The coordinator has withdrawn this copy.".into())),
+        }
+        let meeting_id: String = col(&row, "meeting_id")?;
+        let record = minutes_record(&mut tx, actor, &meeting_id, now).await?;
+        let mut relations = BTreeMap::new();
+        for case in &record.cases {
+            if let Some(r) = relation::of(&mut tx, &case.case_id, actor).await.map_err(internal_db)? {
+                relations.insert(case.case_id.clone(), r);
+            }
+        }
+        let bytes = render(minutes_copy(&record, actor, &relations, copy_id)).await?;
+        sqlx::query("INSERT INTO copy_downloads (id, copy_id, downloaded_at) VALUES ($1, $2, $3)")
+            .bind(Uuid::new_v4().to_string())
+            .bind(copy_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let event = actor_event(actor, "minutes.download").on("copy", copy_id).detail("meeting_id", meeting_id.as_str()).detail("bytes", bytes.len());
+        self.audit_and_commit(tx, event).await?;
+        Ok(bytes)
+    }
+
+    async fn actions_pdf(&self, actor: &Actor) -> Result<Vec<u8>, AppError> {
+        check(actor, &Action::DownloadActionList)?;
+        let now = self.clock.unix();
+        let agency = actor.agency_id.clone().unwrap_or_default();
+        let mut tx = self.tx().await?;
+        let mut lines =
+            action_lines(&mut tx, actor, "x.owner_agency_id = $1 AND x.status IN ('open', 'in_progress')", &[&agency], now).await?;
+        if !actor.has(Role::Coordinator) {
+            let restricted: Vec<String> = sqlx::query_scalar(
+                "SELECT DISTINCT c.reference FROM actions x JOIN cases c ON c.id = x.case_id WHERE x.owner_agency_id = $1 AND c.restricted = 1",
+            )
+            .bind(&agency)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+            for line in lines.iter_mut().filter(|l| restricted.contains(&l.reference)) {
+                line.description = shared::printed::RESTRICTED_NOTICE.into();
+            }
+        }
+        let id = Uuid::new_v4().to_string();
+        let bytes = render(action_list(&lines, actor, &day_of(now), &id)).await?;
+        let event = actor_event(actor, "actions.download").on("document", &id).detail("count", lines.len());
+        self.audit_and_commit(tx, event).await?;
+        Ok(bytes)
+    }
+}

@@ -1,0 +1,134 @@
+//! Notification email. Messages wait in the `email_outbox` table, written in the same
+//! transaction as what they announce; one background task sends what is due over SMTP and,
+//! when sending fails, records the error and tries again later (`distribution::retry_delay`).
+//! Nothing is lost silently: a message that failed every attempt stays for the coordinator to see.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use shared::distribution::retry_delay;
+use sqlx::Row;
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::error::Error;
+
+/// Where and as whom email is sent.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:port` (plain, for a local relay), `smtp://host?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host` (TLS).
+    pub url: String,
+    /// The sender, e.g. `Roundtable <marac@council.example>`.
+    pub from: Mailbox,
+}
+
+impl MailConfig {
+    /// Validates the flags.
+    pub fn new(url: &str, from: &str) -> Result<Self, Error> {
+        let from = from.parse().map_err(|_| Error::Config(format!("--mail-from must be an address such as Roundtable <marac@example.org>, not {from:?}")))?;
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| Error::Config(format!("--smtp-url is not usable ({e})")))?;
+        Ok(Self { url: url.into(), from })
+    }
+}
+
+/// Messages sent in one pass at most.
+const BATCH: i64 = 50;
+
+/// The longest error text kept for the coordinator.
+const MAX_ERROR_CHARS: usize = 300;
+
+/// What one pass over the outbox did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    /// Messages sent.
+    pub sent: usize,
+    /// Messages that failed this time.
+    pub failed: usize,
+}
+
+/// Sends every message that is due now, once.
+pub async fn send_due(db: &Db, config: &MailConfig, now: i64) -> Result<Pass, Error> {
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.url)
+        .map_err(|e| Error::Config(format!("--smtp-url is not usable ({e})")))?
+        .timeout(Some(Duration::from_secs(20)))
+        .build();
+    let due = sqlx::query(
+        "SELECT id, to_address, subject, body, attempts FROM email_outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+         ORDER BY next_attempt_at LIMIT $2",
+    )
+    .bind(now)
+    .bind(BATCH)
+    .fetch_all(db.pool())
+    .await?;
+    let mut pass = Pass::default();
+    for row in &due {
+        let id: String = row.try_get("id")?;
+        let attempts: i64 = row.try_get("attempts")?;
+        if retry_delay(attempts).is_none() {
+            continue;
+        }
+        let result = match message(config, row) {
+            Ok(m) => transport.send(m).await.map(|_| ()).map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => {
+                sqlx::query("UPDATE email_outbox SET sent_at = $1, attempts = $2, last_error = NULL WHERE id = $3")
+                    .bind(now)
+                    .bind(attempts + 1)
+                    .bind(&id)
+                    .execute(db.pool())
+                    .await?;
+                pass.sent += 1;
+            }
+            Err(e) => {
+                let failed = attempts + 1;
+                let next = now + retry_delay(failed).unwrap_or(0);
+                let error: String = e.chars().take(MAX_ERROR_CHARS).collect();
+                tracing::warn!(outbox_id = %id, attempts = failed, "email not sent");
+                sqlx::query("UPDATE email_outbox SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4")
+                    .bind(failed)
+                    .bind(next)
+                    .bind(error)
+                    .bind(&id)
+                    .execute(db.pool())
+                    .await?;
+                pass.failed += 1;
+            }
+        }
+    }
+    Ok(pass)
+}
+
+fn message(config: &MailConfig, row: &sqlx::any::AnyRow) -> Result<Message, String> {
+    let to: Mailbox = row.try_get::<String, _>("to_address").map_err(|e| e.to_string())?.parse().map_err(|_| "the address is not valid".to_string())?;
+    Message::builder()
+        .from(config.from.clone())
+        .to(to)
+        .subject(row.try_get::<String, _>("subject").map_err(|e| e.to_string())?)
+        .header(ContentType::TEXT_PLAIN)
+        .body(row.try_get::<String, _>("body").map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())
+}
+
+/// Runs the outbox forever: every `every`, or at once when `wakeup` is notified.
+pub fn spawn(db: Db, config: MailConfig, clock: Clock, every: Duration, wakeup: Arc<Notify>) {
+    tokio::spawn(async move {
+        loop {
+            match send_due(&db, &config, clock.unix()).await {
+                Ok(pass) if pass != Pass::default() => tracing::info!(sent = pass.sent, failed = pass.failed, "outbox pass"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "outbox pass failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = wakeup.notified() => {}
+            }
+        }
+    });
+}
