@@ -127,6 +127,16 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/actions/list", "DDAAAADDDA"),
     ("POST /api/minutes/finalise", "DDDADDDDDD"),
     ("POST /api/minutes/amend", "DDAADDDDDD"),
+    // Distribution of a held meeting's final minutes: sending makes a copy for the representative.
+    ("GET /meetings/{id}/distribution", "DDADDDDDDD"),
+    ("POST /api/distribution/view", "DDADDDDDDD"),
+    ("POST /api/distribution/send", "DDADDDDDDD"),
+    ("GET /copies/{id}", "DDDDDADDDD"),
+    ("POST /api/distribution/copy", "DDDDDADDDD"),
+    ("GET /copies/{id}/minutes.pdf", "DDDDDRDDDD"),
+    ("GET /actions.pdf", "DDRRRRDDDR"),
+    ("POST /api/distribution/resend", "DDADDDDDDD"),
+    ("POST /api/distribution/revoke", "DDADDDDDDD"),
     // Last: it ends the sessions of everyone above.
     ("POST /api/auth/sign-out", "PPPPPPPPPP"),
 ];
@@ -152,6 +162,8 @@ struct Ids {
     police: String,
     /// The demo's next meeting (agenda published), with the matrix case on its agenda.
     meeting: String,
+    /// A held meeting whose minutes are final.
+    held_meeting: String,
     /// An action owned by housing (the "other agency").
     homes_action: String,
     /// Where the test reads current versions, as a person with the file could.
@@ -199,6 +211,8 @@ fn page_marker(route: &str, who: usize) -> &'static str {
         "GET /statistics" => "id=\"figures\"",
         "GET /statistics.csv" => "quarter,measure,agency,value",
         "GET /audit" => "id=\"verify-audit\"",
+        "GET /meetings/{id}/distribution" => "Each person who receives minutes",
+        "GET /copies/{id}" => "id=\"download-copy\"",
         _ => "",
     }
 }
@@ -326,14 +340,18 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             browser.call_json(path, &input).await
         }
         "/api/minutes/edit-entry" => {
-            let (entry, version) = current(&ids.db_path, "SELECT id, version FROM minute_entries ORDER BY created_at LIMIT 1").await;
+            let sql = format!("SELECT id, version FROM minute_entries WHERE meeting_id = '{}' ORDER BY created_at LIMIT 1", ids.meeting);
+            let (entry, version) = current(&ids.db_path, &sql).await;
             browser
                 .call_json(path, &json!({"input": {"entry_id": entry, "kind": "opinion", "body": "Edited in the matrix.", "version": version}}))
                 .await
         }
         "/api/minutes/save-case" => {
-            let (_, version) =
-                current(&ids.db_path, "SELECT case_id, version FROM case_minutes UNION ALL SELECT '', 0 ORDER BY 2 DESC LIMIT 1").await;
+            let sql = format!(
+                "SELECT case_id, version FROM case_minutes WHERE meeting_id = '{}' AND case_id = '{}' UNION ALL SELECT '', 0 ORDER BY 2 DESC LIMIT 1",
+                ids.meeting, ids.dalia_case
+            );
+            let (_, version) = current(&ids.db_path, &sql).await;
             let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "risks": "Isolation", "decision": "Refer to adult social care", "version": version}});
             browser.call_json(path, &input).await
         }
@@ -357,6 +375,16 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             let filter = json!({"filter": {"user_id": "", "agency_id": "", "record_id": "", "action": "", "from": "", "to": ""}});
             browser.call_json(path, &filter).await
         }
+        "/api/distribution/view" | "/api/distribution/send" => browser.call(path, &[("meeting_id", &ids.held_meeting)]).await,
+        "/api/distribution/revoke" => browser.call(path, &[("meeting_id", &ids.held_meeting), ("agency_id", "")]).await,
+        "/api/distribution/copy" => browser.call(path, &[("copy_id", &hollis_copy(ids).await)]).await,
+        "/api/distribution/resend" => {
+            // A message that failed every attempt, so there is something to send again.
+            let copy = hollis_copy(ids).await;
+            let db = open_sqlite(&ids.db_path).await;
+            sqlx::query("UPDATE email_outbox SET attempts = 8, last_error = 'refused' WHERE copy_id = $1").bind(&copy).execute(&db).await.ok();
+            browser.call(path, &[("meeting_id", &ids.held_meeting), ("copy_id", &copy)]).await
+        }
         "/api/minutes/amend" => {
             let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "target": "decision", "entry_id": "",
                 "amended": "Refer to adult social care today", "reason": "Agreed wording"}});
@@ -373,16 +401,34 @@ async fn current(db: &std::path::Path, sql: &str) -> (String, i64) {
     sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql.to_string())).fetch_optional(&db).await.ok().flatten().unwrap_or_default()
 }
 
-async fn page(browser: &mut Browser, route: &str, ids: &Ids) -> String {
-    let path = route
+/// The representative's live copy of the held meeting's minutes, once the coordinator has sent them.
+async fn hollis_copy(ids: &Ids) -> String {
+    let sql = format!("SELECT id, 0 FROM minute_copies WHERE user_id = '{}' AND revoked_at IS NULL", ids.hollis);
+    let (id, _) = current(&ids.db_path, &sql).await;
+    if id.is_empty() {
+        "00000000-0000-0000-0000-000000000000".into()
+    } else {
+        id
+    }
+}
+
+/// The path of a GET route with real ids in place of its parameters.
+async fn path_of(route: &str, ids: &Ids) -> String {
+    route
         .trim_start_matches("GET ")
+        .replace("/copies/{id}", &format!("/copies/{}", hollis_copy(ids).await))
+        .replace("/meetings/{id}/distribution", &format!("/meetings/{}/distribution", ids.held_meeting))
         .replace("/admin/agencies/{id}", &format!("/admin/agencies/{}", text(&ids.homes["id"])))
         .replace("/admin/people/{id}", &format!("/admin/people/{}", ids.hollis))
         .replace("/referrals/{id}", &format!("/referrals/{}", ids.sam_draft))
         .replace("/triage/{id}", &format!("/triage/{}", ids.eliza_referral))
         .replace("/meetings/{id}/cases/{case}", &format!("/meetings/{}/cases/{}", ids.meeting, ids.dalia_case))
         .replace("/meetings/{id}", &format!("/meetings/{}", ids.meeting))
-        .replace("/cases/{id}", &format!("/cases/{}", ids.dalia_case));
+        .replace("/cases/{id}", &format!("/cases/{}", ids.dalia_case))
+}
+
+async fn page(browser: &mut Browser, route: &str, ids: &Ids) -> String {
+    let path = path_of(route, ids).await;
     browser.get(&path).await.text
 }
 
@@ -425,6 +471,9 @@ async fn every_route_for_every_kind_of_person() {
         meeting: text(
             &find(&world.person("Priya Lakeland").browser.call("/api/meetings/list", &[]).await.ok()["meetings"], "status", "agenda_published")["id"],
         ),
+        held_meeting: text(
+            &find(&world.person("Priya Lakeland").browser.call("/api/meetings/list", &[]).await.ok()["meetings"], "status", "minutes_final")["id"],
+        ),
         homes_action: text(
             &find(&world.person("Rowan Ellery").browser.call("/api/actions/list", &[("scope", "agency")]).await.ok(), "status", "open")["id"],
         ),
@@ -466,7 +515,13 @@ async fn every_route_for_every_kind_of_person() {
                 (_, Some(name)) => &mut world.person(name).browser,
             };
             checks += 1;
-            let got = if route.starts_with("GET ") {
+            let got = if route.ends_with(".pdf") {
+                match browser.download(&path_of(route, &ids).await).await.0 {
+                    200 => 'A',
+                    403 => 'R',
+                    _ => 'D',
+                }
+            } else if route.starts_with("GET ") {
                 let html = page(browser, route, &ids).await;
                 let marker = page_marker(route, who);
                 if expected[who] == 'P' {
