@@ -5,6 +5,7 @@
 mod audit;
 mod load;
 mod meeting_fixture;
+mod minutes_pdf;
 mod repeat;
 mod report;
 mod servers;
@@ -42,6 +43,9 @@ struct Args {
     /// Where to write the JSON figures.
     #[arg(long, default_value = "bench-results/latest.json")]
     output: PathBuf,
+    /// Measure only the minutes PDFs (every agency's copy of a 30-case meeting, and LibreOffice).
+    #[arg(long)]
+    pdf_only: bool,
     /// Internal: serve the bare axum baseline on this port and nothing else.
     #[arg(long, hide = true)]
     baseline_port: Option<u16>,
@@ -97,6 +101,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     if let Some(port) = args.baseline_port {
         return Ok(servers::serve_baseline(port).await?);
+    }
+    eprintln!("measuring every agency's minutes PDF for a {AGENDA_CASES}-case meeting...");
+    let work = tempfile::tempdir()?;
+    let pdfs = minutes_pdf::measure(AGENDA_CASES, work.path())?;
+    report::print_pdf(&pdfs);
+    if args.pdf_only {
+        return Ok(());
     }
     let duration = Duration::from_secs(args.seconds.clamp(1, 120));
     let data = servers::Roundtable::seed(&args.roundtable, args.records)?;

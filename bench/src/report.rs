@@ -29,6 +29,23 @@ pub fn print(results: &[RouteResult], records: u32, audit: Option<&AuditFigures>
     }
 }
 
+/// Prints the minutes PDF figures and the ratio to LibreOffice.
+pub fn print_pdf(f: &crate::minutes_pdf::PdfFigures) {
+    println!(
+        "\nminutes PDFs: {} copies ({} cases, {} pages, {} KB) built in {:.0} ms ({:.1} ms a copy)",
+        f.copies,
+        f.cases,
+        f.pages,
+        f.bytes / 1024,
+        f.build_ms,
+        f.build_ms / f.copies.max(1) as f64
+    );
+    match f.libreoffice_ms {
+        Some(lo) => println!("LibreOffice converting the same copies from HTML: {lo:.0} ms, {:.1} times as long", lo / f.build_ms),
+        None => println!("LibreOffice not installed: no comparison"),
+    }
+}
+
 /// Writes the figures to `path` as JSON.
 pub fn write_json(
     path: &Path,

@@ -121,9 +121,9 @@ fn AgencyTable(a: AgencyCopies, id: StoredValue<String>, form: FormState, done: 
             </tbody>
         </table>
         {any_live.then(|| view! {
-            <button type="button" class="rt-button rt-button--secondary rt-button--small" aria-label=format!("Revoke {name}'s copies")
+            <button type="button" class="rt-button rt-button--secondary rt-button--small"
                 on:click=move |_| form.submit(move || revoke_copies(id.get_value(), agency_id.get_value()), move |()| done("That agency's copies were revoked.".into()))>
-                "Revoke this agency's copies"
+                {format!("Revoke the copies sent to {name}")}
             </button>
         })}
     }
