@@ -31,6 +31,16 @@ pub enum Command {
     Routes,
     /// Load fictional demonstration data and print each demo user's enrolment link.
     SeedDemo(SeedDemoArgs),
+    /// Write a consistent copy of the database to a new file while the server runs, and check it.
+    Backup {
+        /// The new file.
+        path: PathBuf,
+    },
+    /// Replace the database with a checked backup (stop the server first; the old file is kept).
+    Restore {
+        /// The backup file.
+        path: PathBuf,
+    },
 }
 
 /// `verify-audit` flags.

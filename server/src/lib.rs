@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backend;
+pub mod backup;
 pub mod casework;
 pub mod cli;
 pub mod clock;

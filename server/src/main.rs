@@ -32,5 +32,7 @@ async fn run(cli: Cli) -> Result<(), server::error::Error> {
             Ok(())
         }
         Command::SeedDemo(args) => server::seed::seed_demo(cli.database, args).await,
+        Command::Backup { path } => server::backup::print_backup(cli.database, path).await,
+        Command::Restore { path } => server::backup::print_restore(cli.database, path).await,
     }
 }

@@ -47,6 +47,18 @@ impl Db {
         Ok(Self { pool, backend })
     }
 
+    /// Opens an SQLite file read-only, without changing it (no journal or other settings written):
+    /// for checking backups.
+    pub async fn open_sqlite_read_only(path: &std::path::Path) -> Result<Self, Error> {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(&format!("sqlite://{}?mode=ro", path.display()))
+            .await?;
+        Ok(Self { pool, backend: Backend::Sqlite })
+    }
+
     /// Applies every pending migration for this engine.
     pub async fn migrate(&self) -> Result<(), Error> {
         dialect::migrator(self.backend).run(&self.pool).await?;

@@ -68,6 +68,14 @@ impl TestServer {
         format!("{}{}", self.base_url, path)
     }
 
+    /// Kills the server at once (SIGKILL: no shutdown, no flushing) and hands back its data folder.
+    pub fn kill(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        std::mem::replace(&mut self.data, empty)
+    }
+
     /// The SQLite file.
     pub fn db_path(&self) -> PathBuf {
         self.data.path().join("roundtable.db")

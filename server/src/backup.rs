@@ -1,0 +1,117 @@
+//! `roundtable backup PATH` and `roundtable restore PATH`: a consistent online copy of the SQLite
+//! database while the server runs (`VACUUM INTO`, which reads one snapshot and writes a compact
+//! file), and its restoration. Both check the copy's integrity and audit chain before trusting it;
+//! a restore never overwrites: the database it replaces is kept beside it.
+
+use std::path::{Path, PathBuf};
+
+use crate::audit::{describe, verify};
+use crate::cli::DatabaseArgs;
+use crate::db::{Backend, DatabaseConfig, Db};
+use crate::error::Error;
+
+/// What a checked copy holds.
+#[derive(Debug)]
+pub struct Checked {
+    /// Audit entries, all verified.
+    pub audit_entries: u64,
+    /// The chain head, `SEQ:HASH`.
+    pub head: String,
+    /// Cases on record.
+    pub cases: i64,
+}
+
+fn sqlite_file(config: &DatabaseConfig) -> Result<PathBuf, Error> {
+    match config.backend {
+        Backend::Sqlite => {
+            let path = config.url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            Ok(PathBuf::from(path.split('?').next().unwrap_or(path)))
+        }
+    }
+}
+
+/// Opens the SQLite file at `path` read-only and checks its integrity and audit chain.
+pub async fn check_copy(path: &Path) -> Result<Checked, Error> {
+    if !path.is_file() {
+        return Err(Error::Config(format!("{} is not a file", path.display())));
+    }
+    let db = Db::open_sqlite_read_only(path).await?;
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(db.pool()).await?;
+    if integrity != "ok" {
+        return Err(Error::Config(format!("{} fails SQLite's integrity check: {integrity}", path.display())));
+    }
+    let chain = verify(&db, None).await?;
+    if let Some(b) = &chain.broken {
+        return Err(Error::AuditBroken(format!("{} {}", path.display(), describe(b))));
+    }
+    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(db.pool()).await?;
+    db.pool().close().await;
+    Ok(Checked { audit_entries: chain.checked, head: chain.head.map(|h| h.to_string()).unwrap_or_else(|| "empty".into()), cases })
+}
+
+/// Writes a consistent copy of the live database to `target` (which must not exist), then checks it.
+pub async fn backup(db_args: DatabaseArgs, target: &Path) -> Result<Checked, Error> {
+    let config = db_args.resolve()?;
+    if target.exists() {
+        return Err(Error::Config(format!("{} already exists: choose a new file for the backup", target.display())));
+    }
+    let db = Db::open(&config).await?;
+    let target_text = target.to_str().ok_or_else(|| Error::Config("the backup path must be valid UTF-8".into()))?;
+    sqlx::query("VACUUM INTO $1").bind(target_text).execute(db.pool()).await?;
+    db.pool().close().await;
+    check_copy(target).await
+}
+
+/// Replaces the configured database with the backup at `source`, after checking the backup. The
+/// server must be stopped. The database it replaces is renamed, never deleted. Returns where the
+/// old database went, if there was one.
+pub async fn restore(db_args: DatabaseArgs, source: &Path, now: i64) -> Result<(Checked, Option<PathBuf>), Error> {
+    let checked = check_copy(source).await?;
+    let config = db_args.resolve()?;
+    let live = sqlite_file(&config)?;
+    let mut kept = None;
+    if live.exists() {
+        let aside = live.with_file_name(format!("{}.before-restore-{now}", live.file_name().and_then(|n| n.to_str()).unwrap_or("roundtable.db")));
+        std::fs::rename(&live, &aside)?;
+        for suffix in ["-wal", "-shm"] {
+            let side = PathBuf::from(format!("{}{suffix}", live.display()));
+            if side.exists() {
+                std::fs::rename(&side, PathBuf::from(format!("{}{suffix}", aside.display())))?;
+            }
+        }
+        kept = Some(aside);
+    }
+    if let Some(dir) = live.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let partial = live.with_extension("restoring");
+    std::fs::copy(source, &partial)?;
+    std::fs::File::open(&partial)?.sync_all()?;
+    std::fs::rename(&partial, &live)?;
+    let db = Db::open(&config).await?;
+    db.migrate().await?;
+    db.pool().close().await;
+    Ok((checked, kept))
+}
+
+fn summary(c: &Checked) -> String {
+    format!("{} audit entries verified (chain head {}), {} cases", c.audit_entries, c.head, c.cases)
+}
+
+/// `roundtable backup PATH`.
+pub async fn print_backup(db_args: DatabaseArgs, target: PathBuf) -> Result<(), Error> {
+    let c = backup(db_args, &target).await?;
+    println!("Backed up to {}: {}.", target.display(), summary(&c));
+    Ok(())
+}
+
+/// `roundtable restore PATH`.
+pub async fn print_restore(db_args: DatabaseArgs, source: PathBuf) -> Result<(), Error> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let (c, kept) = restore(db_args, &source, now).await?;
+    println!("Restored from {}: {}.", source.display(), summary(&c));
+    if let Some(k) = kept {
+        println!("The database it replaced is kept as {}.", k.display());
+    }
+    Ok(())
+}
