@@ -40,14 +40,18 @@ pub enum AppError {
     Transport(String),
 }
 
+/// The answer to a request whose arguments could not be read.
+const MALFORMED: &str = "Some of what was sent was missing or not in the expected form.";
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                AppError::Invalid("Some of what was sent was missing or not in the expected form.".into())
-            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Invalid(MALFORMED.into()),
+            // On the server, a body that cannot be decoded (malformed, wrongly encoded) is the
+            // sender's mistake; in the browser it means the answer could not be read.
+            ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => AppError::Invalid(MALFORMED.into()),
             other => AppError::Transport(short(&other.to_string())),
         }
     }
