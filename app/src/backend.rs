@@ -15,13 +15,22 @@ pub use crate::api::distribution::DistributionBackend;
 pub use crate::api::meetings::MeetingBackend;
 pub use crate::api::referrals::ReferralBackend;
 pub use crate::api::statistics::StatisticsBackend;
+pub use crate::api::subject_access::SubjectAccessBackend;
 use crate::error::AppError;
 
 /// Everything the app needs from the server, one trait per area.
-pub trait Backend: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend + StatisticsBackend + DistributionBackend {}
+pub trait Backend: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend + StatisticsBackend + DistributionBackend + SubjectAccessBackend {}
 
 impl<T> Backend for T where
-    T: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend + StatisticsBackend + DistributionBackend
+    T: AuthBackend
+        + AdminBackend
+        + AuditBackend
+        + ReferralBackend
+        + CaseBackend
+        + MeetingBackend
+        + StatisticsBackend
+        + DistributionBackend
+        + SubjectAccessBackend
 {
 }
 

@@ -25,6 +25,7 @@ use crate::pages::copies::CopyPage;
 use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, distribution::DistributionPage, meeting::MeetingPage, MeetingsPage};
 use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};
 use crate::pages::statistics::StatisticsPage;
+use crate::pages::subject_access::{SubjectAccessPage, SubjectRequestPage};
 use crate::pages::{account::AccountPage, audit::AuditPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -88,6 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("copies"), ParamSegment("id")) view=CopyPage />
                     <Route path=StaticSegment("actions") view=ActionsPage />
                     <Route path=StaticSegment("statistics") view=StatisticsPage />
+                    <Route path=StaticSegment("subject-access") view=SubjectAccessPage />
+                    <Route path=(StaticSegment("subject-access"), ParamSegment("id")) view=SubjectRequestPage />
                 </Routes>
             </Layout>
         </Router>

@@ -137,6 +137,16 @@ const TABLE: &[(&str, &str)] = &[
     ("GET /actions.pdf", "DDRRRRDDDR"),
     ("POST /api/distribution/resend", "DDADDDDDDD"),
     ("POST /api/distribution/revoke", "DDADDDDDDD"),
+    // Subject access: the DPO only; every step but reviewing after a fresh passkey check.
+    ("GET /subject-access", "DDDDDDADDD"),
+    ("GET /subject-access/{id}", "DDDDDDADDD"),
+    ("POST /api/subject-access/list", "DDDDDDADDD"),
+    ("POST /api/subject-access/view", "DDDDDDADDD"),
+    ("POST /api/subject-access/find", "DDDDDDRDDD"),
+    ("POST /api/subject-access/prepare", "DDDDDDRDDD"),
+    ("POST /api/subject-access/approve", "DDDDDDRDDD"),
+    ("GET /subject-access/{id}/export.json", "DDDDDDRDDD"),
+    ("GET /subject-access/{id}/export.pdf", "DDDDDDRDDD"),
     // Last: it ends the sessions of everyone above.
     ("POST /api/auth/sign-out", "PPPPPPPPPP"),
 ];
@@ -162,6 +172,9 @@ struct Ids {
     police: String,
     /// The demo's next meeting (agenda published), with the matrix case on its agenda.
     meeting: String,
+    /// A subject access request prepared by the DPO, and the victim it is about.
+    subject_request: String,
+    ada_victim: String,
     /// A held meeting whose minutes are final.
     held_meeting: String,
     /// An action owned by housing (the "other agency").
@@ -213,6 +226,8 @@ fn page_marker(route: &str, who: usize) -> &'static str {
         "GET /audit" => "id=\"verify-audit\"",
         "GET /meetings/{id}/distribution" => "Each person who receives minutes",
         "GET /copies/{id}" => "id=\"download-copy\"",
+        "GET /subject-access" => "id=\"find-subject\"",
+        "GET /subject-access/{id}" => "id=\"export-preview\"",
         _ => "",
     }
 }
@@ -385,6 +400,9 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             sqlx::query("UPDATE email_outbox SET attempts = 8, last_error = 'refused' WHERE copy_id = $1").bind(&copy).execute(&db).await.ok();
             browser.call(path, &[("meeting_id", &ids.held_meeting), ("copy_id", &copy)]).await
         }
+        "/api/subject-access/find" => browser.call(path, &[("query", "Thornbury")]).await,
+        "/api/subject-access/prepare" => browser.call(path, &[("kind", "victim"), ("id", &ids.ada_victim)]).await,
+        "/api/subject-access/view" | "/api/subject-access/approve" => browser.call(path, &[("id", &ids.subject_request)]).await,
         "/api/minutes/amend" => {
             let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "target": "decision", "entry_id": "",
                 "amended": "Refer to adult social care today", "reason": "Agreed wording"}});
@@ -417,6 +435,7 @@ async fn path_of(route: &str, ids: &Ids) -> String {
     route
         .trim_start_matches("GET ")
         .replace("/copies/{id}", &format!("/copies/{}", hollis_copy(ids).await))
+        .replace("/subject-access/{id}", &format!("/subject-access/{}", ids.subject_request))
         .replace("/meetings/{id}/distribution", &format!("/meetings/{}/distribution", ids.held_meeting))
         .replace("/admin/agencies/{id}", &format!("/admin/agencies/{}", text(&ids.homes["id"])))
         .replace("/admin/people/{id}", &format!("/admin/people/{}", ids.hollis))
@@ -461,7 +480,14 @@ async fn every_route_for_every_kind_of_person() {
     let sam_draft = text(&world.person("Sam Okonjo-Reyes").browser.call("/api/referrals/new", &[]).await.ok());
     let triage = world.person("Priya Lakeland").browser.call("/api/triage/list", &[]).await.ok();
     let cases = world.person("Priya Lakeland").browser.call("/api/cases/mine", &[]).await.ok();
+    let dpo = world.person("Ifeoma Castellanos");
+    dpo.reauthenticate().await;
+    let found = dpo.browser.call("/api/subject-access/find", &[("query", "Ada Thornbury")]).await.ok();
+    let ada_victim = text(&find(&found, "kind", "victim")["id"]);
+    let subject_request = text(&dpo.browser.call("/api/subject-access/prepare", &[("kind", "victim"), ("id", &ada_victim)]).await.ok());
     let ids = Ids {
+        subject_request,
+        ada_victim,
         sam_draft,
         eliza_referral: text(&find(&triage, "victim_name", "Eliza Farrant")["id"]),
         ada_again_referral: text(&find(&triage, "victim_name", "Ada Thorn")["id"]),
@@ -515,7 +541,7 @@ async fn every_route_for_every_kind_of_person() {
                 (_, Some(name)) => &mut world.person(name).browser,
             };
             checks += 1;
-            let got = if route.ends_with(".pdf") {
+            let got = if route.ends_with(".pdf") || route.ends_with(".json") {
                 match browser.download(&path_of(route, &ids).await).await.0 {
                     200 => 'A',
                     403 => 'R',

@@ -22,4 +22,5 @@ pub mod repeat;
 pub mod retention;
 pub mod session;
 pub mod stats;
+pub mod subject_access;
 pub mod validation;

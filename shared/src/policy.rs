@@ -123,6 +123,11 @@ pub enum Action {
     },
     /// Download one's agency's outstanding actions as a document (needs a fresh passkey check).
     DownloadActionList,
+    /// Find a person across all records, prepare, approve and release what is held about them
+    /// (a subject access request; the DPO only, each step after a fresh passkey check).
+    SubjectAccess,
+    /// See the subject access requests and review a prepared (already redacted) export.
+    ViewSubjectAccess,
 }
 
 /// The answer.
@@ -181,6 +186,8 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
         Action::DownloadActionList => {
             return sensitive(actor.agency_is_current() && minutes::RECEIVING_ROLES.iter().chain([&Role::Coordinator]).any(|r| actor.has(*r)), actor)
         }
+        Action::ViewSubjectAccess => actor.agency_is_current() && actor.has(Role::DataProtectionOfficer),
+        Action::SubjectAccess => return sensitive(actor.agency_is_current() && actor.has(Role::DataProtectionOfficer), actor),
         Action::ViewStatistics => {
             actor.agency_is_current() && [Role::Coordinator, Role::Chair, Role::DataProtectionOfficer].iter().any(|r| actor.has(*r))
         }
@@ -345,5 +352,17 @@ mod tests {
         let mut withdrawn = actor(&[Role::AgencyRepresentative], Some(SignatoryStatus::Withdrawn));
         withdrawn.reauthenticated_recently = true;
         assert_eq!(decide(Some(&withdrawn), &Action::DownloadMinutesCopy { own: true }), Decision::Deny);
+    }
+
+    #[test]
+    fn only_the_dpo_answers_subject_access_requests_after_a_passkey_check() {
+        for role in Role::ALL {
+            let mut a = actor(&[role], CURRENT);
+            a.reauthenticated_recently = true;
+            let expect = role == Role::DataProtectionOfficer;
+            assert_eq!(decide(Some(&a), &Action::SubjectAccess).is_allowed(), expect, "{role:?}");
+        }
+        let dpo = actor(&[Role::DataProtectionOfficer], CURRENT);
+        assert_eq!(decide(Some(&dpo), &Action::SubjectAccess), Decision::ReauthenticationRequired);
     }
 }

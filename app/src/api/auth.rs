@@ -132,6 +132,9 @@ pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {
         if decide(Some(&a), &Action::VerifyAudit).is_allowed() {
             areas.push(("/audit".to_string(), "Audit log".to_string()));
         }
+        if decide(Some(&a), &Action::ViewSubjectAccess).is_allowed() {
+            areas.push(("/subject-access".to_string(), "Subject access".to_string()));
+        }
         SignedInUser { name: a.name, agency_name: a.agency_name, areas }
     }))
 }

@@ -10,3 +10,4 @@ pub mod distribution;
 pub mod meetings;
 pub mod referrals;
 pub mod statistics;
+pub mod subject_access;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// A row: what (`key`) and its value.
 #[component]
-pub fn SummaryRow(key: &'static str, #[prop(into)] value: String) -> impl IntoView {
+pub fn SummaryRow(#[prop(into)] key: String, #[prop(into)] value: String) -> impl IntoView {
     view! {
         <div class="rt-summary-list__row">
             <dt class="rt-summary-list__key">{key}</dt>

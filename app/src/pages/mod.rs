@@ -12,3 +12,4 @@ pub mod not_found;
 pub mod referrals;
 pub mod sign_in;
 pub mod statistics;
+pub mod subject_access;

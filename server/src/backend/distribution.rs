@@ -18,7 +18,7 @@ use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use super::meetings::{action_views, amendment_lines, entries, load, referral_markdown, require};
-use super::{actor_event, check, col, internal, internal_db, ServerBackend};
+use super::{actor_event, check, col, internal, internal_db, render_pdf, ServerBackend};
 use crate::casework::{people, relation};
 use crate::identity::actor::{of_user, today};
 
@@ -127,11 +127,6 @@ async fn minutes_record(conn: &mut AnyConnection, actor: &Actor, meeting_id: &st
         apologies,
         cases,
     })
-}
-
-/// The PDF of `doc`, built off the async threads.
-async fn render(doc: shared::document::Document) -> Result<Vec<u8>, AppError> {
-    tokio::task::spawn_blocking(move || pdf::render(&doc)).await.map_err(internal)?.map_err(internal)
 }
 
 impl ServerBackend {
@@ -413,7 +408,7 @@ impl DistributionBackend for ServerBackend {
                 relations.insert(case.case_id.clone(), r);
             }
         }
-        let bytes = render(minutes_copy(&record, actor, &relations, copy_id)).await?;
+        let bytes = render_pdf(minutes_copy(&record, actor, &relations, copy_id)).await?;
         sqlx::query("INSERT INTO copy_downloads (id, copy_id, downloaded_at) VALUES ($1, $2, $3)")
             .bind(Uuid::new_v4().to_string())
             .bind(copy_id)
@@ -446,7 +441,7 @@ impl DistributionBackend for ServerBackend {
             }
         }
         let id = Uuid::new_v4().to_string();
-        let bytes = render(action_list(&lines, actor, &day_of(now), &id)).await?;
+        let bytes = render_pdf(action_list(&lines, actor, &day_of(now), &id)).await?;
         let event = actor_event(actor, "actions.download").on("document", &id).detail("count", lines.len());
         self.audit_and_commit(tx, event).await?;
         Ok(bytes)

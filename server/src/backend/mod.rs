@@ -11,6 +11,7 @@ mod meetings;
 mod minutes;
 mod referrals;
 mod statistics;
+mod subject_access;
 
 use std::sync::Arc;
 
@@ -67,6 +68,11 @@ impl ServerBackend {
             tracing::error!(error = %e, "could not write audit row for a failed attempt");
         }
     }
+}
+
+/// Lays out `doc` as PDF off the async threads.
+pub(crate) async fn render_pdf(doc: shared::document::Document) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || pdf::render(&doc)).await.map_err(internal)?.map_err(internal)
 }
 
 /// Logs an internal error (without personal data) and hides it from the user.

@@ -1,6 +1,7 @@
-//! `GET /copies/{id}/minutes.pdf` and `GET /actions.pdf`: printed documents, each for the
-//! signed-in person only and after a fresh passkey check. A copy that is not theirs, or does
-//! not exist, is answered the same way.
+//! `GET /copies/{id}/minutes.pdf`, `GET /actions.pdf` and an approved subject access export
+//! (`GET /subject-access/{id}/export.json` or `.pdf`): documents, each for the signed-in person
+//! only and after a fresh passkey check. A document that is not theirs, or does not exist, is
+//! answered the same way.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -14,22 +15,31 @@ use app::error::AppError;
 use super::AppState;
 
 /// The routes' paths.
-pub const PATHS: [&str; 2] = ["/copies/{id}/minutes.pdf", app::api::distribution::ACTIONS_PDF_PATH];
+pub const PATHS: [&str; 4] =
+    ["/copies/{id}/minutes.pdf", app::api::distribution::ACTIONS_PDF_PATH, "/subject-access/{id}/export.json", "/subject-access/{id}/export.pdf"];
 
 /// The document routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().route(PATHS[0], get(minutes_copy)).route(PATHS[1], get(action_list))
+    Router::new()
+        .route(PATHS[0], get(minutes_copy))
+        .route(PATHS[1], get(action_list))
+        .route(PATHS[2], get(|state, actor, id| subject_export(state, actor, id, "json")))
+        .route(PATHS[3], get(|state, actor, id| subject_export(state, actor, id, "pdf")))
 }
 
 fn answer(result: Result<Vec<u8>, AppError>, filename: &str) -> Response {
+    typed(result.map(|bytes| ("application/pdf", bytes)), filename)
+}
+
+fn typed(result: Result<(&'static str, Vec<u8>), AppError>, filename: &str) -> Response {
     match result {
-        Ok(pdf) => (
+        Ok((kind, bytes)) => (
             [
-                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (header::CONTENT_TYPE, kind.to_string()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
                 (header::CACHE_CONTROL, "no-store".to_string()),
             ],
-            pdf,
+            bytes,
         )
             .into_response(),
         Err(AppError::ReauthenticationRequired) => {
@@ -53,4 +63,16 @@ async fn action_list(State(state): State<AppState>, Extension(CurrentActor(actor
         return answer(Err(AppError::NotFound), "");
     };
     answer(state.backend.actions_pdf(&actor).await, "marac-actions.pdf")
+}
+
+async fn subject_export(
+    State(state): State<AppState>,
+    Extension(CurrentActor(actor)): Extension<CurrentActor>,
+    Path(id): Path<String>,
+    format: &'static str,
+) -> Response {
+    let Some(actor) = actor else {
+        return answer(Err(AppError::NotFound), "");
+    };
+    typed(state.backend.export_file(&actor, &id, format).await, &format!("subject-access-export.{format}"))
 }

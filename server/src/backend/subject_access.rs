@@ -1,0 +1,304 @@
+//! Subject access requests. The DPO finds a person, the server gathers every referral they
+//! appear in (same kind of record, same name and date of birth), `shared::subject_access::redact`
+//! takes other people's data out, and the result is stored for the DPO to review and approve.
+//! Only an approved export is released, as JSON or PDF. Search terms reach the audit log only
+//! as a keyed hash.
+
+use app::api::subject_access::{RequestSummary, RequestView, SubjectAccessBackend, SubjectMatch};
+use app::error::AppError;
+use shared::display::{day_of, instant, iso_date};
+use shared::meeting::EntryKind;
+use shared::names::normalise_name;
+use shared::policy::{Action, Actor};
+use shared::subject_access::{export_document, redact, Appearance, HeldPoint, SubjectExport, SubjectKind};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use super::meetings::require;
+use super::{actor_event, check, col, internal, internal_db, render_pdf, ServerBackend};
+use crate::casework::search_key;
+
+/// The most people a search lists.
+const MAX_MATCHES: i64 = 50;
+
+/// The table holding each kind of person.
+fn table(kind: SubjectKind) -> &'static str {
+    match kind {
+        SubjectKind::Victim => "victims",
+        SubjectKind::Perpetrator => "perpetrators",
+        SubjectKind::HouseholdMember => "household_members",
+    }
+}
+
+fn opt(row: &AnyRow, name: &str) -> Result<String, AppError> {
+    Ok(col::<Option<String>>(row, name)?.unwrap_or_default())
+}
+
+/// The person's own details, by kind.
+fn own_details(kind: SubjectKind, r: &AnyRow) -> Result<Vec<(String, String)>, AppError> {
+    let mut fields = vec![("Name".to_string(), opt(r, "name")?), ("Date of birth".to_string(), iso_date(&opt(r, "date_of_birth")?))];
+    let extra: &[(&str, &str)] = match kind {
+        SubjectKind::Victim => &[
+            ("Other names", "other_names"),
+            ("Gender", "gender"),
+            ("Ethnicity", "ethnicity"),
+            ("Disability", "disability"),
+            ("Sexual orientation", "sexual_orientation"),
+            ("First language", "first_language"),
+            ("Address", "address"),
+            ("Safe contact", "safe_contact"),
+            ("Safe times to call", "safe_times"),
+        ],
+        SubjectKind::Perpetrator => &[("Other names", "other_names"), ("Gender", "gender"), ("Address", "address"), ("Relationship", "relationship")],
+        SubjectKind::HouseholdMember => &[("Relationship", "relationship"), ("Agencies involved", "involvement")],
+    };
+    for (label, column) in extra {
+        fields.push((label.to_string(), opt(r, column)?));
+    }
+    Ok(fields.into_iter().filter(|(_, v)| !v.is_empty() && v != "[]").collect())
+}
+
+/// Everyone else in a referral: names, addresses and contact details, for redaction.
+async fn third_parties(conn: &mut AnyConnection, referral_id: &str, subject_row: &str) -> Result<Vec<String>, AppError> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT id, name, other_names, address, safe_contact FROM victims WHERE referral_id = $1",
+        "SELECT id, name, other_names, address, '' AS safe_contact FROM perpetrators WHERE referral_id = $1",
+        "SELECT id, name, '' AS other_names, '' AS address, '' AS safe_contact FROM household_members WHERE referral_id = $1",
+    ] {
+        for r in sqlx::query(sql).bind(referral_id).fetch_all(&mut *conn).await.map_err(internal_db)? {
+            if col::<String>(&r, "id")? == subject_row {
+                continue;
+            }
+            out.push(opt(&r, "name")?);
+            out.extend(serde_json::from_str::<Vec<String>>(&opt(&r, "other_names")?).unwrap_or_default());
+            out.push(opt(&r, "address")?);
+            out.push(opt(&r, "safe_contact")?);
+        }
+    }
+    out.retain(|s| !s.trim().is_empty());
+    Ok(out)
+}
+
+/// One referral the person appears in, with its case around it.
+async fn appearance(conn: &mut AnyConnection, kind: SubjectKind, person: &AnyRow) -> Result<Appearance, AppError> {
+    let referral_id: String = col(person, "referral_id")?;
+    let referral = sqlx::query(
+        "SELECT r.case_id, r.summary_markdown, COALESCE(r.submitted_at, r.created_at) AS made_at, a.name AS agency_name, c.reference \
+         FROM referrals r JOIN agencies a ON a.id = r.agency_id LEFT JOIN cases c ON c.id = r.case_id WHERE r.id = $1",
+    )
+    .bind(&referral_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal_db)?;
+    let case_id: Option<String> = col(&referral, "case_id")?;
+    let mut points = Vec::new();
+    let mut decisions = Vec::new();
+    let mut actions = Vec::new();
+    if let Some(case) = &case_id {
+        for sql in [
+            "SELECT e.kind, e.body, a.name AS agency FROM research e JOIN agencies a ON a.id = e.agency_id WHERE e.case_id = $1 ORDER BY e.created_at",
+            "SELECT e.kind, e.body, a.name AS agency FROM minute_entries e JOIN agencies a ON a.id = e.source_agency_id WHERE e.case_id = $1 ORDER BY e.created_at",
+        ] {
+            for r in sqlx::query(sql).bind(case).fetch_all(&mut *conn).await.map_err(internal_db)? {
+                let kind = EntryKind::parse(&col::<String>(&r, "kind")?).unwrap_or(EntryKind::Opinion);
+                points.push(HeldPoint { kind, agency: col(&r, "agency")?, body: col(&r, "body")? });
+            }
+        }
+        for r in sqlx::query("SELECT risks, decision FROM case_minutes WHERE case_id = $1").bind(case).fetch_all(&mut *conn).await.map_err(internal_db)? {
+            decisions.push(format!("Risks: {} Decision: {}", col::<String>(&r, "risks")?, col::<String>(&r, "decision")?));
+        }
+        actions = sqlx::query_scalar("SELECT description FROM actions WHERE case_id = $1 ORDER BY created_at")
+            .bind(case)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(internal_db)?;
+    }
+    Ok(Appearance {
+        case_reference: col(&referral, "reference")?,
+        referred_on: day_of(col(&referral, "made_at")?),
+        referring_agency: col(&referral, "agency_name")?,
+        own: own_details(kind, person)?,
+        third_parties: third_parties(conn, &referral_id, &col::<String>(person, "id")?).await?,
+        summary: opt(&referral, "summary_markdown")?,
+        points,
+        decisions,
+        actions,
+    })
+}
+
+fn summary_of(r: &AnyRow) -> Result<RequestSummary, AppError> {
+    let approved_at: Option<i64> = col(r, "approved_at")?;
+    Ok(RequestSummary {
+        id: col(r, "id")?,
+        subject: col(r, "subject_name")?,
+        prepared: format!("{} by {}", instant(col(r, "prepared_at")?), col::<String>(r, "prepared_name")?),
+        approved: approved_at.map(|at| Ok::<_, AppError>(format!("{} by {}", instant(at), opt(r, "approved_name")?))).transpose()?,
+    })
+}
+
+const REQUEST_SQL: &str = "SELECT s.*, p.name AS prepared_name, a.name AS approved_name FROM subject_access_requests s \
+                           JOIN users p ON p.id = s.prepared_by LEFT JOIN users a ON a.id = s.approved_by";
+
+impl ServerBackend {
+    async fn request_row(&self, conn: &mut AnyConnection, id: &str) -> Result<AnyRow, AppError> {
+        sqlx::query(sqlx::AssertSqlSafe(format!("{REQUEST_SQL} WHERE s.id = $1")))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(internal_db)?
+            .ok_or(AppError::NotFound)
+    }
+}
+
+#[async_trait::async_trait]
+impl SubjectAccessBackend for ServerBackend {
+    async fn find_subject(&self, actor: &Actor, query: &str) -> Result<Vec<SubjectMatch>, AppError> {
+        check(actor, &Action::SubjectAccess)?;
+        let terms = normalise_name(query);
+        if terms.chars().count() < 2 {
+            return Err(AppError::field("subject-query", "Enter at least two letters of the person's name"));
+        }
+        let mut tx = self.tx().await?;
+        let mut found = Vec::new();
+        for kind in SubjectKind::ALL {
+            let sql = format!(
+                "SELECT p.id, p.name, p.date_of_birth, c.reference FROM {} p JOIN referrals r ON r.id = p.referral_id \
+                 LEFT JOIN cases c ON c.id = r.case_id WHERE LOWER(p.name) LIKE $1 ORDER BY p.name LIMIT $2",
+                table(kind)
+            );
+            for r in sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(format!("%{}%", terms.replace(['%', '_'], "")))
+                .bind(MAX_MATCHES)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(internal_db)?
+            {
+                found.push(SubjectMatch {
+                    kind: kind.as_str().into(),
+                    id: col(&r, "id")?,
+                    name: col(&r, "name")?,
+                    date_of_birth: iso_date(&opt(&r, "date_of_birth")?),
+                    reference: col::<Option<String>>(&r, "reference")?.unwrap_or_else(|| "Referral not heard".into()),
+                });
+            }
+        }
+        let key = search_key::key(&mut tx).await.map_err(internal_db)?;
+        let event = actor_event(actor, "subject_access.search").detail("terms_hash", search_key::hash_terms(&key, &terms)).detail("found", found.len());
+        self.audit_and_commit(tx, event).await?;
+        Ok(found)
+    }
+
+    async fn prepare_export(&self, actor: &Actor, kind: &str, id: &str) -> Result<String, AppError> {
+        check(actor, &Action::SubjectAccess)?;
+        let kind = SubjectKind::parse(kind).ok_or(AppError::NotFound)?;
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let person = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {} WHERE id = $1", table(kind))))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .ok_or(AppError::NotFound)?;
+        let name: String = col(&person, "name")?;
+        let dob: Option<String> = col(&person, "date_of_birth")?;
+        // The same person in every referral: same kind of record, same name, same date of birth.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT * FROM {} WHERE LOWER(TRIM(name)) = LOWER(TRIM($1)) AND COALESCE(date_of_birth, '') = COALESCE($2, '') ORDER BY referral_id",
+            table(kind)
+        )))
+        .bind(&name)
+        .bind(&dob)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        let mut appearances = Vec::with_capacity(rows.len());
+        for r in &rows {
+            appearances.push(appearance(&mut tx, kind, r).await?);
+        }
+        let export = redact(&name, kind, &appearances, &day_of(now));
+        let request = Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO subject_access_requests (id, subject_kind, subject_id, subject_name, export_json, prepared_by, prepared_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&request)
+        .bind(kind.as_str())
+        .bind(id)
+        .bind(&name)
+        .bind(serde_json::to_string(&export).map_err(internal)?)
+        .bind(&actor.user_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        let event = actor_event(actor, "subject_access.prepare").on("subject_access_request", &request).detail("records", appearances.len());
+        self.audit_and_commit(tx, event).await?;
+        Ok(request)
+    }
+
+    async fn subject_requests(&self, actor: &Actor) -> Result<Vec<RequestSummary>, AppError> {
+        check(actor, &Action::ViewSubjectAccess)?;
+        let mut tx = self.tx().await?;
+        let list = sqlx::query(sqlx::AssertSqlSafe(format!("{REQUEST_SQL} ORDER BY s.prepared_at DESC LIMIT 100")))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .iter()
+            .map(summary_of)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.audit_and_commit(tx, actor_event(actor, "subject_access.list").detail("count", list.len())).await?;
+        Ok(list)
+    }
+
+    async fn subject_request(&self, actor: &Actor, id: &str) -> Result<RequestView, AppError> {
+        check(actor, &Action::ViewSubjectAccess)?;
+        let mut tx = self.tx().await?;
+        let row = self.request_row(&mut tx, id).await?;
+        let export: SubjectExport = serde_json::from_str(&col::<String>(&row, "export_json")?).map_err(internal)?;
+        let view = RequestView { summary: summary_of(&row)?, export };
+        self.audit_and_commit(tx, actor_event(actor, "subject_access.review").on("subject_access_request", id)).await?;
+        Ok(view)
+    }
+
+    async fn approve_export(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
+        check(actor, &Action::SubjectAccess)?;
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        self.request_row(&mut tx, id).await?;
+        let n = sqlx::query("UPDATE subject_access_requests SET approved_by = $1, approved_at = $2 WHERE id = $3 AND approved_at IS NULL")
+            .bind(&actor.user_id)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .rows_affected();
+        if n == 0 {
+            return Err(AppError::Conflict("This export was already approved.".into()));
+        }
+        self.audit_and_commit(tx, actor_event(actor, "subject_access.approve").on("subject_access_request", id)).await
+    }
+
+    async fn export_file(&self, actor: &Actor, id: &str, format: &str) -> Result<(&'static str, Vec<u8>), AppError> {
+        check(actor, &Action::SubjectAccess)?;
+        let mut tx = self.tx().await?;
+        let row = self.request_row(&mut tx, id).await?;
+        require(col::<Option<i64>>(&row, "approved_at")?.is_some())?;
+        let json: String = col(&row, "export_json")?;
+        let file = match format {
+            "json" => ("application/json", json.into_bytes()),
+            "pdf" => {
+                let export: SubjectExport = serde_json::from_str(&json).map_err(internal)?;
+                let watermark = format!("{} \u{2014} {}", actor.agency_name.as_deref().unwrap_or_default(), actor.name);
+                let doc = export_document(&export, &watermark, id);
+                ("application/pdf", render_pdf(doc).await?)
+            }
+            _ => return Err(AppError::NotFound),
+        };
+        let event = actor_event(actor, "subject_access.download").on("subject_access_request", id).detail("format", format).detail("bytes", file.1.len());
+        self.audit_and_commit(tx, event).await?;
+        Ok(file)
+    }
+}
