@@ -1,0 +1,49 @@
+// A subject access request in a real browser, from search to approved download: the data
+// protection officer finds the victim, prepares the export (other people's names taken out),
+// reviews and approves it, confirming with their passkey, and downloads the PDF.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { demoWorld, screenshot, accessibilityViolations, ARTIFACTS } from './harness.mjs';
+
+const world = demoWorld();
+
+async function checked(page, shot) {
+  await screenshot(page, shot);
+  assert.deepEqual(await accessibilityViolations(page), [], `${shot} is accessible`);
+}
+
+test('the DPO answers a subject access request from search to approved download', async () => {
+  const dpo = await world.people.as('Ifeoma Castellanos');
+  await world.server.open(dpo, '/subject-access');
+  await dpo.getByLabel('Name of the person').fill('Thornbury');
+  await dpo.locator('#find-subject').click();
+  const matches = dpo.locator('#matches');
+  await matches.waitFor();
+  await checked(dpo, 'subject-access-search');
+  await matches.getByRole('button', { name: 'Prepare the export for Ada Thornbury' }).click();
+  await dpo.waitForURL((url) => /\/subject-access\/[0-9a-f-]{36}$/.test(url.pathname));
+  await dpo.waitForSelector('#export-preview');
+  await dpo.waitForSelector('body[data-hydrated="true"]');
+  const preview = await dpo.locator('#export-preview').innerText();
+  assert.ok(preview.includes('14 Larkspur Row'), 'her own address');
+  assert.ok(!preview.includes('Callum') && !preview.includes('Milo'), 'nobody else named');
+  await checked(dpo, 'subject-access-review');
+
+  await dpo.locator('#approve-export').click();
+  await assert.doesNotReject(dpo.getByText('The export is approved').waitFor());
+  await dpo.locator('#download-pdf').waitFor();
+  const [download] = await Promise.all([dpo.waitForEvent('download'), dpo.locator('#download-pdf').click()]);
+  const dir = path.join(ARTIFACTS, 'pdf');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'subject-access.pdf');
+  await download.saveAs(file);
+  const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+  assert.ok(text.includes('Ada Thornbury') && text.includes('OFFICIAL-SENSITIVE'));
+  assert.ok(!text.includes('Callum'), 'the released PDF names nobody else');
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(dir, 'subject-access')]);
+  await checked(dpo, 'subject-access-approved');
+  assert.deepEqual(dpo.errors, []);
+});
