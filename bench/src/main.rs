@@ -6,6 +6,7 @@ mod audit;
 mod load;
 mod meeting_fixture;
 mod minutes_pdf;
+mod mixed;
 mod repeat;
 mod report;
 mod servers;
@@ -43,6 +44,12 @@ struct Args {
     /// Where to write the JSON figures.
     #[arg(long, default_value = "bench-results/latest.json")]
     output: PathBuf,
+    /// Simulated people in the mixed-load scenario (0 skips it).
+    #[arg(long, default_value_t = 200)]
+    mixed_users: usize,
+    /// Seconds of mixed load (bounded: at most 300).
+    #[arg(long, default_value_t = 60)]
+    mixed_seconds: u64,
     /// Measure only the minutes PDFs (every agency's copy of a 30-case meeting, and LibreOffice).
     #[arg(long)]
     pdf_only: bool,
@@ -138,6 +145,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None
     };
     results.extend(meeting_routes(&roundtable.base_url, &fixture, args.connections, duration).await?);
+    if args.mixed_users > 0 {
+        let people = mixed::prepare(roundtable.data_dir(), &fixture.meeting_id, args.mixed_users).await?;
+        eprintln!("mixed load: {} people for {}s...", args.mixed_users, args.mixed_seconds.clamp(1, 300));
+        results.extend(mixed::run(&roundtable.base_url, people, Duration::from_secs(args.mixed_seconds.clamp(1, 300))).await?);
+    }
     report::print(&results, args.records, audit.as_ref(), repeat.as_ref());
     report::write_json(&args.output, &results, args.records, audit.as_ref(), repeat.as_ref())?;
     Ok(())

@@ -107,9 +107,9 @@ fn record(cases: usize) -> MinutesRecord {
 /// Agency `i` works with a third of the cases, in turn with the victim, perpetrator or household.
 fn relations(i: usize, cases: usize) -> BTreeMap<String, CaseRelation> {
     (0..cases)
-        .filter(|c| (c + i) % 3 == 0)
+        .filter(|c| (c + i).is_multiple_of(3))
         .map(|c| {
-            let involvement = [Involvement::Victim, Involvement::Perpetrator, Involvement::Household][(c + i) % 3 % 3];
+            let involvement = [Involvement::Victim, Involvement::Perpetrator, Involvement::Household][(c + i) % 3];
             (format!("case-{c}"), CaseRelation { involvement: [involvement].into_iter().collect(), ..CaseRelation::default() })
         })
         .collect()

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 /// The real roundtable server with a seeded temporary database.
 pub struct Roundtable {
     child: Child,
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
     /// Its address.
     pub base_url: String,
 }
@@ -49,7 +49,12 @@ impl Roundtable {
             }
         }
         let base_url = base_url.ok_or_else(|| std::io::Error::other("roundtable did not start"))?;
-        Ok(Self { child, _data: data, base_url })
+        Ok(Self { child, data, base_url })
+    }
+
+    /// The server's data folder (for preparing records while it runs).
+    pub fn data_dir(&self) -> &Path {
+        self.data.path()
     }
 }
 
