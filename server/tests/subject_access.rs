@@ -63,6 +63,7 @@ async fn the_dpo_releases_a_redacted_export_after_review_and_approval() {
     let view = dpo.browser.call("/api/subject-access/view", &[("id", &request)]).await.ok();
     let text = view.to_string();
     assert!(text.contains("14 Larkspur Row") && text.contains("strangulation"), "{text}");
+    assert!(text.contains("the victim fears the perpetrator will take the children"), "ordinary words are not redacted: {text}");
     for other in ["Callum", "Milo", "Isla"] {
         assert!(!text.contains(other), "the victim's export names {other}: {text}");
     }

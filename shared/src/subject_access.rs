@@ -64,6 +64,27 @@ pub struct HeldPoint {
     pub body: String,
 }
 
+/// Something that identifies another person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThirdParty {
+    /// The text as held.
+    pub text: String,
+    /// A name (its parts are searched for too), rather than an address or contact detail.
+    pub is_name: bool,
+}
+
+impl ThirdParty {
+    /// A person's name.
+    pub fn name(text: impl Into<String>) -> Self {
+        ThirdParty { text: text.into(), is_name: true }
+    }
+
+    /// An address or contact detail.
+    pub fn detail(text: impl Into<String>) -> Self {
+        ThirdParty { text: text.into(), is_name: false }
+    }
+}
+
 /// One appearance of the person in a referral, as the server loaded it: their own details and
 /// the case around them, third parties included. [`redact`] decides what leaves.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,7 +98,7 @@ pub struct Appearance {
     /// The person's own details: (label, value).
     pub own: Vec<(String, String)>,
     /// Other people in the referral: names, addresses and contact details to take out of text.
-    pub third_parties: Vec<String>,
+    pub third_parties: Vec<ThirdParty>,
     /// Why the case was referred.
     pub summary: String,
     /// Research and minutes.
@@ -131,18 +152,26 @@ pub const REDACTED: &str = "[withheld: another person]";
 pub const WITHHELD_HARM: &str = "What agencies shared and decided about another person's safety is withheld: disclosing it would be likely \
      to cause serious harm to that person (Data Protection Act 2018, Schedule 2 and 3).";
 
-/// Pieces of a third party's details worth searching text for: the whole text, and each name
-/// part of three or more letters that is not also part of the subject's own name.
-fn needles(third_parties: &[String], subject: &str) -> Vec<String> {
+/// What to search text for: each other person's details as a whole (names, addresses, contact
+/// details), and the parts of their names of three or more letters that are not also part of
+/// the subject's own name. Addresses and contact details are never split into words.
+fn needles(third_parties: &[ThirdParty], subject: &str) -> Vec<String> {
     let own: Vec<String> = subject.split_whitespace().map(str::to_lowercase).collect();
     let mut out: Vec<String> = Vec::new();
-    for t in third_parties.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        out.push(t.to_lowercase());
-        out.extend(
-            t.split(|c: char| c.is_whitespace() || c == ',')
-                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
-                .filter(|w| w.chars().count() >= 3 && !own.contains(w)),
-        );
+    for t in third_parties {
+        let whole = t.text.trim();
+        if whole.is_empty() {
+            continue;
+        }
+        out.push(whole.to_lowercase());
+        if t.is_name {
+            out.extend(
+                whole
+                    .split(|c: char| c.is_whitespace() || c == ',')
+                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+                    .filter(|w| w.chars().count() >= 3 && !own.contains(w)),
+            );
+        }
     }
     out.sort_by_key(|n| std::cmp::Reverse(n.len()));
     out.dedup();
@@ -260,8 +289,13 @@ mod tests {
             referred_on: "3 October 2026".into(),
             referring_agency: "Wyvernshire Police".into(),
             own: vec![("Name".into(), "Ada Thornbury".into())],
-            third_parties: vec!["Callum Thornbury".into(), "Milo Thornbury".into(), "14 Larkspur Row, Wyvernbridge WY4 2QT".into()],
-            summary: "Callum strangled Ada. Milo was at home. Police went to 14 Larkspur Row, Wyvernbridge WY4 2QT.".into(),
+            third_parties: vec![
+                ThirdParty::name("Callum Thornbury"),
+                ThirdParty::name("Milo Thornbury"),
+                ThirdParty::detail("14 Larkspur Row, Wyvernbridge WY4 2QT"),
+                ThirdParty::detail("Text first, never leave a voicemail"),
+            ],
+            summary: "Callum strangled Ada. Milo was at home. Police went to 14 Larkspur Row, Wyvernbridge WY4 2QT. The victim fears the worst.".into(),
             points: vec![HeldPoint { kind: EntryKind::Opinion, agency: "IDVA service".into(), body: "callum THORNBURY is escalating".into() }],
             decisions: vec!["Refer Callum to a perpetrator programme".into()],
             actions: vec!["Strategy discussion about Milo".into()],
@@ -276,7 +310,11 @@ mod tests {
         assert!(!text.contains("Callum") && !text.to_lowercase().contains("callum") && !text.contains("Milo"), "{text}");
         assert!(!text.contains("Larkspur"), "{text}");
         assert!(text.contains("strangled Ada"), "the victim's own name stays: {text}");
-        assert_eq!(a.summary.as_deref(), Some("[withheld: another person] strangled Ada. [withheld: another person] was at home. Police went to [withheld: another person]."));
+        assert_eq!(
+            a.summary.as_deref(),
+            Some("[withheld: another person] strangled Ada. [withheld: another person] was at home. Police went to [withheld: another person]. The victim fears the worst."),
+            "addresses and contact details are matched whole, never word by word"
+        );
         assert_eq!(a.shared_by_agencies[0].body, "[withheld: another person] is escalating");
     }
 
@@ -284,7 +322,7 @@ mod tests {
     fn a_perpetrators_export_never_holds_the_victims_details() {
         let mut a = appearance();
         a.own = vec![("Name".into(), "Callum Thornbury".into())];
-        a.third_parties = vec!["Ada Thornbury".into(), "14 Larkspur Row".into(), "07700 900123".into()];
+        a.third_parties = vec![ThirdParty::name("Ada Thornbury"), ThirdParty::detail("14 Larkspur Row"), ThirdParty::detail("07700 900123")];
         let e = redact("Callum Thornbury", SubjectKind::Perpetrator, &[a], "27 November 2026");
         let text = format!("{e:?}");
         for secret in ["Ada", "Larkspur", "07700", "strangled", "escalating"] {
@@ -305,7 +343,7 @@ mod tests {
 
     #[test]
     fn name_parts_inside_other_words_are_left_alone() {
-        let n = needles(&["Al Rae".into(), "Ann Lee".into()], "Bea Quill");
+        let n = needles(&[ThirdParty::name("Al Rae"), ThirdParty::name("Ann Lee")], "Bea Quill");
         assert_eq!(scrub("Annual review with Ann Lee; Ann agreed.", &n), "Annual review with [withheld: another person]; [withheld: another person] agreed.");
     }
 

@@ -10,7 +10,8 @@ use shared::display::{day_of, instant, iso_date};
 use shared::meeting::EntryKind;
 use shared::names::normalise_name;
 use shared::policy::{Action, Actor};
-use shared::subject_access::{export_document, redact, Appearance, HeldPoint, SubjectExport, SubjectKind};
+use shared::equality::{label, DISABILITY, ETHNIC_GROUPS, GENDERS, ORIENTATIONS};
+use shared::subject_access::{export_document, redact, Appearance, HeldPoint, SubjectExport, SubjectKind, ThirdParty};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -53,14 +54,26 @@ fn own_details(kind: SubjectKind, r: &AnyRow) -> Result<Vec<(String, String)>, A
         SubjectKind::Perpetrator => &[("Other names", "other_names"), ("Gender", "gender"), ("Address", "address"), ("Relationship", "relationship")],
         SubjectKind::HouseholdMember => &[("Relationship", "relationship"), ("Agencies involved", "involvement")],
     };
-    for (label, column) in extra {
-        fields.push((label.to_string(), opt(r, column)?));
+    for (name, column) in extra {
+        let raw = opt(r, column)?;
+        if raw.is_empty() || raw == "[]" {
+            continue;
+        }
+        let value = match *column {
+            "other_names" => serde_json::from_str::<Vec<String>>(&raw).map(|n| n.join(", ")).unwrap_or(raw),
+            "gender" => label(GENDERS, &raw),
+            "ethnicity" => label(ETHNIC_GROUPS, &raw),
+            "disability" => label(DISABILITY, &raw),
+            "sexual_orientation" => label(ORIENTATIONS, &raw),
+            _ => raw,
+        };
+        fields.push((name.to_string(), value));
     }
-    Ok(fields.into_iter().filter(|(_, v)| !v.is_empty() && v != "[]").collect())
+    Ok(fields.into_iter().filter(|(_, v)| !v.is_empty()).collect())
 }
 
 /// Everyone else in a referral: names, addresses and contact details, for redaction.
-async fn third_parties(conn: &mut AnyConnection, referral_id: &str, subject_row: &str) -> Result<Vec<String>, AppError> {
+async fn third_parties(conn: &mut AnyConnection, referral_id: &str, subject_row: &str) -> Result<Vec<ThirdParty>, AppError> {
     let mut out = Vec::new();
     for sql in [
         "SELECT id, name, other_names, address, safe_contact FROM victims WHERE referral_id = $1",
@@ -71,13 +84,13 @@ async fn third_parties(conn: &mut AnyConnection, referral_id: &str, subject_row:
             if col::<String>(&r, "id")? == subject_row {
                 continue;
             }
-            out.push(opt(&r, "name")?);
-            out.extend(serde_json::from_str::<Vec<String>>(&opt(&r, "other_names")?).unwrap_or_default());
-            out.push(opt(&r, "address")?);
-            out.push(opt(&r, "safe_contact")?);
+            out.push(ThirdParty::name(opt(&r, "name")?));
+            out.extend(serde_json::from_str::<Vec<String>>(&opt(&r, "other_names")?).unwrap_or_default().into_iter().map(ThirdParty::name));
+            out.push(ThirdParty::detail(opt(&r, "address")?));
+            out.push(ThirdParty::detail(opt(&r, "safe_contact")?));
         }
     }
-    out.retain(|s| !s.trim().is_empty());
+    out.retain(|t| !t.text.trim().is_empty());
     Ok(out)
 }
 
