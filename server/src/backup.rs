@@ -1,7 +1,8 @@
-//! `roundtable backup PATH` and `roundtable restore PATH`: a consistent online copy of the SQLite
-//! database while the server runs (`VACUUM INTO`, which reads one snapshot and writes a compact
-//! file), and its restoration. Both check the copy's integrity and audit chain before trusting it;
-//! a restore never overwrites: the database it replaces is kept beside it.
+//! `roundtable backup PATH` and `roundtable restore PATH`: a consistent online copy of the database
+//! while the server runs, and its restoration. SQLite: `VACUUM INTO` (one snapshot written as a
+//! compact file), checked for integrity and its audit chain; a restore keeps the file it replaces.
+//! PostgreSQL: `pg_dump` (one snapshot) and `pg_restore`, which only restores into an empty
+//! database, whose audit chain is then verified. Nothing is ever overwritten.
 
 use std::path::{Path, PathBuf};
 
@@ -21,13 +22,32 @@ pub struct Checked {
     pub cases: i64,
 }
 
-fn sqlite_file(config: &DatabaseConfig) -> Result<PathBuf, Error> {
-    match config.backend {
-        Backend::Sqlite => {
-            let path = config.url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-            Ok(PathBuf::from(path.split('?').next().unwrap_or(path)))
-        }
+fn sqlite_file(config: &DatabaseConfig) -> PathBuf {
+    let path = config.url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    PathBuf::from(path.split('?').next().unwrap_or(path))
+}
+
+/// Runs a PostgreSQL client tool, failing with its own words.
+fn pg_tool(tool: &str, args: &[&str]) -> Result<(), Error> {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .map_err(|e| Error::Config(format!("{tool} is needed for PostgreSQL backups (Debian package postgresql-client): {e}")))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(Error::Config(format!("{tool} failed: {}", String::from_utf8_lossy(&out.stderr).trim())))
     }
+}
+
+/// The audit chain and case count of a live database.
+async fn check_live(db: &Db) -> Result<Checked, Error> {
+    let chain = verify(db, None).await?;
+    if let Some(b) = &chain.broken {
+        return Err(Error::AuditBroken(describe(b)));
+    }
+    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(db.pool()).await?;
+    Ok(Checked { audit_entries: chain.checked, head: chain.head.map(|h| h.to_string()).unwrap_or_else(|| "empty".into()), cases })
 }
 
 /// Opens the SQLite file at `path` read-only and checks its integrity and audit chain.
@@ -40,13 +60,9 @@ pub async fn check_copy(path: &Path) -> Result<Checked, Error> {
     if integrity != "ok" {
         return Err(Error::Config(format!("{} fails SQLite's integrity check: {integrity}", path.display())));
     }
-    let chain = verify(&db, None).await?;
-    if let Some(b) = &chain.broken {
-        return Err(Error::AuditBroken(format!("{} {}", path.display(), describe(b))));
-    }
-    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(db.pool()).await?;
+    let checked = check_live(&db).await.map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
     db.pool().close().await;
-    Ok(Checked { audit_entries: chain.checked, head: chain.head.map(|h| h.to_string()).unwrap_or_else(|| "empty".into()), cases })
+    Ok(checked)
 }
 
 /// Writes a consistent copy of the live database to `target` (which must not exist), then checks it.
@@ -55,20 +71,40 @@ pub async fn backup(db_args: DatabaseArgs, target: &Path) -> Result<Checked, Err
     if target.exists() {
         return Err(Error::Config(format!("{} already exists: choose a new file for the backup", target.display())));
     }
-    let db = Db::open(&config).await?;
     let target_text = target.to_str().ok_or_else(|| Error::Config("the backup path must be valid UTF-8".into()))?;
-    sqlx::query("VACUUM INTO $1").bind(target_text).execute(db.pool()).await?;
-    db.pool().close().await;
-    check_copy(target).await
+    let db = Db::open(&config).await?;
+    match config.backend {
+        Backend::Sqlite => {
+            sqlx::query("VACUUM INTO $1").bind(target_text).execute(db.pool()).await?;
+            db.pool().close().await;
+            check_copy(target).await
+        }
+        Backend::Postgres => {
+            pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file", target_text, &config.url])?;
+            pg_tool("pg_restore", &["--list", target_text])?;
+            check_live(&db).await
+        }
+    }
 }
 
 /// Replaces the configured database with the backup at `source`, after checking the backup. The
 /// server must be stopped. The database it replaces is renamed, never deleted. Returns where the
 /// old database went, if there was one.
 pub async fn restore(db_args: DatabaseArgs, source: &Path, now: i64) -> Result<(Checked, Option<PathBuf>), Error> {
-    let checked = check_copy(source).await?;
     let config = db_args.resolve()?;
-    let live = sqlite_file(&config)?;
+    if config.backend == Backend::Postgres {
+        let db = Db::open(&config).await?;
+        let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'").fetch_one(db.pool()).await?;
+        if tables > 0 {
+            return Err(Error::Config("restore into a new, empty PostgreSQL database: this one already holds tables".into()));
+        }
+        let source_text = source.to_str().ok_or_else(|| Error::Config("the backup path must be valid UTF-8".into()))?;
+        pg_tool("pg_restore", &["--no-owner", "--exit-on-error", "--dbname", &config.url, source_text])?;
+        db.migrate().await?;
+        return Ok((check_live(&db).await?, None));
+    }
+    let checked = check_copy(source).await?;
+    let live = sqlite_file(&config);
     let mut kept = None;
     if live.exists() {
         let aside = live.with_file_name(format!("{}.before-restore-{now}", live.file_name().and_then(|n| n.to_str()).unwrap_or("roundtable.db")));

@@ -38,7 +38,7 @@ impl DatabaseConfig {
             }
         };
         let backend = Backend::from_url(&url)
-            .ok_or_else(|| Error::Config("--database-url must start with sqlite:// (PostgreSQL support is planned)".into()))?;
+            .ok_or_else(|| Error::Config("--database-url must start with sqlite:// or postgres://".into()))?;
         Ok(Self { url, backend, data_dir: args.data_dir.clone() })
     }
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::passkey::Browser;
 use common::world::World;
-use common::{open_sqlite, run};
+use common::{open_db, run};
 
 fn verify(world: &World, extra: &[&str]) -> (bool, String) {
     let mut args = vec!["verify-audit"];
@@ -23,7 +23,7 @@ async fn activity(world: &mut World) {
 
 /// Runs statements as an attacker with write access to the database file would.
 async fn sql(world: &World, statements: &[&str]) {
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     for s in statements {
         sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&db).await.unwrap_or_else(|e| panic!("{s}: {e}"));
     }
@@ -34,7 +34,7 @@ const DROP_GUARDS: [&str; 2] = ["DROP TRIGGER audit_log_no_update", "DROP TRIGGE
 #[tokio::test]
 async fn the_database_refuses_to_change_or_delete_audit_entries() {
     let world = World::admin_only().await;
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     let update = sqlx::query("UPDATE audit_log SET action = 'nothing' WHERE seq = 1").execute(&db).await;
     assert!(update.is_err_and(|e| e.to_string().contains("append-only")));
     let delete = sqlx::query("DELETE FROM audit_log").execute(&db).await;
@@ -151,7 +151,7 @@ async fn the_dpo_filters_the_log_and_exports_an_extract_after_a_passkey_check() 
     assert_eq!(bad.error().as_deref(), Some("InvalidFields"));
 
     // Ten minutes after signing in, an export asks for the passkey again.
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     sqlx::query("UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
     let dpo = world.person("Ifeoma Castellanos");
     let stale = dpo.browser.call_json("/api/audit/export", &filter).await;

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use common::passkey::Browser;
 use common::world::World;
-use common::{open_sqlite, run};
+use common::{open_db, run};
 use serde_json::{json, Value};
 
 /// Who is asking. The order is the order of the letters in the table below.
@@ -396,7 +396,7 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
         "/api/distribution/resend" => {
             // A message that failed every attempt, so there is something to send again.
             let copy = hollis_copy(ids).await;
-            let db = open_sqlite(&ids.db_path).await;
+            let db = open_db(&ids.db_path).await;
             sqlx::query("UPDATE email_outbox SET attempts = 8, last_error = 'refused' WHERE copy_id = $1").bind(&copy).execute(&db).await.ok();
             browser.call(path, &[("meeting_id", &ids.held_meeting), ("copy_id", &copy)]).await
         }
@@ -415,7 +415,7 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
 
 /// An id and version read from the database at call time.
 async fn current(db: &std::path::Path, sql: &str) -> (String, i64) {
-    let db = open_sqlite(db).await;
+    let db = open_db(db).await;
     sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql.to_string())).fetch_optional(&db).await.ok().flatten().unwrap_or_default()
 }
 
@@ -525,7 +525,7 @@ async fn every_route_for_every_kind_of_person() {
     let zoe = text(&find(&users, "name", "Zoë Brannigan")["id"]);
     world.admin.browser.call("/api/admin/set-user-active", &[("user_id", &zoe), ("active", "false")]).await.ok();
     // Nobody has checked their passkey in the last five minutes.
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     sqlx::query("UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
 
     let mut anonymous = Browser::new(&world.server.base_url);

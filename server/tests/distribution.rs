@@ -8,7 +8,7 @@ mod common;
 use std::io::Write;
 use std::process::Command;
 
-use common::open_sqlite;
+use common::open_db;
 use common::smtp::SmtpSink;
 use common::world::World;
 use serde_json::Value;
@@ -45,7 +45,7 @@ fn tool_output(tool: &str, pdf: &[u8], args: &[&str], to_stdout: bool) -> String
 
 /// The held meeting at which Ada's case was heard.
 async fn adas_meeting(world: &World) -> String {
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     sqlx::query_scalar(
         "SELECT ai.meeting_id FROM agenda_items ai JOIN cases c ON c.id = ai.case_id JOIN victims v ON v.id = c.victim_id \
          JOIN meetings m ON m.id = ai.meeting_id WHERE v.name = 'Ada Thornbury' AND m.status = 'minutes_final'",
@@ -57,7 +57,7 @@ async fn adas_meeting(world: &World) -> String {
 
 /// Makes every session's last passkey check an old one.
 async fn age_passkey_checks(world: &World) {
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     sqlx::query("UPDATE sessions SET reauthenticated_at = 0").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
 }
 
@@ -95,7 +95,7 @@ async fn each_agency_gets_only_its_own_copy_by_a_content_free_email_and_a_person
     assert_eq!(first.len(), 5, "{first:?}");
     let view = world.person("Priya Lakeland").browser.call("/api/distribution/view", &[("meeting_id", &meeting)]).await.ok();
     assert!(view.to_string().contains("Email failed, will retry (attempt 1 of 8): transient error (451)"), "{view}");
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     sqlx::query("UPDATE email_outbox SET next_attempt_at = 0 WHERE sent_at IS NULL").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
     let all = sink.wait_for(6, 20).await;
     assert_eq!(all.len(), 6);

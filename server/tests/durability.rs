@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::passkey::ORIGIN;
 use common::world::World;
-use common::{open_sqlite, run, TestServer};
+use common::{open_db, run, TestServer};
 use serde_json::{json, Value};
 
 /// Invites a person with a unique address; `true` only when the server acknowledged it.
@@ -59,7 +59,7 @@ async fn admin_cookie_and_agency(world: &mut World) -> (String, Value) {
 }
 
 async fn integrity_ok(db: &std::path::Path) {
-    let pool = open_sqlite(db).await;
+    let pool = open_db(db).await;
     let result: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await.unwrap_or_default();
     assert_eq!(result, "ok");
 }
@@ -95,13 +95,13 @@ async fn a_backup_under_write_load_restores_whole() {
     integrity_ok(&restored.db_path()).await;
     let verify = run(restored.data.path(), &["verify-audit"]);
     assert!(verify.status.success(), "the restored audit chain verifies: {}", String::from_utf8_lossy(&verify.stdout));
-    let pool = open_sqlite(&restored.db_path()).await;
+    let pool = open_db(&restored.db_path()).await;
     let invited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email LIKE 'durable-backup-%'").fetch_one(&pool).await.unwrap_or(-1);
     assert!(
         (before as i64..=after as i64 + 4).contains(&invited),
         "the backup holds the writes acknowledged before it began ({before}) and none after it ended ({after}): {invited}"
     );
-    let live = open_sqlite(&world.server.db_path()).await;
+    let live = open_db(&world.server.db_path()).await;
     for table in ["agencies", "cases", "meetings", "referrals", "actions"] {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         let (a, b): (i64, i64) = (
@@ -141,7 +141,7 @@ async fn every_acknowledged_write_survives_a_hundred_sigkills() {
     let acked = acked.lock().map(|a| a.clone()).unwrap_or_default();
     eprintln!("durability: {KILLS} SIGKILLs, {} acknowledged writes", acked.len());
     assert!(acked.len() >= KILLS, "writes were acknowledged in most cycles: {}", acked.len());
-    let pool = open_sqlite(&server.db_path()).await;
+    let pool = open_db(&server.db_path()).await;
     let stored: std::collections::BTreeSet<String> = sqlx::query_scalar("SELECT email FROM users WHERE email LIKE 'durable-%'")
         .fetch_all(&pool)
         .await

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, open_sqlite, run, TestServer};
+use common::{client, open_db, run, TestServer};
 use sqlx::Row;
 
 #[tokio::test]
@@ -93,7 +93,7 @@ async fn migrate_creates_a_wal_database_and_enrol_link_prints_a_single_use_link(
     let token = link.rsplit('#').next().unwrap_or_default();
     assert!(token.len() >= 43, "256-bit token");
 
-    let pool = open_sqlite(&data.path().join("roundtable.db")).await;
+    let pool = open_db(&data.path().join("roundtable.db")).await;
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.unwrap_or_default();
     assert_eq!(mode, "wal");
     let row = sqlx::query("SELECT u.email, r.role, i.token_hash, i.expires_at - i.created_at AS life FROM users u JOIN user_roles r ON r.user_id = u.id JOIN invitations i ON i.user_id = u.id")
@@ -124,7 +124,7 @@ async fn serve_prints_the_first_admin_link_while_no_admin_has_enrolled() {
 async fn audit_log_refuses_update_and_delete() {
     let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     assert!(run(data.path(), &["enrol-link"]).status.success());
-    let pool = open_sqlite(&data.path().join("roundtable.db")).await;
+    let pool = open_db(&data.path().join("roundtable.db")).await;
     let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(&pool).await.unwrap_or_default();
     assert!(rows >= 2, "user creation and invitation are audited");
     let upd = sqlx::query("UPDATE audit_log SET outcome = 'denied'").execute(&pool).await;

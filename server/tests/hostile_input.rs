@@ -5,7 +5,7 @@
 mod common;
 
 use common::world::World;
-use common::{open_sqlite, run};
+use common::{open_db, run};
 use serde_json::json;
 
 /// Server functions without arguments: they ignore any body, so garbage cannot reach them.
@@ -28,7 +28,7 @@ const TAKES_NOTHING: [&str; 11] = [
 const VOLATILE: [&str; 4] = ["audit_log", "sessions", "webauthn_ceremonies", "_sqlx_migrations"];
 
 async fn row_counts(db: &std::path::Path) -> Vec<(String, i64)> {
-    let pool = open_sqlite(db).await;
+    let pool = open_db(db).await;
     let tables: Vec<String> =
         sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").fetch_all(&pool).await.unwrap_or_default();
     let mut out = Vec::new();

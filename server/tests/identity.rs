@@ -5,7 +5,7 @@ mod common;
 
 use common::passkey::{secret_of, Browser, SoftPasskey};
 use common::world::{link_in, World};
-use common::{open_sqlite, run};
+use common::{open_db, run};
 use serde_json::json;
 
 #[tokio::test]
@@ -26,7 +26,7 @@ async fn enrolment_and_sign_in_set_a_strict_host_cookie_with_a_fresh_id() {
     second.sign_in(&mut world.admin.passkey).await.ok();
     assert_ne!(second.cookie, world.admin.browser.cookie, "each sign-in gets a new session id");
 
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     let stored: Vec<String> = sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_all(&db).await.unwrap_or_default();
     assert_eq!(stored.len(), 2, "enrolment's session was replaced by the sign-in's; the second browser has its own");
     assert!(stored.iter().all(|h| !h.contains(&value)), "only a hash of the session id is stored");
@@ -42,7 +42,7 @@ async fn an_enrolment_link_works_once() {
     let mut again = Browser::new(&world.server.base_url);
     let answer = again.call("/api/auth/begin-enrolment", &[("token", &secret)]).await;
     assert_eq!(answer.error().as_deref(), Some("Invalid"), "{answer:?}");
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     let hashes: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM invitations").fetch_all(&db).await.unwrap_or_default();
     assert!(hashes.iter().all(|h| h != &secret), "the secret itself is never stored");
 }
@@ -82,7 +82,7 @@ async fn failed_sign_ins_reveal_nothing_and_are_rate_limited() {
 #[tokio::test]
 async fn idle_and_absolute_timeouts_end_sessions() {
     let mut world = World::admin_only().await;
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 16 * 60").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(world.admin.browser.who_am_i().await, None, "idle for 16 minutes: ended");
 
@@ -99,7 +99,7 @@ async fn suspending_an_agency_needs_reauthentication_and_ends_its_sessions_at_on
     let homes = overview["agencies"].as_array().into_iter().flatten().find(|a| a["name"] == "Wyvern Homes").cloned().unwrap_or_default();
     let input = json!({"input": {"agency_id": homes["id"], "state": "suspended", "reason": "Data breach under investigation"}});
     // Signing in is a passkey check; ten minutes later it no longer counts as recent.
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     sqlx::query("UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
 
     let stale = world.admin.browser.call_json("/api/admin/change-agency-state", &input).await;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::open_sqlite;
+use common::open_db;
 use common::passkey::Browser;
 use common::world::World;
 use serde_json::{json, Value};
@@ -136,7 +136,7 @@ async fn a_whole_meeting() {
     assert!(amendment.contains("Refer to MAPPA.") && amendment.contains("Level agreed after the meeting"), "the original stays: {amendment}");
 
     // The case was heard today's meeting date; each agency sees and updates only its own actions.
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     let heard: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM case_hearings WHERE meeting_id = $1").bind(&id).fetch_one(&db).await.unwrap_or_default();
     assert_eq!(heard, 2, "both agenda cases were heard");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::open_sqlite;
+use common::open_db;
 use common::world::World;
 use serde_json::{json, Value};
 
@@ -61,7 +61,7 @@ async fn a_draft_keeps_everything_typed_and_submits_only_when_it_passes_the_chec
     assert_eq!(find(&mine, "id", &id)["status"], "submitted");
     assert_eq!(rowan.browser.call("/api/referrals/draft", &[("id", &id)]).await.error().as_deref(), Some("NotFound"), "no longer editable");
 
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     let (draft, score): (Option<String>, Option<i64>) =
         sqlx::query_as("SELECT draft_json, dash_score FROM referrals WHERE id = $1").bind(&id).fetch_one(&db).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((draft, score), (None, Some(15)), "the draft copy is gone once the people are stored apart");
@@ -112,7 +112,7 @@ async fn rejecting_destroys_the_referral_and_keeps_only_an_anonymous_count() {
     assert_eq!(bad.error().as_deref(), Some("InvalidFields"));
     priya.browser.call("/api/triage/reject", &[("id", &id), ("reason", "no_criterion_met")]).await.ok();
 
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     for table in ["victims", "perpetrators", "household_members"] {
         let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE name LIKE '%Farrant%'")))
             .fetch_one(&db)
@@ -165,7 +165,7 @@ async fn each_agency_sees_only_what_its_work_needs() {
     let missing = world.person("Zoë Brannigan").browser.call("/api/cases/view", &[("id", "00000000-0000-0000-0000-000000000000")]).await;
     assert_eq!((uninvolved.status, uninvolved.text.clone()), (missing.status, missing.text), "an uninvolved agency cannot tell the case exists");
 
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     let reads: Vec<(String, String)> = sqlx::query_as("SELECT outcome, details FROM audit_log WHERE action = 'case.read' AND record_id = $1")
         .bind(&ada)
         .fetch_all(&db)
@@ -194,7 +194,7 @@ async fn coordinators_and_chairs_search_and_the_terms_are_never_stored() {
     let rep = world.person("Rowan Ellery").browser.call("/api/cases/search", &[("query", "thornbury")]).await;
     assert_eq!(rep.error().as_deref(), Some("NotFound"));
 
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     let searches: Vec<String> =
         sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'case.search'").fetch_all(&db).await.unwrap_or_default();
     assert_eq!(searches.len(), 6, "{searches:?}");

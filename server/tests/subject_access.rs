@@ -7,7 +7,7 @@ mod common;
 use std::io::Write;
 use std::process::Command;
 
-use common::open_sqlite;
+use common::open_db;
 use common::world::World;
 use serde_json::Value;
 
@@ -32,7 +32,7 @@ fn id_of(found: &Value, kind: &str, name: &str) -> String {
 #[tokio::test]
 async fn the_dpo_releases_a_redacted_export_after_review_and_approval() {
     let mut world = World::demo().await;
-    let db = open_sqlite(&world.server.db_path()).await;
+    let db = open_db(&world.server.db_path()).await;
     sqlx::query("UPDATE sessions SET reauthenticated_at = 0").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
 
     // Nobody else may look, and the DPO needs a fresh passkey check.

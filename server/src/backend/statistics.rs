@@ -93,7 +93,7 @@ impl ServerBackend {
             by_agency.push((col(r, "name")?, u32::try_from(col::<i64>(r, "n")?).unwrap_or(0)));
         }
         let months = [&start[..7], &end[..7]];
-        let rejected = sqlx::query("SELECT a.name, SUM(c.count) AS n FROM rejected_referral_counts c JOIN agencies a ON a.id = c.agency_id WHERE c.month >= $1 AND c.month <= $2 GROUP BY a.name")
+        let rejected = sqlx::query("SELECT a.name, CAST(SUM(c.count) AS BIGINT) AS n FROM rejected_referral_counts c JOIN agencies a ON a.id = c.agency_id WHERE c.month >= $1 AND c.month <= $2 GROUP BY a.name")
             .bind(months[0])
             .bind(months[1])
             .fetch_all(&mut *tx)

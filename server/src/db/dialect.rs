@@ -8,21 +8,31 @@ use sqlx::{AnyConnection, Executor};
 pub enum Backend {
     /// An embedded SQLite file (the default).
     Sqlite,
+    /// A PostgreSQL server (15 or later), for large deployments.
+    Postgres,
 }
 
 impl Backend {
     /// Recognises the engine from a connection URL.
     pub fn from_url(url: &str) -> Option<Self> {
-        url.starts_with("sqlite:").then_some(Backend::Sqlite)
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
     }
 }
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// The migrations for an engine.
 pub fn migrator(backend: Backend) -> &'static Migrator {
     match backend {
         Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
     }
 }
 
@@ -33,7 +43,7 @@ pub fn connect_url(backend: Backend, url: &str) -> String {
             let sep = if url.contains('?') { '&' } else { '?' };
             format!("{url}{sep}mode=rwc")
         }
-        Backend::Sqlite => url.to_string(),
+        Backend::Sqlite | Backend::Postgres => url.to_string(),
     }
 }
 
@@ -41,6 +51,7 @@ pub fn connect_url(backend: Backend, url: &str) -> String {
 pub fn max_connections(backend: Backend) -> u32 {
     match backend {
         Backend::Sqlite => 8,
+        Backend::Postgres => 16,
     }
 }
 
@@ -55,6 +66,10 @@ pub async fn configure_connection(backend: Backend, conn: &mut AnyConnection) ->
             .await?;
             Ok(())
         }
+        Backend::Postgres => {
+            conn.execute("SET TIME ZONE 'UTC'").await?;
+            Ok(())
+        }
     }
 }
 
@@ -63,5 +78,12 @@ pub async fn configure_connection(backend: Backend, conn: &mut AnyConnection) ->
 pub async fn begin_write(backend: Backend, pool: &sqlx::AnyPool) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
     match backend {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        // One writer at a time, as on SQLite: the audit chain's tail is read and extended in
+        // the same transaction. The lock is released at commit or rollback.
+        Backend::Postgres => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(7243)").execute(&mut *tx).await?;
+            Ok(tx)
+        }
     }
 }

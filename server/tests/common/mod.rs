@@ -1,4 +1,6 @@
-//! Starts the real `roundtable` binary on a free loopback port with a temporary database.
+//! Starts the real `roundtable` binary on a free loopback port with a temporary database: an
+//! SQLite file, or, when `ROUNDTABLE_TEST_POSTGRES` names a PostgreSQL server
+//! (`postgres://user@host:port`), a new database on it for each server.
 
 #![allow(dead_code)]
 
@@ -11,6 +13,44 @@ use std::time::Duration;
 /// Path of the binary under test.
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_roundtable")
+}
+
+/// The PostgreSQL server the tests run against, if any.
+pub fn postgres() -> Option<String> {
+    std::env::var("ROUNDTABLE_TEST_POSTGRES").ok().filter(|u| !u.trim().is_empty())
+}
+
+/// The file in a data folder naming its PostgreSQL database.
+const DATABASE_URL_FILE: &str = "database-url";
+
+/// The database URL a data folder uses, when it is not the SQLite default.
+pub fn database_url(data: &Path) -> Option<String> {
+    std::fs::read_to_string(data.join(DATABASE_URL_FILE)).ok().map(|s| s.trim().to_string())
+}
+
+/// A new data folder; under PostgreSQL also a new, empty database, named in the folder.
+pub fn fresh_data_dir() -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    if let Some(server) = postgres() {
+        let name = format!("rt_{}", uuid::Uuid::new_v4().simple());
+        let out = Command::new("psql")
+            .args([&format!("{server}/postgres"), "-qc", &format!("CREATE DATABASE {name}")])
+            .output()
+            .unwrap_or_else(|e| panic!("psql: {e}"));
+        assert!(out.status.success(), "create database: {}", String::from_utf8_lossy(&out.stderr));
+        std::fs::write(data.path().join(DATABASE_URL_FILE), format!("{server}/{name}")).unwrap_or_else(|e| panic!("{e}"));
+    }
+    data
+}
+
+/// A `roundtable` command for a data folder (and its database).
+fn command(data: &Path) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.env("ROUNDTABLE_DATA_DIR", data).env("RUST_LOG", "warn");
+    if let Some(url) = database_url(data) {
+        cmd.env("ROUNDTABLE_DATABASE_URL", url);
+    }
+    cmd
 }
 
 /// A running server; stopped and its data removed when dropped.
@@ -27,18 +67,15 @@ pub struct TestServer {
 impl TestServer {
     /// Starts `roundtable serve` with extra arguments and waits until it listens.
     pub fn start(extra: &[&str]) -> TestServer {
-        let data = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-        Self::start_in(data, extra)
+        Self::start_in(fresh_data_dir(), extra)
     }
 
     /// Starts the server on an existing data folder.
     pub fn start_in(data: tempfile::TempDir, extra: &[&str]) -> TestServer {
-        let mut child = Command::new(bin())
+        let mut child = command(data.path())
             .arg("serve")
             .args(["--bind", "127.0.0.1:0", "--site-root", "/nonexistent-site-root"])
             .args(extra)
-            .env("ROUNDTABLE_DATA_DIR", data.path())
-            .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -76,7 +113,12 @@ impl TestServer {
         std::mem::replace(&mut self.data, empty)
     }
 
-    /// The SQLite file.
+    /// Whether this server runs on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        database_url(self.data.path()).is_some()
+    }
+
+    /// The SQLite file (its folder also says which PostgreSQL database is used, if one is).
     pub fn db_path(&self) -> PathBuf {
         self.data.path().join("roundtable.db")
     }
@@ -91,7 +133,7 @@ impl Drop for TestServer {
 
 /// Runs a subcommand against a data folder and returns its output.
 pub fn run(data: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).args(args).env("ROUNDTABLE_DATA_DIR", data).env("RUST_LOG", "warn").output().unwrap_or_else(|e| panic!("run roundtable: {e}"))
+    command(data).args(args).output().unwrap_or_else(|e| panic!("run roundtable: {e}"))
 }
 
 /// An HTTP client that does not follow redirects.
@@ -99,10 +141,12 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_else(|e| panic!("client: {e}"))
 }
 
-/// Opens the server's SQLite file directly (as an attacker with file access would).
-pub async fn open_sqlite(path: &Path) -> sqlx::SqlitePool {
-    let url = format!("sqlite://{}", path.display());
-    sqlx::SqlitePool::connect(&url).await.unwrap_or_else(|e| panic!("open sqlite: {e}"))
+/// Opens the server's database directly (as someone with access to the files would): the SQLite
+/// file at `path`, or the PostgreSQL database its folder names.
+pub async fn open_db(path: &Path) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    let url = path.parent().and_then(database_url).unwrap_or_else(|| format!("sqlite://{}", path.display()));
+    sqlx::any::AnyPoolOptions::new().max_connections(2).connect(&url).await.unwrap_or_else(|e| panic!("open database: {e}"))
 }
 
 pub mod passkey;
