@@ -11,15 +11,19 @@ pub use crate::api::admin::AdminBackend;
 pub use crate::api::audit::AuditBackend;
 pub use crate::api::auth::{AuthBackend, NewSession};
 pub use crate::api::cases::CaseBackend;
+pub use crate::api::data_protection::DataProtectionBackend;
 pub use crate::api::meetings::MeetingBackend;
 pub use crate::api::referrals::ReferralBackend;
 pub use crate::api::statistics::StatisticsBackend;
 use crate::error::AppError;
 
 /// Everything the app needs from the server, one trait per area.
-pub trait Backend: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend + StatisticsBackend {}
+pub trait Backend: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend + StatisticsBackend + DataProtectionBackend {}
 
-impl<T: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend + StatisticsBackend> Backend for T {}
+impl<T: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend + StatisticsBackend + DataProtectionBackend> Backend
+    for T
+{
+}
 
 /// The backend and the request's actor, as resolved by the server's session middleware.
 #[derive(Clone)]

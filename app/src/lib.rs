@@ -23,6 +23,7 @@ use crate::pages::admin::{
 use crate::pages::cases::{record::CasePage, CasesPage};
 use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, meeting::MeetingPage, MeetingsPage};
 use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};
+use crate::pages::retention::RetentionPage;
 use crate::pages::statistics::StatisticsPage;
 use crate::pages::{account::AccountPage, audit::AuditPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
 
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("cases"), ParamSegment("case")) view=MeetingCasePage />
                     <Route path=StaticSegment("actions") view=ActionsPage />
                     <Route path=StaticSegment("statistics") view=StatisticsPage />
+                    <Route path=StaticSegment("retention") view=RetentionPage />
                 </Routes>
             </Layout>
         </Router>

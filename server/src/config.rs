@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::cli::{DatabaseArgs, ServeArgs};
+use crate::cli::{DatabaseArgs, RetentionArgs, ServeArgs};
 use crate::db::Backend;
 use crate::error::Error;
 
@@ -58,6 +58,28 @@ pub struct ServeConfig {
     pub session_absolute: Duration,
     /// Statistics below this count are not shown.
     pub small_cell_threshold: u32,
+    /// Retention periods and the purge schedule.
+    pub retention: crate::retention::RetentionSettings,
+}
+
+impl RetentionArgs {
+    /// Validates the retention flags.
+    pub fn resolve(&self) -> Result<crate::retention::RetentionSettings, Error> {
+        if !(1..=100).contains(&self.case_retention_years) || !(1..=100).contains(&self.audit_retention_years) {
+            return Err(Error::Config("--case-retention-years and --audit-retention-years must be from 1 to 100".into()));
+        }
+        if !(1..=10_000).contains(&self.purge_batch_size) {
+            return Err(Error::Config("--purge-batch-size must be from 1 to 10000".into()));
+        }
+        Ok(crate::retention::RetentionSettings {
+            policy: shared::retention::RetentionPolicy {
+                case_years_after_closure: self.case_retention_years,
+                audit_years: self.audit_retention_years,
+            },
+            batch_size: self.purge_batch_size,
+            interval: (self.purge_interval_minutes > 0).then(|| Duration::from_secs(u64::from(self.purge_interval_minutes) * 60)),
+        })
+    }
 }
 
 impl ServeConfig {
@@ -91,6 +113,7 @@ impl ServeConfig {
             session_idle: Duration::from_secs(u64::from(args.session_idle_minutes) * 60),
             session_absolute: Duration::from_secs(u64::from(args.session_absolute_hours) * 3600),
             small_cell_threshold: args.small_cell_threshold,
+            retention: args.retention.resolve()?,
         })
     }
 

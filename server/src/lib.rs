@@ -13,5 +13,6 @@ pub mod error;
 pub mod http;
 pub mod identity;
 pub mod invitations;
+pub mod retention;
 pub mod seed;
 pub mod telemetry;

@@ -32,5 +32,6 @@ async fn run(cli: Cli) -> Result<(), server::error::Error> {
             Ok(())
         }
         Command::SeedDemo(args) => server::seed::seed_demo(cli.database, args).await,
+        Command::Purge(args) => server::retention::purge_once(cli.database, args).await,
     }
 }

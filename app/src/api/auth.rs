@@ -132,6 +132,9 @@ pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {
         if decide(Some(&a), &Action::VerifyAudit).is_allowed() {
             areas.push(("/audit".to_string(), "Audit log".to_string()));
         }
+        if decide(Some(&a), &Action::ManageRetention).is_allowed() {
+            areas.push(("/retention".to_string(), "Data protection".to_string()));
+        }
         SignedInUser { name: a.name, agency_name: a.agency_name, areas }
     }))
 }

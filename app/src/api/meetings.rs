@@ -118,6 +118,8 @@ pub struct AgendaItem {
     pub repeat: bool,
     /// Open actions from earlier meetings.
     pub open_actions: i64,
+    /// Restricted (data protection): only the coordinator opens it.
+    pub restricted: bool,
 }
 
 /// A person on the register.
@@ -175,6 +177,8 @@ pub struct CaseAtMeeting {
     pub reference: String,
     /// The victim's name.
     pub victim_name: String,
+    /// Restricted (data protection).
+    pub restricted: bool,
     /// Criteria met and the referral's summary, as safe HTML.
     pub referral_html: String,
     /// Research from invited agencies.

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod client;
+pub mod data_protection;
 pub mod meetings;
 pub mod referrals;
 pub mod statistics;

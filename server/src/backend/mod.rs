@@ -6,6 +6,7 @@ mod audit_check;
 mod audit_search;
 mod auth;
 mod cases;
+mod data_protection;
 mod meetings;
 mod minutes;
 mod referrals;

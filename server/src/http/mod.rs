@@ -67,6 +67,9 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> 
     let addr = listener.local_addr()?;
     let config = Arc::new(config);
     let backend = Arc::new(ServerBackend::new(db.clone(), Clock::System, config.clone())?);
+    if let Some(every) = config.retention.interval {
+        tokio::spawn(crate::retention::run_every(db.clone(), Clock::System, config.retention, config.session_limits(), every));
+    }
     let state = AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend };
     println!("roundtable: listening on http://{addr}");
     tracing::info!(%addr, "listening");

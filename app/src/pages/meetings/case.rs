@@ -205,7 +205,7 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<Str
                 <a class="rt-link" href=format!("/meetings/{}/cases/{case}", c.meeting_id) id="next-case">{format!("Next case: {reference} \u{2192}")}</a>
             })}
         </nav>
-        <span class="rt-caption-l">{c.reference.clone()}</span>
+        <span class="rt-caption-l">{c.reference.clone()}{c.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</span>
         <h1 class="rt-heading-xl" id="case-title">{c.victim_name.clone()}</h1>
         <p class="rt-body-s" id="present">{if c.present.is_empty() { "Nobody recorded as present yet.".to_string() } else { format!("Present: {}", c.present.join("; ")) }}</p>
         <Notice message=notice />
