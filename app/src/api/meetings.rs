@@ -81,6 +81,8 @@ pub struct ActionView {
     pub case_id: String,
     /// The case's reference.
     pub case_reference: String,
+    /// Whether the case is restricted (data protection).
+    pub case_restricted: bool,
     /// What is to be done.
     pub description: String,
     /// The owning agency.

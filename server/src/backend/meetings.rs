@@ -156,7 +156,7 @@ pub(super) async fn action_views(
     today: time::Date,
 ) -> Result<Vec<ActionView>, AppError> {
     let sql = format!(
-        "SELECT x.*, c.reference, a.name AS agency_name, c.idva_user_id FROM actions x JOIN cases c ON c.id = x.case_id \
+        "SELECT x.*, c.reference, c.restricted, a.name AS agency_name, c.idva_user_id FROM actions x JOIN cases c ON c.id = x.case_id \
          JOIN agencies a ON a.id = x.owner_agency_id WHERE {condition} ORDER BY x.due_on, x.created_at LIMIT 500"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -184,6 +184,7 @@ pub(super) async fn action_views(
         out.push(ActionView {
             case_id: col(r, "case_id")?,
             case_reference: col(r, "reference")?,
+            case_restricted: col::<i64>(r, "restricted")? != 0,
             description: col(r, "description")?,
             owner_agency: col(r, "agency_name")?,
             owner_person: col(r, "owner_user_id")?,

@@ -422,7 +422,8 @@ fn ActionRow(a: ActionView, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <tr class:rt-overdue=a.overdue>
             <td class="rt-table__cell">{a.description.clone()}
-                <span class="rt-table__sub">{a.case_reference.clone()}</span>
+                <span class="rt-table__sub">{a.case_reference.clone()}
+                    {a.case_restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</span>
                 {(!a.history.is_empty()).then(|| view! {
                     <details class="rt-details rt-mb-0"><summary class="rt-details__summary"><span class="rt-details__summary-text">"History"</span></summary>
                         <ul class="rt-list rt-details__text">{a.history.iter().map(|h| view! { <li>{h.clone()}</li> }).collect_view()}</ul></details>
