@@ -13,6 +13,9 @@ async function checked(page, shot) {
   assert.deepEqual(await accessibilityViolations(page), [], `${shot} is accessible`);
 }
 
+// The forms are first sent empty on purpose: the browser logs those 422 answers as errors.
+const unexpected = (errors) => errors.filter((e) => !e.includes('status of 422'));
+
 const caseOf = (victim) =>
   world.server.sql(`SELECT c.id || ' ' || c.reference FROM cases c JOIN victims v ON v.id = c.victim_id WHERE v.name = '${victim}'`).trim().split(' ');
 
@@ -30,7 +33,7 @@ test('the DPO places a legal hold on a case from the retention page', async () =
   assert.match(await dpo.locator('#held-cases').innerText(), new RegExp(reference));
   await checked(dpo, 'retention');
   assert.equal(world.server.sql(`SELECT legal_hold FROM cases WHERE reference = '${reference}'`).trim(), '1');
-  assert.deepEqual(dpo.errors, []);
+  assert.deepEqual(unexpected(dpo.errors), []);
 });
 
 test('the DPO restricts a case and it disappears for a representative who could see it', async () => {
@@ -62,5 +65,5 @@ test('the DPO restricts a case and it disappears for a representative who could 
   await world.server.open(priya, '/cases');
   await assert.doesNotReject(priya.locator('#my-cases tr', { hasText: 'Dalia Venn' }).getByText('Restricted').waitFor());
   await checked(priya, 'cases-restricted-marker');
-  assert.deepEqual(dpo.errors, []);
+  assert.deepEqual(unexpected(dpo.errors), []);
 });

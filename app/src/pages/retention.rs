@@ -151,7 +151,7 @@ fn CaseList(cases: Vec<RetainedCase>, id: &'static str, empty: &'static str, hol
                         <td class="rt-table__cell">{or_dash(&c.due_on)}</td>
                         <td class="rt-table__cell">{if c.held { c.hold_reason.clone().unwrap_or_else(|| "Held".into()) } else { "None".into() }}
                             {hold.map(|lift| view! {
-                                " " <button type="button" class="rt-button rt-button--secondary rt-mb-0" aria-label=format!("Lift the legal hold on {reference}")
+                                " " <button type="button" class="rt-button rt-button--secondary rt-mb-0" aria-label=format!("Lift hold on {reference}")
                                     on:click=move |_| lift.run(reference.clone())>"Lift hold"</button>
                             })}</td>
                     </tr>
