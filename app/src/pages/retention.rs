@@ -92,7 +92,7 @@ fn Retention(r: RetentionView, reload: RwSignal<u32>, notice: RwSignal<Option<St
             <CaseList cases=r.held.clone() id="held-cases" empty="No case is under a legal hold." hold=Some(Callback::new(move |reference: String| hold(reference, String::new(), false))) />
             <form on:submit=on_place novalidate>
                 <h3 class="rt-heading-m">"Place a legal hold"</h3>
-                <TextField name="hold-reference" label="Case reference" error=form.error width="rt-input--width-10" hint="For example C-2026-00001" />
+                <TextField name="hold-reference" label="Case reference" error=form.error width="rt-input--width-20" hint="For example C-2026-00001" />
                 <TextArea name="hold-reason" label="Reason for the legal hold" error=form.error rows=3
                     hint="For example the review, inquiry or proceedings it is kept for. Do not name people." />
                 <PendingButton pending=form.pending label="Place legal hold" pending_label="Placing\u{2026}" id="place-hold" />

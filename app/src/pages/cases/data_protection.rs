@@ -18,9 +18,11 @@ fn with_prompt(prompt: &str, list: Vec<(String, String)>) -> Vec<(String, String
     std::iter::once((String::new(), prompt.to_string())).chain(list).collect()
 }
 
-/// What happens after a change: a message, and the record loaded again.
-fn done(reload: RwSignal<u32>, notice: RwSignal<Option<String>>, message: &'static str) -> impl FnOnce(()) + 'static {
+/// What happens after a change: the form emptied, a message, and the record loaded again.
+fn done(v: &FormValues, reload: RwSignal<u32>, notice: RwSignal<Option<String>>, message: &'static str) -> impl FnOnce(()) + 'static {
+    let reset = v.resetter();
     move |()| {
+        reset();
         notice.set(Some(message.to_string()));
         reload.update(|n| *n += 1);
     }
@@ -61,7 +63,7 @@ pub fn Rectify(case_id: String, choices: Vec<(String, String)>, reload: RwSignal
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
         let input = RectifyInput { case_id: id.get_value(), target: v.get("rectify-target"), value: v.get("rectify-value"), reason: v.get("rectify-reason") };
-        form.submit(move || rectify(input.clone()), done(reload, notice, "The correction was recorded. The old value is kept in the history."));
+        form.submit(move || rectify(input.clone()), done(&v, reload, notice, "The correction was recorded. The old value is kept in the history."));
     };
     view! {
         <section id="rectify" aria-labelledby="rectify-heading">
@@ -95,7 +97,7 @@ pub fn DataProtection(
         let v = FormValues::from_event(&ev);
         let input = RestrictInput { case_id: id.get_value(), reason: v.get("restriction-reason"), restricted: !restricted };
         let message = if restricted { "The restriction was lifted." } else { "The case is restricted: only the coordinator and you can see it." };
-        form.submit(move || set_restriction(input.clone()), done(reload, notice, message));
+        form.submit(move || set_restriction(input.clone()), done(&v, reload, notice, message));
     };
     let on_object = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -106,7 +108,7 @@ pub fn DataProtection(
             received_on: v.get("objection-received"),
             grounds: v.get("objection-grounds"),
         };
-        form.submit(move || record_objection(input.clone()), done(reload, notice, "The objection was recorded."));
+        form.submit(move || record_objection(input.clone()), done(&v, reload, notice, "The objection was recorded."));
     };
     let on_erase = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -177,7 +179,7 @@ fn Objection(o: ObjectionView, reload: RwSignal<u32>, notice: RwSignal<Option<St
             reasoning: v.get("objection-reasoning"),
             decided_on: v.get("objection-decided-on"),
         };
-        form.submit(move || decide_objection(input.clone()), done(reload, notice, "The decision was recorded."));
+        form.submit(move || decide_objection(input.clone()), done(&v, reload, notice, "The decision was recorded."));
     };
     let decisions = vec![
         (String::new(), "Choose a decision".to_string()),
