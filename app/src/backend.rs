@@ -11,6 +11,7 @@ pub use crate::api::admin::AdminBackend;
 pub use crate::api::audit::AuditBackend;
 pub use crate::api::auth::{AuthBackend, NewSession};
 pub use crate::api::cases::CaseBackend;
+pub use crate::api::data_protection::DataProtectionBackend;
 pub use crate::api::distribution::DistributionBackend;
 pub use crate::api::meetings::MeetingBackend;
 pub use crate::api::referrals::ReferralBackend;
@@ -19,7 +20,19 @@ pub use crate::api::subject_access::SubjectAccessBackend;
 use crate::error::AppError;
 
 /// Everything the app needs from the server, one trait per area.
-pub trait Backend: AuthBackend + AdminBackend + AuditBackend + ReferralBackend + CaseBackend + MeetingBackend + StatisticsBackend + DistributionBackend + SubjectAccessBackend {}
+pub trait Backend:
+    AuthBackend
+    + AdminBackend
+    + AuditBackend
+    + ReferralBackend
+    + CaseBackend
+    + MeetingBackend
+    + StatisticsBackend
+    + DistributionBackend
+    + SubjectAccessBackend
+    + DataProtectionBackend
+{
+}
 
 impl<T> Backend for T where
     T: AuthBackend
@@ -31,6 +44,7 @@ impl<T> Backend for T where
         + StatisticsBackend
         + DistributionBackend
         + SubjectAccessBackend
+        + DataProtectionBackend
 {
 }
 

@@ -24,6 +24,7 @@ use crate::pages::cases::{record::CasePage, CasesPage};
 use crate::pages::copies::CopyPage;
 use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, distribution::DistributionPage, meeting::MeetingPage, MeetingsPage};
 use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};
+use crate::pages::retention::RetentionPage;
 use crate::pages::statistics::StatisticsPage;
 use crate::pages::subject_access::{SubjectAccessPage, SubjectRequestPage};
 use crate::pages::{account::AccountPage, audit::AuditPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
@@ -91,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("statistics") view=StatisticsPage />
                     <Route path=StaticSegment("subject-access") view=SubjectAccessPage />
                     <Route path=(StaticSegment("subject-access"), ParamSegment("id")) view=SubjectRequestPage />
+                    <Route path=StaticSegment("retention") view=RetentionPage />
                 </Routes>
             </Layout>
         </Router>

@@ -163,6 +163,12 @@ pub async fn verify(db: &Db, anchor: Option<Anchor>) -> Result<Verification, Err
     let total = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(&mut *conn).await?;
     let mut verifier = anchor.map_or_else(ChainVerifier::default, ChainVerifier::with_anchor);
     let mut after = i64::MIN;
+    // Old entries purged under the retention period: the chain continues from the last one removed.
+    if let Some(row) = sqlx::query("SELECT seq, hash FROM audit_horizon ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await? {
+        let horizon = Anchor { seq: row.try_get("seq")?, hash: row.try_get("hash")? };
+        after = horizon.seq;
+        verifier = verifier.starting_after(&horizon);
+    }
     let broken = 'rows: loop {
         let rows = sqlx::query(
             "SELECT seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, details, prev_hash, hash \

@@ -41,6 +41,39 @@ pub enum Command {
         /// The backup file.
         path: PathBuf,
     },
+    /// Purge what is due under the retention settings once, then exit (`serve` also does it on a schedule).
+    Purge(PurgeArgs),
+}
+
+/// Retention settings, shared by `serve` and `purge`.
+#[derive(Debug, Clone, Args)]
+pub struct RetentionArgs {
+    /// Whole years a closed case is kept after it closes, unless under a legal hold.
+    #[arg(long, env = "ROUNDTABLE_CASE_RETENTION_YEARS", default_value_t = 7)]
+    pub case_retention_years: u8,
+    /// Whole years an audit log entry is kept.
+    #[arg(long, env = "ROUNDTABLE_AUDIT_RETENTION_YEARS", default_value_t = 7)]
+    pub audit_retention_years: u8,
+    /// Minutes between the server's purge runs (0: the server never purges on its own).
+    #[arg(long, env = "ROUNDTABLE_PURGE_INTERVAL_MINUTES", default_value_t = 60)]
+    pub purge_interval_minutes: u32,
+    /// Cases purged per transaction.
+    #[arg(long, env = "ROUNDTABLE_PURGE_BATCH_SIZE", default_value_t = 100)]
+    pub purge_batch_size: u32,
+}
+
+/// Flags of `purge`.
+#[derive(Debug, Clone, Args)]
+pub struct PurgeArgs {
+    /// Retention settings.
+    #[command(flatten)]
+    pub retention: RetentionArgs,
+    /// Minutes of inactivity after which a session has ended (as given to `serve`).
+    #[arg(long, env = "ROUNDTABLE_SESSION_IDLE_MINUTES", default_value_t = 15)]
+    pub session_idle_minutes: u32,
+    /// Hours after sign-in at which a session has ended (as given to `serve`).
+    #[arg(long, env = "ROUNDTABLE_SESSION_ABSOLUTE_HOURS", default_value_t = 8)]
+    pub session_absolute_hours: u32,
 }
 
 /// `verify-audit` flags.
@@ -97,6 +130,9 @@ pub struct ServeArgs {
     /// Seconds between passes over the email outbox (new messages go at once).
     #[arg(long, env = "ROUNDTABLE_MAIL_INTERVAL_SECS", default_value_t = 30)]
     pub mail_interval_secs: u64,
+    /// Retention settings.
+    #[command(flatten)]
+    pub retention: RetentionArgs,
 }
 
 /// Flags of `enrol-link`.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::cli::{DatabaseArgs, ServeArgs};
+use crate::cli::{DatabaseArgs, RetentionArgs, ServeArgs};
 use crate::db::Backend;
 use crate::error::Error;
 
@@ -64,6 +64,28 @@ pub struct ServeConfig {
     pub mail: Option<crate::mail::MailConfig>,
     /// Time between passes over the email outbox.
     pub mail_interval: Duration,
+    /// Retention periods and the purge schedule.
+    pub retention: crate::retention::RetentionSettings,
+}
+
+impl RetentionArgs {
+    /// Validates the retention flags.
+    pub fn resolve(&self) -> Result<crate::retention::RetentionSettings, Error> {
+        if !(1..=100).contains(&self.case_retention_years) || !(1..=100).contains(&self.audit_retention_years) {
+            return Err(Error::Config("--case-retention-years and --audit-retention-years must be from 1 to 100".into()));
+        }
+        if !(1..=10_000).contains(&self.purge_batch_size) {
+            return Err(Error::Config("--purge-batch-size must be from 1 to 10000".into()));
+        }
+        Ok(crate::retention::RetentionSettings {
+            policy: shared::retention::RetentionPolicy {
+                case_years_after_closure: self.case_retention_years,
+                audit_years: self.audit_retention_years,
+            },
+            batch_size: self.purge_batch_size,
+            interval: (self.purge_interval_minutes > 0).then(|| Duration::from_secs(u64::from(self.purge_interval_minutes) * 60)),
+        })
+    }
 }
 
 impl ServeConfig {
@@ -104,6 +126,7 @@ impl ServeConfig {
             copy_link_days: args.copy_link_days,
             mail,
             mail_interval: Duration::from_secs(args.mail_interval_secs.max(1)),
+            retention: args.retention.resolve()?,
         })
     }
 

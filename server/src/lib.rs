@@ -15,5 +15,6 @@ pub mod http;
 pub mod identity;
 pub mod invitations;
 pub mod mail;
+pub mod retention;
 pub mod seed;
 pub mod telemetry;

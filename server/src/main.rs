@@ -34,5 +34,6 @@ async fn run(cli: Cli) -> Result<(), server::error::Error> {
         Command::SeedDemo(args) => server::seed::seed_demo(cli.database, args).await,
         Command::Backup { path } => server::backup::print_backup(cli.database, path).await,
         Command::Restore { path } => server::backup::print_restore(cli.database, path).await,
+        Command::Purge(args) => server::retention::purge_once(cli.database, args).await,
     }
 }

@@ -49,7 +49,7 @@ const TABLE: &[(&str, &str)] = &[
     ("GET /triage", "DDADDDDDDD"),
     ("GET /triage/{id}", "DDADDDDDDD"),
     ("GET /cases", "DDAAAADDDA"),
-    ("GET /cases/{id}", "DDAAAADDDD"),
+    ("GET /cases/{id}", "DDAAAAADDD"),
     ("GET /meetings", "DDAAAADDDA"),
     ("GET /meetings/{id}", "DDAAAADDDA"),
     ("GET /meetings/{id}/calendar.ics", "DDAAAADDDA"),
@@ -97,12 +97,21 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/triage/accept", "DDADDDDDDD"),
     ("POST /api/triage/reject", "DDADDDDDDD"),
     ("POST /api/cases/mine", "DDAAAADDDA"),
-    ("POST /api/cases/view", "DDAAAADDDD"),
-    ("POST /api/cases/search", "DDAADDDDDD"),
+    ("POST /api/cases/view", "DDAAAAADDD"),
+    ("POST /api/cases/search", "DDAADDADDD"),
     ("POST /api/cases/set-involvement", "DDADDDDDDD"),
     ("POST /api/cases/assign-idva", "DDADDDDDDD"),
     ("POST /api/cases/close", "DDADDDDDDD"),
     ("POST /api/statistics/quarter", "DDAADDADDD"),
+    ("GET /retention", "DDDDDDADDD"),
+    ("POST /api/retention/overview", "DDDDDDADDD"),
+    ("POST /api/retention/hold", "DDDDDDADDD"),
+    ("POST /api/cases/restrict", "DDDDDDADDD"),
+    ("POST /api/cases/rectify", "DDADDDADDD"),
+    ("POST /api/cases/objection", "DDDDDDADDD"),
+    // After the objection above, so there is one to decide.
+    ("POST /api/cases/decide-objection", "DDDDDDADDD"),
+    ("POST /api/cases/erase", "DDDDDDRDDD"),
     ("POST /api/audit/search", "DDDDDDADDD"),
     ("POST /api/audit/export", "DDDDDDRDDD"),
     ("POST /api/meetings/list", "DDAAAADDDA"),
@@ -228,6 +237,7 @@ fn page_marker(route: &str, who: usize) -> &'static str {
         "GET /copies/{id}" => "id=\"download-copy\"",
         "GET /subject-access" => "id=\"find-subject\"",
         "GET /subject-access/{id}" => "id=\"export-preview\"",
+        "GET /retention" => "id=\"retention-settings\"",
         _ => "",
     }
 }
@@ -386,6 +396,25 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
         }
         "/api/actions/list" => browser.call(path, &[("scope", "agency")]).await,
         "/api/statistics/quarter" => browser.call(path, &[("quarter", "")]).await,
+        "/api/retention/hold" => browser.call_json(path, &json!({"input": {"reference": "C-1999-00001", "reason": "Matrix", "hold": true}})).await,
+        "/api/cases/restrict" => {
+            browser.call_json(path, &json!({"input": {"case_id": ids.dalia_case, "reason": "Matrix", "restricted": false}})).await
+        }
+        "/api/cases/rectify" => {
+            browser.call_json(path, &json!({"input": {"case_id": ids.dalia_case, "target": "victim_name:none", "value": "X", "reason": "Matrix"}})).await
+        }
+        "/api/cases/objection" => {
+            let sql = format!("SELECT v.id, 0 FROM victims v JOIN referrals r ON r.id = v.referral_id WHERE r.case_id = '{}'", ids.dalia_case);
+            let (victim, _) = current(&ids.db_path, &sql).await;
+            let input = json!({"input": {"case_id": ids.dalia_case, "person": format!("victim:{victim}"), "received_on": "2026-01-05", "grounds": "Matrix"}});
+            browser.call_json(path, &input).await
+        }
+        "/api/cases/decide-objection" => {
+            let (objection, _) = current(&ids.db_path, "SELECT id, 0 FROM objections LIMIT 1").await;
+            let input = json!({"input": {"objection_id": objection, "decision": "", "reasoning": "", "decided_on": ""}});
+            browser.call_json(path, &input).await
+        }
+        "/api/cases/erase" => browser.call_json(path, &json!({"input": {"case_id": ids.dalia_case, "target": "case", "ground": "added_in_error"}})).await,
         "/api/audit/search" | "/api/audit/export" => {
             let filter = json!({"filter": {"user_id": "", "agency_id": "", "record_id": "", "action": "", "from": "", "to": ""}});
             browser.call_json(path, &filter).await

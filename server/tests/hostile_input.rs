@@ -29,8 +29,7 @@ const VOLATILE: [&str; 4] = ["audit_log", "sessions", "webauthn_ceremonies", "_s
 
 async fn row_counts(db: &std::path::Path) -> Vec<(String, i64)> {
     let pool = open_db(db).await;
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").fetch_all(&pool).await.unwrap_or_default();
+    let tables = common::table_names(&pool).await;
     let mut out = Vec::new();
     for t in tables.into_iter().filter(|t| !VOLATILE.contains(&t.as_str())) {
         let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM \"{t}\""))).fetch_one(&pool).await.unwrap_or(-1);

@@ -152,6 +152,14 @@ impl ChainVerifier {
         Self { anchor: Some(anchor), ..Self::default() }
     }
 
+    /// Starts after `horizon`, the last row removed when old rows were purged: the first remaining
+    /// row must follow it, so removing rows anywhere else is still found.
+    pub fn starting_after(mut self, horizon: &Anchor) -> Self {
+        self.expected_seq = horizon.seq + 1;
+        self.prev_hash = horizon.hash.clone();
+        self
+    }
+
     /// The last verified row, as an anchor to record elsewhere.
     pub fn head(&self) -> Option<Anchor> {
         (self.checked > 0).then(|| Anchor { seq: self.expected_seq - 1, hash: self.prev_hash.clone() })
@@ -260,6 +268,20 @@ mod tests {
         let mut v = ChainVerifier::with_anchor(Anchor { seq: 2, hash: "0".repeat(64) });
         assert_eq!(v.push(&rows[0]), Ok(()));
         assert_eq!(v.push(&rows[1]), Err(ChainBreak { seq: 2, reason: BreakReason::Anchor }));
+    }
+
+    #[test]
+    fn a_chain_purged_up_to_a_horizon_verifies_from_it() {
+        let rows = chain(6);
+        let horizon = Anchor { seq: 3, hash: rows[2].hash.clone() };
+        let mut v = ChainVerifier::default().starting_after(&horizon);
+        rows[3..].iter().for_each(|r| v.push(r).unwrap_or_else(|b| panic!("{b:?}")));
+        assert_eq!(v.checked(), 3);
+        let mut gap = ChainVerifier::default().starting_after(&horizon);
+        assert_eq!(gap.push(&rows[4]), Err(ChainBreak { seq: 4, reason: BreakReason::Gap }), "a row after the horizon removed");
+        let wrong = Anchor { seq: 3, hash: rows[1].hash.clone() };
+        let mut link = ChainVerifier::default().starting_after(&wrong);
+        assert_eq!(link.push(&rows[3]), Err(ChainBreak { seq: 4, reason: BreakReason::Link }));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! It compiles to native code for the server and to wasm for the browser.
 
 pub mod audit;
+pub mod data_protection;
 pub mod dash;
 pub mod document;
 pub mod display;

@@ -128,6 +128,16 @@ pub enum Action {
     SubjectAccess,
     /// See the subject access requests and review a prepared (already redacted) export.
     ViewSubjectAccess,
+    /// See what falls due for purging and past purge runs; place or lift a legal hold.
+    ManageRetention,
+    /// Restrict a case (data protection) or lift the restriction.
+    RestrictCase,
+    /// Record an objection against a person and the decision on it.
+    RecordObjection,
+    /// Erase a person's record or a whole case before its retention ends (needs a fresh passkey check).
+    EraseRecord,
+    /// Correct a person's details in a case the actor may open (rectification).
+    RectifyRecord,
 }
 
 /// The answer.
@@ -160,6 +170,7 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
         return Decision::Deny;
     }
     let admin = actor.has(Role::Administrator);
+    let dpo = actor.agency_is_current() && actor.has(Role::DataProtectionOfficer);
     let allowed = match action {
         Action::ViewOwnAccount | Action::ManageOwnPasskeys => true,
         Action::ViewAgencies | Action::ViewUsers => admin || actor.has(Role::Coordinator),
@@ -191,7 +202,12 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
         Action::ViewStatistics => {
             actor.agency_is_current() && [Role::Coordinator, Role::Chair, Role::DataProtectionOfficer].iter().any(|r| actor.has(*r))
         }
-        Action::SearchCases => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::Chair)),
+        Action::SearchCases => {
+            actor.agency_is_current() && [Role::Coordinator, Role::Chair, Role::DataProtectionOfficer].iter().any(|r| actor.has(*r))
+        }
+        Action::ManageRetention | Action::RestrictCase | Action::RecordObjection => dpo,
+        Action::EraseRecord => return sensitive(dpo, actor),
+        Action::RectifyRecord => actor.agency_is_current() && (actor.has(Role::Coordinator) || actor.has(Role::DataProtectionOfficer)),
         Action::ListCases => {
             actor.agency_is_current() && [Role::Coordinator, Role::Chair, Role::Idva, Role::AgencyRepresentative].iter().any(|r| actor.has(*r))
         }
@@ -364,5 +380,29 @@ mod tests {
         }
         let dpo = actor(&[Role::DataProtectionOfficer], CURRENT);
         assert_eq!(decide(Some(&dpo), &Action::SubjectAccess), Decision::ReauthenticationRequired);
+    }
+
+    #[test]
+    fn data_protection_operations_are_for_the_dpo() {
+        for role in Role::ALL {
+            let a = actor(&[role], CURRENT);
+            let dpo = role == Role::DataProtectionOfficer;
+            for action in [Action::ManageRetention, Action::RestrictCase, Action::RecordObjection] {
+                assert_eq!(decide(Some(&a), &action).is_allowed(), dpo, "{role:?} {action:?}");
+            }
+            let erase = if dpo { Decision::ReauthenticationRequired } else { Decision::Deny };
+            assert_eq!(decide(Some(&a), &Action::EraseRecord), erase, "{role:?}");
+            let rectify = matches!(role, Role::Coordinator | Role::DataProtectionOfficer);
+            assert_eq!(decide(Some(&a), &Action::RectifyRecord).is_allowed(), rectify, "{role:?}");
+        }
+        let mut dpo = actor(&[Role::DataProtectionOfficer], CURRENT);
+        dpo.reauthenticated_recently = true;
+        assert_eq!(decide(Some(&dpo), &Action::EraseRecord), Decision::Allow);
+        assert!(decide(Some(&dpo), &Action::SearchCases).is_allowed());
+        dpo.agency_status = Some(SignatoryStatus::Suspended);
+        assert_eq!(decide(Some(&dpo), &Action::EraseRecord), Decision::Deny);
+        assert_eq!(decide(Some(&dpo), &Action::ManageRetention), Decision::Deny);
+        let platform_admin = actor(&[Role::Administrator, Role::DataProtectionOfficer], None);
+        assert_eq!(decide(Some(&platform_admin), &Action::ManageRetention), Decision::Deny, "a DPO needs a current agency");
     }
 }

@@ -108,6 +108,22 @@ pub fn due_within(due: Date, today: Date, days: i64) -> bool {
     }
 }
 
+/// The latest start date (closure, or an audit record's day) that is due today after `years`:
+/// every date on or before it is due, every later one is not. Lets a database select what is
+/// due with one comparison. Saturates at [`Date::MIN`].
+pub fn latest_due_start(today: Date, years: u8) -> Date {
+    let year = today.year() - i32::from(years);
+    let (month, day) = (today.month(), today.day());
+    let leap = |y: i32| time::util::is_leap_year(y);
+    let day = match (month, day) {
+        // 29 February falls due on 28 February of a common year.
+        (Month::February, 28) if leap(year) && !leap(today.year()) => 29,
+        (Month::February, 29) if !leap(year) => 28,
+        _ => day,
+    };
+    Date::from_calendar_date(year, month, day).unwrap_or(Date::MIN)
+}
+
 /// The retention decision for a case today. A hold wins over everything; an open case
 /// (`closed_on` is `None`) is retained with no end date. `hold` takes a [`Hold`] or a
 /// `bool` (`true` = legal hold).
@@ -185,6 +201,23 @@ mod tests {
         assert!(due_within(today, today, 0));
         assert!(!due_within(date!(2026 - 06 - 02), today, 0));
         assert!(!due_within(date!(2026 - 06 - 02), today, -5));
+    }
+
+    #[test]
+    fn latest_due_start_agrees_with_the_due_rule_every_day() {
+        for years in [0u8, 1, 4, 7] {
+            let mut today = date!(2027 - 01 - 01);
+            while today < date!(2033 - 12 - 31) {
+                let cutoff = latest_due_start(today, years);
+                let policy = RetentionPolicy { case_years_after_closure: years, audit_years: years };
+                assert!(is_due(case_due_for_purge(cutoff, &policy), today), "{today} {years}: {cutoff} due");
+                let next = cutoff.next_day().unwrap_or(Date::MAX);
+                assert!(!is_due(case_due_for_purge(next, &policy), today), "{today} {years}: {next} not due");
+                today = today.next_day().unwrap_or(Date::MAX);
+            }
+        }
+        assert_eq!(latest_due_start(date!(2031 - 02 - 28), 7), date!(2024 - 02 - 29));
+        assert_eq!(latest_due_start(date!(2032 - 02 - 29), 7), date!(2025 - 02 - 28));
     }
 
     #[test]

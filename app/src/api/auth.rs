@@ -135,6 +135,9 @@ pub async fn who_am_i() -> Result<Option<SignedInUser>, AppError> {
         if decide(Some(&a), &Action::ViewSubjectAccess).is_allowed() {
             areas.push(("/subject-access".to_string(), "Subject access".to_string()));
         }
+        if decide(Some(&a), &Action::ManageRetention).is_allowed() {
+            areas.push(("/retention".to_string(), "Data protection".to_string()));
+        }
         SignedInUser { name: a.name, agency_name: a.agency_name, areas }
     }))
 }

@@ -24,6 +24,8 @@ pub struct CaseHit {
     pub last_heard_on: Option<String>,
     /// The next meeting it is on (in words), if any.
     pub next_meeting: Option<String>,
+    /// Whether it is restricted (data protection).
+    pub restricted: bool,
 }
 
 /// Risk: criteria, DASH, summary.
@@ -199,6 +201,12 @@ pub struct CaseView {
     pub actions: Vec<crate::api::meetings::ActionView>,
     /// Present when the viewer may manage the case.
     pub manage: Option<ManageChoices>,
+    /// Corrections to details the viewer may see, oldest first.
+    pub corrections: Vec<crate::api::data_protection::CorrectionView>,
+    /// Details the viewer may correct: (`field:person_id`, words); empty when they may not.
+    pub rectifiable: Vec<(String, String)>,
+    /// Present for the data protection officer.
+    pub data_protection: Option<crate::api::data_protection::DataProtectionPanel>,
 }
 
 /// Adding or removing an agency's involvement.

@@ -83,6 +83,8 @@ pub struct ActionView {
     pub case_id: String,
     /// The case's reference.
     pub case_reference: String,
+    /// Whether the case is restricted (data protection).
+    pub case_restricted: bool,
     /// What is to be done.
     pub description: String,
     /// The owning agency.
@@ -120,6 +122,8 @@ pub struct AgendaItem {
     pub repeat: bool,
     /// Open actions from earlier meetings.
     pub open_actions: i64,
+    /// Restricted (data protection): only the coordinator opens it.
+    pub restricted: bool,
 }
 
 /// A person on the register.
@@ -177,6 +181,8 @@ pub struct CaseAtMeeting {
     pub reference: String,
     /// The victim's name.
     pub victim_name: String,
+    /// Restricted (data protection).
+    pub restricted: bool,
     /// Criteria met and the referral's summary, as safe HTML.
     pub referral_html: String,
     /// Research from invited agencies.

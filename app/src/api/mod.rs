@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod client;
 pub mod distribution;
+pub mod data_protection;
 pub mod meetings;
 pub mod referrals;
 pub mod statistics;

@@ -10,6 +10,7 @@ pub mod home;
 pub mod meetings;
 pub mod not_found;
 pub mod referrals;
+pub mod retention;
 pub mod sign_in;
 pub mod statistics;
 pub mod subject_access;

@@ -59,13 +59,14 @@ async fn hits(conn: &mut AnyConnection, rows: &[AnyRow], now: i64) -> Result<Vec
             status: col(r, "status")?,
             last_heard_on: col(r, "last_heard_on")?,
             next_meeting,
+            restricted: col::<i64>(r, "restricted")? != 0,
             id,
         });
     }
     Ok(out)
 }
 
-const CASE_COLUMNS: &str = "c.id, c.reference, c.victim_id, c.victim_dob, c.status, c.last_heard_on";
+const CASE_COLUMNS: &str = "c.id, c.reference, c.victim_id, c.victim_dob, c.status, c.last_heard_on, c.restricted";
 
 /// Whether a search looks like a case reference.
 fn looks_like_reference(q: &str) -> bool {
@@ -263,6 +264,7 @@ impl ServerBackend {
         } else {
             None
         };
+        let (corrections, rectifiable, data_protection) = super::data_protection::case_extras(conn, actor, id, &parts).await?;
         let status: String = col(&case, "status")?;
         let closed = match (col::<Option<String>>(&case, "closed_on")?, col::<Option<String>>(&case, "closed_reason")?) {
             (Some(on), reason) if status == "closed" => Some((on, reason.unwrap_or_default())),
@@ -287,6 +289,9 @@ impl ServerBackend {
             upcoming,
             actions,
             manage,
+            corrections,
+            rectifiable,
+            data_protection,
         })
     }
 
@@ -370,7 +375,8 @@ impl CaseBackend for ServerBackend {
         p.finish(())?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let restricted = if decide(Some(actor), &Action::ManageCase).is_allowed() { "" } else { " AND c.restricted = 0" };
+        let sees_restricted = decide(Some(actor), &Action::ManageCase).is_allowed() || decide(Some(actor), &Action::RestrictCase).is_allowed();
+        let restricted = if sees_restricted { "" } else { " AND c.restricted = 0" };
         let (kind, rows) = if looks_like_reference(&query) {
             let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.reference = $1{restricted}");
             ("reference", sqlx::query(sqlx::AssertSqlSafe(sql)).bind(query.to_ascii_uppercase()).fetch_all(&mut *tx).await)

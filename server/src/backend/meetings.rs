@@ -178,6 +178,12 @@ pub(super) async fn entries(conn: &mut AnyConnection, table: &str, meeting_id: &
 }
 
 /// Actions matching `condition` (SQL over `x` = actions, `c` = cases), soonest due first.
+/// Whether the actor may open a restricted case (the policy's rule for a restricted case).
+fn opens_restricted(actor: &Actor) -> bool {
+    let restricted = shared::policy::cases::CaseRelation { restricted: true, ..Default::default() };
+    shared::policy::cases::case_parts(actor, &restricted).is_some()
+}
+
 pub(super) async fn action_views(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -186,7 +192,7 @@ pub(super) async fn action_views(
     today: time::Date,
 ) -> Result<Vec<ActionView>, AppError> {
     let sql = format!(
-        "SELECT x.*, c.reference, a.name AS agency_name, c.idva_user_id FROM actions x JOIN cases c ON c.id = x.case_id \
+        "SELECT x.*, c.reference, c.restricted, a.name AS agency_name, c.idva_user_id FROM actions x JOIN cases c ON c.id = x.case_id \
          JOIN agencies a ON a.id = x.owner_agency_id WHERE {condition} ORDER BY x.due_on, x.created_at LIMIT 500"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -214,6 +220,7 @@ pub(super) async fn action_views(
         out.push(ActionView {
             case_id: col(r, "case_id")?,
             case_reference: col(r, "reference")?,
+            case_restricted: col::<i64>(r, "restricted")? != 0,
             description: col(r, "description")?,
             owner_agency: col(r, "agency_name")?,
             owner_person: col(r, "owner_user_id")?,
@@ -383,7 +390,7 @@ impl MeetingBackend for ServerBackend {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
         let items = sqlx::query(
-            "SELECT ai.case_id, c.reference, c.victim_id, r.criteria, \
+            "SELECT ai.case_id, c.reference, c.victim_id, c.restricted, r.criteria, \
              (SELECT COUNT(*) FROM household_members h WHERE h.referral_id = ai.referral_id) AS household, \
              (SELECT COUNT(*) FROM actions x WHERE x.case_id = ai.case_id AND x.meeting_id <> ai.meeting_id AND x.status IN ('open', 'in_progress')) AS open_actions \
              FROM agenda_items ai JOIN cases c ON c.id = ai.case_id LEFT JOIN referrals r ON r.id = ai.referral_id \
@@ -395,7 +402,9 @@ impl MeetingBackend for ServerBackend {
         .map_err(internal_db)?;
         let mut agenda = Vec::new();
         for r in &items {
-            let victim_name = match (m.rights.open_cases, col::<Option<String>>(r, "victim_id")?) {
+            let restricted = col::<i64>(r, "restricted")? != 0;
+            let may_open = m.rights.open_cases && (!restricted || opens_restricted(actor));
+            let victim_name = match (may_open, col::<Option<String>>(r, "victim_id")?) {
                 (true, Some(v)) => people::victim(&mut tx, &v).await.map_err(internal_db)?.map(|v| v.name),
                 _ => None,
             };
@@ -406,6 +415,7 @@ impl MeetingBackend for ServerBackend {
                 has_household: col::<i64>(r, "household")? > 0,
                 repeat: col::<Option<String>>(r, "criteria")?.unwrap_or_default().contains("repeat"),
                 open_actions: col(r, "open_actions")?,
+                restricted,
             });
         }
         let invitations = if m.rights.manage {
@@ -680,8 +690,14 @@ impl MeetingBackend for ServerBackend {
         let m = load(&mut tx, actor, id).await?;
         require(m.rights.open_cases)?;
         on_agenda(&mut tx, id, case_id).await?;
-        let case =
-            sqlx::query("SELECT reference, victim_id FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let case = sqlx::query("SELECT reference, victim_id, restricted FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        if col::<i64>(&case, "restricted")? != 0 && !opens_restricted(actor) {
+            return Err(AppError::NotFound);
+        }
         let victim = match col::<Option<String>>(&case, "victim_id")? {
             Some(v) => people::victim(&mut tx, &v).await.map_err(internal_db)?,
             None => None,
@@ -745,6 +761,7 @@ impl MeetingBackend for ServerBackend {
             case_id: case_id.into(),
             reference: col(&case, "reference")?,
             victim_name: victim.map(|v| v.name).unwrap_or_default(),
+            restricted: col::<i64>(&case, "restricted")? != 0,
             referral_html,
             research: entries(&mut tx, "research", id, case_id).await?,
             previous_actions,

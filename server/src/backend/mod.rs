@@ -7,6 +7,7 @@ mod audit_search;
 mod auth;
 mod cases;
 mod distribution;
+mod data_protection;
 mod meetings;
 mod minutes;
 mod referrals;

@@ -71,6 +71,9 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> 
     if let Some(mail) = &config.mail {
         crate::mail::spawn(db.clone(), mail.clone(), Clock::System, config.mail_interval, backend.mail_wakeup.clone());
     }
+    if let Some(every) = config.retention.interval {
+        tokio::spawn(crate::retention::run_every(db.clone(), Clock::System, config.retention, config.session_limits(), every));
+    }
     let state = AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend };
     println!("roundtable: listening on http://{addr}");
     tracing::info!(%addr, "listening");

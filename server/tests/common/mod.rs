@@ -149,6 +149,26 @@ pub async fn open_db(path: &Path) -> sqlx::AnyPool {
     sqlx::any::AnyPoolOptions::new().max_connections(2).connect(&url).await.unwrap_or_else(|e| panic!("open database: {e}"))
 }
 
+/// The application's tables, on either engine (migration bookkeeping left out).
+pub async fn table_names(db: &sqlx::AnyPool) -> Vec<String> {
+    let sql = if postgres().is_some() {
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations' ORDER BY table_name"
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name"
+    };
+    sqlx::query_scalar(sql).fetch_all(db).await.unwrap_or_else(|e| panic!("tables: {e}"))
+}
+
+/// A table's columns, on either engine.
+pub async fn column_names(db: &sqlx::AnyPool, table: &str) -> Vec<String> {
+    let sql = if postgres().is_some() {
+        format!("SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}'")
+    } else {
+        format!("SELECT name FROM pragma_table_info('{table}')")
+    };
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(db).await.unwrap_or_else(|e| panic!("columns: {e}"))
+}
+
 pub mod passkey;
 pub mod smtp;
 pub mod world;

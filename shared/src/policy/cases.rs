@@ -5,6 +5,8 @@
 //! it, and then only the parts its work needs: an agency that works only with the perpetrator
 //! sees the perpetrator and the risks, never the victim's address or contact details.
 //! A restricted case (data-protection restriction) is open only to the coordinator and the DPO.
+//! The data protection officer may open any case whole, to act on people's rights (every read
+//! is audited); they never get case lists, only search.
 
 use std::collections::BTreeSet;
 
@@ -108,10 +110,13 @@ pub fn case_parts(actor: &Actor, relation: &CaseRelation) -> Option<CaseParts> {
     if !actor.agency_is_current() {
         return None;
     }
-    if relation.restricted {
-        return actor.has(Role::Coordinator).then_some(CaseParts::ALL);
+    if actor.has(Role::Coordinator) || actor.has(Role::DataProtectionOfficer) {
+        return Some(CaseParts::ALL);
     }
-    if actor.has(Role::Coordinator) || actor.has(Role::Chair) || actor.has(Role::Idva) {
+    if relation.restricted {
+        return None;
+    }
+    if actor.has(Role::Chair) || actor.has(Role::Idva) {
         return Some(CaseParts::ALL);
     }
     if !actor.has(Role::AgencyRepresentative) {
@@ -191,16 +196,26 @@ mod tests {
     }
 
     #[test]
-    fn restricted_cases_are_for_the_coordinator_only_here() {
+    fn restricted_cases_are_for_the_coordinator_and_the_dpo_only() {
         let mut rel = relation(&[Involvement::Victim], true);
         rel.restricted = true;
         assert_eq!(case_parts(&actor(&[Role::Chair, Role::Idva]), &rel), None);
+        assert_eq!(case_parts(&actor(&[Role::AgencyRepresentative]), &rel), None);
         assert_eq!(case_parts(&actor(&[Role::Coordinator]), &rel), Some(CaseParts::ALL));
+        assert_eq!(case_parts(&actor(&[Role::DataProtectionOfficer]), &rel), Some(CaseParts::ALL));
     }
 
     #[test]
-    fn administrators_dpos_and_suspended_agencies_see_no_cases() {
-        assert_eq!(case_parts(&actor(&[Role::Administrator, Role::DataProtectionOfficer]), &relation(&[Involvement::Victim], true)), None);
+    fn the_dpo_opens_any_case_to_act_on_peoples_rights() {
+        assert_eq!(case_parts(&actor(&[Role::DataProtectionOfficer]), &relation(&[], false)), Some(CaseParts::ALL));
+        let mut suspended = actor(&[Role::DataProtectionOfficer]);
+        suspended.agency_status = Some(SignatoryStatus::Suspended);
+        assert_eq!(case_parts(&suspended, &relation(&[], false)), None);
+    }
+
+    #[test]
+    fn administrators_and_suspended_agencies_see_no_cases() {
+        assert_eq!(case_parts(&actor(&[Role::Administrator]), &relation(&[Involvement::Victim], true)), None);
         let mut suspended = actor(&[Role::Coordinator]);
         suspended.agency_status = Some(SignatoryStatus::Suspended);
         assert_eq!(case_parts(&suspended, &relation(&[], false)), None);

@@ -1,5 +1,6 @@
 //! Cases: the ones a person works with, search (coordinators and chairs), and the record.
 
+pub mod data_protection;
 pub mod record;
 
 use leptos::prelude::*;
@@ -48,7 +49,7 @@ pub fn CasesPage() -> impl IntoView {
 }
 
 #[component]
-fn CaseTable(hits: Vec<CaseHit>, caption: String, id: &'static str) -> impl IntoView {
+pub(crate) fn CaseTable(hits: Vec<CaseHit>, caption: String, id: &'static str) -> impl IntoView {
     if hits.is_empty() {
         return view! { <p class="rt-body" id=id>{format!("{caption}: none.")}</p> }.into_any();
     }
@@ -66,7 +67,7 @@ fn CaseTable(hits: Vec<CaseHit>, caption: String, id: &'static str) -> impl Into
                     <tr>
                         <th class="rt-table__header" scope="row"><a class="rt-link" href=format!("/cases/{}", h.id)>{h.victim_name.clone()}</a>
                             {h.victim_dob.as_deref().map(|d| view! { <span class="rt-table__sub">{format!("Born {}", iso_date(d))}</span> })}</th>
-                        <td class="rt-table__cell">{h.reference.clone()}{(h.status == "closed").then(|| view! { " " <strong class="rt-tag rt-tag--grey">"Closed"</strong> })}</td>
+                        <td class="rt-table__cell">{h.reference.clone()}{(h.status == "closed").then(|| view! { " " <strong class="rt-tag rt-tag--grey">"Closed"</strong> })}{h.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</td>
                         <td class="rt-table__cell">{h.last_heard_on.as_deref().map_or_else(|| "Not yet".to_string(), iso_date)}</td>
                         <td class="rt-table__cell">{h.next_meeting.clone().unwrap_or_else(|| "\u{2014}".into())}</td>
                     </tr>

@@ -14,6 +14,7 @@ use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
 use crate::components::summary_row::SummaryRow;
+use crate::pages::cases::data_protection::{Corrections, DataProtection, Rectify};
 
 /// "Case" page.
 #[component]
@@ -44,6 +45,7 @@ fn Record(c: CaseView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) 
             {c.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}
         </span>
         <h1 class="rt-heading-xl" id="case-title">{title}</h1>
+        <Notice message=notice />
         {c.closed.clone().map(|(on, reason)| view! { <div class="rt-inset-text">{format!("Closed on {}: {reason}", iso_date(&on))}</div> })}
         {(!c.upcoming.is_empty()).then(|| view! { <p class="rt-body" id="upcoming">{format!("On the agenda of: {}", c.upcoming.join("; "))}</p> })}
 
@@ -172,6 +174,9 @@ fn Record(c: CaseView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) 
             </ul>
         </section>
 
+        {(!c.corrections.is_empty()).then(|| view! { <Corrections list=c.corrections.clone() /> })}
+        {(!c.rectifiable.is_empty()).then(|| view! { <Rectify case_id=c.id.clone() choices=c.rectifiable.clone() reload notice /> })}
+        {c.data_protection.clone().map(|p| view! { <DataProtection case_id=c.id.clone() restricted=c.restricted panel=p reload notice /> })}
         {c.manage.clone().map(|m| view! { <Manage case_id=c.id.clone() choices=m reload notice /> })}
     }
 }
@@ -209,7 +214,6 @@ fn Manage(case_id: String, choices: ManageChoices, reload: RwSignal<u32>, notice
     view! {
         <section id="manage" aria-labelledby="manage-heading">
             <h2 class="rt-heading-l" id="manage-heading">"Manage this case"</h2>
-            <Notice message=notice />
             <ErrorSummary error=form.error />
             <form on:submit=on_involve novalidate>
                 <h3 class="rt-heading-s">"Add an agency"</h3>

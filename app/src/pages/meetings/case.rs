@@ -205,7 +205,7 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<Str
                 <a class="rt-link" href=format!("/meetings/{}/cases/{case}", c.meeting_id) id="next-case">{format!("Next case: {reference} \u{2192}")}</a>
             })}
         </nav>
-        <span class="rt-caption-l">{c.reference.clone()}</span>
+        <span class="rt-caption-l">{c.reference.clone()}{c.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</span>
         <h1 class="rt-heading-xl" id="case-title">{c.victim_name.clone()}</h1>
         <p class="rt-body-s" id="present">{if c.present.is_empty() { "Nobody recorded as present yet.".to_string() } else { format!("Present: {}", c.present.join("; ")) }}</p>
         <Notice message=notice />
@@ -422,7 +422,8 @@ fn ActionRow(a: ActionView, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <tr class:rt-overdue=a.overdue>
             <td class="rt-table__cell">{a.description.clone()}
-                <span class="rt-table__sub">{a.case_reference.clone()}</span>
+                <span class="rt-table__sub">{a.case_reference.clone()}
+                    {a.case_restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</span>
                 {(!a.history.is_empty()).then(|| view! {
                     <details class="rt-details rt-mb-0"><summary class="rt-details__summary"><span class="rt-details__summary-text">"History"</span></summary>
                         <ul class="rt-list rt-details__text">{a.history.iter().map(|h| view! { <li>{h.clone()}</li> }).collect_view()}</ul></details>

@@ -98,12 +98,13 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
                         let title = item.victim_name.clone().unwrap_or_else(|| item.reference.clone());
                         view! {
                             <li class="rt-agenda__item">
-                                {if rights.open_cases {
+                                {if rights.open_cases && (!item.restricted || item.victim_name.is_some()) {
                                     view! { <a class="rt-link rt-agenda__title" href=format!("/meetings/{}/cases/{}", id.get_value(), item.case_id)>{title}</a> }.into_any()
                                 } else {
                                     view! { <span class="rt-agenda__title">{title}</span> }.into_any()
                                 }}
                                 <span class="rt-table__sub">{item.reference.clone()}</span>
+                                {item.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}
                                 {item.has_household.then(|| view! { " " <strong class="rt-tag rt-tag--purple">"Children or vulnerable adults"</strong> })}
                                 {item.repeat.then(|| view! { " " <strong class="rt-tag rt-tag--orange">"Repeat"</strong> })}
                                 {(item.open_actions > 0).then(|| view! { " " <strong class="rt-tag rt-tag--yellow">{format!("{} open actions to review", item.open_actions)}</strong> })}

@@ -1,0 +1,459 @@
+//! Data protection operations: the retention page and legal holds, restriction, rectification,
+//! erasure and objections. Audit rows carry ids and codes only, never the values or reasons typed.
+
+use app::api::data_protection::{
+    CorrectionView, DataProtectionBackend, DataProtectionPanel, EraseInput, HoldInput, ObjectionDecisionInput, ObjectionInput, ObjectionView,
+    PurgeRun, RectifyInput, RestrictInput, RetainedCase, RetentionView,
+};
+use app::error::AppError;
+use shared::data_protection::{ErasureGround, ObjectionDecision, PersonField, PersonKind};
+use shared::policy::cases::{case_parts, CaseParts};
+use shared::policy::{decide, Action, Actor};
+use shared::referral::{LONG_TEXT, SHORT_TEXT};
+use shared::retention::{case_due_for_purge, latest_due_start};
+use shared::validation::{iso_date, Problems};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use time::Duration;
+use uuid::Uuid;
+
+use super::{actor_event, check, col, internal_db, ServerBackend};
+use crate::casework::{relation, repeat_lookup};
+use crate::identity::actor::{parse_date, today};
+use crate::retention::{delete_cases, PurgeCounts};
+
+/// Days ahead the retention page looks.
+const DUE_WINDOW_DAYS: i64 = 90;
+
+fn retained(r: &AnyRow, years: u8) -> Result<RetainedCase, AppError> {
+    let closed_on: Option<String> = col(r, "closed_on")?;
+    let due_on = closed_on.as_deref().and_then(parse_date).map(|d| {
+        iso_date(case_due_for_purge(d, &shared::retention::RetentionPolicy { case_years_after_closure: years, audit_years: years }))
+    });
+    Ok(RetainedCase {
+        case_id: col(r, "id")?,
+        reference: col(r, "reference")?,
+        closed_on,
+        due_on,
+        held: col::<i64>(r, "legal_hold")? != 0,
+        hold_reason: col(r, "legal_hold_reason")?,
+        restricted: col::<i64>(r, "restricted")? != 0,
+    })
+}
+
+/// Whether `person_id` of `kind` belongs to a referral of `case_id`; returns the row's columns.
+async fn person_in_case(conn: &mut AnyConnection, kind: PersonKind, person_id: &str, case_id: &str) -> Result<Option<AnyRow>, AppError> {
+    let sql = format!(
+        "SELECT p.* FROM {} p JOIN referrals r ON r.id = p.referral_id WHERE p.id = $1 AND r.case_id = $2",
+        kind.table()
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person_id).bind(case_id).fetch_optional(&mut *conn).await.map_err(internal_db)
+}
+
+/// The people of a case: (kind, id, name), victims first.
+async fn people_of(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<(PersonKind, String, String)>, AppError> {
+    let mut out = Vec::new();
+    for kind in [PersonKind::Victim, PersonKind::Perpetrator, PersonKind::Household] {
+        let sql = format!(
+            "SELECT p.id, p.name FROM {} p JOIN referrals r ON r.id = p.referral_id WHERE r.case_id = $1 ORDER BY r.submitted_at, p.name",
+            kind.table()
+        );
+        for r in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(case_id).fetch_all(&mut *conn).await.map_err(internal_db)? {
+            out.push((kind, col(&r, "id")?, col(&r, "name")?));
+        }
+    }
+    Ok(out)
+}
+
+fn kind_words(kind: PersonKind) -> &'static str {
+    match kind {
+        PersonKind::Victim => "Victim",
+        PersonKind::Perpetrator => "Perpetrator",
+        PersonKind::Household => "Household member",
+    }
+}
+
+/// Rebuilds the case's search index from its victims' current names.
+async fn reindex_names(conn: &mut AnyConnection, case_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM case_name_keys WHERE case_id = $1").bind(case_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM case_name_words WHERE case_id = $1").bind(case_id).execute(&mut *conn).await?;
+    let victims = sqlx::query("SELECT v.name, v.other_names FROM victims v JOIN referrals r ON r.id = v.referral_id WHERE r.case_id = $1")
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    for v in &victims {
+        let name: String = sqlx::Row::try_get(v, "name")?;
+        let others = crate::casework::people::other_names(v)?;
+        repeat_lookup::index_names(conn, case_id, &name, &others).await?;
+    }
+    Ok(())
+}
+
+/// What a case record adds for data protection: corrections the viewer may see, what they may
+/// correct, and the DPO's panel.
+pub(super) async fn case_extras(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    case_id: &str,
+    parts: &CaseParts,
+) -> Result<(Vec<CorrectionView>, Vec<(String, String)>, Option<DataProtectionPanel>), AppError> {
+    let rows = sqlx::query(
+        "SELECT x.field, x.old_value, x.new_value, x.reason, x.corrected_at, u.name FROM rectifications x JOIN users u ON u.id = x.corrected_by \
+         WHERE x.case_id = $1 ORDER BY x.corrected_at, x.id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal_db)?;
+    let mut corrections = Vec::new();
+    for r in &rows {
+        let Some(field) = PersonField::parse(&col::<String>(r, "field")?) else { continue };
+        if !field.visible_with(parts) {
+            continue;
+        }
+        corrections.push(CorrectionView {
+            field: field.label().to_string(),
+            old_value: col::<Option<String>>(r, "old_value")?.unwrap_or_else(|| "(blank)".into()),
+            new_value: col::<Option<String>>(r, "new_value")?.unwrap_or_else(|| "(blank)".into()),
+            reason: col(r, "reason")?,
+            by: col(r, "name")?,
+            at: col(r, "corrected_at")?,
+        });
+    }
+    let may_rectify = decide(Some(actor), &Action::RectifyRecord).is_allowed();
+    let is_dpo = decide(Some(actor), &Action::RecordObjection).is_allowed();
+    let people = if may_rectify || is_dpo { people_of(conn, case_id).await? } else { Vec::new() };
+    let rectifiable = if may_rectify {
+        people
+            .iter()
+            .flat_map(|(kind, id, name)| {
+                PersonField::ALL
+                    .into_iter()
+                    .filter(move |f| f.kind() == *kind && f.visible_with(parts))
+                    .map(move |f| (format!("{}:{id}", f.as_str()), format!("{} ({name})", f.label())))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let panel = if is_dpo {
+        let case = sqlx::query("SELECT restricted, restriction_reason, legal_hold, legal_hold_reason FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(internal_db)?;
+        let name_of = |kind: &str, id: &str| {
+            people.iter().find(|(k, i, _)| k.as_str() == kind && i == id).map(|(k, _, n)| format!("{}: {n}", kind_words(*k))).unwrap_or_default()
+        };
+        let objections = sqlx::query(
+            "SELECT id, person_kind, person_id, received_on, grounds, decision, reasoning, decided_on FROM objections WHERE case_id = $1 ORDER BY recorded_at",
+        )
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?
+        .iter()
+        .map(|r| {
+            let decision = ObjectionDecision::parse(&col::<String>(r, "decision")?).unwrap_or(ObjectionDecision::Pending);
+            Ok(ObjectionView {
+                id: col(r, "id")?,
+                person: name_of(&col::<String>(r, "person_kind")?, &col::<String>(r, "person_id")?),
+                received_on: col(r, "received_on")?,
+                grounds: col(r, "grounds")?,
+                decision: decision.label().to_string(),
+                decided: decision.is_decided(),
+                reasoning: col(r, "reasoning")?,
+                decided_on: col(r, "decided_on")?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+        let erasable = std::iter::once(("case".to_string(), "The whole case and everyone in it".to_string()))
+            .chain(
+                people.iter().filter(|(k, _, _)| *k == PersonKind::Household).map(|(k, id, n)| (format!("{}:{id}", k.as_str()), format!("Household member: {n}"))),
+            )
+            .collect();
+        Some(DataProtectionPanel {
+            restriction_reason: col::<Option<String>>(&case, "restriction_reason")?.filter(|_| col::<i64>(&case, "restricted").is_ok_and(|r| r != 0)),
+            hold_reason: col::<Option<String>>(&case, "legal_hold_reason")?.filter(|_| col::<i64>(&case, "legal_hold").is_ok_and(|h| h != 0)),
+            people: people.iter().map(|(k, id, n)| (format!("{}:{id}", k.as_str()), format!("{}: {n}", kind_words(*k)))).collect(),
+            erasable,
+            objections,
+        })
+    } else {
+        None
+    };
+    Ok((corrections, rectifiable, panel))
+}
+
+impl ServerBackend {
+    /// Checks `action`, then that the case exists (as not found otherwise).
+    async fn begin_case_op(&self, actor: &Actor, action: &Action, case_id: &str) -> Result<crate::db::Tx, AppError> {
+        check(actor, action)?;
+        let mut tx = self.tx().await?;
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        if exists == 0 {
+            return Err(AppError::NotFound);
+        }
+        Ok(tx)
+    }
+}
+
+#[async_trait::async_trait]
+impl DataProtectionBackend for ServerBackend {
+    async fn retention(&self, actor: &Actor) -> Result<RetentionView, AppError> {
+        check(actor, &Action::ManageRetention)?;
+        let settings = self.config.retention;
+        let years = settings.policy.case_years_after_closure;
+        let today = today(self.clock.unix());
+        let horizon = today.checked_add(Duration::days(DUE_WINDOW_DAYS)).unwrap_or(today);
+        let mut tx = self.tx().await?;
+        const COLUMNS: &str = "id, reference, closed_on, legal_hold, legal_hold_reason, restricted";
+        let due = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM cases WHERE status = 'closed' AND closed_on <= $1 ORDER BY closed_on, reference LIMIT 500"
+        )))
+        .bind(iso_date(latest_due_start(horizon, years)))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal_db)?
+        .iter()
+        .map(|r| retained(r, years))
+        .collect::<Result<Vec<_>, AppError>>()?;
+        let held = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM cases WHERE legal_hold = 1 ORDER BY reference LIMIT 500")))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .iter()
+            .map(|r| retained(r, years))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let runs = sqlx::query("SELECT at, details FROM audit_log WHERE action = 'retention.purge' ORDER BY seq DESC LIMIT 10")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .iter()
+            .map(|r| {
+                let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
+                let counts = details
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(k, v)| v.as_u64().filter(|n| *n > 0).map(|n| (k.clone(), n)))
+                    .collect();
+                Ok(PurgeRun { at: col(r, "at")?, counts })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        self.audit_and_commit(tx, actor_event(actor, "retention.read").detail("due", due.len())).await?;
+        Ok(RetentionView {
+            case_years: years,
+            audit_years: settings.policy.audit_years,
+            interval_minutes: settings.interval.map(|d| d.as_secs() / 60),
+            due,
+            held,
+            runs,
+        })
+    }
+
+    async fn set_hold(&self, actor: &Actor, input: HoldInput) -> Result<(), AppError> {
+        check(actor, &Action::ManageRetention)?;
+        let mut p = Problems::default();
+        let reference = p.text("hold-reference", "Case reference", &input.reference, 32).to_ascii_uppercase();
+        let reason = if input.hold { p.text("hold-reason", "Reason for the legal hold", &input.reason, LONG_TEXT) } else { String::new() };
+        p.finish(())?;
+        let mut tx = self.tx().await?;
+        let Some(case_id) =
+            sqlx::query_scalar::<_, String>("SELECT id FROM cases WHERE reference = $1").bind(&reference).fetch_optional(&mut *tx).await.map_err(internal_db)?
+        else {
+            return Err(AppError::field("hold-reference", "No case has this reference"));
+        };
+        let (flag, reason, since) = if input.hold { (1_i64, Some(reason), Some(self.clock.unix())) } else { (0, None, None) };
+        sqlx::query("UPDATE cases SET legal_hold = $1, legal_hold_reason = $2, legal_hold_since = $3 WHERE id = $4")
+            .bind(flag)
+            .bind(reason)
+            .bind(since)
+            .bind(&case_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let action = if input.hold { "case.hold_place" } else { "case.hold_lift" };
+        self.audit_and_commit(tx, actor_event(actor, action).on("case", case_id)).await
+    }
+
+    async fn set_restriction(&self, actor: &Actor, input: RestrictInput) -> Result<(), AppError> {
+        let mut p = Problems::default();
+        let reason = p.text("restriction-reason", "Reason", &input.reason, LONG_TEXT);
+        let mut tx = self.begin_case_op(actor, &Action::RestrictCase, &input.case_id).await?;
+        p.finish(())?;
+        let (flag, reason, since) = if input.restricted { (1_i64, Some(reason), Some(self.clock.unix())) } else { (0, None, None) };
+        sqlx::query("UPDATE cases SET restricted = $1, restriction_reason = $2, restricted_since = $3 WHERE id = $4")
+            .bind(flag)
+            .bind(reason)
+            .bind(since)
+            .bind(&input.case_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let action = if input.restricted { "case.restrict" } else { "case.unrestrict" };
+        self.audit_and_commit(tx, actor_event(actor, action).on("case", input.case_id.as_str())).await
+    }
+
+    async fn rectify(&self, actor: &Actor, input: RectifyInput) -> Result<(), AppError> {
+        check(actor, &Action::RectifyRecord)?;
+        let mut tx = self.tx().await?;
+        let parts = relation::of(&mut tx, &input.case_id, actor).await.map_err(internal_db)?.and_then(|rel| case_parts(actor, &rel));
+        let Some(parts) = parts else { return Err(AppError::NotFound) };
+        let target = input.target.split_once(':').and_then(|(f, id)| PersonField::parse(f).map(|f| (f, id.to_string())));
+        let Some((field, person_id)) = target.filter(|(f, _)| f.visible_with(&parts)) else {
+            return Err(AppError::field("rectify-target", "Choose the detail to correct"));
+        };
+        let Some(row) = person_in_case(&mut tx, field.kind(), &person_id, &input.case_id).await? else {
+            return Err(AppError::field("rectify-target", "Choose the detail to correct"));
+        };
+        let mut p = Problems::default();
+        let value = if field.is_date() {
+            p.optional_date("rectify-value", "The corrected value", &input.value).map(iso_date)
+        } else if field.required() {
+            Some(p.text("rectify-value", "The corrected value", &input.value, SHORT_TEXT))
+        } else {
+            p.optional_text("rectify-value", "The corrected value", &input.value, LONG_TEXT)
+        };
+        let reason = p.text("rectify-reason", "Reason for the correction", &input.reason, LONG_TEXT);
+        let old: Option<String> = col(&row, field.column())?;
+        if p.is_empty() && old == value {
+            p.add("rectify-value", "The corrected value is the same as the value recorded now");
+        }
+        p.finish(())?;
+        let now = self.clock.unix();
+        let sql = format!("UPDATE {} SET {} = $1 WHERE id = $2", field.kind().table(), field.column());
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(value.clone()).bind(&person_id).execute(&mut *tx).await.map_err(internal_db)?;
+        sqlx::query(
+            "INSERT INTO rectifications (id, case_id, person_kind, person_id, field, old_value, new_value, reason, corrected_by, corrected_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(&input.case_id)
+        .bind(field.kind().as_str())
+        .bind(&person_id)
+        .bind(field.as_str())
+        .bind(old)
+        .bind(value.clone())
+        .bind(reason)
+        .bind(&actor.user_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        if field == PersonField::VictimName {
+            reindex_names(&mut tx, &input.case_id).await.map_err(internal_db)?;
+        }
+        if field == PersonField::VictimDateOfBirth {
+            sqlx::query("UPDATE cases SET victim_dob = $1 WHERE id = $2 AND victim_id = $3")
+                .bind(value)
+                .bind(&input.case_id)
+                .bind(&person_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal_db)?;
+        }
+        let event = actor_event(actor, "person.rectify").on(field.kind().as_str(), person_id).detail("case_id", input.case_id.as_str()).detail("field", field.as_str());
+        self.audit_and_commit(tx, event).await
+    }
+
+    async fn erase(&self, actor: &Actor, input: EraseInput) -> Result<(), AppError> {
+        let mut tx = self.begin_case_op(actor, &Action::EraseRecord, &input.case_id).await?;
+        let Some(ground) = ErasureGround::parse(&input.ground) else {
+            return Err(AppError::field("erase-ground", "Choose why erasure applies"));
+        };
+        if input.target == "case" {
+            let mut counts = PurgeCounts::new();
+            delete_cases(&mut tx, std::slice::from_ref(&input.case_id), &mut counts).await.map_err(internal_db)?;
+            let mut event = actor_event(actor, "case.erase").on("case", input.case_id.as_str()).detail("ground", ground.as_str());
+            for (kind, n) in counts {
+                event = event.detail(kind, n);
+            }
+            return self.audit_and_commit(tx, event).await;
+        }
+        let person = input.target.strip_prefix("household:").unwrap_or_default().to_string();
+        if person.is_empty() || person_in_case(&mut tx, PersonKind::Household, &person, &input.case_id).await?.is_none() {
+            return Err(AppError::field("erase-target", "Choose what to erase"));
+        }
+        for sql in [
+            "DELETE FROM rectifications WHERE person_kind = 'household' AND person_id = $1",
+            "DELETE FROM objections WHERE person_kind = 'household' AND person_id = $1",
+            "DELETE FROM household_members WHERE id = $1",
+        ] {
+            sqlx::query(sql).bind(&person).execute(&mut *tx).await.map_err(internal_db)?;
+        }
+        let event = actor_event(actor, "person.erase").on("household", person).detail("case_id", input.case_id.as_str()).detail("ground", ground.as_str());
+        self.audit_and_commit(tx, event).await
+    }
+
+    async fn record_objection(&self, actor: &Actor, input: ObjectionInput) -> Result<(), AppError> {
+        let mut tx = self.begin_case_op(actor, &Action::RecordObjection, &input.case_id).await?;
+        let mut p = Problems::default();
+        let person = input.person.split_once(':').and_then(|(k, id)| PersonKind::parse(k).map(|k| (k, id.to_string())));
+        let person = match person {
+            Some((kind, id)) if person_in_case(&mut tx, kind, &id, &input.case_id).await?.is_some() => Some((kind, id)),
+            _ => {
+                p.add("objection-person", "Choose who objects");
+                None
+            }
+        };
+        let received = p.date("objection-received", "The date the objection was received", &input.received_on);
+        if received.is_some_and(|d| d > today(self.clock.unix())) {
+            p.add("objection-received", "The date the objection was received must be today or in the past");
+        }
+        let grounds = p.text("objection-grounds", "What the person objects to and why", &input.grounds, LONG_TEXT);
+        let (Some((kind, person_id)), Some(received)) = (person, received) else { return Err(p.0.into()) };
+        p.finish(())?;
+        let id = Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO objections (id, case_id, person_kind, person_id, received_on, grounds, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&id)
+        .bind(&input.case_id)
+        .bind(kind.as_str())
+        .bind(&person_id)
+        .bind(iso_date(received))
+        .bind(grounds)
+        .bind(&actor.user_id)
+        .bind(self.clock.unix())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        let event = actor_event(actor, "objection.record").on("objection", id).detail("case_id", input.case_id.as_str()).detail("person_id", person_id);
+        self.audit_and_commit(tx, event).await
+    }
+
+    async fn decide_objection(&self, actor: &Actor, input: ObjectionDecisionInput) -> Result<(), AppError> {
+        check(actor, &Action::RecordObjection)?;
+        let mut tx = self.tx().await?;
+        let received: Option<String> = sqlx::query_scalar("SELECT received_on FROM objections WHERE id = $1")
+            .bind(&input.objection_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let Some(received) = received else { return Err(AppError::NotFound) };
+        let mut p = Problems::default();
+        let decision = ObjectionDecision::parse(&input.decision).filter(|d| d.is_decided());
+        if decision.is_none() {
+            p.add("objection-decision", "Choose whether the objection is upheld");
+        }
+        let reasoning = p.text("objection-reasoning", "The reasoning for the decision", &input.reasoning, LONG_TEXT);
+        let decided_on = p.date("objection-decided-on", "The date of the decision", &input.decided_on);
+        if decided_on.is_some_and(|d| parse_date(&received).is_some_and(|r| d < r)) {
+            p.add("objection-decided-on", "The date of the decision must be on or after the date the objection was received");
+        }
+        let (Some(decision), Some(decided_on)) = (decision, decided_on) else { return Err(p.0.into()) };
+        p.finish(())?;
+        sqlx::query("UPDATE objections SET decision = $1, reasoning = $2, decided_on = $3, decided_by = $4 WHERE id = $5")
+            .bind(decision.as_str())
+            .bind(reasoning)
+            .bind(iso_date(decided_on))
+            .bind(&actor.user_id)
+            .bind(&input.objection_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let event = actor_event(actor, "objection.decide").on("objection", input.objection_id.as_str()).detail("decision", decision.as_str());
+        self.audit_and_commit(tx, event).await
+    }
+}
