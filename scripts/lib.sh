@@ -60,3 +60,34 @@ build_release() {
   say "Building Roundtable (release)"
   cargo leptos build --release
 }
+
+# A throw-away PostgreSQL cluster on loopback for the integration tests: created in a temporary
+# folder, owned by the postgres system user (initdb refuses root), stopped and removed on exit.
+# Sets ROUNDTABLE_TEST_POSTGRES to its address.
+start_throwaway_postgres() {
+  ensure_apt postgresql postgresql-client
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  PG_DIR="$(mktemp -d /tmp/roundtable-pg.XXXXXX)"
+  local port run=()
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$PG_DIR"
+    run=(runuser -u postgres --)
+  fi
+  "${run[@]}" "$bin/initdb" -D "$PG_DIR/data" -A trust -U roundtable >/dev/null
+  "${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+  PG_STOP=("${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -m fast stop)
+  trap stop_throwaway_postgres EXIT
+  export ROUNDTABLE_TEST_POSTGRES="postgres://roundtable@127.0.0.1:$port"
+}
+
+stop_throwaway_postgres() {
+  if [ -n "${PG_DIR:-}" ]; then
+    "${PG_STOP[@]}" >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+    PG_DIR=""
+  fi
+}
+

@@ -122,7 +122,7 @@ async fn rejecting_destroys_the_referral_and_keeps_only_an_anonymous_count() {
     }
     let referral: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM referrals WHERE id = $1").bind(&id).fetch_one(&db).await.unwrap_or_default();
     assert_eq!(referral, 0);
-    let count: i64 = sqlx::query_scalar("SELECT SUM(count) FROM rejected_referral_counts").fetch_one(&db).await.unwrap_or_default();
+    let count: i64 = sqlx::query_scalar("SELECT CAST(SUM(count) AS BIGINT) FROM rejected_referral_counts").fetch_one(&db).await.unwrap_or_default();
     assert_eq!(count, 1);
     let audit: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log").fetch_all(&db).await.unwrap_or_default();
     assert!(audit.iter().all(|d| !d.contains("Farrant") && !d.contains("Eliza")), "no names in the audit log");
@@ -196,7 +196,7 @@ async fn coordinators_and_chairs_search_and_the_terms_are_never_stored() {
 
     let db = open_db(&world.server.db_path()).await;
     let searches: Vec<String> =
-        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'case.search'").fetch_all(&db).await.unwrap_or_default();
+        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'case.search' ORDER BY seq").fetch_all(&db).await.unwrap_or_default();
     assert_eq!(searches.len(), 6, "{searches:?}");
     assert!(searches.iter().all(|d| d.contains("terms_hash") && !d.to_lowercase().contains("thornbury") && !d.contains("1988")));
     let first: Value = serde_json::from_str(&searches[0]).unwrap_or_default();

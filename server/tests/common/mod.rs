@@ -152,7 +152,7 @@ pub async fn open_db(path: &Path) -> sqlx::AnyPool {
 /// The application's tables, on either engine (migration bookkeeping left out).
 pub async fn table_names(db: &sqlx::AnyPool) -> Vec<String> {
     let sql = if postgres().is_some() {
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations' ORDER BY table_name"
+        "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations' ORDER BY table_name"
     } else {
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name"
     };
@@ -162,7 +162,7 @@ pub async fn table_names(db: &sqlx::AnyPool) -> Vec<String> {
 /// A table's columns, on either engine.
 pub async fn column_names(db: &sqlx::AnyPool, table: &str) -> Vec<String> {
     let sql = if postgres().is_some() {
-        format!("SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}'")
+        format!("SELECT CAST(column_name AS TEXT) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}'")
     } else {
         format!("SELECT name FROM pragma_table_info('{table}')")
     };
