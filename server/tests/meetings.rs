@@ -40,6 +40,9 @@ async fn coordinators_schedule_a_fortnightly_series_and_others_cannot() {
     for field in ["first-date", "start-time", "place", "capacity", "count"] {
         assert!(problems.text.contains(&format!("\"{field}\"")), "{field}: {}", problems.text);
     }
+    let far = json!({"input": {"first_date": "9999-12-31", "start_time": "10:00", "place": "Far away", "capacity": "10", "every_weeks": "2", "count": "2", "chair_user_id": ""}});
+    let refused = world.person("Priya Lakeland").browser.call_json("/api/meetings/schedule", &far).await;
+    assert!(refused.text.contains("within the next two years"), "a date past the calendar's end is refused, not a crash: {}", refused.text);
     let list = world.person("Priya Lakeland").browser.call("/api/meetings/list", &[]).await.ok();
     assert_eq!(list["meetings"].as_array().map(Vec::len), Some(9), "six demo meetings and three new");
 }

@@ -81,10 +81,11 @@ impl MeetingStatus {
 /// The most meetings one schedule may create.
 pub const MAX_RECURRING: u32 = 26;
 
-/// Dates of a recurring schedule: `count` meetings from `first`, every `weeks` weeks.
+/// Dates of a recurring schedule: `count` meetings from `first`, every `weeks` weeks. Dates
+/// past the end of the calendar are left out rather than wrapping or failing.
 pub fn recurring_dates(first: Date, weeks: u32, count: u32) -> Vec<Date> {
     let step = Duration::weeks(i64::from(weeks.max(1)));
-    (0..count.min(MAX_RECURRING)).map(|i| first + step * i as i32).collect()
+    (0..count.min(MAX_RECURRING)).map_while(|i| first.checked_add(step * i as i32)).collect()
 }
 
 /// What the agenda's suggested order needs to know of a case.
@@ -320,6 +321,7 @@ mod tests {
         assert_eq!(dates, vec![date!(2026 - 12 - 08), date!(2026 - 12 - 22), date!(2027 - 01 - 05)]);
         assert_eq!(recurring_dates(date!(2026 - 12 - 08), 2, 1000).len(), MAX_RECURRING as usize);
         assert_eq!(recurring_dates(date!(2026 - 12 - 08), 0, 2)[1], date!(2026 - 12 - 15), "at least weekly");
+        assert_eq!(recurring_dates(Date::MAX, 2, 3), vec![Date::MAX], "no date past the end of the calendar");
     }
 
     #[test]

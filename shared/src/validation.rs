@@ -100,6 +100,10 @@ pub fn parse_iso_date(raw: &str) -> Option<Date> {
     if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
         return None;
     }
+    // Digits only: Rust's number parsing would also take a sign ("+202-01-01").
+    if ![y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
     let month = time::Month::try_from(m.parse::<u8>().ok()?).ok()?;
     Date::from_calendar_date(y.parse().ok()?, month, d.parse().ok()?).ok()
 }
@@ -165,5 +169,13 @@ mod tests {
         let mut p = Problems::default();
         p.add("x", "bad");
         assert!(p.finish(3).is_err());
+    }
+
+    #[test]
+    fn dates_are_digits_only() {
+        for raw in ["+202-01-01", "2026-+1-01", "2026-01-+1", " 2026-01-01", "2026-01-0x"] {
+            assert_eq!(parse_iso_date(raw), None, "{raw}");
+        }
+        assert!(parse_iso_date("2026-01-01").is_some());
     }
 }

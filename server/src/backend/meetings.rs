@@ -24,6 +24,9 @@ use crate::audit;
 use crate::casework::{agency_is_active, people};
 use crate::identity::actor::today;
 
+/// How far ahead meetings may be scheduled.
+const SCHEDULE_HORIZON_DAYS: i64 = 2 * 366;
+
 /// A meeting row with how the actor stands to it.
 pub(super) struct Loaded {
     pub(super) row: AnyRow,
@@ -314,6 +317,8 @@ impl MeetingBackend for ServerBackend {
         let first = p.date("first-date", "Date of the first meeting", &input.first_date);
         if first.is_some_and(|d| d < today(now)) {
             p.add("first-date", "Date of the first meeting must be today or later");
+        } else if first.is_some_and(|d| d > today(now) + time::Duration::days(SCHEDULE_HORIZON_DAYS)) {
+            p.add("first-date", "Date of the first meeting must be within the next two years");
         }
         let time = {
             let t = input.start_time.trim();
