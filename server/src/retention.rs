@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use shared::retention::{latest_due_start, purge_decision, PurgeDecision, RetentionPolicy};
+use shared::retention::{
+    latest_due_start, purge_decision, PurgeDecision, RetentionPolicy, SENT_EMAIL_RETENTION_DAYS, SUBJECT_ACCESS_RETENTION_DAYS,
+};
 use shared::session::SessionLimits;
 use shared::validation::iso_date;
 use sqlx::{AnyConnection, Row};
@@ -18,6 +20,9 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::Error;
 use crate::identity::actor::{parse_date, today};
+
+/// Seconds in a day.
+const DAY: i64 = 86_400;
 
 /// How the purge runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +149,13 @@ pub async fn purge(db: &Db, now: i64, settings: &RetentionSettings, sessions: Se
         ("sessions_idle", "DELETE FROM sessions WHERE last_seen_at < $1", now - sessions.idle_secs),
         ("sessions_ended", "DELETE FROM sessions WHERE created_at < $1", now - sessions.absolute_secs),
         ("webauthn_ceremonies", "DELETE FROM webauthn_ceremonies WHERE expires_at < $1", now),
+        ("emails_sent", "DELETE FROM email_outbox WHERE sent_at IS NOT NULL AND sent_at < $1", now - DAY * SENT_EMAIL_RETENTION_DAYS),
+        (
+            "emails_for_expired_copies",
+            "DELETE FROM email_outbox WHERE sent_at IS NULL AND copy_id IN (SELECT id FROM minute_copies WHERE expires_at <= $1)",
+            now,
+        ),
+        ("subject_access_requests", "DELETE FROM subject_access_requests WHERE prepared_at < $1", now - DAY * SUBJECT_ACCESS_RETENTION_DAYS),
     ];
     for (kind, sql, before) in expired {
         let n = sqlx::query(sql).bind(before).execute(&mut *tx).await?.rows_affected();

@@ -155,9 +155,17 @@ async fn a_case_past_retention_is_purged_without_trace_and_held_and_open_cases_s
         assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM {table} = '{pending}'")).await, 0, "rejected referral: {table}");
     }
 
+    // A subject access export prepared long ago, and a notification email sent long ago, go too.
+    exec(&db, &format!("INSERT INTO subject_access_requests (id, subject_kind, subject_id, subject_name, export_json, prepared_by, prepared_at) \
+        VALUES ('sar1', 'victim', 'v', 'Ada Thornbury', '{{\"subject\": \"Ada Thornbury {}\"}}', '{u}', 0)", ada.1)).await;
+    exec(&db, &format!("INSERT INTO email_outbox (id, to_address, subject, body, next_attempt_at, sent_at, created_at) \
+        VALUES ('mail1', 'old@test.invalid', 'Minutes', 'About {}', 0, 0, 0)", ada.1)).await;
+
     let out = run(world.server.data.path(), &["purge"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM subject_access_requests WHERE id = 'sar1'").await, 0, "old export purged");
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM email_outbox WHERE id = 'mail1'").await, 0, "old sent email purged");
 
     for (table, column, ids) in holders(&ada.0, &referrals, &actions) {
         assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM {table} WHERE {column} IN ({ids})")).await, 0, "{table} still holds the case's data");

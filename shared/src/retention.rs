@@ -12,6 +12,14 @@ use time::{Date, Duration, Month};
 /// none, so it is due for purging at once.
 pub const REJECTED_REFERRAL_RETENTION_DAYS: i64 = 0;
 
+/// Days a sent notification email (an address and a link, no case detail) is kept as the
+/// coordinator's record of delivery.
+pub const SENT_EMAIL_RETENTION_DAYS: i64 = 30;
+
+/// Days a subject access request's prepared export is kept after it was prepared: long enough
+/// to answer questions about what was released, no longer.
+pub const SUBJECT_ACCESS_RETENTION_DAYS: i64 = 365;
+
 /// Default years a closed case, and an audit record, is kept.
 pub const DEFAULT_RETENTION_YEARS: u8 = 7;
 
