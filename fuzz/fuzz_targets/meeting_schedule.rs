@@ -1,4 +1,5 @@
-//! The "schedule meetings" form: a first date typed as `YYYY-MM-DD` (refused if before today),
+//! The "schedule meetings" form: a first date typed as `YYYY-MM-DD` (refused if before today or
+//! more than two years ahead, by the same rule the server uses),
 //! every 1 to 8 weeks, 1 to `MAX_RECURRING` meetings: the bounds the server checks before it
 //! calls `shared::meeting::recurring_dates`. Asserts no panic and that the dates are the ones
 //! asked for.
@@ -7,7 +8,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use roundtable_fuzz::{any_date, iso, plausible_date, Budget, Text};
-use shared::meeting::{recurring_dates, MAX_RECURRING};
+use shared::meeting::{first_date_problem, recurring_dates, MAX_RECURRING};
 use shared::validation::Problems;
 
 #[derive(Debug)]
@@ -29,8 +30,8 @@ impl<'a> Arbitrary<'a> for Input {
 fuzz_target!(|input: Input| {
     let mut p = Problems::default();
     let first = p.date("first-date", "Date of the first meeting", &input.first);
-    if first.is_some_and(|d| d < input.today) {
-        p.add("first-date", "Date of the first meeting must be today or later");
+    if let Some(problem) = first.and_then(|d| first_date_problem(d, input.today)) {
+        p.add("first-date", problem);
     }
     let Ok(first) = p.finish(first) else { return };
     let first = first.unwrap_or(input.today);

@@ -78,6 +78,21 @@ impl MeetingStatus {
     }
 }
 
+/// How far ahead, in days, the first meeting of a schedule may be.
+pub const SCHEDULE_HORIZON_DAYS: i64 = 2 * 366;
+
+/// What is wrong with `first` as the date of a schedule's first meeting, if anything: it must
+/// be today or later, and within [`SCHEDULE_HORIZON_DAYS`].
+pub fn first_date_problem(first: Date, today: Date) -> Option<&'static str> {
+    if first < today {
+        Some("Date of the first meeting must be today or later")
+    } else if (first - today).whole_days() > SCHEDULE_HORIZON_DAYS {
+        Some("Date of the first meeting must be within the next two years")
+    } else {
+        None
+    }
+}
+
 /// The most meetings one schedule may create.
 pub const MAX_RECURRING: u32 = 26;
 
@@ -322,6 +337,11 @@ mod tests {
         assert_eq!(recurring_dates(date!(2026 - 12 - 08), 2, 1000).len(), MAX_RECURRING as usize);
         assert_eq!(recurring_dates(date!(2026 - 12 - 08), 0, 2)[1], date!(2026 - 12 - 15), "at least weekly");
         assert_eq!(recurring_dates(Date::MAX, 2, 3), vec![Date::MAX], "no date past the end of the calendar");
+        let today = date!(2026 - 11 - 27);
+        assert!(first_date_problem(date!(2026 - 11 - 26), today).is_some());
+        assert_eq!(first_date_problem(today, today), None);
+        assert_eq!(first_date_problem(today + Duration::days(SCHEDULE_HORIZON_DAYS), today), None);
+        assert!(first_date_problem(today + Duration::days(SCHEDULE_HORIZON_DAYS + 1), today).is_some());
     }
 
     #[test]

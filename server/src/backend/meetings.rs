@@ -9,7 +9,7 @@ use app::api::meetings::{
 use app::error::AppError;
 use shared::display::instant;
 use shared::markdown::to_safe_html;
-use shared::meeting::{is_overdue, recurring_dates, suggested_order, ActionStatus, AgendaFacts, Attendance, EntryKind, MeetingStatus};
+use shared::meeting::{first_date_problem, is_overdue, recurring_dates, suggested_order, ActionStatus, AgendaFacts, Attendance, EntryKind, MeetingStatus};
 use shared::policy::meetings::{meeting_rights, MeetingRelation, MeetingRights};
 use shared::policy::{decide, Action, Actor};
 use shared::referral::{SHORT_TEXT, SUMMARY_TEXT};
@@ -23,9 +23,6 @@ use super::{actor_event, check, col, internal, internal_db, ServerBackend};
 use crate::audit;
 use crate::casework::{agency_is_active, people};
 use crate::identity::actor::today;
-
-/// How far ahead meetings may be scheduled.
-const SCHEDULE_HORIZON_DAYS: i64 = 2 * 366;
 
 /// A meeting row with how the actor stands to it.
 pub(super) struct Loaded {
@@ -315,10 +312,8 @@ impl MeetingBackend for ServerBackend {
         let now = self.clock.unix();
         let mut p = Problems::default();
         let first = p.date("first-date", "Date of the first meeting", &input.first_date);
-        if first.is_some_and(|d| d < today(now)) {
-            p.add("first-date", "Date of the first meeting must be today or later");
-        } else if first.is_some_and(|d| d > today(now) + time::Duration::days(SCHEDULE_HORIZON_DAYS)) {
-            p.add("first-date", "Date of the first meeting must be within the next two years");
+        if let Some(problem) = first.and_then(|d| first_date_problem(d, today(now))) {
+            p.add("first-date", problem);
         }
         let time = {
             let t = input.start_time.trim();
