@@ -58,6 +58,12 @@ struct Args {
     baseline_port: Option<u16>,
 }
 
+/// The database the measured server uses: `ROUNDTABLE_DATABASE_URL` (an empty PostgreSQL
+/// database, for example) or, when unset, a new SQLite file. The server processes inherit it.
+pub fn database_url() -> Option<String> {
+    std::env::var("ROUNDTABLE_DATABASE_URL").ok().filter(|u| !u.trim().is_empty())
+}
+
 /// Cases on the measured meeting's agenda.
 const AGENDA_CASES: usize = 30;
 /// The origin the server expects on state-changing requests (its default public address).

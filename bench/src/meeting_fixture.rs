@@ -27,7 +27,7 @@ pub struct MeetingFixture {
 
 /// Fills the demo's next meeting to `cases` cases and signs the coordinator in.
 pub async fn prepare(data_dir: &Path, cases: usize) -> Result<MeetingFixture, Box<dyn std::error::Error>> {
-    let args = DatabaseArgs { data_dir: data_dir.to_path_buf(), database_url: None };
+    let args = DatabaseArgs { data_dir: data_dir.to_path_buf(), database_url: crate::database_url() };
     let db = Db::open(&args.resolve()?).await?;
     let now = time::OffsetDateTime::now_utc();
     let (unix, today) = (now.unix_timestamp(), now.date());

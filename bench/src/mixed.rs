@@ -32,7 +32,7 @@ pub struct MixedFixture {
 /// Adds `users` people (one in ten a coordinator, the rest representatives of the meeting's
 /// invited agencies), each acknowledged at the meeting, signed in, and owning one action.
 pub async fn prepare(data_dir: &Path, meeting_id: &str, users: usize) -> Result<MixedFixture, Box<dyn std::error::Error>> {
-    let args = DatabaseArgs { data_dir: data_dir.to_path_buf(), database_url: None };
+    let args = DatabaseArgs { data_dir: data_dir.to_path_buf(), database_url: crate::database_url() };
     let db = Db::open(&args.resolve()?).await?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut tx = db.begin_write().await?;
