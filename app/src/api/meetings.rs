@@ -89,6 +89,8 @@ pub struct ActionView {
     pub description: String,
     /// The owning agency.
     pub owner_agency: String,
+    /// The owning agency's id.
+    pub owner_agency_id: String,
     /// The named person, if any.
     pub owner_person: Option<String>,
     /// Due date (ISO).

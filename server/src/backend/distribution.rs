@@ -24,7 +24,7 @@ use crate::identity::actor::{of_user, today};
 
 fn action_line(a: &app::api::meetings::ActionView) -> ActionLine {
     ActionLine {
-        owner_agency_id: String::new(),
+        owner_agency_id: a.owner_agency_id.clone(),
         reference: a.case_reference.clone(),
         owner_agency: a.owner_agency.clone(),
         description: a.description.clone(),
@@ -33,16 +33,9 @@ fn action_line(a: &app::api::meetings::ActionView) -> ActionLine {
     }
 }
 
-/// Actions matching `condition`, as printed lines with their owner's id.
+/// Actions matching `condition`, as printed lines.
 async fn action_lines(conn: &mut AnyConnection, actor: &Actor, condition: &str, binds: &[&str], now: i64) -> Result<Vec<ActionLine>, AppError> {
-    let views = action_views(conn, actor, condition, binds, today(now)).await?;
-    let mut lines = Vec::with_capacity(views.len());
-    for v in &views {
-        let owner: String =
-            sqlx::query_scalar("SELECT owner_agency_id FROM actions WHERE id = $1").bind(&v.id).fetch_one(&mut *conn).await.map_err(internal_db)?;
-        lines.push(ActionLine { owner_agency_id: owner, ..action_line(v) });
-    }
-    Ok(lines)
+    Ok(action_views(conn, actor, condition, binds, today(now)).await?.iter().map(action_line).collect())
 }
 
 fn point(e: app::api::meetings::EntryView) -> Point {

@@ -223,6 +223,7 @@ pub(super) async fn action_views(
             case_restricted: col::<i64>(r, "restricted")? != 0,
             description: col(r, "description")?,
             owner_agency: col(r, "agency_name")?,
+            owner_agency_id: owner.clone(),
             owner_person: col(r, "owner_user_id")?,
             overdue: parse_iso_date(&due).is_some_and(|d| is_overdue(status, d, today)),
             due_on: due,
