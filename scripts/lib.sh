@@ -70,7 +70,7 @@ start_throwaway_postgres() {
   bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
   PG_DIR="$(mktemp -d /tmp/roundtable-pg.XXXXXX)"
   local port run=()
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  port="$(shuf -i 20000-60000 -n 1)"
   if [ "$(id -u)" = 0 ]; then
     chown postgres "$PG_DIR"
     run=(runuser -u postgres --)
