@@ -161,12 +161,12 @@ fn pages(pdf: &[u8]) -> usize {
 /// Measures building every agency's copy, then LibreOffice converting the same copies from HTML.
 pub fn measure(cases: usize, work: &Path) -> Result<PdfFigures, Box<dyn std::error::Error>> {
     let record = record(cases);
-    let docs: Vec<Document> = (0..AGENCIES.len()).map(|i| minutes_copy(&record, &recipient(i), &relations(i, cases), &format!("D-{i}"))).collect();
     let start = Instant::now();
-    let mut built = Vec::new();
-    for (i, _) in AGENCIES.iter().enumerate() {
+    let (mut docs, mut built) = (Vec::new(), Vec::new());
+    for i in 0..AGENCIES.len() {
         let doc = minutes_copy(&record, &recipient(i), &relations(i, cases), &format!("D-{i}"));
         built.push(pdf::render(&doc)?);
+        docs.push(doc);
     }
     let build_ms = start.elapsed().as_secs_f64() * 1000.0;
     let libreoffice_ms = libreoffice(&docs, work)?;

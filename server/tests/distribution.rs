@@ -5,43 +5,11 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::Command;
-
-use common::open_db;
+use common::pdf::{info as pdf_info, text as pdf_text};
+use common::{age_passkey_checks, open_db};
 use common::smtp::SmtpSink;
 use common::world::World;
 use serde_json::Value;
-
-/// Text of a PDF, by poppler's `pdftotext` (one form feed between pages).
-fn pdf_text(pdf: &[u8]) -> String {
-    keep(pdf);
-    tool_output("pdftotext", pdf, &["-layout"], true)
-}
-
-/// Keeps each PDF under the test's temporary folder, to look at with `pdftoppm`.
-fn keep(pdf: &[u8]) {
-    let name = format!("{}/copy-{}.pdf", env!("CARGO_TARGET_TMPDIR"), pdf.len());
-    let _ = std::fs::write(name, pdf);
-}
-
-/// `pdfinfo`'s report on a PDF (its metadata).
-fn pdf_info(pdf: &[u8]) -> String {
-    tool_output("pdfinfo", pdf, &[], false)
-}
-
-fn tool_output(tool: &str, pdf: &[u8], args: &[&str], to_stdout: bool) -> String {
-    let mut file = tempfile::NamedTempFile::new().unwrap_or_else(|e| panic!("temp file: {e}"));
-    file.write_all(pdf).unwrap_or_else(|e| panic!("write pdf: {e}"));
-    let mut cmd = Command::new(tool);
-    cmd.args(args).arg(file.path());
-    if to_stdout {
-        cmd.arg("-");
-    }
-    let out = cmd.output().unwrap_or_else(|e| panic!("{tool} (Debian package poppler-utils) is needed: {e}"));
-    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 /// The held meeting at which Ada's case was heard.
 async fn adas_meeting(world: &World) -> String {
@@ -53,12 +21,6 @@ async fn adas_meeting(world: &World) -> String {
     .fetch_one(&db)
     .await
     .unwrap_or_else(|e| panic!("Ada's meeting: {e}"))
-}
-
-/// Makes every session's last passkey check an old one.
-async fn age_passkey_checks(world: &World) {
-    let db = open_db(&world.server.db_path()).await;
-    sqlx::query("UPDATE sessions SET reauthenticated_at = 0").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
 }
 
 fn copy_of<'a>(view: &'a Value, agency: &str) -> &'a Value {
@@ -114,7 +76,7 @@ async fn each_agency_gets_only_its_own_copy_by_a_content_free_email_and_a_person
 
     // The download needs a fresh passkey check (signing in was one: let it age), then gives
     // Rowan's agency's copy only.
-    age_passkey_checks(&world).await;
+    age_passkey_checks(&world.server.db_path()).await;
     let path = format!("/copies/{rowan}/minutes.pdf");
     let (status, _, _) = world.person("Rowan Ellery").browser.download(&path).await;
     assert_eq!(status, 403, "a passkey check first");
@@ -173,7 +135,7 @@ async fn each_agency_gets_only_its_own_copy_by_a_content_free_email_and_a_person
 #[tokio::test]
 async fn an_agency_downloads_its_outstanding_actions() {
     let mut world = World::demo().await;
-    age_passkey_checks(&world).await;
+    age_passkey_checks(&world.server.db_path()).await;
     let (status, _, _) = world.person("Rowan Ellery").browser.download("/actions.pdf").await;
     assert_eq!(status, 403, "a passkey check first");
     world.person("Rowan Ellery").reauthenticate().await;

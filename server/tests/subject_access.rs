@@ -4,19 +4,10 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::Command;
-
-use common::open_db;
+use common::pdf::text as pdf_text;
+use common::{age_passkey_checks, open_db};
 use common::world::World;
 use serde_json::Value;
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let mut file = tempfile::NamedTempFile::new().unwrap_or_else(|e| panic!("{e}"));
-    file.write_all(pdf).unwrap_or_else(|e| panic!("{e}"));
-    let out = Command::new("pdftotext").arg(file.path()).arg("-").output().unwrap_or_else(|e| panic!("pdftotext (poppler-utils) is needed: {e}"));
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 fn id_of(found: &Value, kind: &str, name: &str) -> String {
     found
@@ -33,7 +24,7 @@ fn id_of(found: &Value, kind: &str, name: &str) -> String {
 async fn the_dpo_releases_a_redacted_export_after_review_and_approval() {
     let mut world = World::demo().await;
     let db = open_db(&world.server.db_path()).await;
-    sqlx::query("UPDATE sessions SET reauthenticated_at = 0").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    age_passkey_checks(&world.server.db_path()).await;
 
     // Nobody else may look, and the DPO needs a fresh passkey check.
     let refused = world.person("Priya Lakeland").browser.call("/api/subject-access/find", &[("query", "Thornbury")]).await;

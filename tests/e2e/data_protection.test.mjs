@@ -3,15 +3,10 @@
 // the coordinator sees it marked Restricted in the case list and on the record.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoWorld, screenshot, accessibilityViolations } from './harness.mjs';
+import { demoWorld, checked } from './harness.mjs';
 
 const world = demoWorld();
 const as = (name) => world.people.as(name);
-
-async function checked(page, shot) {
-  await screenshot(page, shot);
-  assert.deepEqual(await accessibilityViolations(page), [], `${shot} is accessible`);
-}
 
 // The forms are first sent empty on purpose: the browser logs those 422 answers as errors.
 const unexpected = (errors) => errors.filter((e) => !e.includes('status of 422'));

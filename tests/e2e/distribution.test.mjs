@@ -7,15 +7,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { demoWorld, screenshot, accessibilityViolations, ARTIFACTS } from './harness.mjs';
+import { demoWorld, ARTIFACTS, checked } from './harness.mjs';
 
 const world = demoWorld();
 const as = (name) => world.people.as(name);
-
-async function checked(page, shot) {
-  await screenshot(page, shot);
-  assert.deepEqual(await accessibilityViolations(page), [], `${shot} is accessible`);
-}
 
 function adasMeeting() {
   return world.server.sql(

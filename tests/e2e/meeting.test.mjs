@@ -5,17 +5,12 @@
 // A user of a withdrawn agency is refused throughout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoWorld, screenshot, accessibilityViolations, addVirtualAuthenticator } from './harness.mjs';
+import { demoWorld, addVirtualAuthenticator, checked } from './harness.mjs';
 
 const world = demoWorld();
 let meetingPath;
 
 const as = (name) => world.people.as(name);
-
-async function checked(page, shot) {
-  await screenshot(page, shot);
-  assert.deepEqual(await accessibilityViolations(page), [], `${shot} is accessible`);
-}
 
 async function acknowledge(page) {
   await world.server.open(page, meetingPath);

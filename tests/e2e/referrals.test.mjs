@@ -3,16 +3,11 @@
 // and people of different agencies open the case and each sees only what their work needs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoWorld, screenshot, accessibilityViolations } from './harness.mjs';
+import { demoWorld, screenshot, checked } from './harness.mjs';
 
 const world = demoWorld();
 
 const signedIn = (name) => world.people.as(name);
-
-async function checked(page, shot) {
-  await screenshot(page, shot);
-  assert.deepEqual(await accessibilityViolations(page), [], `${shot} is accessible`);
-}
 
 test('a representative writes a referral that is saved as they type and sent when complete', async () => {
   const page = await signedIn('Rowan Ellery');

@@ -6,14 +6,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { demoWorld, screenshot, accessibilityViolations, ARTIFACTS } from './harness.mjs';
+import { demoWorld, ARTIFACTS, checked } from './harness.mjs';
 
 const world = demoWorld();
-
-async function checked(page, shot) {
-  await screenshot(page, shot);
-  assert.deepEqual(await accessibilityViolations(page), [], `${shot} is accessible`);
-}
 
 test('the DPO answers a subject access request from search to approved download', async () => {
   const dpo = await world.people.as('Ifeoma Castellanos');

@@ -304,8 +304,7 @@ impl SubjectAccessBackend for ServerBackend {
             "json" => ("application/json", json.into_bytes()),
             "pdf" => {
                 let export: SubjectExport = serde_json::from_str(&json).map_err(internal)?;
-                let watermark = format!("{} \u{2014} {}", actor.agency_name.as_deref().unwrap_or_default(), actor.name);
-                let doc = export_document(&export, &watermark, id);
+                let doc = export_document(&export, &shared::printed::watermark(actor), id);
                 ("application/pdf", render_pdf(doc).await?)
             }
             _ => return Err(AppError::NotFound),

@@ -149,6 +149,12 @@ pub async fn open_db(path: &Path) -> sqlx::AnyPool {
     sqlx::any::AnyPoolOptions::new().max_connections(2).connect(&url).await.unwrap_or_else(|e| panic!("open database: {e}"))
 }
 
+/// Makes every session's last passkey check an old one (signing in counts as one).
+pub async fn age_passkey_checks(db_path: &Path) {
+    let db = open_db(db_path).await;
+    sqlx::query("UPDATE sessions SET reauthenticated_at = 0").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// The application's tables, on either engine (migration bookkeeping left out).
 pub async fn table_names(db: &sqlx::AnyPool) -> Vec<String> {
     let sql = if postgres().is_some() {
@@ -170,5 +176,6 @@ pub async fn column_names(db: &sqlx::AnyPool, table: &str) -> Vec<String> {
 }
 
 pub mod passkey;
+pub mod pdf;
 pub mod smtp;
 pub mod world;
