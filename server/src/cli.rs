@@ -22,7 +22,7 @@ pub enum Command {
     /// Migrate the database, then serve the app over HTTP.
     Serve(ServeArgs),
     /// Create or migrate the database, then exit.
-    Migrate,
+    Migrate(MigrateArgs),
     /// Print a one-time link that enrols an administrator's passkey (creating the administrator if new).
     EnrolLink(EnrolLinkArgs),
     /// Verify the audit log's hash chain; exits with failure and names the first altered entry.
@@ -74,6 +74,15 @@ pub struct PurgeArgs {
     /// Hours after sign-in at which a session has ended (as given to `serve`).
     #[arg(long, env = "ROUNDTABLE_SESSION_ABSOLUTE_HOURS", default_value_t = 8)]
     pub session_absolute_hours: u32,
+}
+
+/// Flags of `migrate`.
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    /// PostgreSQL: after migrating (as the tables' owner), grant this existing role what the
+    /// server needs and no more, so that serving as it, audit entries cannot be changed.
+    #[arg(long, env = "ROUNDTABLE_APP_ROLE")]
+    pub app_role: Option<String>,
 }
 
 /// `verify-audit` flags.

@@ -19,10 +19,14 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), server::error::Error> {
     match cli.command {
         Command::Serve(args) => server::http::serve(cli.database, args).await,
-        Command::Migrate => {
+        Command::Migrate(args) => {
             let db = server::db::Db::open(&cli.database.resolve()?).await?;
             db.migrate().await?;
             println!("Database is up to date.");
+            if let Some(role) = args.app_role {
+                db.grant_app_role(&role).await?;
+                println!("Role {role} may now run Roundtable; it cannot change or remove audit entries.");
+            }
             Ok(())
         }
         Command::EnrolLink(args) => server::invitations::print_admin_link(cli.database, args).await,

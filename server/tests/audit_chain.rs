@@ -172,3 +172,45 @@ async fn the_dpo_filters_the_log_and_exports_an_extract_after_a_passkey_check() 
     let refused = world.person("Priya Lakeland").browser.call_json("/api/audit/search", &filter).await;
     assert_eq!(refused.error().as_deref(), Some("NotFound"));
 }
+
+#[tokio::test]
+async fn on_postgresql_the_app_role_cannot_change_the_audit_log_or_its_guards() {
+    let Some(cluster) = common::postgres() else {
+        eprintln!("PostgreSQL only: set ROUNDTABLE_TEST_POSTGRES (scripts/test does)");
+        return;
+    };
+    let data = common::fresh_data_dir();
+    let owner = common::database_url(data.path()).unwrap_or_default();
+    let role = format!("rt_app_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    common::psql(&format!("{cluster}/postgres"), &format!("CREATE ROLE {role} LOGIN")).unwrap_or_else(|e| panic!("{e}"));
+    let migrated = run(data.path(), &["migrate", "--app-role", &role]);
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    let mut app = url::Url::parse(&owner).unwrap_or_else(|e| panic!("{e}"));
+    app.set_username(&role).unwrap_or_else(|()| panic!("username"));
+    common::use_database_url(data.path(), app.as_str());
+
+    // The whole product runs as the application role: serving, seeding, sign-ins, purging.
+    let mut world = World::demo_in(data, &[]).await;
+    let cases = world.person("Priya Lakeland").browser.call("/api/cases/mine", &[]).await.ok();
+    assert!(cases.as_array().is_some_and(|c| !c.is_empty()), "{cases}");
+    let purged = run(world.server.data.path(), &["purge"]);
+    assert!(purged.status.success(), "{}", String::from_utf8_lossy(&purged.stderr));
+
+    // As that role, nothing changes or removes an audit entry, nor turns the guards off.
+    for (attack, because) in [
+        ("UPDATE audit_log SET outcome = 'denied' WHERE seq = 2", "permission denied"),
+        ("DELETE FROM audit_log WHERE seq = 2", "append-only"),
+        ("TRUNCATE audit_log", "permission denied"),
+        ("ALTER TABLE audit_log DISABLE TRIGGER USER", "must be owner"),
+        ("DROP TRIGGER audit_log_no_update ON audit_log", "must be owner"),
+        ("UPDATE audit_horizon SET seq = 0", "permission denied"),
+        ("DELETE FROM _sqlx_migrations", "permission denied"),
+    ] {
+        let refused = common::psql(app.as_str(), attack);
+        assert!(refused.as_ref().is_err_and(|e| e.contains(because)), "{attack}: {refused:?}");
+    }
+    let (ok, text) = verify(&world, &[]);
+    assert!(ok, "{text}");
+    // The owner still can: which is why the server warns when it runs as the owner.
+    assert!(common::psql(&owner, "ALTER TABLE audit_log DISABLE TRIGGER USER").is_ok());
+}

@@ -87,3 +87,61 @@ pub async fn begin_write(backend: Backend, pool: &sqlx::AnyPool) -> Result<sqlx:
         }
     }
 }
+
+/// The tables whose rows the application only reads and appends (PostgreSQL grants).
+const APPEND_ONLY_TABLES: [&str; 2] = ["audit_log", "audit_horizon"];
+
+/// The statements that give `role` what the server needs and no more (PostgreSQL), or `None`
+/// if `role` is not a plain identifier. The audit log keeps DELETE, which its trigger allows
+/// only up to the retention horizon; UPDATE and TRUNCATE are withheld.
+pub fn app_role_grants(role: &str) -> Option<Vec<String>> {
+    let plain = role.len() <= 63
+        && role.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && role.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !plain {
+        return None;
+    }
+    let append_only = APPEND_ONLY_TABLES.join(", ");
+    Some(vec![
+        format!("GRANT USAGE ON SCHEMA public TO {role}"),
+        format!("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
+        format!("REVOKE UPDATE, DELETE ON {append_only}, _sqlx_migrations FROM {role}"),
+        format!("REVOKE INSERT ON _sqlx_migrations FROM {role}"),
+        format!("GRANT DELETE ON audit_log TO {role}"),
+        format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"),
+    ])
+}
+
+/// A query returning 1 when the connected role could alter audit entries despite the
+/// triggers (it owns the table, is a superuser, or holds UPDATE), else 0; `None` when the
+/// engine has no roles.
+pub fn audit_log_alterable_query(backend: Backend) -> Option<&'static str> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(
+            "SELECT CAST(pg_has_role(current_user, tableowner, 'USAGE') OR has_table_privilege('audit_log', 'UPDATE') AS INTEGER) \
+             FROM pg_tables WHERE schemaname = 'public' AND tablename = 'audit_log'",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_role_names_must_be_plain_identifiers() {
+        assert!(app_role_grants("roundtable_app").is_some());
+        for bad in ["", "App", "1app", "app; DROP TABLE cases", "app\"x", &"a".repeat(64)] {
+            assert!(app_role_grants(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_app_role_may_not_update_audit_entries() {
+        let grants = app_role_grants("app").unwrap_or_default().join(";\n");
+        assert!(grants.contains("REVOKE UPDATE, DELETE ON audit_log, audit_horizon"), "{grants}");
+        assert!(!grants.contains("TRUNCATE"), "{grants}");
+    }
+}

@@ -59,10 +59,52 @@ impl Db {
         Ok(Self { pool, backend: Backend::Sqlite })
     }
 
-    /// Applies every pending migration for this engine.
+    /// Applies every pending migration for this engine. When none is pending it changes
+    /// nothing, so a PostgreSQL role without rights to alter the schema (see
+    /// [`Db::grant_app_role`]) can still start the server.
     pub async fn migrate(&self) -> Result<(), Error> {
-        dialect::migrator(self.backend).run(&self.pool).await?;
+        let migrator = dialect::migrator(self.backend);
+        if self.applied_migrations().await.is_some_and(|applied| {
+            migrator.iter().filter(|m| m.migration_type.is_up_migration()).all(|m| applied.contains(&(m.version, m.checksum.to_vec())))
+        }) {
+            return Ok(());
+        }
+        migrator.run(&self.pool).await?;
         Ok(())
+    }
+
+    /// The versions and checksums of the migrations applied, or `None` before the first.
+    async fn applied_migrations(&self) -> Option<Vec<(i64, Vec<u8>)>> {
+        let rows = sqlx::query("SELECT version, checksum FROM _sqlx_migrations WHERE success = TRUE").fetch_all(&self.pool).await.ok()?;
+        rows.iter().map(|row| Some((row.try_get("version").ok()?, row.try_get("checksum").ok()?))).collect()
+    }
+
+    /// PostgreSQL only: lets `role` (an existing role that does not own the tables) run
+    /// Roundtable without being able to change or remove audit entries: it may read and
+    /// write the other tables, only read and append to the audit log (and delete entries
+    /// up to a recorded retention horizon, which the table's trigger enforces), and, not
+    /// being the owner, cannot drop or disable that trigger. Run as the owner after migrating.
+    pub async fn grant_app_role(&self, role: &str) -> Result<(), Error> {
+        if self.backend != Backend::Postgres {
+            return Err(Error::Config("a separate application role is for PostgreSQL; an SQLite file has no roles".into()));
+        }
+        let statements = dialect::app_role_grants(role).ok_or_else(|| Error::Config(format!("{role:?} is not a plain role name (letters, digits and _, starting with a letter)")))?;
+        let mut tx = self.pool.begin().await?;
+        for statement in statements {
+            sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether the role connected can alter or remove audit entries despite the append-only
+    /// guards: always on SQLite (whoever has the file), and on PostgreSQL when the role owns
+    /// the audit log or may update it.
+    pub async fn can_alter_audit_log(&self) -> Result<bool, Error> {
+        match dialect::audit_log_alterable_query(self.backend) {
+            None => Ok(true),
+            Some(sql) => Ok(sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool).await? != 0),
+        }
     }
 
     /// The pool, for repositories.

@@ -62,6 +62,12 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> 
     let config = args.resolve()?;
     let db = Db::open(&db_config).await?;
     db.migrate().await?;
+    if db.backend() == crate::db::Backend::Postgres && db.can_alter_audit_log().await? {
+        tracing::warn!(
+            "this database role owns the audit log (or may update it), so it could remove the append-only guards: \
+             migrate as the owner with `roundtable migrate --app-role NAME` and serve as that role (README, PostgreSQL)"
+        );
+    }
     invitations::announce_first_admin(&db, &Clock::System, &config.public_url).await?;
 
     let listener = TcpListener::bind(config.bind).await.map_err(|e| Error::Config(format!("cannot listen on {} ({e})", config.bind)))?;

@@ -33,14 +33,28 @@ pub fn fresh_data_dir() -> tempfile::TempDir {
     let data = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     if let Some(server) = postgres() {
         let name = format!("rt_{}", uuid::Uuid::new_v4().simple());
-        let out = Command::new("psql")
-            .args([&format!("{server}/postgres"), "-qc", &format!("CREATE DATABASE {name}")])
-            .output()
-            .unwrap_or_else(|e| panic!("psql: {e}"));
-        assert!(out.status.success(), "create database: {}", String::from_utf8_lossy(&out.stderr));
-        std::fs::write(data.path().join(DATABASE_URL_FILE), format!("{server}/{name}")).unwrap_or_else(|e| panic!("{e}"));
+        psql(&format!("{server}/postgres"), &format!("CREATE DATABASE {name}")).unwrap_or_else(|e| panic!("create database: {e}"));
+        use_database_url(data.path(), &format!("{server}/{name}"));
     }
     data
+}
+
+/// Makes the server and commands of a data folder connect with `url` from now on.
+pub fn use_database_url(data: &Path, url: &str) {
+    std::fs::write(data.join(DATABASE_URL_FILE), url).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Runs SQL with `psql` on PostgreSQL `url`: what it printed (unaligned, no headers), or its error.
+pub fn psql(url: &str, sql: &str) -> Result<String, String> {
+    let out = Command::new("psql")
+        .args([url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .output()
+        .unwrap_or_else(|e| panic!("psql: {e}"));
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
 }
 
 /// A `roundtable` command for a data folder (and its database).

@@ -52,9 +52,14 @@ impl World {
 
     /// Starts a server with extra `serve` flags; enrols the administrator only.
     pub async fn admin_only_with(extra: &[&str]) -> World {
+        Self::admin_only_in(super::fresh_data_dir(), extra).await
+    }
+
+    /// [`World::admin_only_with`] on an existing data folder (and its database).
+    pub async fn admin_only_in(data: tempfile::TempDir, extra: &[&str]) -> World {
         let mut args = vec!["--public-url", ORIGIN];
         args.extend_from_slice(extra);
-        let server = TestServer::start(&args);
+        let server = TestServer::start_in(data, &args);
         let out = run(server.data.path(), &["enrol-link", "--public-url", ORIGIN]);
         let admin = Person::enrol(&server.base_url, &link_in(&String::from_utf8_lossy(&out.stdout))).await;
         World { server, admin, people: BTreeMap::new() }
@@ -68,7 +73,12 @@ impl World {
 
     /// [`World::demo`] with extra `serve` flags.
     pub async fn demo_with(extra: &[&str]) -> World {
-        let mut world = Self::admin_only_with(extra).await;
+        Self::demo_in(super::fresh_data_dir(), extra).await
+    }
+
+    /// [`World::demo`] on an existing data folder (and its database).
+    pub async fn demo_in(data: tempfile::TempDir, extra: &[&str]) -> World {
+        let mut world = Self::admin_only_in(data, extra).await;
         let out = run(world.server.data.path(), &["seed-demo", "--public-url", ORIGIN]);
         let text = String::from_utf8_lossy(&out.stdout).to_string();
         let lines: Vec<&str> = text.lines().collect();
