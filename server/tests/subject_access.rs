@@ -59,6 +59,13 @@ async fn the_dpo_releases_a_redacted_export_after_review_and_approval() {
         assert!(!text.contains(other), "the victim's export names {other}: {text}");
     }
 
+    // Reviewing what would be released needs a fresh passkey check too.
+    age_passkey_checks(&world.server.db_path()).await;
+    let dpo = world.person("Ifeoma Castellanos");
+    let stale = dpo.browser.call("/api/subject-access/view", &[("id", &request)]).await;
+    assert_eq!(stale.error().as_deref(), Some("ReauthenticationRequired"));
+    dpo.reauthenticate().await;
+
     // Only an approved export is released.
     let early = dpo.browser.download(&format!("/subject-access/{request}/export.json")).await;
     assert_eq!(early.0, 404);

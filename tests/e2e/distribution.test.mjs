@@ -63,6 +63,26 @@ test('a representative downloads their own copy after confirming with their pass
   await assert.doesNotReject(homes.getByText(/UTC/).waitFor(), 'the coordinator sees when it was downloaded');
 });
 
+test('someone signed out who follows their link is brought back to their copy after signing in', async () => {
+  const rowan = await as('Rowan Ellery');
+  const copy = copyOf('Rowan Ellery');
+  await world.server.open(rowan, '/meetings');
+  await rowan.getByRole('button', { name: 'Sign out' }).click();
+  await rowan.waitForURL((url) => url.pathname === '/' || url.pathname === '/sign-in');
+  await world.server.open(rowan, `/copies/${copy}`);
+  await rowan.locator('main').getByRole('link', { name: 'Sign in' }).click();
+  await rowan.waitForURL((url) => url.pathname === '/sign-in' && url.search === `?next=/copies/${copy}`);
+  await rowan.waitForSelector('body[data-hydrated="true"]');
+  await rowan.locator('#sign-in').click();
+  await rowan.waitForURL((url) => url.pathname === `/copies/${copy}`, { timeout: 15_000 });
+  await assert.doesNotReject(rowan.locator('#download-copy').waitFor());
+
+  // A crafted link cannot send anyone to another site after signing in.
+  await world.server.open(rowan, '/sign-in?next=//evil.example/');
+  await rowan.locator('#sign-in').click();
+  await rowan.waitForURL((url) => url.origin === world.server.baseUrl && url.pathname === '/', { timeout: 15_000 });
+});
+
 test('another person\'s link and an expired link are refused', async () => {
   const rowansCopy = copyOf('Rowan Ellery');
   const hollis = await as('Hollis Varga');

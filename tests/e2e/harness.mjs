@@ -1,7 +1,9 @@
 // The end-to-end harness: starts the real roundtable binary on a free loopback port with a
-// temporary database, launches Debian's headless Chromium through playwright-core, offers a
+// temporary database (an SQLite file, or a new PostgreSQL database on the server that
+// ROUNDTABLE_TEST_POSTGRES names, as in `postgres://roundtable@127.0.0.1:5432`), launches Debian's headless Chromium through playwright-core, offers a
 // virtual WebAuthn authenticator, saves a screenshot of every page visited, and runs axe-core.
 import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ const ROOT = path.resolve(HERE, '..', '..');
 export const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
 const BIN = process.env.ROUNDTABLE_BIN ?? path.join(ROOT, 'target', 'release', 'roundtable');
 const SITE_ROOT = process.env.ROUNDTABLE_SITE_ROOT ?? path.join(ROOT, 'target', 'site');
+const POSTGRES = process.env.ROUNDTABLE_TEST_POSTGRES?.trim() || null;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -34,14 +37,26 @@ async function freePort() {
   });
 }
 
-/** A running roundtable server with its own temporary data folder. */
+/** Runs `psql` quietly on `url`, unaligned and without headers, and returns what it printed. */
+function psql(url, statement) {
+  return execFileSync('psql', [url, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', statement], { encoding: 'utf8' });
+}
+
+/** A running roundtable server with its own temporary data folder (and PostgreSQL database). */
 export class Server {
   static async start({ seedDemo = false } = {}) {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'roundtable-e2e-'));
     const port = await freePort();
     const baseUrl = `http://localhost:${port}`;
+    let databaseUrl = null;
+    if (POSTGRES) {
+      const name = `rt_e2e_${randomBytes(8).toString('hex')}`;
+      psql(`${POSTGRES}/postgres`, `CREATE DATABASE ${name}`);
+      databaseUrl = `${POSTGRES}/${name}`;
+    }
     const env = {
       ...process.env,
+      ...(databaseUrl ? { ROUNDTABLE_DATABASE_URL: databaseUrl } : {}),
       ROUNDTABLE_DATA_DIR: dataDir,
       ROUNDTABLE_PUBLIC_URL: baseUrl,
       ROUNDTABLE_BIND: `127.0.0.1:${port}`,
@@ -53,15 +68,20 @@ export class Server {
       seedOutput = execFileSync(BIN, ['seed-demo'], { env, encoding: 'utf8' });
     }
     const child = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const server = new Server(child, baseUrl, dataDir, seedOutput);
+    const server = new Server(child, baseUrl, dataDir, databaseUrl, seedOutput);
     child.stdout.on('data', (d) => { server.stdout += d.toString(); });
     child.stderr.on('data', (d) => { server.stderr += d.toString(); });
     await server.waitReady();
     return server;
   }
 
-  constructor(child, baseUrl, dataDir, seedOutput) {
-    Object.assign(this, { child, baseUrl, dataDir, seedOutput, stdout: '', stderr: '' });
+  constructor(child, baseUrl, dataDir, databaseUrl, seedOutput) {
+    Object.assign(this, { child, baseUrl, dataDir, databaseUrl, seedOutput, stdout: '', stderr: '' });
+  }
+
+  /** The database engine: 'postgres' or 'sqlite'. */
+  get engine() {
+    return this.databaseUrl ? 'postgres' : 'sqlite';
   }
 
   async waitReady() {
@@ -79,8 +99,10 @@ export class Server {
     throw new Error(`roundtable did not become ready:\n${this.stderr}`);
   }
 
-  /** Runs one SQL statement on the server's database, as someone with the file would. */
+  /** Runs SQL on the server's database, as someone with the file (or the database's owner)
+   * would, and returns what the last statement printed: one line per row, columns split by `|`. */
   sql(statement) {
+    if (this.databaseUrl) return psql(this.databaseUrl, statement);
     return execFileSync('sqlite3', [path.join(this.dataDir, 'roundtable.db'), statement], { encoding: 'utf8' });
   }
 
@@ -119,6 +141,10 @@ export class Server {
     if (this.child.exitCode === null) {
       this.child.kill('SIGTERM');
       await new Promise((r) => this.child.once('exit', r));
+    }
+    if (this.databaseUrl) {
+      const name = new URL(this.databaseUrl).pathname.slice(1);
+      psql(`${POSTGRES}/postgres`, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
     rmSync(this.dataDir, { recursive: true, force: true });
   }

@@ -75,7 +75,7 @@ test('a first administrator enrols, signs out, signs in and manages passkeys', a
   // The only passkey left cannot be removed.
   await page.getByRole('button', { name: 'Remove Spare key' }).click();
   await assert.doesNotReject(page.getByText('You cannot remove your only passkey').waitFor());
-  const audit = server.sql("SELECT group_concat(action, ',') FROM (SELECT action FROM audit_log ORDER BY seq)");
+  const audit = server.sql('SELECT action FROM audit_log ORDER BY seq');
   for (const action of ['passkey.enrol', 'session.sign_in', 'session.sign_out', 'passkey.add', 'passkey.revoke']) {
     assert.ok(audit.includes(action), `audited: ${action}`);
   }

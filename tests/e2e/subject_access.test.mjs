@@ -1,6 +1,7 @@
 // A subject access request in a real browser, from search to approved download: the data
 // protection officer finds the victim, prepares the export (other people's names taken out),
-// reviews and approves it, confirming with their passkey, and downloads the PDF.
+// reviews it (after a passkey check if the last is not recent) and approves it, confirming
+// with their passkey, and downloads the PDF.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,17 @@ test('the DPO answers a subject access request from search to approved download'
   assert.ok(preview.includes('14 Larkspur Row'), 'her own address');
   assert.ok(!preview.includes('Callum') && !preview.includes('Milo'), 'nobody else named');
   await checked(dpo, 'subject-access-review');
+
+  // Coming back to the review later asks for the passkey before showing anything.
+  world.server.sql('UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600');
+  const review = new URL(dpo.url()).pathname;
+  await world.server.open(dpo, review);
+  await dpo.locator('#confirm-to-see').waitFor();
+  assert.equal(await dpo.locator('#export-preview').count(), 0, 'nothing shown before the passkey check');
+  await checked(dpo, 'subject-access-review-confirm');
+  await dpo.locator('#confirm-to-see').click();
+  await dpo.waitForSelector('#export-preview');
+  await dpo.waitForSelector('body[data-hydrated="true"]');
 
   await dpo.locator('#approve-export').click();
   await assert.doesNotReject(dpo.getByText('The export is approved').waitFor());

@@ -1,18 +1,52 @@
 //! Shows what a page loaded, or why it could not.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+use shared::session::return_path;
 
+use crate::components::error_summary::ErrorSummary;
+use crate::components::submit_task::{load_page, reauthenticate, submit_task};
 use crate::error::AppError;
 
-/// Renders `result` with `render`, or a plain explanation: sign in, or not found.
+/// The sign-in page's address, bringing the person back to the page they are on afterwards.
+pub fn sign_in_href() -> String {
+    let here = use_location().pathname.get_untracked();
+    match return_path(&here) {
+        Some(path) if path != "/" => format!("/sign-in?next={path}"),
+        _ => "/sign-in".to_string(),
+    }
+}
+
+/// Renders `result` with `render`, or a plain explanation: sign in, confirm with a passkey, or
+/// not found.
 pub fn loaded<T>(result: Result<T, AppError>, render: impl FnOnce(T) -> AnyView) -> AnyView {
     match result {
         Ok(value) => render(value),
         Err(AppError::SignInRequired) => view! {
-            <p class="rt-body">"You need to sign in to see this page. " <a class="rt-link" href="/sign-in">"Sign in"</a></p>
+            <p class="rt-body">"You need to sign in to see this page. " <a class="rt-link" href=sign_in_href()>"Sign in"</a></p>
         }
         .into_any(),
+        Err(AppError::ReauthenticationRequired) => view! { <ConfirmToSee /> }.into_any(),
         Err(e) => view! { <p class="rt-body" id="load-error">{e.to_string()}</p> }.into_any(),
+    }
+}
+
+/// For a page that shows something sensitive: asks for the passkey, then loads the page again.
+#[component]
+fn ConfirmToSee() -> impl IntoView {
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<AppError>);
+    let here = use_location().pathname.get_untracked();
+    let confirm = move |_| {
+        let here = here.clone();
+        submit_task(pending, error, reauthenticate, move |()| load_page(&here));
+    };
+    view! {
+        <ErrorSummary error />
+        <p class="rt-body">"This page holds sensitive personal data. Confirm it is you with your passkey to see it."</p>
+        <button type="button" class="rt-button" id="confirm-to-see" disabled=move || pending.get() on:click=confirm>
+            "Confirm with your passkey"
+        </button>
     }
 }
 

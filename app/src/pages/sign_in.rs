@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use shared::session::return_path;
 
 use crate::api::auth::{begin_sign_in, finish_sign_in};
 use crate::browser::webauthn::use_passkey;
@@ -16,14 +18,17 @@ async fn sign_in() -> Result<(), AppError> {
     finish_sign_in(ceremony.id, assertion).await
 }
 
-/// "Sign in".
+/// "Sign in"; afterwards goes to the page named by `?next=` (a plain path of this site, see
+/// [`return_path`]), else the home page.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
+    let query = use_query_map();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        submit_task(pending, error, sign_in, |()| load_page("/"));
+        let next = query.with_untracked(|q| q.get("next").and_then(|n| return_path(&n).map(str::to_string))).unwrap_or_else(|| "/".into());
+        submit_task(pending, error, sign_in, move |()| load_page(&next));
     };
     view! {
         <Title text="Sign in" />

@@ -266,7 +266,7 @@ impl SubjectAccessBackend for ServerBackend {
     }
 
     async fn subject_request(&self, actor: &Actor, id: &str) -> Result<RequestView, AppError> {
-        check(actor, &Action::ViewSubjectAccess)?;
+        check(actor, &Action::SubjectAccess)?;
         let mut tx = self.tx().await?;
         let row = self.request_row(&mut tx, id).await?;
         let export: SubjectExport = serde_json::from_str(&col::<String>(&row, "export_json")?).map_err(internal)?;
