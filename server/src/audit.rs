@@ -97,6 +97,7 @@ impl AuditEvent {
 
 /// Appends an event at `at` (Unix seconds) to the chain, inside `tx`. Returns its sequence number.
 pub async fn append(tx: &mut Tx, at: i64, event: AuditEvent) -> Result<i64, Error> {
+    crate::db::dialect::lock_audit_tail(&mut **tx).await?;
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     let (prev_seq, prev_hash) = match last {
         Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get::<String, _>("hash")?),

@@ -214,3 +214,35 @@ async fn on_postgresql_the_app_role_cannot_change_the_audit_log_or_its_guards() 
     // The owner still can: which is why the server warns when it runs as the owner.
     assert!(common::psql(&owner, "ALTER TABLE audit_log DISABLE TRIGGER USER").is_ok());
 }
+
+#[tokio::test]
+async fn people_reading_at_once_leave_one_unbroken_chain_with_every_read_in_it() {
+    let mut world = World::demo().await;
+    let db = open_db(&world.server.db_path()).await;
+    let count_reads = "SELECT COUNT(*) FROM audit_log WHERE action = 'case.read'";
+    let before: i64 = sqlx::query_scalar(count_reads).fetch_one(&db).await.unwrap_or(-1);
+    let people = std::mem::take(&mut world.people);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (name, mut person) in people {
+        tasks.spawn(async move {
+            let mut reads = 0i64;
+            for _ in 0..15 {
+                let cases = person.browser.call("/api/cases/mine", &[]).await;
+                let Some(first) = cases.body[0]["id"].as_str().filter(|_| cases.status < 300).map(str::to_string) else { break };
+                let view = person.browser.call("/api/cases/view", &[("id", &first)]).await;
+                assert!(view.error().is_none(), "{name}: {:?}", view.error());
+                reads += 1;
+            }
+            reads
+        });
+    }
+    let mut reads = 0;
+    while let Some(done) = tasks.join_next().await {
+        reads += done.unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(reads > 0, "nobody could read a case");
+    let after: i64 = sqlx::query_scalar(count_reads).fetch_one(&db).await.unwrap_or(-1);
+    assert_eq!(after - before, reads, "every read is in the audit log once");
+    let (ok, text) = verify(&world, &[]);
+    assert!(ok, "{text}");
+}

@@ -316,7 +316,7 @@ impl CaseBackend for ServerBackend {
     async fn my_cases(&self, actor: &Actor) -> Result<Vec<CaseHit>, AppError> {
         check(actor, &Action::ListCases)?;
         let now = self.clock.unix();
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let everything = decide(Some(actor), &Action::SearchCases).is_allowed();
         let agency = actor.agency_id.clone().unwrap_or_default();
         let rows = if everything {
@@ -351,7 +351,7 @@ impl CaseBackend for ServerBackend {
     }
 
     async fn case_view(&self, actor: &Actor, id: &str) -> Result<CaseView, AppError> {
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let parts = relation::of(&mut tx, id, actor).await.map_err(internal_db)?.and_then(|rel| case_parts(actor, &rel));
         let Some(parts) = parts else {
             drop(tx);
@@ -374,7 +374,7 @@ impl CaseBackend for ServerBackend {
         }
         p.finish(())?;
         let now = self.clock.unix();
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let sees_restricted = decide(Some(actor), &Action::ManageCase).is_allowed() || decide(Some(actor), &Action::RestrictCase).is_allowed();
         let restricted = if sees_restricted { "" } else { " AND c.restricted = 0" };
         let (kind, rows) = if looks_like_reference(&query) {

@@ -267,7 +267,7 @@ impl MeetingBackend for ServerBackend {
     async fn meetings(&self, actor: &Actor) -> Result<MeetingList, AppError> {
         require(actor.agency_is_current())?;
         let now = self.clock.unix();
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let ids: Vec<String> =
             sqlx::query_scalar("SELECT id FROM meetings ORDER BY CASE WHEN starts_at >= $1 THEN 0 ELSE 1 END, ABS(starts_at - $1) LIMIT 200")
                 .bind(now)
@@ -388,7 +388,7 @@ impl MeetingBackend for ServerBackend {
     }
 
     async fn meeting(&self, actor: &Actor, id: &str) -> Result<MeetingView, AppError> {
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let m = load(&mut tx, actor, id).await?;
         let items = sqlx::query(
             "SELECT ai.case_id, c.reference, c.victim_id, c.restricted, r.criteria, \
@@ -687,7 +687,7 @@ impl MeetingBackend for ServerBackend {
 
     async fn case_at_meeting(&self, actor: &Actor, id: &str, case_id: &str) -> Result<CaseAtMeeting, AppError> {
         let now = self.clock.unix();
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let m = load(&mut tx, actor, id).await?;
         require(m.rights.open_cases)?;
         on_agenda(&mut tx, id, case_id).await?;
@@ -840,7 +840,7 @@ impl MeetingBackend for ServerBackend {
     }
 
     async fn calendar(&self, actor: &Actor, id: &str) -> Result<String, AppError> {
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let m = load(&mut tx, actor, id).await?;
         let ics = shared::meeting::calendar_file(id, col(&m.row, "starts_at")?, 180, &col::<String>(&m.row, "place")?, self.clock.unix());
         self.audit_and_commit(tx, actor_event(actor, "meeting.calendar").on("meeting", id)).await?;

@@ -45,8 +45,15 @@ impl ServerBackend {
         Ok(Self { db, clock, rp, config, throttle: SignInThrottle::default(), mail_wakeup: Arc::new(tokio::sync::Notify::new()) })
     }
 
+    /// A transaction that writes: one at a time, with the audit chain.
     pub(crate) async fn tx(&self) -> Result<Tx, AppError> {
         self.db.begin_write().await.map_err(internal)
+    }
+
+    /// A transaction for work that only reads (its audit entry apart): on PostgreSQL such
+    /// transactions run side by side. Anything that writes must use [`Self::tx`].
+    pub(crate) async fn read_tx(&self) -> Result<Tx, AppError> {
+        self.db.begin_read().await.map_err(internal)
     }
 
     /// Appends the audit row for the work done in `tx`, then commits both together.

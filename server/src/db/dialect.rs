@@ -73,6 +73,9 @@ pub async fn configure_connection(backend: Backend, conn: &mut AnyConnection) ->
     }
 }
 
+/// The PostgreSQL advisory lock that makes writers, and appends to the audit chain, one at a time.
+const WRITER_LOCK: &str = "SELECT pg_advisory_xact_lock(7243)";
+
 /// Starts a transaction that will write. SQLite takes the write lock at once, so two writers
 /// never both read the audit chain's tail and then collide.
 pub async fn begin_write(backend: Backend, pool: &sqlx::AnyPool) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
@@ -82,10 +85,32 @@ pub async fn begin_write(backend: Backend, pool: &sqlx::AnyPool) -> Result<sqlx:
         // the same transaction. The lock is released at commit or rollback.
         Backend::Postgres => {
             let mut tx = pool.begin().await?;
-            sqlx::query("SELECT pg_advisory_xact_lock(7243)").execute(&mut *tx).await?;
+            sqlx::query(WRITER_LOCK).execute(&mut *tx).await?;
             Ok(tx)
         }
     }
+}
+
+/// Starts a transaction that only reads, apart from its audit entry. On PostgreSQL it runs
+/// alongside others and takes the writers' lock only when it appends to the audit chain
+/// ([`lock_audit_tail`]), so reads no longer wait for one another. SQLite cannot turn a
+/// reading transaction into a writing one once another writer has committed, so there it
+/// is a write transaction as before.
+pub async fn begin_read(backend: Backend, pool: &sqlx::AnyPool) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match backend {
+        Backend::Sqlite => begin_write(backend, pool).await,
+        Backend::Postgres => pool.begin().await,
+    }
+}
+
+/// Before the audit chain's tail is read and extended: on PostgreSQL, takes the writers' lock
+/// (again, harmlessly, in a write transaction) until the transaction ends; SQLite's write
+/// transactions already hold it.
+pub async fn lock_audit_tail(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query(WRITER_LOCK).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// The tables whose rows the application only reads and appends (PostgreSQL grants).

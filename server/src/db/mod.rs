@@ -137,4 +137,9 @@ impl Db {
     pub async fn begin_write(&self) -> Result<Tx, Error> {
         Ok(dialect::begin_write(self.backend, &self.pool).await?)
     }
+
+    /// Begins a transaction that only reads, apart from its audit entry (see [`dialect::begin_read`]).
+    pub async fn begin_read(&self) -> Result<Tx, Error> {
+        Ok(dialect::begin_read(self.backend, &self.pool).await?)
+    }
 }
