@@ -148,9 +148,9 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/distribution/revoke", "DDADDDDDDD"),
     // Subject access: the DPO only; every step but reviewing after a fresh passkey check.
     ("GET /subject-access", "DDDDDDADDD"),
-    ("GET /subject-access/{id}", "DDDDDDADDD"),
+    ("GET /subject-access/{id}", "DDDDDDRDDD"),
     ("POST /api/subject-access/list", "DDDDDDADDD"),
-    ("POST /api/subject-access/view", "DDDDDDADDD"),
+    ("POST /api/subject-access/view", "DDDDDDRDDD"),
     ("POST /api/subject-access/find", "DDDDDDRDDD"),
     ("POST /api/subject-access/prepare", "DDDDDDRDDD"),
     ("POST /api/subject-access/approve", "DDDDDDRDDD"),
@@ -584,6 +584,8 @@ async fn every_route_for_every_kind_of_person() {
                     'P'
                 } else if !marker.is_empty() && html.contains(marker) {
                     'A'
+                } else if html.contains("id=\"confirm-to-see\"") {
+                    'R'
                 } else {
                     'D'
                 }
