@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::policy::cases::CaseParts;
+use crate::policy::parts::{Part, Parts};
 
 /// A detail of a person in a case that can be corrected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -140,13 +140,13 @@ impl PersonField {
 
     /// Whether someone who may see `parts` of the case may see this field, and so its history:
     /// a correction never reveals an old value of a detail the reader may not see today.
-    pub fn visible_with(self, parts: &CaseParts) -> bool {
+    pub fn visible_with(self, parts: Parts) -> bool {
         match self {
-            PersonField::VictimName | PersonField::VictimDateOfBirth => parts.victim_identity,
-            PersonField::VictimAddress => parts.victim_contact,
-            PersonField::PerpetratorName | PersonField::PerpetratorDateOfBirth => parts.perpetrators,
-            PersonField::PerpetratorAddress => parts.perpetrators && parts.perpetrator_address,
-            PersonField::HouseholdName | PersonField::HouseholdDateOfBirth => parts.household,
+            PersonField::VictimName | PersonField::VictimDateOfBirth => parts.has(Part::VictimIdentity),
+            PersonField::VictimAddress => parts.has(Part::VictimAddress),
+            PersonField::PerpetratorName | PersonField::PerpetratorDateOfBirth => parts.has(Part::Perpetrators),
+            PersonField::PerpetratorAddress => parts.has(Part::Perpetrators) && parts.has(Part::PerpetratorAddress),
+            PersonField::HouseholdName | PersonField::HouseholdDateOfBirth => parts.has(Part::Household),
         }
     }
 }
@@ -280,14 +280,14 @@ mod tests {
 
     #[test]
     fn history_follows_what_the_reader_may_see_today() {
-        assert!(PersonField::ALL.iter().all(|f| f.visible_with(&CaseParts::ALL)));
-        let perpetrator_only = CaseParts { risk: true, victim_identity: true, perpetrators: true, perpetrator_address: true, ..CaseParts::default() };
-        assert!(PersonField::VictimName.visible_with(&perpetrator_only));
-        assert!(!PersonField::VictimAddress.visible_with(&perpetrator_only), "never the victim's old address");
-        assert!(!PersonField::HouseholdName.visible_with(&perpetrator_only));
-        let household = CaseParts { risk: true, victim_identity: true, perpetrators: true, household: true, ..CaseParts::default() };
-        assert!(!PersonField::PerpetratorAddress.visible_with(&household));
-        assert!(PersonField::HouseholdDateOfBirth.visible_with(&household));
-        assert!(!PersonField::VictimName.visible_with(&CaseParts::default()));
+        assert!(PersonField::ALL.iter().all(|f| f.visible_with(Parts::ALL)));
+        let perpetrator_only = Parts::of(&[Part::Referral, Part::VictimIdentity, Part::Perpetrators, Part::PerpetratorAddress]);
+        assert!(PersonField::VictimName.visible_with(perpetrator_only));
+        assert!(!PersonField::VictimAddress.visible_with(perpetrator_only), "never the victim's old address");
+        assert!(!PersonField::HouseholdName.visible_with(perpetrator_only));
+        let household = Parts::of(&[Part::Referral, Part::VictimIdentity, Part::Perpetrators, Part::Household]);
+        assert!(!PersonField::PerpetratorAddress.visible_with(household));
+        assert!(PersonField::HouseholdDateOfBirth.visible_with(household));
+        assert!(!PersonField::VictimName.visible_with(Parts::NONE));
     }
 }

@@ -4,6 +4,7 @@
 //! It compiles to native code for the server and to wasm for the browser.
 
 pub mod audit;
+pub mod casefile;
 pub mod data_protection;
 pub mod dash;
 pub mod document;
@@ -25,3 +26,4 @@ pub mod session;
 pub mod stats;
 pub mod subject_access;
 pub mod validation;
+pub mod views;

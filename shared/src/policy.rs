@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::identity::Role;
 use crate::isa::SignatoryStatus;
 
-pub mod cases;
+pub mod exposure;
 pub mod meetings;
 pub mod minutes;
+pub mod parts;
 
 /// Who is asking: resolved from the session on every request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,7 +102,7 @@ pub enum Action {
     TriageReferrals,
     /// Search every case by name, date of birth or reference.
     SearchCases,
-    /// List the cases one works with (each case then decided by `cases::case_parts`).
+    /// List the cases one works with (each case then decided by `exposure::grant`).
     ListCases,
     /// Record which agencies work with a case, assign its IDVA, close or reopen it.
     ManageCase,

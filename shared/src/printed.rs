@@ -1,15 +1,17 @@
 //! Documents printed for one person: an agency's copy of a meeting's minutes, and an agency's
-//! action list. What each case contributes is decided by `policy::minutes::case_in_copy`; this
-//! module only lays the permitted content out as [`Document`] blocks.
+//! action list. What each case contributes is what the meeting view would show the same person
+//! (`views::meeting::meeting_case` with the policy's grant); this module only lays it out as
+//! [`Document`] blocks.
 
 use std::collections::BTreeMap;
 
+use crate::casefile::CaseFile;
 use crate::document::{Block, Document};
 use crate::marking::PROTECTIVE_MARKING;
-use crate::meeting::EntryKind;
-use crate::policy::cases::CaseRelation;
-use crate::policy::minutes::{case_in_copy, CaseInCopy};
+use crate::policy::exposure::{Grant, Standing};
 use crate::policy::Actor;
+use crate::views::actions::ActionView;
+use crate::views::meeting::{meeting_case, EntryView, MeetingCase, MINUTES_COPY};
 
 /// A finalised meeting's minutes, in full: the input every copy is cut from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -24,57 +26,13 @@ pub struct MinutesRecord {
     pub present: Vec<String>,
     /// "Name, Agency" of those who sent apologies.
     pub apologies: Vec<String>,
-    /// The cases, in agenda order.
-    pub cases: Vec<CaseMinutes>,
-}
-
-/// One case's minutes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CaseMinutes {
-    /// The case's id (never printed).
-    pub case_id: String,
-    /// The case reference.
-    pub reference: String,
-    /// Whether the case is restricted (data protection).
-    pub restricted: bool,
-    /// The victim's name.
-    pub victim_name: String,
-    /// Perpetrators' names.
-    pub perpetrators: Vec<String>,
-    /// Number of children in the household.
-    pub children: usize,
-    /// Why the case was referred (markdown: criteria, DASH score, summary).
-    pub summary: String,
-    /// Research shared before the meeting.
-    pub research: Vec<Point>,
-    /// What was said at the meeting.
-    pub entries: Vec<Point>,
-    /// Risks identified (markdown).
-    pub risks: String,
-    /// The decision (markdown).
-    pub decision: String,
-    /// Actions agreed.
-    pub actions: Vec<ActionLine>,
-    /// Amendments made after the minutes were finalised.
-    pub amendments: Vec<String>,
-}
-
-/// A point of research or minutes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Point {
-    /// Fact or opinion.
-    pub kind: EntryKind,
-    /// Source agency, and person where known.
-    pub source: String,
-    /// What was said (markdown).
-    pub body: String,
+    /// The cases, in agenda order, each seen through this meeting.
+    pub cases: Vec<CaseFile>,
 }
 
 /// An action as printed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ActionLine {
-    /// The owning agency's id (never printed).
-    pub owner_agency_id: String,
     /// The case reference.
     pub reference: String,
     /// The owning agency's name.
@@ -87,6 +45,18 @@ pub struct ActionLine {
     pub status: String,
 }
 
+impl From<&ActionView> for ActionLine {
+    fn from(a: &ActionView) -> Self {
+        ActionLine {
+            reference: a.case_reference.clone(),
+            owner_agency: a.owner_agency.clone(),
+            description: if a.case_restricted { RESTRICTED_NOTICE.into() } else { a.description.clone() },
+            due: crate::display::iso_date(&a.due_on),
+            status: if a.overdue { format!("{} (overdue)", a.status_label) } else { a.status_label.clone() },
+        }
+    }
+}
+
 /// The notice printed in place of a restricted case.
 pub const RESTRICTED_NOTICE: &str =
     "Restricted. This record is restricted under data protection law and is not shared. Contact the MARAC coordinator if you need it.";
@@ -96,7 +66,7 @@ pub fn watermark(recipient: &Actor) -> String {
     format!("{} \u{2014} {}", recipient.agency_name.as_deref().unwrap_or_default(), recipient.name)
 }
 
-fn point_blocks(heading: &str, points: &[Point], blocks: &mut Vec<Block>) {
+fn point_blocks(heading: &str, points: &[EntryView], blocks: &mut Vec<Block>) {
     if points.is_empty() {
         return;
     }
@@ -119,45 +89,61 @@ fn action_fields(a: &ActionLine) -> Block {
     ])
 }
 
-fn case_blocks(case: &CaseMinutes, shown: CaseInCopy, blocks: &mut Vec<Block>) {
+fn case_blocks(case: &MeetingCase, blocks: &mut Vec<Block>) {
     blocks.push(Block::Heading { level: 2, text: format!("Case {}", case.reference) });
-    let parts = match shown {
-        CaseInCopy::Omitted => return,
-        CaseInCopy::Restricted => {
-            blocks.push(Block::Notice(RESTRICTED_NOTICE.into()));
-            return;
-        }
-        CaseInCopy::ActionsOnly => None,
-        CaseInCopy::Parts(parts) => Some(parts),
-    };
+    if case.standing == Standing::Restricted {
+        blocks.push(Block::Notice(RESTRICTED_NOTICE.into()));
+        return;
+    }
+    let p = &case.parties;
     let mut about = Vec::new();
-    if parts.is_some_and(|p| p.victim_identity) {
-        about.push(("Victim".to_string(), case.victim_name.clone()));
+    if let Some(v) = &p.victim {
+        about.push(("Victim".to_string(), v.name.clone()));
     }
-    if parts.is_some_and(|p| p.perpetrators) && !case.perpetrators.is_empty() {
-        about.push(("Perpetrator".to_string(), case.perpetrators.join(", ")));
+    if let Some(perpetrators) = p.perpetrators.as_ref().filter(|list| !list.is_empty()) {
+        about.push(("Perpetrator".to_string(), perpetrators.iter().map(|x| x.name.clone()).collect::<Vec<_>>().join(", ")));
     }
-    if parts.is_some_and(|p| p.household) {
-        about.push(("Children in the household".to_string(), case.children.to_string()));
+    if let Some(household) = p.household.as_ref().filter(|list| !list.is_empty()) {
+        let people = household.iter().map(|h| match &h.date_of_birth {
+            Some(dob) => format!("{} ({}, born {})", h.name, h.relationship, crate::display::iso_date(dob)),
+            None => format!("{} ({})", h.name, h.relationship),
+        });
+        about.push(("Children and household".to_string(), people.collect::<Vec<_>>().join("; ")));
     }
     if !about.is_empty() {
         blocks.push(Block::Fields(about));
     }
-    if parts.is_some_and(|p| p.risk) {
-        if !case.summary.trim().is_empty() {
-            blocks.push(Block::Heading { level: 3, text: "Referral".into() });
-            blocks.push(Block::Markdown(case.summary.clone()));
-        }
-        point_blocks("Research shared before the meeting", &case.research, blocks);
-        point_blocks("Discussion", &case.entries, blocks);
-    } else {
+    if let Some(referral) = &p.referral {
+        blocks.push(Block::Heading { level: 3, text: "Referral".into() });
+        blocks.push(Block::Markdown(referral.markdown()));
+    }
+    if let Some(research) = &case.research {
+        point_blocks("Research shared before the meeting", research, blocks);
+    }
+    if !case.answers.is_empty() {
+        blocks.push(Block::Fields(
+            case.answers
+                .iter()
+                .map(|a| {
+                    let withheld = if a.withheld.trim().is_empty() { String::new() } else { format!(". Held but not shared: {}", a.withheld) };
+                    (a.agency_name.clone(), format!("{}{withheld}", a.words()))
+                })
+                .collect(),
+        ));
+    }
+    if let Some(entries) = &case.entries {
+        point_blocks("Discussion", entries, blocks);
+    }
+    if p.referral.is_none() && case.entries.is_none() && case.outcome.is_some() {
         blocks.push(Block::Text("Your agency owns an action on this case; only the risks, decision and actions are shared with it.".into()));
     }
-    markdown_section("Risks identified", &case.risks, blocks);
-    markdown_section("Decision", &case.decision, blocks);
-    if !case.actions.is_empty() {
+    if let Some(outcome) = &case.outcome {
+        markdown_section("Risks identified", &outcome.risks, blocks);
+        markdown_section("Decision", &outcome.decision, blocks);
+    }
+    if let Some(actions) = case.actions.as_ref().filter(|a| !a.is_empty()) {
         blocks.push(Block::Heading { level: 3, text: "Actions".into() });
-        blocks.extend(case.actions.iter().map(action_fields));
+        blocks.extend(actions.iter().map(|a| action_fields(&a.into())));
     }
     if !case.amendments.is_empty() {
         blocks.push(Block::Heading { level: 3, text: "Amendments after the minutes were finalised".into() });
@@ -173,10 +159,10 @@ fn list_or_none(people: &[String]) -> String {
     }
 }
 
-/// `recipient`'s copy of the minutes: only the cases, and parts of cases, their agency may see
-/// (`relations` holds their agency's relation to each case id; a case without one is treated
-/// as unrelated), then their agency's own actions with due dates.
-pub fn minutes_copy(record: &MinutesRecord, recipient: &Actor, relations: &BTreeMap<String, CaseRelation>, id: &str) -> Document {
+/// `recipient`'s copy of the minutes: each case as the meeting view shows it to them after the
+/// meeting (`grants` holds the policy's answer per case id; a case without one is left out),
+/// then their agency's own actions with due dates.
+pub fn minutes_copy(record: &MinutesRecord, recipient: &Actor, grants: &BTreeMap<String, Grant>, id: &str) -> Document {
     let agency = recipient.agency_id.as_deref().unwrap_or_default();
     let mut blocks = vec![
         Block::Notice(record.statement.clone()),
@@ -188,29 +174,23 @@ pub fn minutes_copy(record: &MinutesRecord, recipient: &Actor, relations: &BTree
             ("Apologies".into(), list_or_none(&record.apologies)),
         ]),
     ];
-    let unrelated = CaseRelation::default();
-    let mut own_actions = Vec::new();
+    let mut own_actions: Vec<ActionLine> = Vec::new();
     let mut shown_cases = 0;
-    for case in &record.cases {
-        let owns_action = case.actions.iter().any(|a| a.owner_agency_id == agency);
-        let shown = case_in_copy(recipient, relations.get(&case.case_id).unwrap_or(&unrelated), owns_action);
-        if shown == CaseInCopy::Omitted {
-            continue;
-        }
+    for file in &record.cases {
+        let grant = grants.get(&file.head.id).copied().unwrap_or(Grant::HIDDEN);
+        let Some(case) = meeting_case(file, &grant, recipient, MINUTES_COPY) else { continue };
         shown_cases += 1;
-        if shown != CaseInCopy::Restricted {
-            own_actions.extend(case.actions.iter().filter(|a| a.owner_agency_id == agency));
-        }
-        case_blocks(case, shown, &mut blocks);
+        own_actions.extend(case.actions.iter().flatten().filter(|a| a.owner_agency_id == agency).map(ActionLine::from));
+        case_blocks(&case, &mut blocks);
     }
     if shown_cases == 0 {
         blocks.push(Block::Text("None of the cases discussed at this meeting is shared with your agency.".into()));
     }
-    blocks.push(Block::Heading { level: 2, text: "Your agency's actions".into() });
+    blocks.push(Block::Heading { level: 1, text: "Your agency's actions from this meeting".into() });
     if own_actions.is_empty() {
         blocks.push(Block::Text("Your agency has no actions from this meeting.".into()));
     }
-    blocks.extend(own_actions.into_iter().map(action_fields));
+    blocks.extend(own_actions.iter().map(action_fields));
     Document {
         id: id.into(),
         title: "MARAC minutes".into(),
@@ -233,9 +213,11 @@ pub fn action_list(actions: &[ActionLine], recipient: &Actor, as_of: &str, id: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::casefile::{ActionRecord, CaseHead, EntryRecord, MeetingRecord, ReferralRecord, VictimRecord};
     use crate::identity::Role;
     use crate::isa::SignatoryStatus;
-    use crate::policy::cases::Involvement;
+    use crate::meeting::{ActionStatus, EntryKind, MeetingStatus};
+    use crate::policy::exposure::{grant, CaseFacts, Context, Involvement, Seat};
 
     fn rep(agency: &str) -> Actor {
         let mut a = crate::policy::test_actor(&[Role::AgencyRepresentative], Some(SignatoryStatus::Current));
@@ -245,29 +227,43 @@ mod tests {
         a
     }
 
-    fn action(reference: &str, agency: &str, what: &str) -> ActionLine {
-        ActionLine {
+    fn action(id: &str, agency: &str, what: &str) -> ActionRecord {
+        ActionRecord {
+            id: id.into(),
+            meeting_id: "m".into(),
             owner_agency_id: agency.into(),
-            reference: reference.into(),
             owner_agency: format!("{agency} agency"),
+            owner_person: None,
             description: what.into(),
-            due: "1 December 2026".into(),
-            status: "Open".into(),
+            due_on: "2026-12-01".into(),
+            status: ActionStatus::Open,
+            overdue: false,
+            version: 1,
+            history: vec![],
         }
     }
 
-    fn case(id: &str, victim: &str, actions: Vec<ActionLine>) -> CaseMinutes {
-        CaseMinutes {
-            case_id: id.into(),
-            reference: format!("C-{id}"),
-            victim_name: victim.into(),
-            perpetrators: vec![format!("{victim}'s ex-partner")],
-            summary: format!("Summary about {victim}"),
-            entries: vec![Point { kind: EntryKind::Fact, source: "Police".into(), body: format!("Incident involving {victim}") }],
-            risks: format!("Risk to {victim}"),
-            decision: "Safety plan".into(),
+    fn case(id: &str, victim: &str, actions: Vec<ActionRecord>) -> CaseFile {
+        CaseFile {
+            head: CaseHead { id: id.into(), reference: format!("C-{id}"), status: "open".into(), ..CaseHead::default() },
+            victim: Some(VictimRecord { name: victim.into(), ..VictimRecord::default() }),
+            referral: Some(ReferralRecord { summary_markdown: format!("Summary about {victim}"), ..ReferralRecord::default() }),
             actions,
-            ..CaseMinutes::default()
+            meeting: Some(MeetingRecord {
+                meeting_id: "m".into(),
+                entries: vec![EntryRecord {
+                    id: format!("e{id}"),
+                    kind: EntryKind::Fact,
+                    body: format!("Incident involving {victim}"),
+                    agency_id: "police".into(),
+                    source: "Police".into(),
+                    version: 1,
+                }],
+                risks: format!("Risk to {victim}"),
+                decision: "Safety plan".into(),
+                ..MeetingRecord::default()
+            }),
+            ..CaseFile::default()
         }
     }
 
@@ -277,26 +273,34 @@ mod tests {
             chair: "Chair Person".into(),
             statement: "Everything said here is confidential.".into(),
             cases: vec![
-                case("1", "Ada Thorn", vec![action("C-1", "homes", "Change the locks")]),
-                case("2", "Bea Quill", vec![action("C-2", "police", "Flag the address")]),
+                case("1", "Ada Thorn", vec![action("x1", "homes", "Change the locks")]),
+                case("2", "Bea Quill", vec![action("x2", "police", "Flag the address")]),
                 case("3", "Cerys Vale", vec![]),
             ],
             ..MinutesRecord::default()
         }
     }
 
+    /// The policy's grant for `actor` after the meeting, for each case's facts.
+    fn grants(actor: &Actor, facts: &[(&str, CaseFacts)]) -> BTreeMap<String, Grant> {
+        let seat = Seat { status: MeetingStatus::MinutesFinal, invited: true, chair: false, acknowledged: true, present: true };
+        facts.iter().map(|(id, f)| (id.to_string(), grant(actor, &Context { facts: f.clone(), seat: Some(seat) }))).collect()
+    }
+
     fn text(doc: &Document) -> String {
         format!("{doc:?}")
     }
 
+    fn involved() -> CaseFacts {
+        CaseFacts { marked: [Involvement::Victim].into_iter().collect(), ..CaseFacts::default() }
+    }
+
     #[test]
     fn a_copy_holds_only_the_cases_the_agency_may_see() {
-        let relations = BTreeMap::from([(
-            "3".to_string(),
-            CaseRelation { involvement: [Involvement::Victim].into_iter().collect(), ..CaseRelation::default() },
-        )]);
-        let doc = minutes_copy(&record(), &rep("homes"), &relations, "D-1");
-        let t = text(&doc);
+        let homes = rep("homes");
+        let owner = CaseFacts { owns_action: true, ..CaseFacts::default() };
+        let g = grants(&homes, &[("1", owner), ("2", CaseFacts::default()), ("3", involved())]);
+        let t = text(&minutes_copy(&record(), &homes, &g, "D-1"));
         assert!(t.contains("Cerys Vale") && t.contains("Incident involving Cerys Vale"), "involved case in full");
         assert!(t.contains("C-1") && t.contains("Risk to Ada Thorn") && t.contains("Change the locks"), "case it has an action on");
         assert!(!t.contains("Incident involving Ada Thorn") && !t.contains("Summary about Ada"), "only risks, decision, actions");
@@ -304,9 +308,11 @@ mod tests {
     }
 
     #[test]
-    fn the_agencys_own_actions_close_the_copy() {
-        let doc = minutes_copy(&record(), &rep("homes"), &BTreeMap::new(), "D-1");
-        let last_heading = doc.blocks.iter().rposition(|b| matches!(b, Block::Heading { text, .. } if text == "Your agency's actions"));
+    fn the_agencys_own_actions_close_the_copy_under_their_own_heading() {
+        let homes = rep("homes");
+        let g = grants(&homes, &[("1", CaseFacts { owns_action: true, ..CaseFacts::default() })]);
+        let doc = minutes_copy(&record(), &homes, &g, "D-1");
+        let last_heading = doc.blocks.iter().rposition(|b| matches!(b, Block::Heading { level: 1, text } if text == "Your agency's actions from this meeting"));
         let tail = format!("{:?}", &doc.blocks[last_heading.unwrap_or_default()..]);
         assert!(last_heading.is_some() && tail.contains("Change the locks") && tail.contains("1 December 2026"));
     }
@@ -314,14 +320,20 @@ mod tests {
     #[test]
     fn a_restricted_case_shows_its_reference_and_notice_only() {
         let mut r = record();
-        r.cases[0].restricted = true;
-        let relations = BTreeMap::from([(
-            "1".to_string(),
-            CaseRelation { involvement: [Involvement::Victim].into_iter().collect(), restricted: true, ..CaseRelation::default() },
-        )]);
-        let t = text(&minutes_copy(&r, &rep("homes"), &relations, "D-1"));
-        assert!(t.contains("C-1") && t.contains(RESTRICTED_NOTICE));
+        r.cases[0].head.restricted = true;
+        let homes = rep("homes");
+        let g = grants(&homes, &[("1", CaseFacts { restricted: true, ..involved() }), ("3", involved())]);
+        let t = text(&minutes_copy(&r, &homes, &g, "D-1"));
+        assert!(t.contains("C-1") && t.contains(RESTRICTED_NOTICE) && t.contains("Cerys Vale"));
         assert!(!t.contains("Ada Thorn") && !t.contains("Change the locks"));
+    }
+
+    #[test]
+    fn a_copy_with_nothing_shared_says_so() {
+        let homes = rep("homes");
+        let t = text(&minutes_copy(&record(), &homes, &grants(&homes, &[]), "D-1"));
+        assert!(t.contains("None of the cases discussed at this meeting is shared with your agency"));
+        assert!(t.contains("Everything said here is confidential.") && !t.contains("C-1"));
     }
 
     #[test]
@@ -337,7 +349,8 @@ mod tests {
     fn an_action_list_says_so_when_empty() {
         let t = text(&action_list(&[], &rep("homes"), "27 November 2026", "A-1"));
         assert!(t.contains("no outstanding MARAC actions"));
-        let t = text(&action_list(&[action("C-1", "homes", "Change the locks")], &rep("homes"), "27 November 2026", "A-1"));
+        let line = ActionLine { reference: "C-1".into(), description: "Change the locks".into(), ..ActionLine::default() };
+        let t = text(&action_list(&[line], &rep("homes"), "27 November 2026", "A-1"));
         assert!(t.contains("Change the locks") && t.contains("C-1"));
     }
 }

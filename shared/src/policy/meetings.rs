@@ -1,6 +1,6 @@
-//! Who may do what at a meeting. Coordinators run every meeting; the meeting's chair chairs it;
-//! people of invited agencies see the agenda once it is published. Nobody opens a meeting's
-//! cases, or minutes them, before acknowledging that meeting's confidentiality statement.
+//! Who may do what at a meeting as a whole. Coordinators run every meeting; the meeting's chair
+//! chairs it; people of invited agencies see the agenda once it is published. What anyone sees
+//! of each case on it is the exposure policy's answer (`exposure`).
 
 use serde::{Deserialize, Serialize};
 
@@ -21,25 +21,25 @@ pub struct MeetingRelation {
     pub acknowledged: bool,
 }
 
-/// What the actor may do at the meeting. All false: the meeting does not exist for them.
+/// What the actor may do at the meeting, as a whole. What they may see of and write on each
+/// case is the exposure policy's (`exposure::grant`, with the actor's seat at this meeting).
+/// All false: the meeting does not exist for them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingRights {
-    /// See the meeting, its agenda (references only) and its register.
+    /// See the meeting, its agenda (as far as each case's grant allows) and its register.
     pub see: bool,
     /// Change the agenda, invitations, schedule and status (not finalising).
     pub manage: bool,
-    /// Acknowledge the confidentiality statement.
+    /// Start the meeting.
+    pub start: bool,
+    /// Acknowledge the confidentiality statement, which checks them in (the meeting is running).
     pub acknowledge: bool,
-    /// Open the agenda's cases (research, previous actions, minutes).
-    pub open_cases: bool,
-    /// Record the agency's research on agenda cases.
-    pub research: bool,
-    /// Write minute entries, risks, decisions and actions.
-    pub minute: bool,
+    /// Open the research list for their agency.
+    pub research_list: bool,
+    /// Keep the attendance register, for the meeting and for each case.
+    pub register: bool,
     /// Finalise the minutes and amend them afterwards.
     pub finalise: bool,
-    /// Keep the attendance register.
-    pub register: bool,
     /// Send the final minutes to the invited agencies and manage the copies.
     pub distribute: bool,
 }
@@ -57,23 +57,21 @@ pub fn meeting_rights(actor: &Actor, m: &MeetingRelation) -> MeetingRights {
         return MeetingRights::default();
     }
     let coordinator = actor.has(Role::Coordinator);
-    let chair = m.is_chair || (actor.has(Role::Chair) && coordinator);
     let invited =
         m.agency_invited && m.status.agenda_visible() && [Role::AgencyRepresentative, Role::Idva, Role::Chair].iter().any(|r| actor.has(*r));
     let see = coordinator || m.is_chair || invited;
     if !see {
         return MeetingRights::default();
     }
-    let open_cases = m.acknowledged && m.status.agenda_visible();
+    let runs = coordinator || m.is_chair;
     MeetingRights {
         see,
         manage: coordinator && m.status < MeetingStatus::MinutesFinal,
-        acknowledge: m.status.agenda_visible(),
-        open_cases,
-        research: open_cases && invited && matches!(m.status, MeetingStatus::AgendaPublished | MeetingStatus::InProgress),
-        minute: open_cases && (coordinator || chair) && m.status.minutes_open(),
-        finalise: m.is_chair && m.acknowledged && m.status >= MeetingStatus::InProgress,
-        register: coordinator || m.is_chair,
+        start: runs && m.status == MeetingStatus::AgendaPublished,
+        acknowledge: m.status == MeetingStatus::InProgress,
+        research_list: invited && matches!(m.status, MeetingStatus::AgendaPublished | MeetingStatus::InProgress),
+        register: runs,
+        finalise: m.is_chair && m.acknowledged && m.status == MeetingStatus::MinutesDraft,
         distribute: coordinator && m.status == MeetingStatus::MinutesFinal,
     }
 }
@@ -100,25 +98,23 @@ mod tests {
     }
 
     #[test]
-    fn nobody_opens_cases_before_acknowledging() {
-        for roles in [&[Role::Coordinator][..], &[Role::AgencyRepresentative], &[Role::Chair]] {
-            let a = actor(roles);
-            let before = meeting_rights(&a, &meeting(MeetingStatus::InProgress, true, roles == [Role::Chair], false));
-            assert!(before.see && !before.open_cases && !before.minute, "{roles:?}");
-            let after = meeting_rights(&a, &meeting(MeetingStatus::InProgress, true, roles == [Role::Chair], true));
-            assert!(after.open_cases, "{roles:?}");
-        }
+    fn acknowledging_is_for_a_running_meeting_and_the_research_list_for_invited_agencies() {
+        let rep = actor(&[Role::AgencyRepresentative]);
+        let before = meeting_rights(&rep, &meeting(MeetingStatus::AgendaPublished, true, false, false));
+        assert!(before.research_list && !before.acknowledge);
+        let during = meeting_rights(&rep, &meeting(MeetingStatus::InProgress, true, false, false));
+        assert!(during.research_list && during.acknowledge);
+        let after = meeting_rights(&rep, &meeting(MeetingStatus::MinutesDraft, true, false, true));
+        assert!(after.see && !after.acknowledge && !after.research_list, "a late acknowledgement changes nothing");
+        assert!(!meeting_rights(&actor(&[Role::Coordinator]), &meeting(MeetingStatus::AgendaPublished, false, false, false)).research_list);
     }
 
     #[test]
-    fn research_while_the_agenda_is_out_minutes_while_held() {
-        let rep = actor(&[Role::AgencyRepresentative]);
-        assert!(meeting_rights(&rep, &meeting(MeetingStatus::AgendaPublished, true, false, true)).research);
-        assert!(!meeting_rights(&rep, &meeting(MeetingStatus::MinutesDraft, true, false, true)).research);
-        assert!(!meeting_rights(&rep, &meeting(MeetingStatus::InProgress, true, false, true)).minute, "representatives do not minute");
-        let coord = actor(&[Role::Coordinator]);
-        assert!(meeting_rights(&coord, &meeting(MeetingStatus::InProgress, false, false, true)).minute);
-        assert!(!meeting_rights(&coord, &meeting(MeetingStatus::MinutesFinal, false, false, true)).minute, "final minutes are locked");
+    fn the_coordinator_and_the_meetings_chair_start_it() {
+        assert!(meeting_rights(&actor(&[Role::Coordinator]), &meeting(MeetingStatus::AgendaPublished, false, false, false)).start);
+        assert!(meeting_rights(&actor(&[Role::Chair]), &meeting(MeetingStatus::AgendaPublished, true, true, false)).start);
+        assert!(!meeting_rights(&actor(&[Role::Chair]), &meeting(MeetingStatus::AgendaPublished, true, false, false)).start, "another chair");
+        assert!(!meeting_rights(&actor(&[Role::AgencyRepresentative]), &meeting(MeetingStatus::AgendaPublished, true, false, false)).start);
     }
 
     #[test]
