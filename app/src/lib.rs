@@ -22,7 +22,7 @@ use crate::pages::admin::{
 };
 use crate::pages::cases::{record::CasePage, CasesPage};
 use crate::pages::copies::CopyPage;
-use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, distribution::DistributionPage, meeting::MeetingPage, MeetingsPage};
+use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, distribution::DistributionPage, meeting::MeetingPage, research::ResearchPage, MeetingsPage};
 use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};
 use crate::pages::retention::RetentionPage;
 use crate::pages::statistics::StatisticsPage;
@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=MeetingPage />
                     <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("cases"), ParamSegment("case")) view=MeetingCasePage />
                     <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("distribution")) view=DistributionPage />
+                    <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("research")) view=ResearchPage />
                     <Route path=(StaticSegment("copies"), ParamSegment("id")) view=CopyPage />
                     <Route path=StaticSegment("actions") view=ActionsPage />
                     <Route path=StaticSegment("statistics") view=StatisticsPage />

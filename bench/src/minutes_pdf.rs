@@ -8,13 +8,14 @@ use std::process::Command;
 use std::time::Instant;
 
 use serde::Serialize;
+use shared::casefile::{ActionRecord, CaseFile, CaseHead, EntryRecord, HouseholdRecord, MeetingRecord, PerpetratorRecord, ReferralRecord, VictimRecord};
 use shared::document::{Block, Document};
 use shared::identity::Role;
 use shared::isa::SignatoryStatus;
-use shared::meeting::EntryKind;
-use shared::policy::cases::{CaseRelation, Involvement};
+use shared::meeting::{ActionStatus, EntryKind, MeetingStatus};
+use shared::policy::exposure::{grant, CaseFacts, Context, Grant, Involvement, Seat};
 use shared::policy::Actor;
-use shared::printed::{minutes_copy, ActionLine, CaseMinutes, MinutesRecord, Point};
+use shared::printed::{minutes_copy, MinutesRecord};
 
 /// The figures.
 #[derive(Debug, Serialize)]
@@ -58,9 +59,12 @@ fn recipient(i: usize) -> Actor {
 }
 
 fn record(cases: usize) -> MinutesRecord {
-    let entry = |kind, source: &str, n: usize| Point {
+    let entry = |kind, n: usize| EntryRecord {
+        id: format!("e-{n}"),
         kind,
-        source: source.into(),
+        agency_id: format!("agency-{n}"),
+        source: AGENCIES[n].into(),
+        version: 1,
         body: format!(
             "Point {n}: the agency reported contact with the victim on three occasions this month. **Escalation** in the frequency of incidents, \
              with the perpetrator attending the victim's workplace twice. The victim has asked that contact is made only through the IDVA."
@@ -73,44 +77,63 @@ fn record(cases: usize) -> MinutesRecord {
         present: AGENCIES.iter().enumerate().map(|(i, a)| format!("Representative {i}, {a}")).collect(),
         apologies: Vec::new(),
         cases: (0..cases)
-            .map(|c| CaseMinutes {
-                case_id: format!("case-{c}"),
-                reference: format!("C-2026-{:05}", c + 1),
-                restricted: false,
-                victim_name: format!("Victim Adébáyọ̀ {c}"),
-                perpetrators: vec![format!("Perpetrator Ó Briain {c}")],
-                children: c % 3,
-                summary: "**Criteria:** Visible high risk (DASH 14 or more). DASH score 16 of 24.\n\nPolice attended after a neighbour called.\n\n- Separation two months ago\n- Breach of a non-molestation order".into(),
-                research: (0..3).map(|n| entry(EntryKind::Fact, AGENCIES[n], n)).collect(),
-                entries: (0..6).map(|n| entry(if n % 2 == 0 { EntryKind::Fact } else { EntryKind::Opinion }, AGENCIES[n], n)).collect(),
-                risks: "- Non-fatal strangulation\n- Threats to kill\n- Children present during incidents".into(),
-                decision: "Safety plan agreed through the IDVA. Sanctuary measures at the home; police to flag the address.".into(),
+            .map(|c| CaseFile {
+                head: CaseHead { id: format!("case-{c}"), reference: format!("C-2026-{:05}", c + 1), status: "open".into(), ..CaseHead::default() },
+                victim: Some(VictimRecord { name: format!("Victim Adébáyọ̀ {c}"), ..VictimRecord::default() }),
+                perpetrators: vec![PerpetratorRecord { name: format!("Perpetrator Ó Briain {c}"), relationship: "Ex-partner".into(), ..PerpetratorRecord::default() }],
+                household: (0..c % 3).map(|k| HouseholdRecord { name: format!("Child {k} of case {c}"), relationship: "Child".into(), ..HouseholdRecord::default() }).collect(),
+                referral: Some(ReferralRecord {
+                    criteria: vec!["Visible high risk (DASH 14 or more)".into()],
+                    dash_score: Some(16),
+                    summary_markdown: "Police attended after a neighbour called.\n\n- Separation two months ago\n- Breach of a non-molestation order".into(),
+                    ..ReferralRecord::default()
+                }),
                 actions: (0..4)
                     .map(|n| {
                         let owner = (c + n) % AGENCIES.len();
-                        ActionLine {
+                        ActionRecord {
+                            id: format!("a-{c}-{n}"),
+                            meeting_id: "m".into(),
                             owner_agency_id: format!("agency-{owner}"),
-                            reference: format!("C-2026-{:05}", c + 1),
                             owner_agency: AGENCIES[owner].into(),
+                            owner_person: None,
                             description: "Fit additional locks and a door camera, and confirm with the IDVA when done.".into(),
-                            due: "17 November 2026".into(),
-                            status: "Open".into(),
+                            due_on: "2026-11-17".into(),
+                            status: ActionStatus::Open,
+                            overdue: false,
+                            version: 1,
+                            history: Vec::new(),
                         }
                     })
                     .collect(),
-                amendments: Vec::new(),
+                meeting: Some(MeetingRecord {
+                    meeting_id: "m".into(),
+                    research: (0..3).map(|n| entry(EntryKind::Fact, n)).collect(),
+                    entries: (0..6).map(|n| entry(if n % 2 == 0 { EntryKind::Fact } else { EntryKind::Opinion }, n)).collect(),
+                    risks: "- Non-fatal strangulation\n- Threats to kill\n- Children present during incidents".into(),
+                    decision: "Safety plan agreed through the IDVA. Sanctuary measures at the home; police to flag the address.".into(),
+                    ..MeetingRecord::default()
+                }),
+                ..CaseFile::default()
             })
             .collect(),
     }
 }
 
-/// Agency `i` works with a third of the cases, in turn with the victim, perpetrator or household.
-fn relations(i: usize, cases: usize) -> BTreeMap<String, CaseRelation> {
-    (0..cases)
-        .filter(|c| (c + i).is_multiple_of(3))
-        .map(|c| {
-            let involvement = [Involvement::Victim, Involvement::Perpetrator, Involvement::Household][(c + i) % 3];
-            (format!("case-{c}"), CaseRelation { involvement: [involvement].into_iter().collect(), ..CaseRelation::default() })
+/// The policy's grants for agency `i` after the meeting: it works with a third of the cases,
+/// in turn with the victim, perpetrator or household, and owns the actions the record gives it.
+fn grants(i: usize, record: &MinutesRecord) -> BTreeMap<String, Grant> {
+    let actor = recipient(i);
+    let seat = Seat { status: MeetingStatus::MinutesFinal, invited: true, chair: false, acknowledged: true, present: true };
+    record
+        .cases
+        .iter()
+        .enumerate()
+        .map(|(c, f)| {
+            let marked = if (c + i).is_multiple_of(3) { [[Involvement::Victim, Involvement::Perpetrator, Involvement::Household][(c + i) % 3]].into_iter().collect() } else { Default::default() };
+            let owns_action = f.actions.iter().any(|a| a.owner_agency_id == format!("agency-{i}"));
+            let facts = CaseFacts { marked, owns_action, ..CaseFacts::default() };
+            (f.head.id.clone(), grant(&actor, &Context { facts, seat: Some(seat) }))
         })
         .collect()
 }
@@ -164,7 +187,7 @@ pub fn measure(cases: usize, work: &Path) -> Result<PdfFigures, Box<dyn std::err
     let start = Instant::now();
     let (mut docs, mut built) = (Vec::new(), Vec::new());
     for i in 0..AGENCIES.len() {
-        let doc = minutes_copy(&record, &recipient(i), &relations(i, cases), &format!("D-{i}"));
+        let doc = minutes_copy(&record, &recipient(i), &grants(i, &record), &format!("D-{i}"));
         built.push(pdf::render(&doc)?);
         docs.push(doc);
     }

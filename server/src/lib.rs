@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod identity;
 pub mod invitations;
+pub mod live;
 pub mod mail;
 pub mod retention;
 pub mod seed;

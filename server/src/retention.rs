@@ -42,13 +42,15 @@ const AUDIT_BATCH: i64 = 5_000;
 pub type PurgeCounts = BTreeMap<&'static str, u64>;
 
 /// What hangs off a set of cases, deleted children first. `{ids}` is the list of case ids.
-const CASE_TABLES: [(&str, &str); 19] = [
+const CASE_TABLES: [(&str, &str); 21] = [
     ("action_updates", "DELETE FROM action_updates WHERE action_id IN (SELECT id FROM actions WHERE case_id IN ({ids}))"),
     ("actions", "DELETE FROM actions WHERE case_id IN ({ids})"),
     ("amendments", "DELETE FROM amendments WHERE case_id IN ({ids})"),
     ("minute_entries", "DELETE FROM minute_entries WHERE case_id IN ({ids})"),
     ("case_minutes", "DELETE FROM case_minutes WHERE case_id IN ({ids})"),
     ("research", "DELETE FROM research WHERE case_id IN ({ids})"),
+    ("research_answers", "DELETE FROM research_answers WHERE case_id IN ({ids})"),
+    ("item_absences", "DELETE FROM item_absences WHERE case_id IN ({ids})"),
     ("agenda_items", "DELETE FROM agenda_items WHERE case_id IN ({ids})"),
     ("case_hearings", "DELETE FROM case_hearings WHERE case_id IN ({ids})"),
     ("case_agencies", "DELETE FROM case_agencies WHERE case_id IN ({ids})"),

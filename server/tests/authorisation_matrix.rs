@@ -49,7 +49,8 @@ const TABLE: &[(&str, &str)] = &[
     ("GET /triage", "DDADDDDDDD"),
     ("GET /triage/{id}", "DDADDDDDDD"),
     ("GET /cases", "DDAAAADDDA"),
-    ("GET /cases/{id}", "DDAAAAADDD"),
+    // During the research phase every invited agency's people see the research list's parts.
+    ("GET /cases/{id}", "DDAAAAADDA"),
     ("GET /meetings", "DDAAAADDDA"),
     ("GET /meetings/{id}", "DDAAAADDDA"),
     ("GET /meetings/{id}/calendar.ics", "DDAAAADDDA"),
@@ -97,7 +98,7 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/triage/accept", "DDADDDDDDD"),
     ("POST /api/triage/reject", "DDADDDDDDD"),
     ("POST /api/cases/mine", "DDAAAADDDA"),
-    ("POST /api/cases/view", "DDAAAAADDD"),
+    ("POST /api/cases/view", "DDAAAAADDA"),
     ("POST /api/cases/search", "DDAADDADDD"),
     ("POST /api/cases/set-involvement", "DDADDDDDDD"),
     ("POST /api/cases/assign-idva", "DDADDDDDDD"),
@@ -120,20 +121,30 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/meetings/move-item", "DDADDDDDDD"),
     ("POST /api/meetings/order-children-first", "DDADDDDDDD"),
     ("POST /api/meetings/invite", "DDADDDDDDD"),
+    // On the published agenda: the research list for invited agencies' people; acknowledging
+    // waits for the meeting (refused with a reason, so allowed).
+    ("GET /meetings/{id}/research", "DDDAAADDDA"),
+    ("POST /api/meetings/research-list", "DDDAAADDDA"),
+    ("POST /api/meetings/research-answer", "DDDAAADDDA"),
+    ("POST /api/meetings/research", "DDDAAADDDA"),
     ("POST /api/meetings/acknowledge", "DDAAAADDDA"),
-    // Cases open only after acknowledging, so this page comes after the acknowledgement.
     ("GET /meetings/{id}/cases/{case}", "DDAAAADDDA"),
+    ("GET /meetings/{id}/events", "DDAAAADDDA"),
     ("POST /api/meetings/attendance", "DDAADDDDDD"),
     ("POST /api/meetings/case", "DDAAAADDDA"),
-    ("POST /api/meetings/research", "DDDAAADDDA"),
     ("POST /api/meetings/publish", "DDADDDDDDD"),
+    ("POST /api/meetings/item-attendance", "DDAADDDDDD"),
+    // The meeting starts (the coordinator, or the meeting's chair); acknowledging checks people in.
     ("POST /api/meetings/advance", "DDAADDDDDD"),
+    ("POST /api/meetings/acknowledge", "DDAAAADDDA"),
     ("POST /api/minutes/add-entry", "DDAADDDDDD"),
     ("POST /api/minutes/edit-entry", "DDAADDDDDD"),
     ("POST /api/minutes/save-case", "DDAADDDDDD"),
     ("POST /api/actions/add", "DDAADDDDDD"),
     ("POST /api/actions/update", "DDADDDDDDA"),
     ("POST /api/actions/list", "DDAAAADDDA"),
+    // The meeting closes; only its chair finalises; then only amendments.
+    ("POST /api/meetings/advance", "DDAADDDDDD"),
     ("POST /api/minutes/finalise", "DDDADDDDDD"),
     ("POST /api/minutes/amend", "DDAADDDDDD"),
     // Distribution of a held meeting's final minutes: sending makes a copy for the representative.
@@ -226,6 +237,7 @@ fn page_marker(route: &str, who: usize) -> &'static str {
         "GET /triage/{id}" => "id=\"accept-referral\"",
         "GET /cases" => "id=\"my-cases\"",
         "GET /cases/{id}" | "GET /meetings/{id}/cases/{case}" => "id=\"case-title\"",
+        "GET /meetings/{id}/research" => "id=\"research-title\"",
         "GET /meetings" => "id=\"meetings\"",
         "GET /meetings/{id}" => "id=\"meeting-title\"",
         "GET /meetings/{id}/calendar.ics" => "BEGIN:VCALENDAR",
@@ -352,7 +364,22 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
         "/api/meetings/move-item" => browser.call(path, &[("id", &ids.meeting), ("case_id", &ids.dalia_case), ("up", "false")]).await,
         "/api/meetings/invite" => browser.call(path, &[("id", &ids.meeting), ("agency_id", &ids.police), ("invited", "true")]).await,
         "/api/meetings/publish" => browser.call(path, &[("id", &ids.meeting), ("research_deadline", "2027-01-01")]).await,
-        "/api/meetings/advance" => browser.call(path, &[("id", &ids.meeting), ("to", "in_progress")]).await,
+        "/api/meetings/advance" => {
+            // The table's first "advance" row starts the meeting, the second closes it.
+            let first = TABLE.iter().position(|(r, _)| *r == "POST /api/meetings/advance");
+            let to = if Some(n / 10) == first { "in_progress" } else { "minutes_draft" };
+            browser.call(path, &[("id", &ids.meeting), ("to", to)]).await
+        }
+        "/api/meetings/research-list" => browser.call(path, &[("id", &ids.meeting)]).await,
+        "/api/meetings/research-answer" => {
+            let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "known": "not_known", "known_about": [],
+                "withheld": "", "kind": "fact", "body": ""}});
+            browser.call_json(path, &input).await
+        }
+        "/api/meetings/item-attendance" => {
+            let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "user_id": ids.hollis, "in_room": false, "and_later": false}});
+            browser.call_json(path, &input).await
+        }
         "/api/meetings/attendance" => {
             browser
                 .call_json(path, &json!({"input": {"meeting_id": ids.meeting, "user_id": ids.hollis, "status": "present", "deputy_for": ""}}))
@@ -381,7 +408,7 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             browser.call_json(path, &input).await
         }
         "/api/actions/add" => {
-            let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "owner_agency_id": ids.police, "owner_person": "",
+            let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "owner_agency_id": ids.police, "owner_user_id": "",
                 "description": "Flag the address", "due_on": "2027-06-30"}});
             browser.call_json(path, &input).await
         }
@@ -570,7 +597,12 @@ async fn every_route_for_every_kind_of_person() {
                 (_, Some(name)) => &mut world.person(name).browser,
             };
             checks += 1;
-            let got = if route.ends_with(".pdf") || route.ends_with(".json") {
+            let got = if route.ends_with("/events") {
+                match browser.status_of(&path_of(route, &ids).await).await {
+                    (200, kind) if kind.starts_with("text/event-stream") => 'A',
+                    _ => 'D',
+                }
+            } else if route.ends_with(".pdf") || route.ends_with(".json") {
                 match browser.download(&path_of(route, &ids).await).await.0 {
                     200 => 'A',
                     403 => 'R',
@@ -626,4 +658,79 @@ async fn nobody_reaches_another_persons_passkeys() {
     assert_eq!((unknown.status, unknown.text), (revoke.status, revoke.text), "someone else's passkey looks exactly like none");
     let name = world.admin.browser.call("/api/account/view", &[]).await.ok()["passkeys"][0]["name"].clone();
     assert_eq!(name, "Test passkey");
+}
+
+/// The case-bearing routes along the phases of one meeting: the same route can be allowed
+/// before the meeting and denied after it. Columns follow `PHASE_WHO`; the case is Dalia's
+/// (referred by children's services, on the next meeting's agenda).
+const PHASE_WHO: [&str; 7] = ["Priya Lakeland", "Morgan Ashby", "Sam Okonjo-Reyes", "Hollis Varga", "Ifeoma Castellanos", "Rowan Ellery", "Tobias Wren"];
+/// (phase, route, expected): coordinator, chair, IDVA, referring agency, DPO, another invited agency, withdrawn agency.
+const BY_PHASE: &[(&str, &str, &str)] = &[
+    ("research", "POST /api/meetings/case", "AAAADAD"),
+    ("research", "POST /api/cases/view", "AAAAAAD"),
+    ("research", "POST /api/meetings/research-list", "DAAADAD"),
+    ("research", "POST /api/meetings/research-answer", "DAAADAD"),
+    ("meeting", "POST /api/meetings/case", "AAAADAD"),
+    ("meeting", "POST /api/cases/view", "AAAAAAD"),
+    ("meeting", "POST /api/meetings/research-list", "DAAADAD"),
+    ("meeting", "POST /api/minutes/add-entry", "AADDDDD"),
+    ("after", "POST /api/meetings/case", "AAAADDD"),
+    ("after", "POST /api/cases/view", "AAAAADD"),
+    ("after", "POST /api/meetings/research-list", "DDDDDDD"),
+    ("after", "POST /api/meetings/research-answer", "DDDDDDD"),
+    ("after", "POST /api/minutes/add-entry", "AADDDDD"),
+];
+
+#[tokio::test]
+async fn case_routes_follow_the_meeting_phase() {
+    let mut world = World::demo().await;
+    let db = open_db(&world.server.db_path()).await;
+    let meeting: String = sqlx::query_scalar("SELECT id FROM meetings WHERE status = 'agenda_published'").fetch_one(&db).await.unwrap_or_default();
+    let dalia: String = sqlx::query_scalar("SELECT c.id FROM cases c JOIN victims v ON v.id = c.victim_id WHERE v.name = 'Dalia Venn'")
+        .fetch_one(&db)
+        .await
+        .unwrap_or_default();
+    let police: String = sqlx::query_scalar("SELECT id FROM agencies WHERE name = 'Wyvernshire Police'").fetch_one(&db).await.unwrap_or_default();
+    let mut failures = Vec::new();
+    let mut checks = 0;
+    for phase in ["research", "meeting", "after"] {
+        match phase {
+            "meeting" => {
+                world.person("Priya Lakeland").browser.call("/api/meetings/advance", &[("id", &meeting), ("to", "in_progress")]).await.ok();
+                for who in PHASE_WHO {
+                    let _ = world.person(who).browser.call("/api/meetings/acknowledge", &[("id", &meeting)]).await;
+                }
+            }
+            "after" => {
+                world.person("Priya Lakeland").browser.call("/api/meetings/advance", &[("id", &meeting), ("to", "minutes_draft")]).await.ok();
+            }
+            _ => {}
+        }
+        for (_, route, expected) in BY_PHASE.iter().filter(|(p, _, _)| *p == phase) {
+            let path = route.trim_start_matches("POST ");
+            for (who, want) in PHASE_WHO.iter().zip(expected.chars()) {
+                checks += 1;
+                let browser = &mut world.person(who).browser;
+                let answer = match path {
+                    "/api/meetings/case" => browser.call(path, &[("id", &meeting), ("case_id", &dalia)]).await,
+                    "/api/cases/view" => browser.call(path, &[("id", &dalia)]).await,
+                    "/api/meetings/research-list" => browser.call(path, &[("id", &meeting)]).await,
+                    "/api/meetings/research-answer" => {
+                        let input = json!({"input": {"meeting_id": meeting, "case_id": dalia, "known": "not_known", "known_about": [], "withheld": "", "kind": "fact", "body": ""}});
+                        browser.call_json(path, &input).await
+                    }
+                    _ => {
+                        let input = json!({"input": {"meeting_id": meeting, "case_id": dalia, "kind": "fact", "body": "Seen in the phase matrix.", "source_agency_id": police, "source_person": ""}});
+                        browser.call_json(path, &input).await
+                    }
+                };
+                let got = classify(route, answer.status, &answer.body, &answer.text);
+                if got != want {
+                    failures.push(format!("{phase}: {route} as {who}: expected {want}, got {got}"));
+                }
+            }
+        }
+    }
+    eprintln!("phase matrix: {} rows x {} people = {checks} checks", BY_PHASE.len(), PHASE_WHO.len());
+    assert!(failures.is_empty(), "{} of {checks} checks failed:\n{}", failures.len(), failures.join("\n"));
 }

@@ -53,18 +53,18 @@ async fn a_whole_meeting() {
     let (id, view) = next_meeting(&mut world).await;
     let agenda = view["agenda"].as_array().cloned().unwrap_or_default();
     assert_eq!(agenda.len(), 2, "{view}");
-    assert!(agenda.iter().all(|i| i["victim_name"].is_null()), "no names before the coordinator acknowledges");
+    assert!(agenda.iter().all(|i| i["victim_name"].is_string()), "the coordinator sees every case");
     let case = text(&agenda[0]["case_id"]);
 
-    // Invited agencies see the published agenda; nobody opens a case before acknowledging.
+    // Invited agencies see the published agenda and research its cases; the confidentiality
+    // statement is acknowledged at the meeting, which has not started.
     let hollis = world.person("Hollis Varga");
     let seen = hollis.browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
-    assert_eq!(seen["rights"]["open_cases"], false);
-    let early = hollis.browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await;
-    assert_eq!(early.error().as_deref(), Some("NotFound"));
-    hollis.browser.call("/api/meetings/acknowledge", &[("id", &id)]).await.ok();
+    assert_eq!((seen["rights"]["research_list"].as_bool(), seen["rights"]["acknowledge"].as_bool()), (Some(true), Some(false)), "{}", seen["rights"]);
+    let early = hollis.browser.call("/api/meetings/acknowledge", &[("id", &id)]).await;
+    assert_eq!(early.error().as_deref(), Some("Conflict"), "{}", early.text);
     let opened = hollis.browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await.ok();
-    assert!(opened["rights"]["research"] == true, "{}", opened["rights"]);
+    assert!(opened["case"]["writes"]["research"] == true, "{}", opened["case"]["writes"]);
     assert_eq!(opened["previous_case"], Value::Null, "the first case on the agenda");
     assert_eq!(opened["next_case"][0], agenda[1]["case_id"], "step to the next case");
     hollis
@@ -77,10 +77,7 @@ async fn a_whole_meeting() {
         .await
         .ok();
 
-    // The register and the start of the meeting.
-    for name in ["Priya Lakeland", "Morgan Ashby"] {
-        world.person(name).browser.call("/api/meetings/acknowledge", &[("id", &id)]).await.ok();
-    }
+    // The start of the meeting; acknowledging checks the chair and coordinator in.
     let priya = world.person("Priya Lakeland");
     let review = priya.browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
     let outstanding: Vec<String> = review["review_actions"].as_array().into_iter().flatten().map(|a| text(&a["description"])).collect();
@@ -90,6 +87,10 @@ async fn a_whole_meeting() {
     );
     priya.browser.call("/api/meetings/order-children-first", &[("id", &id)]).await.ok();
     priya.browser.call("/api/meetings/advance", &[("id", &id), ("to", "in_progress")]).await.ok();
+    for name in ["Priya Lakeland", "Morgan Ashby"] {
+        world.person(name).browser.call("/api/meetings/acknowledge", &[("id", &id)]).await.ok();
+    }
+    let priya = world.person("Priya Lakeland");
     let overview = priya.browser.call("/api/admin/overview", &[]).await.ok();
     let police = text(&find(&overview["agencies"], "name", "Wyvernshire Police")["id"]);
     let children = text(&find(&overview["agencies"], "name", "Wyvernshire Children's Services")["id"]);
@@ -100,7 +101,7 @@ async fn a_whole_meeting() {
     priya.browser.call_json("/api/minutes/add-entry", &entry("Two call-outs since the referral.", "fact", &police)).await.ok();
     world.person("Morgan Ashby").browser.call_json("/api/minutes/add-entry", &entry("Risk is escalating.", "opinion", &children)).await.ok();
     let now = world.person("Priya Lakeland").browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await.ok();
-    let entries = now["entries"].as_array().cloned().unwrap_or_default();
+    let entries = now["case"]["entries"].as_array().cloned().unwrap_or_default();
     assert_eq!(entries.len(), 2, "both entries kept: {now}");
     let first = text(&entries[0]["id"]);
     let edit = |body: &str| json!({"input": {"entry_id": first, "kind": "fact", "body": body, "version": 1}});
@@ -119,7 +120,7 @@ async fn a_whole_meeting() {
 
     // Actions, one per agency.
     for (agency, what) in [(&homes, "Move the victim to a safe property"), (&children, "Visit the children within 48 hours")] {
-        let input = json!({"input": {"meeting_id": id, "case_id": case, "owner_agency_id": agency, "owner_person": "", "description": what, "due_on": "2027-03-01"}});
+        let input = json!({"input": {"meeting_id": id, "case_id": case, "owner_agency_id": agency, "owner_user_id": "", "description": what, "due_on": "2027-03-01"}});
         world.person("Priya Lakeland").browser.call_json("/api/actions/add", &input).await.ok();
     }
     let rep_minutes =
@@ -134,8 +135,8 @@ async fn a_whole_meeting() {
     let amend = json!({"input": {"meeting_id": id, "case_id": case, "target": "decision", "entry_id": "", "amended": "Refer to MAPPA level 2.", "reason": "Level agreed after the meeting"}});
     world.person("Morgan Ashby").browser.call_json("/api/minutes/amend", &amend).await.ok();
     let after = world.person("Morgan Ashby").browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await.ok();
-    assert_eq!(after["decision"], "Refer to MAPPA level 2.");
-    let amendment = text(&after["amendments"][0]);
+    assert_eq!(after["case"]["outcome"]["decision"], "Refer to MAPPA level 2.");
+    let amendment = text(&after["case"]["amendments"][0]);
     assert!(amendment.contains("Refer to MAPPA.") && amendment.contains("Level agreed after the meeting"), "the original stays: {amendment}");
 
     // The case was heard today's meeting date; each agency sees and updates only its own actions.
@@ -181,7 +182,7 @@ async fn the_calendar_file_names_no_case_and_needs_access() {
 async fn a_suspended_agency_loses_the_meeting_at_once() {
     let mut world = World::demo().await;
     let (id, _) = next_meeting(&mut world).await;
-    world.person("Hollis Varga").browser.call("/api/meetings/acknowledge", &[("id", &id)]).await.ok();
+    world.person("Hollis Varga").browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
     let overview = world.admin.browser.call("/api/admin/overview", &[]).await.ok();
     let children = text(&find(&overview["agencies"], "name", "Wyvernshire Children's Services")["id"]);
     world.admin.reauthenticate().await;

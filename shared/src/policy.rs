@@ -16,6 +16,7 @@ pub mod exposure;
 pub mod meetings;
 pub mod minutes;
 pub mod parts;
+pub mod table;
 
 /// Who is asking: resolved from the session on every request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

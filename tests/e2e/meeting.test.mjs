@@ -1,8 +1,11 @@
-// A whole MARAC meeting in a real browser: schedule and publish, three agencies record research,
-// the register and confidentiality acknowledgements, the chair and coordinator minute three
-// cases side by side (facts, opinions, actions; a concurrent edit is caught, never lost),
-// finalisation, an amendment, and each representative then sees exactly their agency's actions.
-// A user of a withdrawn agency is refused throughout.
+// A whole MARAC meeting in a real browser, with four agencies: the coordinator schedules and
+// publishes; children's services, housing, health and the IDVA service research from their
+// research lists (identifiers only); at the meeting each checks in by acknowledging the
+// statement, the chair marks children's services out of the room when it leaves after the
+// children's case (their screen follows at once), the chair and coordinator minute side by side
+// and see each other's entries appear, actions are agreed with a named person, the minutes are
+// finalised and amended; afterwards each agency sees only what its part needs. A user of a
+// withdrawn agency is refused throughout. Every absence is asserted beside a presence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoWorld, addVirtualAuthenticator, checked } from './harness.mjs';
@@ -12,12 +15,13 @@ let meetingPath;
 
 const as = (name) => world.people.as(name);
 
+/** The text of the page's main element. */
+const main = (page) => page.locator('main').innerText();
+
 async function acknowledge(page) {
   await world.server.open(page, meetingPath);
-  if (await page.locator('#acknowledge').count()) {
-    await page.locator('#acknowledge').click();
-    await page.locator('#acknowledged').waitFor();
-  }
+  await page.locator('#acknowledge').click();
+  await page.locator('#acknowledged').waitFor();
 }
 
 async function openCase(page, name) {
@@ -25,6 +29,10 @@ async function openCase(page, name) {
   await page.locator('#agenda').getByRole('link', { name }).click();
   await page.waitForSelector('#case-title');
   await page.waitForSelector('body[data-hydrated="true"]');
+}
+
+function reference(victim) {
+  return world.server.sql(`SELECT c.reference FROM cases c JOIN victims v ON v.id = c.victim_id WHERE v.name = '${victim}';`).trim();
 }
 
 test('the coordinator schedules a meeting, publishes its agenda and fills the next one', async () => {
@@ -57,86 +65,93 @@ test('the coordinator schedules a meeting, publishes its agenda and fills the ne
   assert.equal(await priya.locator('#agenda li').count(), 3);
 });
 
-test('three agencies acknowledge the statement and record research', async () => {
-  for (const [name, victim, note] of [
-    ['Hollis Varga', /^Cerys Mallender$/, 'Noa Price is on a child in need plan.'],
-    ['Rowan Ellery', /^Cerys Mallender$/, 'Repairs reported twice this month.'],
-    ['Sam Okonjo-Reyes', /^Dalia Venn$/, 'The victim wants a safety plan before court.'],
+test('four agencies research from their research lists: identifiers only', async () => {
+  for (const [name, victim, known, note] of [
+    ["Hollis Varga", 'Cerys Mallender', 'household', 'Noa Price is on a child in need plan.'],
+    ['Rowan Ellery', 'Cerys Mallender', 'victim', 'Repairs reported twice this month.'],
+    ['Sam Okonjo-Reyes', 'Dalia Venn', 'victim', 'The victim wants a safety plan before court.'],
+    ['Zoë Brannigan', 'Eliza Farrant', 'victim', 'Seen in the emergency department on Sunday.'],
   ]) {
     const page = await as(name);
     await world.server.open(page, meetingPath);
-    assert.equal(await page.locator('#agenda a').count(), 0, `${name}: no case opens before acknowledging`);
-    await acknowledge(page);
-    await openCase(page, victim);
-    await page.locator('#research-kind').selectOption('fact');
+    assert.equal(await page.locator('#acknowledge').count(), 0, `${name}: the statement is acknowledged at the meeting`);
+    await page.locator('#research-link').click();
+    await page.waitForSelector('#research-title');
+    await page.waitForSelector('body[data-hydrated="true"]');
+    const list = await main(page);
+    assert.ok(list.includes('7 Orchard Close') && list.includes('Jonah Price') && list.includes('Noa Price'), `${name}: the identifiers to check`);
+    assert.ok(!list.includes('Mobile ending 0417') && !list.includes('Tenancy officer visit'), `${name}: no safe contact details, no referral`);
+    const ref = reference(victim);
+    await page.locator(`#record-${ref}`).click();
+    await page.locator('#research-known-known').check();
+    await page.locator('#research-known-about').getByLabel(new RegExp(known === 'household' ? 'children' : known, 'i')).check();
     await page.locator('#research-body').fill(note);
-    await page.locator('#add-research').click();
-    await assert.doesNotReject(page.locator('#research').getByText(note).waitFor());
+    await page.locator('#save-research').click();
+    await assert.doesNotReject(page.locator('.rt-notice').getByText("Your agency's research was recorded").waitFor());
+    await page.locator(`#answer-${ref}`).getByText('Known to us').waitFor();
+    await assert.doesNotReject(page.locator('#research-progress').getByText('Research recorded for 1 of 3 cases').waitFor());
   }
-  await checked(world.people.pages['Sam Okonjo-Reyes'], 'meeting-research');
+  await checked(world.people.pages['Zoë Brannigan'], 'research-list');
 });
 
-test('the register, then chair and coordinator minute three cases side by side', async () => {
+test('at the meeting: check-in, who is in the room for each case, and two screens minuting together', async () => {
   const priya = await as('Priya Lakeland');
   const morgan = await as('Morgan Ashby');
-  await acknowledge(priya);
-  await acknowledge(morgan);
-  await world.server.open(priya, meetingPath);
-  for (const [person, status] of [['Hollis Varga', 'present'], ['Rowan Ellery', 'apologies']]) {
-    const value = await priya.locator('#attendance-person option', { hasText: person }).first().getAttribute('value');
-    await priya.locator('#attendance-person').selectOption(value);
-    await priya.locator('#attendance-status').selectOption(status);
-    await priya.locator('#record-attendance').click();
-    await priya.locator('#register').getByText(person).waitFor();
+  await world.server.open(morgan, meetingPath);
+  await morgan.locator('#start-meeting').click();
+  await assert.doesNotReject(morgan.getByText('The meeting has started').waitFor(), 'the chair starts the meeting');
+  for (const name of ['Priya Lakeland', 'Morgan Ashby', 'Hollis Varga', 'Rowan Ellery', 'Zoë Brannigan', 'Sam Okonjo-Reyes']) {
+    await acknowledge(await as(name));
   }
-  await priya.locator('#start-meeting').click();
-  await assert.doesNotReject(priya.getByText('The meeting has started').waitFor());
   await checked(priya, 'meeting-in-progress');
 
-  for (const victim of [/^Cerys Mallender$/, /^Dalia Venn$/, /^Eliza Farrant$/]) {
-    await openCase(priya, victim);
-    await openCase(morgan, victim);
-    await priya.locator('#entry-kind').selectOption('fact');
-    await priya.locator('#entry-source').selectOption({ label: 'Wyvernshire Police' });
-    await priya.locator('#entry-body').fill('Two call-outs since the referral.');
-    await morgan.locator('#entry-kind').selectOption('opinion');
-    await morgan.locator('#entry-source').selectOption({ label: "Wyvernshire Children's Services" });
-    await morgan.locator('#entry-body').fill('The risk to the victim is escalating.');
-    await Promise.all([priya.locator('#add-entry').click(), morgan.locator('#add-entry').click()]);
-    await priya.locator('#entries').getByText('Two call-outs').waitFor();
-    await morgan.locator('#entries').getByText('escalating').waitFor();
-    await world.server.open(priya, new URL(priya.url()).pathname);
-    assert.equal(await priya.locator('#entries li').count(), 2, 'neither entry was lost');
+  // In the room, children's services hear Dalia's case as presented.
+  const hollis = await as('Hollis Varga');
+  await openCase(hollis, /^Dalia Venn$/);
+  await hollis.locator('#research').getByText('safety plan before court').waitFor();
+  // The chair marks them as having left; their screen follows without a reload.
+  await openCase(morgan, /^Dalia Venn$/);
+  await morgan.getByRole('button', { name: "Leaves before this case: Hollis Varga, Wyvernshire Children's Services" }).click();
+  await assert.doesNotReject(morgan.locator('.rt-notice').getByText(/Hollis Varga.* has left/).waitFor());
+  await assert.doesNotReject(hollis.locator('#stepped-out').waitFor({ timeout: 5000 }), 'marking someone out reaches their screen at once');
+  await hollis.locator('#case-title').getByText('Dalia Venn').waitFor();
+  assert.ok(!(await main(hollis)).includes('safety plan before court'), 'out of the room: no other agency\'s research');
+  await checked(hollis, 'meeting-stepped-out');
 
-    await priya.locator('#action-owner').selectOption({ label: "Wyvernshire Children's Services" });
-    await priya.locator('#action-description').fill('Visit the household within 48 hours');
-    await priya.locator('#action-due').fill('2027-01-15');
-    await priya.locator('#add-action').click();
-    await priya.locator('#actions').getByText('Visit the household').waitFor();
-    await morgan.locator('#action-owner').selectOption({ label: 'Wyvern Homes' });
-    await morgan.locator('#action-description').fill('Offer a management transfer');
-    await morgan.locator('#action-due').fill('2027-01-31');
-    await morgan.locator('#add-action').click();
-    await morgan.locator('#actions').getByText('management transfer').waitFor();
-  }
+  // Chair and coordinator minute the same case; each sees the other's entry appear.
+  await openCase(priya, /^Cerys Mallender$/);
+  await openCase(morgan, /^Cerys Mallender$/);
+  await priya.locator('#entry-kind').selectOption('fact');
+  await priya.locator('#entry-source').selectOption({ label: 'Wyvernshire Police' });
+  await priya.locator('#entry-body').fill('Two call-outs since the referral.');
+  await morgan.locator('#entry-kind').selectOption('opinion');
+  await morgan.locator('#entry-source').selectOption({ label: "Wyvernshire Children's Services" });
+  await morgan.locator('#entry-body').fill('The risk to the victim is escalating.');
+  await Promise.all([priya.locator('#add-entry').click(), morgan.locator('#add-entry').click()]);
+  await assert.doesNotReject(priya.locator('#entries').getByText('escalating').waitFor({ timeout: 5000 }), 'the chair\'s entry appears on the coordinator\'s screen');
+  await assert.doesNotReject(morgan.locator('#entries').getByText('Two call-outs').waitFor({ timeout: 5000 }), 'and the coordinator\'s on the chair\'s');
+  assert.equal(await priya.locator('#entry-body').inputValue(), '', 'the form is empty after adding');
 
-  // Both edit the same entry: the second save is refused with a clear message, and keeps its text.
-  await world.server.open(morgan, new URL(morgan.url()).pathname);
-  await world.server.open(priya, new URL(morgan.url()).pathname);
-  await morgan.getByRole('button', { name: 'Edit entry 1' }).click();
-  await priya.getByRole('button', { name: 'Edit entry 1' }).click();
-  const field = (page) => page.locator('#entries textarea').first();
-  await field(morgan).fill('Two police call-outs since the referral, on 4 and 9 November.');
-  await field(priya).fill('Two call-outs.');
-  await morgan.locator('#save-entry').click();
-  await morgan.locator('#entries').getByText('4 and 9 November').waitFor();
-  await priya.locator('#save-entry').click();
-  await assert.doesNotReject(priya.getByText('Someone else changed this entry').waitFor());
-  assert.equal(await field(priya).inputValue(), 'Two call-outs.', 'the losing text is kept for comparison');
-  await checked(priya, 'meeting-conflict');
+  // Risks typed on one screen survive the other screen's additions.
+  await priya.locator('#risks').fill('Escalating threats');
+  await morgan.locator('#entry-body').fill('Noa is 16 months old.');
+  await morgan.locator('#add-entry').click();
+  await priya.locator('#entries').getByText('16 months old').waitFor({ timeout: 5000 });
+  assert.equal(await priya.locator('#risks').inputValue(), 'Escalating threats', 'typing is never overwritten by a live update');
+
+  // An action with a named person of the owning agency.
+  await priya.locator('#action-owner').selectOption({ label: 'Wyvern Homes' });
+  await priya.locator('#action-person').selectOption({ label: 'Rowan Ellery, Wyvern Homes' });
+  await priya.locator('#action-description').fill('Offer a management transfer');
+  await priya.locator('#action-due').fill('2027-03-31');
+  await priya.locator('#add-action').click();
+  await priya.locator('#actions').getByText('Offer a management transfer').waitFor();
+  await priya.locator('#actions').getByText('Rowan Ellery').waitFor();
+  await morgan.locator('#actions').getByText('Offer a management transfer').waitFor({ timeout: 5000 });
+  await checked(priya, 'meeting-minuting');
 });
 
-test('the chair finalises, amends, and each agency sees its own actions', async () => {
+test('the chair finalises and amends; afterwards each agency keeps only its part', async () => {
   const morgan = await as('Morgan Ashby');
   await world.server.open(morgan, meetingPath);
   await morgan.locator('#close-meeting').click();
@@ -152,15 +167,34 @@ test('the chair finalises, amends, and each agency sees its own actions', async 
   await assert.doesNotReject(morgan.locator('#amendments').getByText('The decision was not written down').waitFor());
   await checked(morgan, 'meeting-amended');
 
+  // Housing referred Cerys and researched her: it keeps her case, with the discussion.
+  const rowan = await as('Rowan Ellery');
+  await world.server.open(rowan, meetingPath);
+  const agenda = await rowan.locator('#agenda').innerText();
+  assert.ok(agenda.includes('Cerys Mallender') && !agenda.includes('Eliza Farrant'), 'housing keeps Cerys, not the cases it had no part in');
+  await openCase(rowan, /^Cerys Mallender$/);
+  const cerys = await main(rowan);
+  assert.ok(cerys.includes('Two call-outs since the referral') && cerys.includes('Offer a management transfer'), 'the discussion and actions');
+  assert.ok(!cerys.includes('Mobile ending 0417'), 'never the safe contact details');
+  await checked(rowan, 'after-meeting-referrer');
+
+  // Health researched Eliza only: Cerys's case is gone for it, Eliza's stays.
+  const zoe = await as('Zoë Brannigan');
+  await world.server.open(zoe, meetingPath);
+  const theirs = await zoe.locator('#agenda').innerText();
+  assert.ok(theirs.includes('Eliza Farrant') && !theirs.includes('Cerys Mallender'), 'health keeps only the case its research knew');
+  await world.server.open(zoe, '/actions?scope=agency');
+  await zoe.locator('#action-list').waitFor();
+  assert.ok(!(await main(zoe)).includes('management transfer'), 'another agency\'s action');
+
   const hollis = await as('Hollis Varga');
   await world.server.open(hollis, '/actions?scope=agency');
-  const mine = await hollis.locator('main').innerText();
-  assert.ok(mine.includes('Visit the household within 48 hours') && !mine.includes('management transfer'), 'children\'s services see their own');
-  await checked(hollis, 'actions-agency');
-  const rowan = await as('Rowan Ellery');
+  const mine = await main(hollis);
+  assert.ok(mine.includes('Your agency'), 'the page loaded');
+  assert.ok(!mine.includes('management transfer'), 'children\'s services do not see housing\'s action');
   await world.server.open(rowan, '/actions?scope=agency');
-  const theirs = await rowan.locator('main').innerText();
-  assert.ok(theirs.includes('Offer a management transfer') && !theirs.includes('Visit the household'), 'housing sees its own');
+  const housing = await main(rowan);
+  assert.ok(housing.includes('Offer a management transfer') && !housing.includes('Visit the household'), 'housing sees its own');
   assert.ok(await rowan.locator('#action-list .rt-overdue').count() >= 1, 'the overdue demo action stands out');
 });
 
@@ -175,6 +209,7 @@ test('a user of a withdrawn agency is refused throughout', async () => {
     await page.goto(`${world.server.baseUrl}${path}`);
     await page.waitForSelector('main');
     const text = await page.locator('main').innerText();
+    assert.ok(text.includes('sign in') || text.includes('Sign in') || text.includes('find that'), `${path}: the refusal is shown`);
     assert.ok(!text.includes('Cerys') && !text.includes('Wyvern House'), `${path} shows nothing`);
   }
 });

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 use shared::policy::meetings::MeetingRights;
+pub use shared::views::actions::ActionView;
+pub use shared::views::meeting::{AgendaEntry, EntryView, MeetingCase};
 
 use crate::error::AppError;
 
@@ -57,77 +59,6 @@ pub struct ScheduleInput {
     pub chair_user_id: String,
 }
 
-/// A point of research or a minute entry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EntryView {
-    /// Its id.
-    pub id: String,
-    /// `fact` or `opinion`.
-    pub kind: String,
-    /// As written (markdown), for editing.
-    pub body: String,
-    /// As safe HTML.
-    pub body_html: String,
-    /// Agency (and person) it came from.
-    pub source: String,
-    /// Version for the concurrency check.
-    pub version: i64,
-}
-
-/// An action in a list or on a case.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActionView {
-    /// Its id.
-    pub id: String,
-    /// The case.
-    pub case_id: String,
-    /// The case's reference.
-    pub case_reference: String,
-    /// Whether the case is restricted (data protection).
-    pub case_restricted: bool,
-    /// What is to be done.
-    pub description: String,
-    /// The owning agency.
-    pub owner_agency: String,
-    /// The owning agency's id.
-    pub owner_agency_id: String,
-    /// The named person, if any.
-    pub owner_person: Option<String>,
-    /// Due date (ISO).
-    pub due_on: String,
-    /// Stored status.
-    pub status: String,
-    /// Status in words.
-    pub status_label: String,
-    /// Outstanding and past its due date.
-    pub overdue: bool,
-    /// Version for the concurrency check.
-    pub version: i64,
-    /// Updates, oldest first, in words.
-    pub history: Vec<String>,
-    /// Whether the viewer may update it.
-    pub may_update: bool,
-}
-
-/// One case on the agenda.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AgendaItem {
-    /// The case.
-    pub case_id: String,
-    /// Its reference.
-    pub reference: String,
-    /// The victim's name, once the viewer may open the meeting's cases.
-    pub victim_name: Option<String>,
-    /// Children or vulnerable adults in the household.
-    pub has_household: bool,
-    /// A confirmed repeat.
-    pub repeat: bool,
-    /// Open actions from earlier meetings.
-    pub open_actions: i64,
-    /// Restricted (data protection): only the coordinator opens it.
-    pub restricted: bool,
-}
-
 /// A person on the register.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterLine {
@@ -160,8 +91,8 @@ pub struct MeetingView {
     pub acknowledged: bool,
     /// The confidentiality statement the chair reads out.
     pub confidentiality: String,
-    /// The agenda, in order.
-    pub agenda: Vec<AgendaItem>,
+    /// The agenda, in order, each case as far as the viewer may see it.
+    pub agenda: Vec<AgendaEntry>,
     /// Current signatory agencies and whether each is invited (for those who manage).
     pub invitations: Vec<(String, String, bool)>,
     /// The register.
@@ -170,49 +101,93 @@ pub struct MeetingView {
     pub people: Vec<(String, String)>,
     /// Outstanding actions from earlier meetings, to review (chair and coordinator).
     pub review_actions: Vec<ActionView>,
+    /// For an agency researching: the cases it has recorded research for, of how many.
+    pub research_progress: Option<(usize, usize)>,
+}
+
+/// Someone present at the meeting, and whether they are in the room for one case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InRoom {
+    /// The person.
+    pub user_id: String,
+    /// "Name, Agency".
+    pub name: String,
+    /// In the room for this case.
+    pub in_room: bool,
 }
 
 /// A case as the meeting works on it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseAtMeeting {
-    /// The meeting.
-    pub meeting_id: String,
-    /// The case.
-    pub case_id: String,
-    /// Its reference.
-    pub reference: String,
-    /// The victim's name.
-    pub victim_name: String,
-    /// Restricted (data protection).
-    pub restricted: bool,
-    /// Criteria met and the referral's summary, as safe HTML.
-    pub referral_html: String,
-    /// Research from invited agencies.
-    pub research: Vec<EntryView>,
-    /// Actions from earlier meetings still outstanding.
-    pub previous_actions: Vec<ActionView>,
-    /// Minute entries.
-    pub entries: Vec<EntryView>,
-    /// Risks identified (markdown).
-    pub risks: String,
-    /// The decision (markdown).
-    pub decision: String,
-    /// Version of risks and decision.
-    pub minutes_version: i64,
-    /// Actions agreed at this meeting.
-    pub actions: Vec<ActionView>,
-    /// Amendments made after finalisation, in words.
-    pub amendments: Vec<String>,
+    /// The case as the viewer may see it at the meeting's phase.
+    pub case: MeetingCase,
+    /// Whether the viewer may open the case record.
+    pub record_link: bool,
     /// Agencies that can be a source or an owner: (id, name).
     pub agencies: Vec<(String, String)>,
-    /// What the viewer may do.
+    /// People who can be named as an action's owner: (user id, "name, agency", agency id).
+    pub people: Vec<(String, String, String)>,
+    /// What the viewer may do at the meeting.
     pub rights: MeetingRights,
     /// The cases before and after this one on the agenda: (case id, reference).
     pub previous_case: Option<(String, String)>,
     /// The next case.
     pub next_case: Option<(String, String)>,
-    /// Who is present: "name, agency".
+    /// Who is in the room for this case: "name, agency".
     pub present: Vec<String>,
+    /// For whoever keeps the register: everyone present at the meeting, in or out for this case.
+    pub room: Vec<InRoom>,
+    /// The viewer was marked out of the room for this case.
+    pub stepped_out: bool,
+}
+
+/// An agency's research list for a meeting: every case with the identifiers to check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResearchList {
+    /// The meeting.
+    pub summary: MeetingSummary,
+    /// The research deadline (ISO).
+    pub research_deadline: Option<String>,
+    /// The agency researching.
+    pub agency_name: String,
+    /// The cases, in agenda order.
+    pub cases: Vec<MeetingCase>,
+    /// Cases the agency has answered.
+    pub answered: usize,
+}
+
+/// An agency's answer to the research request for one case.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResearchAnswerInput {
+    /// The meeting.
+    pub meeting_id: String,
+    /// The case.
+    pub case_id: String,
+    /// `known` or `not_known`.
+    pub known: String,
+    /// When known: `victim`, `perpetrator`, `household`.
+    pub known_about: Vec<String>,
+    /// Information held but not shared, and why.
+    pub withheld: String,
+    /// What the agency's records hold, to share (optional): `fact` or `opinion`.
+    pub kind: String,
+    /// What the agency's records hold, to share (markdown; blank: nothing more to add).
+    pub body: String,
+}
+
+/// Marking someone in or out of the room for one case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemAttendanceInput {
+    /// The meeting.
+    pub meeting_id: String,
+    /// The case.
+    pub case_id: String,
+    /// The person.
+    pub user_id: String,
+    /// In the room (true) or out of it (false).
+    pub in_room: bool,
+    /// Also for every later case on the agenda (someone leaving the meeting).
+    pub and_later: bool,
 }
 
 /// A research point or minute entry to add.
@@ -299,8 +274,8 @@ pub struct ActionInput {
     pub case_id: String,
     /// Owning agency.
     pub owner_agency_id: String,
-    /// Named person (free text, optional).
-    pub owner_person: String,
+    /// Named person (a user id of the owning agency, optional).
+    pub owner_user_id: String,
     /// What is to be done.
     pub description: String,
     /// Due date, `YYYY-MM-DD`.
@@ -346,8 +321,14 @@ pub trait MeetingBackend: Send + Sync + 'static {
     async fn set_attendance(&self, actor: &shared::policy::Actor, input: AttendanceInput) -> Result<(), AppError>;
     /// A case as the meeting works on it.
     async fn case_at_meeting(&self, actor: &shared::policy::Actor, id: &str, case_id: &str) -> Result<CaseAtMeeting, AppError>;
+    /// The actor's agency's research list for the meeting.
+    async fn research_list(&self, actor: &shared::policy::Actor, id: &str) -> Result<ResearchList, AppError>;
     /// Adds the actor's agency's research.
     async fn add_research(&self, actor: &shared::policy::Actor, input: EntryInput) -> Result<(), AppError>;
+    /// Records the actor's agency's research answer.
+    async fn answer_research(&self, actor: &shared::policy::Actor, input: ResearchAnswerInput) -> Result<(), AppError>;
+    /// Marks someone in or out of the room for a case.
+    async fn set_item_attendance(&self, actor: &shared::policy::Actor, input: ItemAttendanceInput) -> Result<(), AppError>;
     /// Adds a minute entry.
     async fn add_entry(&self, actor: &shared::policy::Actor, input: EntryInput) -> Result<(), AppError>;
     /// Edits a minute entry if nobody changed it since `version`.
@@ -366,6 +347,8 @@ pub trait MeetingBackend: Send + Sync + 'static {
     async fn actions(&self, actor: &shared::policy::Actor, scope: &str) -> Result<Vec<ActionView>, AppError>;
     /// The calendar file for a meeting (no case detail).
     async fn calendar(&self, actor: &shared::policy::Actor, id: &str) -> Result<String, AppError>;
+    /// Whether the actor may follow the meeting's live changes (they may see the meeting).
+    async fn follow_meeting(&self, actor: &shared::policy::Actor, id: &str) -> Result<(), AppError>;
 }
 
 macro_rules! meeting_fns {
@@ -404,8 +387,14 @@ meeting_fns! {
     "meetings/attendance", Json => fn set_attendance(input: AttendanceInput) -> () = set_attendance(input);
     /// A case at the meeting.
     "meetings/case" => fn open_meeting_case(id: String, case_id: String) -> CaseAtMeeting = case_at_meeting(&id, &case_id);
+    /// The agency's research list.
+    "meetings/research-list" => fn open_research_list(id: String) -> ResearchList = research_list(&id);
     /// Adds research.
     "meetings/research", Json => fn add_research(input: EntryInput) -> () = add_research(input);
+    /// Records a research answer.
+    "meetings/research-answer", Json => fn answer_research(input: ResearchAnswerInput) -> () = answer_research(input);
+    /// Marks someone in or out of the room for a case.
+    "meetings/item-attendance", Json => fn set_item_attendance(input: ItemAttendanceInput) -> () = set_item_attendance(input);
     /// Adds a minute entry.
     "minutes/add-entry", Json => fn add_entry(input: EntryInput) -> () = add_entry(input);
     /// Edits a minute entry.

@@ -4,6 +4,7 @@ pub mod bound;
 pub mod criteria_check;
 pub mod error_summary;
 pub mod fields;
+pub mod live;
 pub mod loaded;
 pub mod pending_button;
 pub mod submit_task;

@@ -1,72 +1,22 @@
 //! Case records: read part by part as the access policy allows, search, and the coordinator's
 //! management. Every read and every search is audited (search terms only as a keyed hash).
 
-use app::api::cases::{
-    CaseBackend, CaseHit, CaseView, ConsentView, HistoryItem, HouseholdView, InvolvementInput, InvolvementView, ManageChoices, PerpetratorView,
-    RiskView, VictimContact, VictimIdentity, VictimProfile,
-};
+use app::api::cases::{CaseBackend, CaseHit, CaseView, InvolvementInput, ManageChoices};
 use app::error::AppError;
-use shared::equality;
 use shared::names::normalise_name;
-use shared::policy::cases::{case_parts, CaseParts, Involvement};
+use shared::policy::exposure::{grant, Context, Grant, Involvement};
+use shared::policy::parts::Parts;
 use shared::policy::{decide, Action, Actor};
-use shared::referral::{Consent, LONG_TEXT};
+use shared::referral::LONG_TEXT;
 use shared::validation::{iso_date, parse_iso_date, Problems};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use shared::views::case::{case_hit, case_record, CASE_RECORD};
+use sqlx::AnyConnection;
 
-use super::referrals::criteria_labels;
-use super::{actor_event, check, col, internal, internal_db, ServerBackend};
+use super::{actor_event, check, internal, internal_db, ServerBackend};
 use crate::audit::{self, Outcome};
-use crate::casework::{agency_is_active, meetings, people, relation, search_key};
+use crate::casework::{agency_is_active, exposure, file, search_key};
 use crate::db::Tx;
 use crate::identity::actor::today;
-
-/// Names the parts granted, for the audit row.
-fn parts_granted(p: &CaseParts) -> String {
-    [
-        (p.risk, "risk"),
-        (p.victim_identity, "victim_identity"),
-        (p.victim_profile, "victim_profile"),
-        (p.victim_contact, "victim_contact"),
-        (p.perpetrators, "perpetrators"),
-        (p.perpetrator_address, "perpetrator_address"),
-        (p.household, "household"),
-        (p.consent, "consent"),
-        (p.agencies, "agencies"),
-    ]
-    .iter()
-    .filter(|(granted, _)| *granted)
-    .map(|(_, name)| *name)
-    .collect::<Vec<_>>()
-    .join(",")
-}
-
-/// Cases as hits, for lists and search results (victim's name and date of birth only).
-async fn hits(conn: &mut AnyConnection, rows: &[AnyRow], now: i64) -> Result<Vec<CaseHit>, AppError> {
-    let mut out = Vec::new();
-    for r in rows {
-        let id: String = col(r, "id")?;
-        let victim_name = match col::<Option<String>>(r, "victim_id")? {
-            Some(v) => people::victim(conn, &v).await.map_err(internal_db)?.map(|v| v.name).unwrap_or_default(),
-            None => String::new(),
-        };
-        let next_meeting = meetings::upcoming_for_case(conn, &id, now).await.map_err(internal_db)?.into_iter().next();
-        out.push(CaseHit {
-            reference: col(r, "reference")?,
-            victim_name,
-            victim_dob: col(r, "victim_dob")?,
-            status: col(r, "status")?,
-            last_heard_on: col(r, "last_heard_on")?,
-            next_meeting,
-            restricted: col::<i64>(r, "restricted")? != 0,
-            id,
-        });
-    }
-    Ok(out)
-}
-
-const CASE_COLUMNS: &str = "c.id, c.reference, c.victim_id, c.victim_dob, c.status, c.last_heard_on, c.restricted";
 
 /// Whether a search looks like a case reference.
 fn looks_like_reference(q: &str) -> bool {
@@ -84,222 +34,58 @@ fn typed_date(q: &str) -> Option<time::Date> {
     })
 }
 
+/// The parts a route shows, given the grant: none unless the case is open to the reader.
+pub(super) fn shown(grant: &Grant, mask: Parts) -> Parts {
+    if grant.open() {
+        grant.parts.intersection(mask)
+    } else {
+        Parts::NONE
+    }
+}
+
 impl ServerBackend {
-    async fn load_case(&self, conn: &mut AnyConnection, actor: &Actor, id: &str, parts: CaseParts) -> Result<CaseView, AppError> {
+    /// `case_ids` as lists show them to `actor`, each decided by the policy; records one
+    /// audit entry per case whose victim's name the list discloses.
+    async fn case_hits(&self, tx: &mut Tx, actor: &Actor, case_ids: &[String], via: &'static str) -> Result<Vec<CaseHit>, AppError> {
         let now = self.clock.unix();
-        let case = sqlx::query("SELECT * FROM cases WHERE id = $1").bind(id).fetch_one(&mut *conn).await.map_err(internal_db)?;
-        let victim_id: Option<String> = col(&case, "victim_id")?;
-        let victim = match &victim_id {
-            Some(v) => people::victim(conn, v).await.map_err(internal_db)?,
-            None => None,
-        };
-        let referral_id = victim.as_ref().map(|v| v.row.try_get::<String, _>("referral_id")).transpose().map_err(internal_db)?;
-        let referral = match &referral_id {
-            Some(r) => sqlx::query("SELECT * FROM referrals WHERE id = $1").bind(r).fetch_optional(&mut *conn).await.map_err(internal_db)?,
-            None => None,
-        };
-        let risk = match (&referral, parts.risk) {
-            (Some(r), true) => Some(RiskView {
-                criteria: criteria_labels(col::<Option<String>>(r, "criteria")?.as_deref()),
-                dash_score: col::<Option<i64>>(r, "dash_score")?.and_then(|s| u8::try_from(s).ok()),
-                police_callouts: col(r, "police_callouts")?,
-                professional_judgement: col(r, "professional_judgement")?,
-                latest_incident_on: col::<Option<String>>(r, "latest_incident_on")?.unwrap_or_default(),
-                summary_html: shared::markdown::to_safe_html(&col::<Option<String>>(r, "summary_markdown")?.unwrap_or_default()),
-            }),
-            _ => None,
-        };
-        let opt = |row: &AnyRow, name: &str| row.try_get::<Option<String>, _>(name).map_err(internal_db);
-        let victim_view = victim.as_ref().filter(|_| parts.victim_identity).map(|v| VictimIdentity {
-            name: v.name.clone(),
-            other_names: v.other_names.clone(),
-            date_of_birth: v.date_of_birth.clone(),
-        });
-        let victim_profile = match victim.as_ref().filter(|_| parts.victim_profile) {
-            Some(v) => Some(VictimProfile {
-                gender: Some(equality::label(equality::GENDERS, &opt(&v.row, "gender")?.unwrap_or_default())),
-                ethnicity: Some(equality::label(equality::ETHNIC_GROUPS, &opt(&v.row, "ethnicity")?.unwrap_or_default())),
-                disability: Some(equality::label(equality::DISABILITY, &opt(&v.row, "disability")?.unwrap_or_default())),
-                sexual_orientation: Some(equality::label(equality::ORIENTATIONS, &opt(&v.row, "sexual_orientation")?.unwrap_or_default())),
-                first_language: opt(&v.row, "first_language")?,
-                interpreter_needed: col::<i64>(&v.row, "interpreter_needed")? != 0,
-            }),
-            None => None,
-        };
-        let victim_contact = match victim.as_ref().filter(|_| parts.victim_contact) {
-            Some(v) => Some(VictimContact {
-                address: opt(&v.row, "address")?,
-                safe_contact: opt(&v.row, "safe_contact")?,
-                safe_times: opt(&v.row, "safe_times")?,
-            }),
-            None => None,
-        };
-        let perpetrators = match (&referral_id, parts.perpetrators) {
-            (Some(r), true) => Some(
-                people::perpetrators(conn, r)
-                    .await
-                    .map_err(internal_db)?
-                    .iter()
-                    .map(|p| {
-                        Ok(PerpetratorView {
-                            name: col(p, "name")?,
-                            other_names: people::other_names(p).map_err(internal_db)?,
-                            date_of_birth: opt(p, "date_of_birth")?,
-                            gender: Some(equality::label(equality::GENDERS, &opt(p, "gender")?.unwrap_or_default())),
-                            relationship: col(p, "relationship")?,
-                            address: if parts.perpetrator_address { opt(p, "address")? } else { None },
-                        })
-                    })
-                    .collect::<Result<Vec<_>, AppError>>()?,
-            ),
-            _ => None,
-        };
-        let household = match (&referral_id, parts.household) {
-            (Some(r), true) => Some(
-                people::household(conn, r)
-                    .await
-                    .map_err(internal_db)?
-                    .iter()
-                    .map(|h| {
-                        Ok(HouseholdView {
-                            name: col(h, "name")?,
-                            date_of_birth: opt(h, "date_of_birth")?,
-                            relationship: col(h, "relationship")?,
-                            involvement: opt(h, "involvement")?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, AppError>>()?,
-            ),
-            _ => None,
-        };
-        let consent = match (&referral, parts.consent) {
-            (Some(r), true) => {
-                let who = sqlx::query("SELECT u.name AS user_name, a.name AS agency_name FROM users u JOIN agencies a ON a.id = $2 WHERE u.id = $1")
-                    .bind(col::<String>(r, "referrer_user_id")?)
-                    .bind(col::<String>(r, "agency_id")?)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .map_err(internal_db)?;
-                Some(ConsentView {
-                    consent: col::<Option<String>>(r, "consent")?
-                        .as_deref()
-                        .and_then(Consent::parse)
-                        .map(|c| c.label().to_string())
-                        .unwrap_or_default(),
-                    reason: col(r, "consent_reason")?,
-                    referrer_name: col(&who, "user_name")?,
-                    agency_name: col(&who, "agency_name")?,
-                })
-            }
-            _ => None,
-        };
-        let agencies = if parts.agencies {
-            let rows = sqlx::query("SELECT ca.agency_id, a.name, ca.involvement FROM case_agencies ca JOIN agencies a ON a.id = ca.agency_id WHERE ca.case_id = $1 ORDER BY a.name, ca.involvement")
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(internal_db)?;
-            let list = rows
-                .iter()
-                .map(|r| {
-                    let involvement: String = col(r, "involvement")?;
-                    Ok(InvolvementView {
-                        agency_id: col(r, "agency_id")?,
-                        agency_name: col(r, "name")?,
-                        label: Involvement::parse(&involvement).map(|i| i.label().to_string()).unwrap_or_default(),
-                        involvement,
-                    })
-                })
-                .collect::<Result<Vec<_>, AppError>>()?;
-            let idva: Option<String> = match col::<Option<String>>(&case, "idva_user_id")? {
-                Some(u) => {
-                    sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(u).fetch_optional(&mut *conn).await.map_err(internal_db)?
+        let facts = exposure::facts(tx, case_ids, actor).await.map_err(internal_db)?;
+        let files = file::list_files(tx, case_ids, now).await.map_err(internal_db)?;
+        let mut hits = Vec::new();
+        for f in &files {
+            let Some(facts) = facts.get(&f.head.id) else { continue };
+            let g = grant(actor, &Context { facts: facts.clone(), seat: None });
+            if let Some(hit) = case_hit(f, &g) {
+                if hit.victim_name.is_some() {
+                    audit::append(tx, now, actor_event(actor, "case.listed").on("case", hit.id.clone()).detail("via", via)).await.map_err(internal)?;
                 }
-                None => None,
-            };
-            Some((list, idva))
-        } else {
-            None
-        };
-        let history = sqlx::query(
-            "SELECT r.reference, r.referred_on, a.name AS agency_name, r.criteria FROM referrals r JOIN agencies a ON a.id = r.agency_id \
-             WHERE r.case_id = $1 AND r.status = 'accepted' ORDER BY r.submitted_at",
+                hits.push(hit);
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Agencies and IDVAs the coordinator can choose from.
+    async fn manage_choices(&self, conn: &mut AnyConnection) -> Result<ManageChoices, AppError> {
+        let agencies = sqlx::query_as::<_, (String, String)>("SELECT id, name FROM agencies WHERE isa_state = 'active' ORDER BY name")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(internal_db)?;
+        let idvas = sqlx::query_as::<_, (String, String)>(
+            "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'idva' \
+             JOIN agencies a ON a.id = u.agency_id AND a.isa_state = 'active' WHERE u.active = TRUE ORDER BY u.name",
         )
-        .bind(id)
         .fetch_all(&mut *conn)
         .await
-        .map_err(internal_db)?
-        .iter()
-        .map(|r| {
-            Ok(HistoryItem {
-                reference: col::<Option<String>>(r, "reference")?.unwrap_or_default(),
-                referred_on: col::<Option<String>>(r, "referred_on")?.unwrap_or_default(),
-                agency_name: col(r, "agency_name")?,
-                repeat: col::<Option<String>>(r, "criteria")?.unwrap_or_default().contains("repeat"),
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
-        let hearings = sqlx::query_scalar("SELECT heard_on FROM case_hearings WHERE case_id = $1 ORDER BY heard_on")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(internal_db)?;
-        let upcoming = meetings::upcoming_for_case(conn, id, now).await.map_err(internal_db)?;
-        let actions = if parts.risk { super::meetings::action_views(conn, actor, "x.case_id = $1", &[id], today(now)).await? } else { Vec::new() };
-        let manage = if decide(Some(actor), &Action::ManageCase).is_allowed() {
-            let agencies = sqlx::query("SELECT id, name FROM agencies WHERE isa_state = 'active' ORDER BY name")
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(internal_db)?;
-            let idvas = sqlx::query(
-                "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'idva' \
-                 JOIN agencies a ON a.id = u.agency_id AND a.isa_state = 'active' WHERE u.active = TRUE ORDER BY u.name",
-            )
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(internal_db)?;
-            let pairs =
-                |rows: &[AnyRow]| rows.iter().map(|r| Ok((col(r, "id")?, col(r, "name")?))).collect::<Result<Vec<(String, String)>, AppError>>();
-            Some(ManageChoices { agencies: pairs(&agencies)?, idvas: pairs(&idvas)? })
-        } else {
-            None
-        };
-        let (corrections, rectifiable, data_protection) = super::data_protection::case_extras(conn, actor, id, &parts).await?;
-        let status: String = col(&case, "status")?;
-        let closed = match (col::<Option<String>>(&case, "closed_on")?, col::<Option<String>>(&case, "closed_reason")?) {
-            (Some(on), reason) if status == "closed" => Some((on, reason.unwrap_or_default())),
-            _ => None,
-        };
-        Ok(CaseView {
-            id: id.to_string(),
-            reference: col(&case, "reference")?,
-            status,
-            closed,
-            restricted: col::<i64>(&case, "restricted")? != 0,
-            risk,
-            victim: victim_view,
-            victim_profile,
-            victim_contact,
-            perpetrators,
-            household,
-            consent,
-            agencies,
-            history,
-            hearings,
-            upcoming,
-            actions,
-            manage,
-            corrections,
-            rectifiable,
-            data_protection,
-        })
+        .map_err(internal_db)?;
+        Ok(ManageChoices { agencies, idvas })
     }
 
     /// Starts a management change: checks permission and that the case exists.
     async fn begin_manage(&self, actor: &Actor, case_id: &str) -> Result<Tx, AppError> {
         check(actor, &Action::ManageCase)?;
         let mut tx = self.tx().await?;
-        if relation::of(&mut tx, case_id, actor).await.map_err(internal_db)?.is_none() {
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        if exists == 0 {
             return Err(AppError::NotFound);
         }
         Ok(tx)
@@ -315,54 +101,48 @@ impl ServerBackend {
 impl CaseBackend for ServerBackend {
     async fn my_cases(&self, actor: &Actor) -> Result<Vec<CaseHit>, AppError> {
         check(actor, &Action::ListCases)?;
-        let now = self.clock.unix();
         let mut tx = self.read_tx().await?;
-        let everything = decide(Some(actor), &Action::SearchCases).is_allowed();
         let agency = actor.agency_id.clone().unwrap_or_default();
-        let rows = if everything {
-            let restricted = if decide(Some(actor), &Action::ManageCase).is_allowed() { "" } else { " AND c.restricted = 0" };
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {CASE_COLUMNS} FROM cases c WHERE c.status = 'open'{restricted} ORDER BY c.created_at DESC LIMIT 200"
-            )))
-            .fetch_all(&mut *tx)
-            .await
+        let ids: Vec<String> = if decide(Some(actor), &Action::SearchCases).is_allowed() {
+            sqlx::query_scalar("SELECT id FROM cases WHERE status = 'open' ORDER BY created_at DESC LIMIT 200").fetch_all(&mut *tx).await
         } else {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {CASE_COLUMNS} FROM cases c WHERE c.status = 'open' AND c.restricted = 0 AND (c.idva_user_id = $1 \
-                 OR c.id IN (SELECT case_id FROM case_agencies WHERE agency_id = $2) \
-                 OR c.id IN (SELECT case_id FROM referrals WHERE agency_id = $2 AND case_id IS NOT NULL)) ORDER BY c.created_at DESC LIMIT 200"
-            )))
+            sqlx::query_scalar(
+                "SELECT id FROM cases WHERE status = 'open' AND (idva_user_id = $1 \
+                 OR id IN (SELECT case_id FROM case_agencies WHERE agency_id = $2) \
+                 OR id IN (SELECT case_id FROM referrals WHERE agency_id = $2 AND case_id IS NOT NULL) \
+                 OR id IN (SELECT case_id FROM actions WHERE owner_agency_id = $2) \
+                 OR id IN (SELECT case_id FROM research_answers WHERE agency_id = $2 AND known_about <> '')) ORDER BY created_at DESC LIMIT 200",
+            )
             .bind(&actor.user_id)
             .bind(&agency)
             .fetch_all(&mut *tx)
             .await
         }
         .map_err(internal_db)?;
-        let mut out = Vec::new();
-        for hit in hits(&mut tx, &rows, now).await? {
-            let rel = relation::of(&mut tx, &hit.id, actor).await.map_err(internal_db)?.unwrap_or_default();
-            if case_parts(actor, &rel).is_some() {
-                out.push(hit);
-            }
-        }
-        audit::append(&mut tx, now, actor_event(actor, "case.list").detail("count", out.len())).await.map_err(internal)?;
-        tx.commit().await.map_err(internal_db)?;
+        let out = self.case_hits(&mut tx, actor, &ids, "case.list").await?;
+        self.audit_and_commit(tx, actor_event(actor, "case.list").detail("count", out.len())).await?;
         Ok(out)
     }
 
     async fn case_view(&self, actor: &Actor, id: &str) -> Result<CaseView, AppError> {
+        let now = self.clock.unix();
         let mut tx = self.read_tx().await?;
-        let parts = relation::of(&mut tx, id, actor).await.map_err(internal_db)?.and_then(|rel| case_parts(actor, &rel));
-        let Some(parts) = parts else {
+        let granted = exposure::record_grant(&mut tx, id, actor).await.map_err(internal_db)?.map(|(_, g)| g).filter(Grant::visible);
+        let Some(granted) = granted else {
             drop(tx);
             self.audit_alone(actor_event(actor, "case.read").on("case", id).outcome(Outcome::Denied)).await;
             return Err(AppError::NotFound);
         };
-        let view = self.load_case(&mut tx, actor, id, parts).await?;
-        let event = actor_event(actor, "case.read").on("case", id).detail("parts", parts_granted(&parts));
-        audit::append(&mut tx, self.clock.unix(), event).await.map_err(internal)?;
+        let parts = shown(&granted, CASE_RECORD);
+        let want = file::Want { parts, meeting: None, agency: actor.agency_id.as_deref(), today: today(now), now };
+        let case = file::load(&mut tx, id, want).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
+        let record = case_record(&case, &granted, actor).ok_or(AppError::NotFound)?;
+        let manage = if granted.writes.manage { Some(self.manage_choices(&mut tx).await?) } else { None };
+        let (corrections, rectifiable, data_protection) = super::data_protection::case_extras(&mut tx, actor, id, parts).await?;
+        let event = actor_event(actor, "case.read").on("case", id).detail("parts", parts.names());
+        audit::append(&mut tx, now, event).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
-        Ok(view)
+        Ok(CaseView { record, manage, corrections, rectifiable, data_protection })
     }
 
     async fn search_cases(&self, actor: &Actor, query: &str) -> Result<Vec<CaseHit>, AppError> {
@@ -375,14 +155,11 @@ impl CaseBackend for ServerBackend {
         p.finish(())?;
         let now = self.clock.unix();
         let mut tx = self.read_tx().await?;
-        let sees_restricted = decide(Some(actor), &Action::ManageCase).is_allowed() || decide(Some(actor), &Action::RestrictCase).is_allowed();
-        let restricted = if sees_restricted { "" } else { " AND c.restricted = 0" };
-        let (kind, rows) = if looks_like_reference(&query) {
-            let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.reference = $1{restricted}");
-            ("reference", sqlx::query(sqlx::AssertSqlSafe(sql)).bind(query.to_ascii_uppercase()).fetch_all(&mut *tx).await)
+        let (kind, ids) = if looks_like_reference(&query) {
+            ("reference", sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1").bind(query.to_ascii_uppercase()).fetch_all(&mut *tx).await)
         } else if let Some(dob) = typed_date(&query) {
-            let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.victim_dob = $1{restricted} ORDER BY c.created_at DESC LIMIT 100");
-            ("date_of_birth", sqlx::query(sqlx::AssertSqlSafe(sql)).bind(iso_date(dob)).fetch_all(&mut *tx).await)
+            let sql = "SELECT id FROM cases WHERE victim_dob = $1 ORDER BY created_at DESC LIMIT 100";
+            ("date_of_birth", sqlx::query_scalar(sql).bind(iso_date(dob)).fetch_all(&mut *tx).await)
         } else {
             // Every typed word must begin a word of one of the victim's names (index ranges).
             let words: Vec<String> = normalise_name(&query).split(' ').filter(|w| !w.is_empty()).take(6).map(str::to_string).collect();
@@ -390,15 +167,15 @@ impl CaseBackend for ServerBackend {
                 .map(|i| format!("SELECT case_id FROM case_name_words WHERE word >= ${} AND word < ${}", 2 * i + 1, 2 * i + 2))
                 .collect::<Vec<_>>()
                 .join(" INTERSECT ");
-            let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id IN ({matches}){restricted} ORDER BY c.created_at DESC LIMIT 100");
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            let sql = format!("SELECT id FROM cases WHERE id IN ({matches}) ORDER BY created_at DESC LIMIT 100");
+            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
             for w in &words {
                 q = q.bind(w.clone()).bind(format!("{w}\u{10FFFF}"));
             }
             ("name", q.fetch_all(&mut *tx).await)
         };
-        let rows = rows.map_err(internal_db)?;
-        let found = hits(&mut tx, &rows, now).await?;
+        let ids: Vec<String> = ids.map_err(internal_db)?;
+        let found = self.case_hits(&mut tx, actor, &ids, "case.search").await?;
         let key = search_key::key(&mut tx).await.map_err(internal_db)?;
         let event = actor_event(actor, "case.search")
             .detail("kind", kind)

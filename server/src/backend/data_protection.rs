@@ -7,7 +7,8 @@ use app::api::data_protection::{
 };
 use app::error::AppError;
 use shared::data_protection::{ErasureGround, ObjectionDecision, PersonField, PersonKind};
-use shared::policy::cases::{case_parts, CaseParts};
+use shared::policy::parts::Parts;
+use shared::views::case::CASE_RECORD;
 use shared::policy::{decide, Action, Actor};
 use shared::referral::{LONG_TEXT, SHORT_TEXT};
 use shared::retention::{case_due_for_purge, latest_due_start};
@@ -18,7 +19,7 @@ use time::Duration;
 use uuid::Uuid;
 
 use super::{actor_event, check, col, internal_db, ServerBackend};
-use crate::casework::{relation, repeat_lookup};
+use crate::casework::{exposure, repeat_lookup};
 use crate::identity::actor::{parse_date, today};
 use crate::retention::{delete_cases, PurgeCounts};
 
@@ -95,7 +96,7 @@ pub(super) async fn case_extras(
     conn: &mut AnyConnection,
     actor: &Actor,
     case_id: &str,
-    parts: &CaseParts,
+    parts: Parts,
 ) -> Result<(Vec<CorrectionView>, Vec<(String, String)>, Option<DataProtectionPanel>), AppError> {
     let rows = sqlx::query(
         "SELECT x.field, x.old_value, x.new_value, x.reason, x.corrected_at, u.name FROM rectifications x JOIN users u ON u.id = x.corrected_by \
@@ -298,10 +299,10 @@ impl DataProtectionBackend for ServerBackend {
     async fn rectify(&self, actor: &Actor, input: RectifyInput) -> Result<(), AppError> {
         check(actor, &Action::RectifyRecord)?;
         let mut tx = self.tx().await?;
-        let parts = relation::of(&mut tx, &input.case_id, actor).await.map_err(internal_db)?.and_then(|rel| case_parts(actor, &rel));
-        let Some(parts) = parts else { return Err(AppError::NotFound) };
+        let granted = exposure::record_grant(&mut tx, &input.case_id, actor).await.map_err(internal_db)?.map(|(_, g)| g).filter(|g| g.open());
+        let Some(parts) = granted.map(|g| super::cases::shown(&g, CASE_RECORD)) else { return Err(AppError::NotFound) };
         let target = input.target.split_once(':').and_then(|(f, id)| PersonField::parse(f).map(|f| (f, id.to_string())));
-        let Some((field, person_id)) = target.filter(|(f, _)| f.visible_with(&parts)) else {
+        let Some((field, person_id)) = target.filter(|(f, _)| f.visible_with(parts)) else {
             return Err(AppError::field("rectify-target", "Choose the detail to correct"));
         };
         let Some(row) = person_in_case(&mut tx, field.kind(), &person_id, &input.case_id).await? else {

@@ -9,41 +9,23 @@ use app::api::distribution::{copy_page_path, AgencyCopies, CopyLine, CopyView, D
 use app::error::AppError;
 use shared::display::{day_of, instant};
 use shared::distribution::{copy_state, email_body, CopyState, EmailState, EMAIL_SUBJECT, MAX_EMAIL_ATTEMPTS};
-use shared::identity::Role;
-use shared::meeting::EntryKind;
+use shared::policy::exposure::{grant, Context};
 use shared::policy::minutes::{recipients, Candidate, RECEIVING_ROLES};
 use shared::policy::{decide, Action, Actor, Decision};
-use shared::printed::{action_list, minutes_copy, ActionLine, CaseMinutes, MinutesRecord, Point};
+use shared::printed::{action_list, minutes_copy, ActionLine, MinutesRecord};
+use shared::views::meeting::MINUTES_COPY;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use super::meetings::{action_views, amendment_lines, entries, load, referral_markdown, require};
+use super::cases::shown;
+use super::meetings::{load, require};
 use super::{actor_event, check, col, internal, internal_db, render_pdf, ServerBackend};
-use crate::casework::{people, relation};
+use crate::casework::{exposure, file};
 use crate::identity::actor::{of_user, today};
 
-fn action_line(a: &app::api::meetings::ActionView) -> ActionLine {
-    ActionLine {
-        owner_agency_id: a.owner_agency_id.clone(),
-        reference: a.case_reference.clone(),
-        owner_agency: a.owner_agency.clone(),
-        description: a.description.clone(),
-        due: shared::display::iso_date(&a.due_on),
-        status: if a.overdue { format!("{} (overdue)", a.status_label) } else { a.status_label.clone() },
-    }
-}
-
-/// Actions matching `condition`, as printed lines.
-async fn action_lines(conn: &mut AnyConnection, actor: &Actor, condition: &str, binds: &[&str], now: i64) -> Result<Vec<ActionLine>, AppError> {
-    Ok(action_views(conn, actor, condition, binds, today(now)).await?.iter().map(action_line).collect())
-}
-
-fn point(e: app::api::meetings::EntryView) -> Point {
-    Point { kind: EntryKind::parse(&e.kind).unwrap_or(EntryKind::Opinion), source: e.source, body: e.body }
-}
-
-/// Everything minuted at a meeting, in agenda order: what every copy is cut from.
-async fn minutes_record(conn: &mut AnyConnection, actor: &Actor, meeting_id: &str, now: i64) -> Result<MinutesRecord, AppError> {
+/// Everything minuted at a meeting, as `reader` may see it after the meeting, in agenda order:
+/// what their copy is cut from, with the policy's grant for each case.
+async fn minutes_record(conn: &mut AnyConnection, reader: &Actor, meeting_id: &str, now: i64) -> Result<(MinutesRecord, BTreeMap<String, shared::policy::exposure::Grant>), AppError> {
     let m = sqlx::query(
         "SELECT m.starts_at, m.place, u.name AS chair, v.confidentiality_statement FROM meetings m LEFT JOIN users u ON u.id = m.chair_user_id \
          LEFT JOIN isa_versions v ON v.id = m.isa_version_id WHERE m.id = $1",
@@ -52,7 +34,7 @@ async fn minutes_record(conn: &mut AnyConnection, actor: &Actor, meeting_id: &st
     .fetch_one(&mut *conn)
     .await
     .map_err(internal_db)?;
-    let register = sqlx::query(
+    let register: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT u.name, a.name AS agency_name, t.status FROM attendance t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = t.agency_id \
          WHERE t.meeting_id = $1 AND t.status IN ('present', 'apologies') ORDER BY a.name, u.name",
     )
@@ -61,65 +43,41 @@ async fn minutes_record(conn: &mut AnyConnection, actor: &Actor, meeting_id: &st
     .await
     .map_err(internal_db)?;
     let (mut present, mut apologies) = (Vec::new(), Vec::new());
-    for r in &register {
-        let line = format!("{}, {}", col::<String>(r, "name")?, col::<String>(r, "agency_name")?);
-        if col::<String>(r, "status")? == "present" { present.push(line) } else { apologies.push(line) }
+    for (name, agency, status) in register {
+        let line = format!("{name}, {agency}");
+        if status == "present" { present.push(line) } else { apologies.push(line) }
     }
-    let items = sqlx::query(
-        "SELECT ai.case_id, c.reference, c.restricted, v.referral_id, v.name AS victim_name FROM agenda_items ai JOIN cases c ON c.id = ai.case_id \
-         LEFT JOIN victims v ON v.id = c.victim_id WHERE ai.meeting_id = $1 ORDER BY ai.position",
-    )
-    .bind(meeting_id)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(internal_db)?;
-    let mut cases = Vec::with_capacity(items.len());
-    for item in &items {
-        let case_id: String = col(item, "case_id")?;
-        let referral: Option<String> = col(item, "referral_id")?;
-        let (summary, perpetrators, children) = match &referral {
-            Some(r) => (
-                referral_markdown(conn, r).await?,
-                people::perpetrators(conn, r).await.map_err(internal_db)?.iter().map(|p| col(p, "name")).collect::<Result<Vec<String>, _>>()?,
-                people::household(conn, r).await.map_err(internal_db)?.len(),
-            ),
-            None => (String::new(), Vec::new(), 0),
-        };
-        let minutes = sqlx::query("SELECT risks, decision FROM case_minutes WHERE meeting_id = $1 AND case_id = $2")
-            .bind(meeting_id)
-            .bind(&case_id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(internal_db)?;
-        let (risks, decision) = match &minutes {
-            Some(r) => (col(r, "risks")?, col(r, "decision")?),
-            None => (String::new(), String::new()),
-        };
-        cases.push(CaseMinutes {
-            reference: col(item, "reference")?,
-            restricted: col::<i64>(item, "restricted")? != 0,
-            victim_name: col::<Option<String>>(item, "victim_name")?.unwrap_or_default(),
-            perpetrators,
-            children,
-            summary,
-            research: entries(conn, "research", meeting_id, &case_id).await?.into_iter().map(point).collect(),
-            entries: entries(conn, "minute_entries", meeting_id, &case_id).await?.into_iter().map(point).collect(),
-            risks,
-            decision,
-            actions: action_lines(conn, actor, "x.case_id = $1 AND x.meeting_id = $2", &[&case_id, meeting_id], now).await?,
-            amendments: amendment_lines(conn, meeting_id, &case_id).await?,
-            case_id,
-        });
+    let seat = exposure::seat(conn, meeting_id, reader).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
+    let ids: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
+        .bind(meeting_id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+    let facts = exposure::facts(conn, &ids, reader).await.map_err(internal_db)?;
+    let mut grants = BTreeMap::new();
+    let mut cases = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let Some(facts) = facts.get(id) else { continue };
+        let g = grant(reader, &Context { facts: facts.clone(), seat: Some(seat.for_case(id)) });
+        if !g.visible() {
+            continue;
+        }
+        let want = file::Want { parts: shown(&g, MINUTES_COPY), meeting: Some(meeting_id), agency: reader.agency_id.as_deref(), today: today(now), now };
+        if let Some(case) = file::load(conn, id, want).await.map_err(internal_db)? {
+            grants.insert(id.clone(), g);
+            cases.push(case);
+        }
     }
     let place: String = col(&m, "place")?;
-    Ok(MinutesRecord {
+    let record = MinutesRecord {
         held: format!("{}, {place}", instant(col(&m, "starts_at")?)),
         chair: col::<Option<String>>(&m, "chair")?.unwrap_or_default(),
         statement: col::<Option<String>>(&m, "confidentiality_statement")?.unwrap_or_default(),
         present,
         apologies,
         cases,
-    })
+    };
+    Ok((record, grants))
 }
 
 impl ServerBackend {
@@ -394,14 +352,12 @@ impl DistributionBackend for ServerBackend {
             CopyState::Revoked => return Err(AppError::Conflict("The coordinator has withdrawn this copy.".into())),
         }
         let meeting_id: String = col(&row, "meeting_id")?;
-        let record = minutes_record(&mut tx, actor, &meeting_id, now).await?;
-        let mut relations = BTreeMap::new();
-        for case in &record.cases {
-            if let Some(r) = relation::of(&mut tx, &case.case_id, actor).await.map_err(internal_db)? {
-                relations.insert(case.case_id.clone(), r);
-            }
+        let (record, grants) = minutes_record(&mut tx, actor, &meeting_id, now).await?;
+        for id in grants.keys() {
+            let event = actor_event(actor, "case.read").on("case", id.clone()).detail("via", "minutes.download").detail("copy_id", copy_id);
+            crate::audit::append(&mut tx, now, event).await.map_err(internal)?;
         }
-        let bytes = render_pdf(minutes_copy(&record, actor, &relations, copy_id)).await?;
+        let bytes = render_pdf(minutes_copy(&record, actor, &grants, copy_id)).await?;
         sqlx::query("INSERT INTO copy_downloads (id, copy_id, downloaded_at) VALUES ($1, $2, $3)")
             .bind(Uuid::new_v4().to_string())
             .bind(copy_id)
@@ -419,20 +375,14 @@ impl DistributionBackend for ServerBackend {
         let now = self.clock.unix();
         let agency = actor.agency_id.clone().unwrap_or_default();
         let mut tx = self.tx().await?;
-        let mut lines =
-            action_lines(&mut tx, actor, "x.owner_agency_id = $1 AND x.status IN ('open', 'in_progress')", &[&agency], now).await?;
-        if !actor.has(Role::Coordinator) {
-            let restricted: Vec<String> = sqlx::query_scalar(
-                "SELECT DISTINCT c.reference FROM actions x JOIN cases c ON c.id = x.case_id WHERE x.owner_agency_id = $1 AND c.restricted = 1",
-            )
-            .bind(&agency)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-            for line in lines.iter_mut().filter(|l| restricted.contains(&l.reference)) {
-                line.description = shared::printed::RESTRICTED_NOTICE.into();
-            }
-        }
+        let case_ids: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT case_id FROM actions WHERE owner_agency_id = $1 AND status IN ('open', 'in_progress') ORDER BY case_id")
+                .bind(&agency)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(internal_db)?;
+        let views = self.action_views_of(&mut tx, actor, &case_ids, |a| a.owner_agency_id == agency && a.status.is_outstanding(), now).await?;
+        let lines: Vec<ActionLine> = views.iter().map(ActionLine::from).collect();
         let id = Uuid::new_v4().to_string();
         let bytes = render_pdf(action_list(&lines, actor, &day_of(now), &id)).await?;
         let event = actor_event(actor, "actions.download").on("document", &id).detail("count", lines.len());

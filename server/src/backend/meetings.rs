@@ -1,76 +1,65 @@
-//! Meetings: scheduling, agenda, invitations, register and confidentiality, research, minutes
-//! with version checks, finalisation, amendments and actions. Every operation asks
-//! `meeting_rights` (or `decide`) first; a meeting someone may not see does not exist for them.
+//! Meetings as a whole: scheduling, the agenda, invitations, publishing, the register and
+//! confidentiality, and moving a meeting on. Every operation asks `meeting_rights` (or `decide`)
+//! first; a meeting someone may not see does not exist for them. What anyone sees of each case
+//! on the agenda is the exposure policy's answer (see `meeting_cases` for the cases themselves).
+
+use std::collections::BTreeMap;
 
 use app::api::meetings::{
-    ActionInput, ActionUpdate, ActionView, AgendaItem, AmendInput, AttendanceInput, CaseAtMeeting, CaseMinutesInput, EntryEdit, EntryInput,
-    EntryView, MeetingBackend, MeetingList, MeetingSummary, MeetingView, RegisterLine, ScheduleInput,
+    ActionInput, ActionUpdate, ActionView, AmendInput, AttendanceInput, CaseAtMeeting, CaseMinutesInput, EntryEdit, EntryInput, ItemAttendanceInput,
+    MeetingBackend, MeetingList, MeetingSummary, MeetingView, RegisterLine, ResearchAnswerInput, ResearchList, ScheduleInput,
 };
 use app::error::AppError;
+use shared::casefile::{ActionRecord, CaseFile, CaseHead, HouseholdRecord, MeetingRecord, ReferralRecord, VictimRecord};
 use shared::display::instant;
-use shared::markdown::to_safe_html;
-use shared::meeting::{first_date_problem, is_overdue, recurring_dates, suggested_order, ActionStatus, AgendaFacts, Attendance, EntryKind, MeetingStatus};
+use shared::meeting::{first_date_problem, recurring_dates, suggested_order, AgendaFacts, Attendance, EntryKind, MeetingStatus};
+use shared::policy::exposure::{grant, Context, Grant};
 use shared::policy::meetings::{meeting_rights, MeetingRelation, MeetingRights};
 use shared::policy::{decide, Action, Actor};
 use shared::referral::{SHORT_TEXT, SUMMARY_TEXT};
-use shared::validation::{iso_date, parse_iso_date, Problems};
+use shared::validation::{iso_date, Problems};
+use shared::views::actions::action_view;
+use shared::views::meeting::agenda_entry;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use time::{OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::{actor_event, check, col, internal, internal_db, ServerBackend};
 use crate::audit;
-use crate::casework::{agency_is_active, people};
+use crate::casework::exposure::{self, MeetingSeat};
+use crate::casework::{agency_is_active, file};
+use crate::db::Tx;
 use crate::identity::actor::today;
 
 /// A meeting row with how the actor stands to it.
 pub(super) struct Loaded {
+    /// The meeting's id.
+    pub(super) id: String,
+    /// Its row.
     pub(super) row: AnyRow,
-    pub(super) status: MeetingStatus,
+    /// How the actor stands to it, for every case's seat.
+    pub(super) seat: MeetingSeat,
+    /// What the actor may do at it as a whole.
     pub(super) rights: MeetingRights,
-    pub(super) acknowledged: bool,
 }
 
-fn status_of(row: &AnyRow) -> Result<MeetingStatus, AppError> {
-    let s: String = col(row, "status")?;
-    MeetingStatus::parse(&s).ok_or_else(|| internal(format!("unknown meeting status {s}")))
+impl Loaded {
+    pub(super) fn status(&self) -> MeetingStatus {
+        self.seat.status
+    }
 }
 
+/// Meeting `id` as `actor` stands to it; not found unless they may see it.
 pub(super) async fn load(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Loaded, AppError> {
-    let row = sqlx::query("SELECT * FROM meetings WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(internal_db)?
-        .ok_or(AppError::NotFound)?;
-    let status = status_of(&row)?;
-    let agency = actor.agency_id.clone().unwrap_or_default();
-    let invited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_agencies WHERE meeting_id = $1 AND agency_id = $2")
-        .bind(id)
-        .bind(&agency)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(internal_db)?;
-    let acknowledged: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND user_id = $2 AND acknowledged_at IS NOT NULL")
-            .bind(id)
-            .bind(&actor.user_id)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(internal_db)?;
-    let chair: Option<String> = col(&row, "chair_user_id")?;
-    let relation = MeetingRelation {
-        status,
-        agency_invited: invited > 0,
-        is_chair: chair.as_deref() == Some(actor.user_id.as_str()),
-        acknowledged: acknowledged > 0,
-    };
+    let seat = exposure::seat(conn, id, actor).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
+    let relation = MeetingRelation { status: seat.status, agency_invited: seat.invited, is_chair: seat.chair, acknowledged: seat.acknowledged };
     let rights = meeting_rights(actor, &relation);
     if !rights.see {
         return Err(AppError::NotFound);
     }
-    Ok(Loaded { row, status, rights, acknowledged: acknowledged > 0 })
+    let row = sqlx::query("SELECT * FROM meetings WHERE id = $1").bind(id).fetch_one(&mut *conn).await.map_err(internal_db)?;
+    Ok(Loaded { id: id.to_string(), row, seat, rights })
 }
 
 /// Refuses unless `allowed`, exactly as for a missing record.
@@ -83,7 +72,8 @@ pub(super) fn require(allowed: bool) -> Result<(), AppError> {
 }
 
 fn summary(row: &AnyRow, cases: i64) -> Result<MeetingSummary, AppError> {
-    let status = status_of(row)?;
+    let s: String = col(row, "status")?;
+    let status = MeetingStatus::parse(&s).ok_or_else(|| internal(format!("unknown meeting status {s}")))?;
     Ok(MeetingSummary {
         id: col(row, "id")?,
         starts_at: col(row, "starts_at")?,
@@ -95,14 +85,39 @@ fn summary(row: &AnyRow, cases: i64) -> Result<MeetingSummary, AppError> {
     })
 }
 
-pub(super) async fn on_agenda(conn: &mut AnyConnection, meeting_id: &str, case_id: &str) -> Result<(), AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1 AND case_id = $2")
-        .bind(meeting_id)
+/// The meeting's summary line, for pages that show it.
+pub(super) fn meeting_summary(m: &Loaded, cases: i64) -> Result<MeetingSummary, AppError> {
+    summary(&m.row, cases)
+}
+
+/// The case ids on the meeting's agenda, in order.
+pub(super) async fn agenda_ids(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<String>, AppError> {
+    sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position").bind(meeting_id).fetch_all(&mut *conn).await.map_err(internal_db)
+}
+
+/// The policy's grant for `actor` on each case of the agenda, at this meeting.
+pub(super) async fn agenda_grants(conn: &mut AnyConnection, actor: &Actor, m: &Loaded, case_ids: &[String]) -> Result<BTreeMap<String, Grant>, AppError> {
+    let facts = exposure::facts(conn, case_ids, actor).await.map_err(internal_db)?;
+    Ok(facts.into_iter().map(|(id, facts)| {
+        let seat = Some(m.seat.for_case(&id));
+        let g = grant(actor, &Context { facts, seat });
+        (id, g)
+    }).collect())
+}
+
+/// The policy's grant for `actor` on one case of the agenda; not found when it is not on it or
+/// is hidden from them.
+pub(super) async fn case_grant(conn: &mut AnyConnection, actor: &Actor, m: &Loaded, case_id: &str) -> Result<Grant, AppError> {
+    let on: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1 AND case_id = $2")
+        .bind(&m.id)
         .bind(case_id)
         .fetch_one(&mut *conn)
         .await
         .map_err(internal_db)?;
-    require(n > 0)
+    require(on > 0)?;
+    let g = agenda_grants(conn, actor, m, &[case_id.to_string()]).await?.remove(case_id).unwrap_or(Grant::HIDDEN);
+    require(g.visible())?;
+    Ok(g)
 }
 
 pub(super) fn check_entry(input: &EntryInput, prefix: &str) -> Result<(EntryKind, String), AppError> {
@@ -113,129 +128,6 @@ pub(super) fn check_entry(input: &EntryInput, prefix: &str) -> Result<(EntryKind
     }
     let body = p.text(&format!("{prefix}-body"), "What was said", &input.body, SUMMARY_TEXT);
     p.finish((kind.unwrap_or(EntryKind::Fact), body)).map_err(AppError::from)
-}
-
-/// Why a case was referred, as markdown: criteria, DASH score and the referrer's summary.
-pub(super) async fn referral_markdown(conn: &mut AnyConnection, referral_id: &str) -> Result<String, AppError> {
-    let row = sqlx::query("SELECT criteria, dash_score, summary_markdown FROM referrals WHERE id = $1")
-        .bind(referral_id)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(internal_db)?;
-    let criteria = super::referrals::criteria_labels(col::<Option<String>>(&row, "criteria")?.as_deref()).join("; ");
-    let dash = col::<Option<i64>>(&row, "dash_score")?.map(|s| format!(" DASH score {s} of 24.")).unwrap_or_default();
-    Ok(format!("**Criteria:** {criteria}.{dash}\n\n{}", col::<Option<String>>(&row, "summary_markdown")?.unwrap_or_default()))
-}
-
-/// A case's amendments at a meeting, oldest first, each in one sentence.
-pub(super) async fn amendment_lines(conn: &mut AnyConnection, meeting_id: &str, case_id: &str) -> Result<Vec<String>, AppError> {
-    sqlx::query("SELECT am.target, am.original, am.amended, am.reason, am.amended_at, u.name FROM amendments am JOIN users u ON u.id = am.amended_by WHERE am.meeting_id = $1 AND am.case_id = $2 ORDER BY am.amended_at")
-        .bind(meeting_id)
-        .bind(case_id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(internal_db)?
-        .iter()
-        .map(|r| {
-            Ok(format!(
-                "{} amended by {} on {} ({}): \u{201c}{}\u{201d} became \u{201c}{}\u{201d}",
-                col::<String>(r, "target")?,
-                col::<String>(r, "name")?,
-                shared::display::day_of(col(r, "amended_at")?),
-                col::<String>(r, "reason")?,
-                col::<String>(r, "original")?,
-                col::<String>(r, "amended")?
-            ))
-        })
-        .collect()
-}
-
-pub(super) async fn entries(conn: &mut AnyConnection, table: &str, meeting_id: &str, case_id: &str) -> Result<Vec<EntryView>, AppError> {
-    let person = if table == "research" { "u.name" } else { "e.source_person" };
-    let agency = if table == "research" { "e.agency_id" } else { "e.source_agency_id" };
-    let version = if table == "research" { "0" } else { "e.version" };
-    let author = if table == "research" { "e.author_id" } else { "e.created_by" };
-    let sql = format!(
-        "SELECT e.id, e.kind, e.body, a.name AS agency_name, {person} AS person, {version} AS version FROM {table} e \
-         JOIN agencies a ON a.id = {agency} JOIN users u ON u.id = {author} WHERE e.meeting_id = $1 AND e.case_id = $2 ORDER BY e.created_at, e.id"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(meeting_id).bind(case_id).fetch_all(&mut *conn).await.map_err(internal_db)?;
-    rows.iter()
-        .map(|r| {
-            let body: String = col(r, "body")?;
-            let agency: String = col(r, "agency_name")?;
-            let person: Option<String> = col(r, "person")?;
-            Ok(EntryView {
-                id: col(r, "id")?,
-                kind: col(r, "kind")?,
-                body_html: to_safe_html(&body),
-                body,
-                source: person.filter(|p| !p.is_empty()).map_or_else(|| agency.clone(), |p| format!("{agency} ({p})")),
-                version: col(r, "version")?,
-            })
-        })
-        .collect()
-}
-
-/// Actions matching `condition` (SQL over `x` = actions, `c` = cases), soonest due first.
-/// Whether the actor may open a restricted case (the policy's rule for a restricted case).
-fn opens_restricted(actor: &Actor) -> bool {
-    let restricted = shared::policy::cases::CaseRelation { restricted: true, ..Default::default() };
-    shared::policy::cases::case_parts(actor, &restricted).is_some()
-}
-
-pub(super) async fn action_views(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    condition: &str,
-    binds: &[&str],
-    today: time::Date,
-) -> Result<Vec<ActionView>, AppError> {
-    let sql = format!(
-        "SELECT x.*, c.reference, c.restricted, a.name AS agency_name, c.idva_user_id FROM actions x JOIN cases c ON c.id = x.case_id \
-         JOIN agencies a ON a.id = x.owner_agency_id WHERE {condition} ORDER BY x.due_on, x.created_at LIMIT 500"
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        q = q.bind(b.to_string());
-    }
-    let rows = q.fetch_all(&mut *conn).await.map_err(internal_db)?;
-    let mut out = Vec::new();
-    for r in &rows {
-        let id: String = col(r, "id")?;
-        let status = ActionStatus::parse(&col::<String>(r, "status")?).unwrap_or(ActionStatus::Open);
-        let due: String = col(r, "due_on")?;
-        let owner: String = col(r, "owner_agency_id")?;
-        let history = sqlx::query("SELECT h.status, h.note, h.updated_at, u.name FROM action_updates h JOIN users u ON u.id = h.updated_by WHERE h.action_id = $1 ORDER BY h.updated_at")
-            .bind(&id)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(internal_db)?
-            .iter()
-            .map(|h| {
-                let s = ActionStatus::parse(&col::<String>(h, "status")?).map_or("", |s| s.label());
-                Ok(format!("{}: {} by {}. {}", shared::display::day_of(col(h, "updated_at")?), s, col::<String>(h, "name")?, col::<String>(h, "note")?))
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        out.push(ActionView {
-            case_id: col(r, "case_id")?,
-            case_reference: col(r, "reference")?,
-            case_restricted: col::<i64>(r, "restricted")? != 0,
-            description: col(r, "description")?,
-            owner_agency: col(r, "agency_name")?,
-            owner_agency_id: owner.clone(),
-            owner_person: col(r, "owner_user_id")?,
-            overdue: parse_iso_date(&due).is_some_and(|d| is_overdue(status, d, today)),
-            due_on: due,
-            status: status.as_str().into(),
-            status_label: status.label().into(),
-            version: col(r, "version")?,
-            history,
-            may_update: actor.agency_id.as_deref() == Some(owner.as_str()) || actor.has(shared::identity::Role::Coordinator),
-            id,
-        });
-    }
-    Ok(out)
 }
 
 /// Records that every case on the agenda was heard on the meeting's date.
@@ -260,6 +152,143 @@ pub(super) async fn record_hearings(conn: &mut AnyConnection, meeting: &AnyRow) 
             .map_err(internal_db)?;
     }
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct AgendaRow {
+    case_id: String,
+    reference: String,
+    status: String,
+    restricted: i64,
+    victim_name: Option<String>,
+    referral_id: Option<String>,
+    criteria: Option<String>,
+}
+
+/// The agenda's cases as held, for the agenda page: a few queries whatever the agenda's length.
+async fn agenda_files(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<CaseFile>, AppError> {
+    let rows = sqlx::query_as::<_, AgendaRow>(
+        "SELECT ai.case_id, c.reference, c.status, c.restricted, v.name AS victim_name, v.referral_id, r.criteria FROM agenda_items ai \
+         JOIN cases c ON c.id = ai.case_id LEFT JOIN victims v ON v.id = c.victim_id LEFT JOIN referrals r ON r.id = v.referral_id \
+         WHERE ai.meeting_id = $1 ORDER BY ai.position",
+    )
+    .bind(meeting_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal_db)?;
+    let household = sqlx::query_as::<_, (String, String, String)>(
+        "SELECT h.referral_id, h.name, h.relationship FROM household_members h JOIN victims v ON v.referral_id = h.referral_id \
+         JOIN cases c ON c.victim_id = v.id JOIN agenda_items ai ON ai.case_id = c.id WHERE ai.meeting_id = $1 ORDER BY h.position",
+    )
+    .bind(meeting_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal_db)?;
+    let outstanding = sqlx::query_as::<_, (String, String, String, String)>(
+        "SELECT x.case_id, x.id, x.meeting_id, x.status FROM actions x JOIN agenda_items ai ON ai.case_id = x.case_id \
+         WHERE ai.meeting_id = $1 AND x.meeting_id <> $1 AND x.status IN ('open', 'in_progress')",
+    )
+    .bind(meeting_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal_db)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CaseFile {
+            head: CaseHead { id: r.case_id.clone(), reference: r.reference, status: r.status, closed: None, restricted: r.restricted != 0 },
+            victim: r.victim_name.map(|name| VictimRecord { name, ..VictimRecord::default() }),
+            household: household
+                .iter()
+                .filter(|(referral, _, _)| Some(referral) == r.referral_id.as_ref())
+                .map(|(_, name, relationship)| HouseholdRecord { name: name.clone(), relationship: relationship.clone(), ..HouseholdRecord::default() })
+                .collect(),
+            referral: Some(ReferralRecord { repeat: r.criteria.unwrap_or_default().split(',').any(|c| c == "repeat"), ..ReferralRecord::default() }),
+            actions: outstanding
+                .iter()
+                .filter(|(case, ..)| *case == r.case_id)
+                .map(|(_, id, meeting, status)| ActionRecord {
+                    id: id.clone(),
+                    meeting_id: meeting.clone(),
+                    owner_agency_id: String::new(),
+                    owner_agency: String::new(),
+                    owner_person: None,
+                    description: String::new(),
+                    due_on: String::new(),
+                    status: shared::meeting::ActionStatus::parse(status).unwrap_or(shared::meeting::ActionStatus::Open),
+                    overdue: false,
+                    version: 0,
+                    history: Vec::new(),
+                })
+                .collect(),
+            meeting: Some(MeetingRecord { meeting_id: meeting_id.to_string(), ..MeetingRecord::default() }),
+            ..CaseFile::default()
+        })
+        .collect())
+}
+
+/// People who can be put on the register: active users of invited current signatories, and
+/// coordinators and chairs of current signatories: (user id, "name, agency").
+pub(super) async fn register_candidates(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<(String, String)>, AppError> {
+    Ok(sqlx::query_as::<_, (String, String, String)>(
+        "SELECT u.id, u.name, a.name AS agency_name FROM users u JOIN agencies a ON a.id = u.agency_id AND a.isa_state = 'active' \
+         WHERE u.active = TRUE AND (u.agency_id IN (SELECT agency_id FROM meeting_agencies WHERE meeting_id = $1) \
+         OR u.id IN (SELECT user_id FROM user_roles WHERE role IN ('coordinator', 'chair'))) ORDER BY a.name, u.name",
+    )
+    .bind(meeting_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal_db)?
+    .into_iter()
+    .map(|(id, name, agency)| (id, format!("{name}, {agency}")))
+    .collect())
+}
+
+impl ServerBackend {
+    /// Outstanding actions agreed at earlier meetings, each as the policy lets `actor` see it.
+    async fn review_actions(&self, tx: &mut Tx, actor: &Actor, meeting_id: &str) -> Result<Vec<ActionView>, AppError> {
+        let now = self.clock.unix();
+        let case_ids: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT case_id FROM actions WHERE meeting_id <> $1 AND status IN ('open', 'in_progress') ORDER BY case_id LIMIT 500",
+        )
+        .bind(meeting_id)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(internal_db)?;
+        let out = self.action_views_of(tx, actor, &case_ids, |a| a.meeting_id != meeting_id && a.status.is_outstanding(), now).await?;
+        Ok(out)
+    }
+
+    /// The actions of `case_ids` that `keep` selects, each as the policy lets `actor` see it on
+    /// the case's record, soonest due first; one audit entry per case whose actions it shows.
+    pub(super) async fn action_views_of(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        case_ids: &[String],
+        keep: impl Fn(&ActionRecord) -> bool,
+        now: i64,
+    ) -> Result<Vec<ActionView>, AppError> {
+        let facts = exposure::facts(tx, case_ids, actor).await.map_err(internal_db)?;
+        let heads = file::list_files(tx, case_ids, now).await.map_err(internal_db)?;
+        let mut out = Vec::new();
+        for head in heads {
+            let Some(facts) = facts.get(&head.head.id) else { continue };
+            let g = grant(actor, &Context { facts: facts.clone(), seat: None });
+            if !g.visible() {
+                continue;
+            }
+            let actions = file::actions(tx, &head.head.id, today(now)).await.map_err(internal_db)?;
+            let shown: Vec<ActionView> = actions.iter().filter(|a| keep(a)).filter_map(|a| action_view(a, &head.head, &g, actor)).collect();
+            if shown.iter().any(|a| !a.case_restricted) {
+                audit::append(tx, now, actor_event(actor, "case.listed").on("case", head.head.id.clone()).detail("via", "action.list"))
+                    .await
+                    .map_err(internal)?;
+            }
+            out.extend(shown);
+        }
+        out.sort_by(|a, b| (a.due_on.as_str(), a.case_reference.as_str()).cmp(&(b.due_on.as_str(), b.case_reference.as_str())));
+        Ok(out)
+    }
 }
 
 #[async_trait::async_trait]
@@ -388,50 +417,38 @@ impl MeetingBackend for ServerBackend {
     }
 
     async fn meeting(&self, actor: &Actor, id: &str) -> Result<MeetingView, AppError> {
+        let now = self.clock.unix();
         let mut tx = self.read_tx().await?;
         let m = load(&mut tx, actor, id).await?;
-        let items = sqlx::query(
-            "SELECT ai.case_id, c.reference, c.victim_id, c.restricted, r.criteria, \
-             (SELECT COUNT(*) FROM household_members h WHERE h.referral_id = ai.referral_id) AS household, \
-             (SELECT COUNT(*) FROM actions x WHERE x.case_id = ai.case_id AND x.meeting_id <> ai.meeting_id AND x.status IN ('open', 'in_progress')) AS open_actions \
-             FROM agenda_items ai JOIN cases c ON c.id = ai.case_id LEFT JOIN referrals r ON r.id = ai.referral_id \
-             WHERE ai.meeting_id = $1 ORDER BY ai.position",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(internal_db)?;
+        let files = agenda_files(&mut tx, id).await?;
+        let ids: Vec<String> = files.iter().map(|f| f.head.id.clone()).collect();
+        let grants = agenda_grants(&mut tx, actor, &m, &ids).await?;
         let mut agenda = Vec::new();
-        for r in &items {
-            let restricted = col::<i64>(r, "restricted")? != 0;
-            let may_open = m.rights.open_cases && (!restricted || opens_restricted(actor));
-            let victim_name = match (may_open, col::<Option<String>>(r, "victim_id")?) {
-                (true, Some(v)) => people::victim(&mut tx, &v).await.map_err(internal_db)?.map(|v| v.name),
-                _ => None,
-            };
-            agenda.push(AgendaItem {
-                case_id: col(r, "case_id")?,
-                reference: col(r, "reference")?,
-                victim_name,
-                has_household: col::<i64>(r, "household")? > 0,
-                repeat: col::<Option<String>>(r, "criteria")?.unwrap_or_default().contains("repeat"),
-                open_actions: col(r, "open_actions")?,
-                restricted,
-            });
+        for f in &files {
+            let Some(item) = grants.get(&f.head.id).and_then(|g| agenda_entry(f, g, actor)) else { continue };
+            if item.victim_name.is_some() {
+                audit::append(&mut tx, now, actor_event(actor, "case.listed").on("case", item.case_id.clone()).detail("via", "meeting.read"))
+                    .await
+                    .map_err(internal)?;
+            }
+            agenda.push(item);
         }
         let invitations = if m.rights.manage {
-            sqlx::query("SELECT a.id, a.name, (SELECT COUNT(*) FROM meeting_agencies ma WHERE ma.meeting_id = $1 AND ma.agency_id = a.id) AS invited FROM agencies a WHERE a.isa_state = 'active' ORDER BY a.name")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(internal_db)?
-                .iter()
-                .map(|r| Ok((col(r, "id")?, col(r, "name")?, col::<i64>(r, "invited")? > 0)))
-                .collect::<Result<Vec<_>, AppError>>()?
+            sqlx::query_as::<_, (String, String, i64)>(
+                "SELECT a.id, a.name, (SELECT COUNT(*) FROM meeting_agencies ma WHERE ma.meeting_id = $1 AND ma.agency_id = a.id) AS invited \
+                 FROM agencies a WHERE a.isa_state = 'active' ORDER BY a.name",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .into_iter()
+            .map(|(id, name, invited)| (id, name, invited > 0))
+            .collect()
         } else {
             Vec::new()
         };
-        let register = sqlx::query(
+        let register = sqlx::query_as::<_, (String, String, String, String, Option<String>, Option<i64>)>(
             "SELECT at.user_id, u.name, ag.name AS agency_name, at.status, d.name AS deputy_name, at.acknowledged_at FROM attendance at \
              JOIN users u ON u.id = at.user_id JOIN agencies ag ON ag.id = at.agency_id LEFT JOIN users d ON d.id = at.deputy_for \
              WHERE at.meeting_id = $1 ORDER BY ag.name, u.name",
@@ -440,34 +457,17 @@ impl MeetingBackend for ServerBackend {
         .fetch_all(&mut *tx)
         .await
         .map_err(internal_db)?
-        .iter()
-        .map(|r| {
-            Ok(RegisterLine {
-                user_id: col(r, "user_id")?,
-                name: col(r, "name")?,
-                agency_name: col(r, "agency_name")?,
-                status: col(r, "status")?,
-                deputy_for: col(r, "deputy_name")?,
-                acknowledged: col::<Option<i64>>(r, "acknowledged_at")?.is_some(),
-            })
+        .into_iter()
+        .map(|(user_id, name, agency_name, status, deputy_for, acknowledged_at)| RegisterLine {
+            user_id,
+            name,
+            agency_name,
+            status,
+            deputy_for,
+            acknowledged: acknowledged_at.is_some(),
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
-        let people = if m.rights.register {
-            sqlx::query(
-                "SELECT u.id, u.name, a.name AS agency_name FROM users u JOIN agencies a ON a.id = u.agency_id AND a.isa_state = 'active' \
-                 WHERE u.active = TRUE AND (u.agency_id IN (SELECT agency_id FROM meeting_agencies WHERE meeting_id = $1) \
-                 OR u.id IN (SELECT user_id FROM user_roles WHERE role IN ('coordinator', 'chair'))) ORDER BY a.name, u.name",
-            )
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .iter()
-            .map(|r| Ok((col(r, "id")?, format!("{}, {}", col::<String>(r, "name")?, col::<String>(r, "agency_name")?))))
-            .collect::<Result<Vec<_>, AppError>>()?
-        } else {
-            Vec::new()
-        };
+        .collect();
+        let people = if m.rights.register { register_candidates(&mut tx, id).await? } else { Vec::new() };
         let isa: Option<String> = col(&m.row, "isa_version_id")?;
         let confidentiality: Option<String> = match isa {
             Some(v) => sqlx::query_scalar("SELECT confidentiality_statement FROM isa_versions WHERE id = $1").bind(v).fetch_optional(&mut *tx).await,
@@ -482,23 +482,34 @@ impl MeetingBackend for ServerBackend {
             Some(u) => sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(u).fetch_optional(&mut *tx).await.map_err(internal_db)?,
             None => None,
         };
-        let review_actions = if m.rights.register && m.rights.open_cases {
-            action_views(&mut tx, actor, "x.meeting_id <> $1 AND x.status IN ('open', 'in_progress')", &[id], today(self.clock.unix())).await?
+        let review_actions = if m.rights.register { self.review_actions(&mut tx, actor, id).await? } else { Vec::new() };
+        let research_progress = if m.rights.research_list {
+            let answered: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM research_answers r JOIN agenda_items ai ON ai.case_id = r.case_id AND ai.meeting_id = r.meeting_id \
+                 WHERE r.meeting_id = $1 AND r.agency_id = $2",
+            )
+            .bind(id)
+            .bind(actor.agency_id.clone().unwrap_or_default())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+            Some((usize::try_from(answered).unwrap_or_default(), ids.len()))
         } else {
-            Vec::new()
+            None
         };
         let view = MeetingView {
             review_actions,
-            summary: summary(&m.row, agenda.len() as i64)?,
+            summary: summary(&m.row, i64::try_from(ids.len()).unwrap_or_default())?,
             research_deadline: col(&m.row, "research_deadline")?,
             chair_name,
             rights: m.rights,
-            acknowledged: m.acknowledged,
+            acknowledged: m.seat.acknowledged,
             confidentiality: confidentiality.unwrap_or_default(),
             agenda,
             invitations,
             register,
             people,
+            research_progress,
         };
         self.audit_and_commit(tx, actor_event(actor, "meeting.read").on("meeting", id)).await?;
         Ok(view)
@@ -507,7 +518,7 @@ impl MeetingBackend for ServerBackend {
     async fn order_children_first(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
-        require(m.rights.manage && m.status.agenda_open())?;
+        require(m.rights.manage && m.status().agenda_open())?;
         let rows = sqlx::query(
             "SELECT ai.case_id, ai.position, (SELECT COUNT(*) FROM household_members h WHERE h.referral_id = ai.referral_id) AS household \
              FROM agenda_items ai WHERE ai.meeting_id = $1 ORDER BY ai.position",
@@ -535,7 +546,7 @@ impl MeetingBackend for ServerBackend {
     async fn move_agenda_item(&self, actor: &Actor, id: &str, case_id: &str, up: bool) -> Result<(), AppError> {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
-        require(m.rights.manage && m.status.agenda_open())?;
+        require(m.rights.manage && m.status().agenda_open())?;
         let order: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
             .bind(id)
             .fetch_all(&mut *tx)
@@ -582,7 +593,7 @@ impl MeetingBackend for ServerBackend {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
         require(m.rights.manage)?;
-        if m.status != MeetingStatus::Scheduled {
+        if m.status() != MeetingStatus::Scheduled {
             return Err(AppError::Conflict("The agenda has already been published.".into()));
         }
         let mut p = Problems::default();
@@ -609,16 +620,17 @@ impl MeetingBackend for ServerBackend {
     async fn advance_meeting(&self, actor: &Actor, id: &str, to: &str) -> Result<(), AppError> {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
-        require(m.rights.manage || m.rights.finalise)?;
         let target = MeetingStatus::parse(to).ok_or_else(|| AppError::Invalid("That is not a meeting status.".into()))?;
-        let allowed = matches!(
-            (m.status, target),
-            (MeetingStatus::AgendaPublished, MeetingStatus::InProgress) | (MeetingStatus::InProgress, MeetingStatus::MinutesDraft)
-        );
+        let allowed = match (m.status(), target) {
+            (MeetingStatus::AgendaPublished, MeetingStatus::InProgress) => m.rights.start,
+            (MeetingStatus::InProgress, MeetingStatus::MinutesDraft) => m.rights.register,
+            _ => false,
+        };
+        require(m.rights.start || m.rights.register)?;
         if !allowed {
             return Err(AppError::Conflict(format!(
                 "The meeting is {}; it cannot move to {} now.",
-                m.status.label().to_lowercase(),
+                m.status().label().to_lowercase(),
                 target.label().to_lowercase()
             )));
         }
@@ -626,18 +638,27 @@ impl MeetingBackend for ServerBackend {
             record_hearings(&mut tx, &m.row).await?;
         }
         sqlx::query("UPDATE meetings SET status = $1 WHERE id = $2").bind(target.as_str()).bind(id).execute(&mut *tx).await.map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "meeting.advance").on("meeting", id).detail("status", target.as_str())).await
+        self.audit_and_commit(tx, actor_event(actor, "meeting.advance").on("meeting", id).detail("status", target.as_str())).await?;
+        self.live.changed(id);
+        Ok(())
     }
 
     async fn acknowledge(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
-        require(m.rights.acknowledge)?;
+        if !m.rights.acknowledge {
+            require(m.rights.see)?;
+            return Err(AppError::Conflict(
+                "The confidentiality statement is acknowledged at the meeting, while it is running. The register of a meeting that has ended does not change."
+                    .into(),
+            ));
+        }
         let agency = actor.agency_id.clone().ok_or(AppError::NotFound)?;
+        // Acknowledging at a running meeting checks the person in: they are present.
         sqlx::query(
             "INSERT INTO attendance (meeting_id, user_id, agency_id, status, acknowledged_at) VALUES ($1, $2, $3, 'present', $4) \
-             ON CONFLICT (meeting_id, user_id) DO UPDATE SET acknowledged_at = $4",
+             ON CONFLICT (meeting_id, user_id) DO UPDATE SET acknowledged_at = $4, status = 'present'",
         )
         .bind(id)
         .bind(&actor.user_id)
@@ -646,25 +667,24 @@ impl MeetingBackend for ServerBackend {
         .execute(&mut *tx)
         .await
         .map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "meeting.acknowledge_confidentiality").on("meeting", id)).await
+        self.audit_and_commit(tx, actor_event(actor, "meeting.acknowledge_confidentiality").on("meeting", id)).await?;
+        self.live.changed(id);
+        Ok(())
     }
 
     async fn set_attendance(&self, actor: &Actor, input: AttendanceInput) -> Result<(), AppError> {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
         require(m.rights.register)?;
+        if m.status() >= MeetingStatus::MinutesFinal {
+            return Err(AppError::Conflict("The minutes are final: the register can no longer change.".into()));
+        }
         let status = Attendance::parse(&input.status).ok_or_else(|| AppError::field("attendance-status", "Choose present, apologies or absent"))?;
-        let person = sqlx::query(
-            "SELECT u.agency_id FROM users u JOIN agencies a ON a.id = u.agency_id AND a.isa_state = 'active' WHERE u.id = $1 AND u.active = TRUE \
-             AND (u.agency_id IN (SELECT agency_id FROM meeting_agencies WHERE meeting_id = $2) OR u.id IN (SELECT user_id FROM user_roles WHERE role IN ('coordinator', 'chair')))",
-        )
-        .bind(&input.user_id)
-        .bind(&input.meeting_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal_db)?
-        .ok_or_else(|| AppError::field("attendance-person", "Choose someone from an invited agency that has signed the ISA"))?;
-        let agency: String = col(&person, "agency_id")?;
+        let candidates = register_candidates(&mut tx, &input.meeting_id).await?;
+        if !candidates.iter().any(|(id, _)| *id == input.user_id) {
+            return Err(AppError::field("attendance-person", "Choose someone from an invited agency that has signed the ISA"));
+        }
+        let agency: String = sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&input.user_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
         let deputy = Some(input.deputy_for.trim().to_string()).filter(|d| !d.is_empty());
         sqlx::query(
             "INSERT INTO attendance (meeting_id, user_id, agency_id, status, deputy_for) VALUES ($1, $2, $3, $4, $5) \
@@ -682,129 +702,29 @@ impl MeetingBackend for ServerBackend {
             .on("meeting", &input.meeting_id)
             .detail("user_id", input.user_id.as_str())
             .detail("status", status.as_str());
-        self.audit_and_commit(tx, event).await
+        self.audit_and_commit(tx, event).await?;
+        self.live.changed(&input.meeting_id);
+        Ok(())
+    }
+
+    async fn set_item_attendance(&self, actor: &Actor, input: ItemAttendanceInput) -> Result<(), AppError> {
+        self.set_item_attendance_op(actor, input).await
     }
 
     async fn case_at_meeting(&self, actor: &Actor, id: &str, case_id: &str) -> Result<CaseAtMeeting, AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.read_tx().await?;
-        let m = load(&mut tx, actor, id).await?;
-        require(m.rights.open_cases)?;
-        on_agenda(&mut tx, id, case_id).await?;
-        let case = sqlx::query("SELECT reference, victim_id, restricted FROM cases WHERE id = $1")
-            .bind(case_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        if col::<i64>(&case, "restricted")? != 0 && !opens_restricted(actor) {
-            return Err(AppError::NotFound);
-        }
-        let victim = match col::<Option<String>>(&case, "victim_id")? {
-            Some(v) => people::victim(&mut tx, &v).await.map_err(internal_db)?,
-            None => None,
-        };
-        let referral_id = victim.as_ref().map(|v| v.row.try_get::<String, _>("referral_id")).transpose().map_err(internal_db)?;
-        let referral_html = match referral_id {
-            Some(r) => to_safe_html(&referral_markdown(&mut tx, &r).await?),
-            None => String::new(),
-        };
-        let minutes = sqlx::query("SELECT risks, decision, version FROM case_minutes WHERE meeting_id = $1 AND case_id = $2")
-            .bind(id)
-            .bind(case_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let (risks, decision, version) = match &minutes {
-            Some(r) => (col(r, "risks")?, col(r, "decision")?, col(r, "version")?),
-            None => (String::new(), String::new(), 0),
-        };
-        let today = today(now);
-        let previous_actions =
-            action_views(&mut tx, actor, "x.case_id = $1 AND x.meeting_id <> $2 AND x.status IN ('open', 'in_progress')", &[case_id, id], today)
-                .await?;
-        let actions = action_views(&mut tx, actor, "x.case_id = $1 AND x.meeting_id = $2", &[case_id, id], today).await?;
-        let amendments = amendment_lines(&mut tx, id, case_id).await?;
-        let agencies = sqlx::query("SELECT a.id, a.name FROM agencies a WHERE a.isa_state = 'active' AND a.id IN (SELECT agency_id FROM meeting_agencies WHERE meeting_id = $1) ORDER BY a.name")
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .iter()
-            .map(|r| Ok((col(r, "id")?, col(r, "name")?)))
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let order = sqlx::query(
-            "SELECT ai.case_id, c.reference FROM agenda_items ai JOIN cases c ON c.id = ai.case_id WHERE ai.meeting_id = $1 ORDER BY ai.position",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(internal_db)?
-        .iter()
-        .map(|r| Ok((col::<String>(r, "case_id")?, col::<String>(r, "reference")?)))
-        .collect::<Result<Vec<_>, AppError>>()?;
-        let here = order.iter().position(|(c, _)| c == case_id).unwrap_or_default();
-        let present = sqlx::query(
-            "SELECT u.name, ag.name AS agency_name FROM attendance at JOIN users u ON u.id = at.user_id JOIN agencies ag ON ag.id = at.agency_id \
-             WHERE at.meeting_id = $1 AND at.status = 'present' ORDER BY ag.name, u.name",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(internal_db)?
-        .iter()
-        .map(|r| Ok(format!("{}, {}", col::<String>(r, "name")?, col::<String>(r, "agency_name")?)))
-        .collect::<Result<Vec<_>, AppError>>()?;
-        let view = CaseAtMeeting {
-            previous_case: here.checked_sub(1).and_then(|i| order.get(i).cloned()),
-            next_case: order.get(here + 1).cloned(),
-            present,
-            meeting_id: id.into(),
-            case_id: case_id.into(),
-            reference: col(&case, "reference")?,
-            victim_name: victim.map(|v| v.name).unwrap_or_default(),
-            restricted: col::<i64>(&case, "restricted")? != 0,
-            referral_html,
-            research: entries(&mut tx, "research", id, case_id).await?,
-            previous_actions,
-            entries: entries(&mut tx, "minute_entries", id, case_id).await?,
-            risks,
-            decision,
-            minutes_version: version,
-            actions,
-            amendments,
-            agencies,
-            rights: m.rights,
-        };
-        self.audit_and_commit(tx, actor_event(actor, "case.read").on("case", case_id).detail("meeting_id", id)).await?;
-        Ok(view)
+        self.case_at_meeting_op(actor, id, case_id).await
+    }
+
+    async fn research_list(&self, actor: &Actor, id: &str) -> Result<ResearchList, AppError> {
+        self.research_list_op(actor, id).await
     }
 
     async fn add_research(&self, actor: &Actor, input: EntryInput) -> Result<(), AppError> {
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(m.rights.research)?;
-        on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
-        let (kind, body) = check_entry(&input, "research")?;
-        let id = Uuid::new_v4().to_string();
-        sqlx::query(
-            "INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&id)
-        .bind(&input.meeting_id)
-        .bind(&input.case_id)
-        .bind(actor.agency_id.clone().unwrap_or_default())
-        .bind(&actor.user_id)
-        .bind(kind.as_str())
-        .bind(&body)
-        .bind(self.clock.unix())
-        .execute(&mut *tx)
-        .await
-        .map_err(internal_db)?;
-        self.audit_and_commit(
-            tx,
-            actor_event(actor, "meeting.research_add").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str()),
-        )
-        .await
+        self.add_research_op(actor, input).await
+    }
+
+    async fn answer_research(&self, actor: &Actor, input: ResearchAnswerInput) -> Result<(), AppError> {
+        self.answer_research_op(actor, input).await
     }
 
     async fn add_entry(&self, actor: &Actor, input: EntryInput) -> Result<(), AppError> {
@@ -845,5 +765,10 @@ impl MeetingBackend for ServerBackend {
         let ics = shared::meeting::calendar_file(id, col(&m.row, "starts_at")?, 180, &col::<String>(&m.row, "place")?, self.clock.unix());
         self.audit_and_commit(tx, actor_event(actor, "meeting.calendar").on("meeting", id)).await?;
         Ok(ics)
+    }
+
+    async fn follow_meeting(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
+        let mut tx = self.read_tx().await?;
+        load(&mut tx, actor, id).await.map(|_| ())
     }
 }

@@ -5,14 +5,14 @@
 use app::api::meetings::{ActionInput, ActionUpdate, ActionView, AmendInput, CaseMinutesInput, EntryEdit, EntryInput};
 use app::error::AppError;
 use shared::meeting::{ActionStatus, EntryKind, MeetingStatus};
-use shared::policy::{decide, Action, Actor};
+use shared::policy::{Action, Actor};
 use shared::referral::{LONG_TEXT, SHORT_TEXT, SUMMARY_TEXT};
 use shared::validation::{iso_date, Problems};
 use uuid::Uuid;
 
-use super::meetings::{action_views, check_entry, load, on_agenda, record_hearings, require};
+use super::meetings::{case_grant, check_entry, load, require};
 use super::{actor_event, check, col, internal_db, ServerBackend};
-use crate::casework::agency_is_active;
+use crate::casework::{agency_is_active, exposure};
 use crate::identity::actor::today;
 
 impl ServerBackend {
@@ -20,8 +20,7 @@ impl ServerBackend {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(m.rights.minute)?;
-        on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
+        require(case_grant(&mut tx, actor, &m, &input.case_id).await?.writes.minute)?;
         let (kind, body) = check_entry(&input, "entry")?;
         let source: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1")
             .bind(&input.source_agency_id)
@@ -46,19 +45,21 @@ impl ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "minutes.entry_add").on("minute_entry", id).detail("case_id", input.case_id.as_str())).await
+        self.audit_and_commit(tx, actor_event(actor, "minutes.entry_add").on("minute_entry", id).detail("case_id", input.case_id.as_str())).await?;
+        self.live.changed(&input.meeting_id);
+        Ok(())
     }
 
     pub(super) async fn edit_entry_op(&self, actor: &Actor, input: EntryEdit) -> Result<i64, AppError> {
         let mut tx = self.tx().await?;
-        let meeting: String = sqlx::query_scalar("SELECT meeting_id FROM minute_entries WHERE id = $1")
+        let (meeting, case): (String, String) = sqlx::query_as("SELECT meeting_id, case_id FROM minute_entries WHERE id = $1")
             .bind(&input.entry_id)
             .fetch_optional(&mut *tx)
             .await
             .map_err(internal_db)?
             .ok_or(AppError::NotFound)?;
         let m = load(&mut tx, actor, &meeting).await?;
-        require(m.rights.minute)?;
+        require(case_grant(&mut tx, actor, &m, &case).await?.writes.minute)?;
         let kind = EntryKind::parse(&input.kind).ok_or_else(|| AppError::field("edit-kind", "Choose fact or opinion"))?;
         let mut p = Problems::default();
         let body = p.text("edit-body", "What was said", &input.body, SUMMARY_TEXT);
@@ -77,6 +78,7 @@ impl ServerBackend {
             return Err(AppError::Conflict("Someone else changed this entry while you were editing it. Their version is shown above your text, which is kept in the box: compare, then save again.".into()));
         }
         self.audit_and_commit(tx, actor_event(actor, "minutes.entry_edit").on("minute_entry", &input.entry_id)).await?;
+        self.live.changed(&meeting);
         Ok(input.version + 1)
     }
 
@@ -84,8 +86,7 @@ impl ServerBackend {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(m.rights.minute)?;
-        on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
+        require(case_grant(&mut tx, actor, &m, &input.case_id).await?.writes.minute)?;
         let mut p = Problems::default();
         let risks = p.optional_text("risks", "Risks identified", &input.risks, SUMMARY_TEXT).unwrap_or_default();
         let decision = p.optional_text("decision", "Decision", &input.decision, SUMMARY_TEXT).unwrap_or_default();
@@ -118,6 +119,7 @@ impl ServerBackend {
         }
         self.audit_and_commit(tx, actor_event(actor, "minutes.case_save").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str()))
             .await?;
+        self.live.changed(&input.meeting_id);
         Ok(input.version + 1)
     }
 
@@ -125,12 +127,13 @@ impl ServerBackend {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
-        require(m.rights.finalise)?;
-        if m.status == MeetingStatus::MinutesFinal {
-            return Err(AppError::Conflict("The minutes are already final.".into()));
-        }
-        if m.status == MeetingStatus::InProgress {
-            record_hearings(&mut tx, &m.row).await?;
+        if !m.rights.finalise {
+            require(m.seat.chair)?;
+            return Err(AppError::Conflict(match m.status() {
+                MeetingStatus::MinutesFinal => "The minutes are already final.".into(),
+                MeetingStatus::MinutesDraft => "Acknowledge the confidentiality statement before finalising the minutes.".into(),
+                _ => "Close the meeting first: the minutes can be finalised once the meeting has ended.".into(),
+            }));
         }
         sqlx::query("UPDATE meetings SET status = 'minutes_final', finalised_at = $1, finalised_by = $2 WHERE id = $3")
             .bind(now)
@@ -139,15 +142,16 @@ impl ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "minutes.finalise").on("meeting", id)).await
+        self.audit_and_commit(tx, actor_event(actor, "minutes.finalise").on("meeting", id)).await?;
+        self.live.changed(id);
+        Ok(())
     }
 
     pub(super) async fn amend_minutes_op(&self, actor: &Actor, input: AmendInput) -> Result<(), AppError> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(m.status == MeetingStatus::MinutesFinal && m.rights.register && m.rights.open_cases)?;
-        on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
+        require(case_grant(&mut tx, actor, &m, &input.case_id).await?.writes.amend)?;
         let mut p = Problems::default();
         let amended = p.text("amended", "The corrected text", &input.amended, SUMMARY_TEXT);
         let reason = p.text("amend-reason", "Reason for the amendment", &input.reason, LONG_TEXT);
@@ -218,15 +222,16 @@ impl ServerBackend {
                 .detail("meeting_id", input.meeting_id.as_str())
                 .detail("target", input.target.as_str()),
         )
-        .await
+        .await?;
+        self.live.changed(&input.meeting_id);
+        Ok(())
     }
 
     pub(super) async fn add_action_op(&self, actor: &Actor, input: ActionInput) -> Result<(), AppError> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(m.rights.minute)?;
-        on_agenda(&mut tx, &input.meeting_id, &input.case_id).await?;
+        require(case_grant(&mut tx, actor, &m, &input.case_id).await?.writes.minute)?;
         let mut p = Problems::default();
         let description = p.text("action-description", "What is to be done", &input.description, LONG_TEXT);
         let due = p.date("action-due", "Due date", &input.due_on);
@@ -237,7 +242,18 @@ impl ServerBackend {
         if !agency_is_active(&mut tx, &input.owner_agency_id).await.map_err(internal_db)? {
             p.add("action-owner", "Choose the agency that owns the action");
         }
-        let person = p.optional_text("action-person", "Named person", &input.owner_person, SHORT_TEXT);
+        let person = Some(input.owner_user_id.trim().to_string()).filter(|u| !u.is_empty());
+        if let Some(user) = &person {
+            let of_owner: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id = $1 AND agency_id = $2 AND active = TRUE")
+                .bind(user)
+                .bind(&input.owner_agency_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(internal_db)?;
+            if of_owner == 0 {
+                p.add("action-person", "Choose someone of the agency that owns the action, or nobody");
+            }
+        }
         let due = p.finish(due)?.map(iso_date).unwrap_or_default();
         let id = Uuid::new_v4().to_string();
         sqlx::query("INSERT INTO actions (id, case_id, meeting_id, owner_agency_id, owner_user_id, description, due_on, status, version, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', 1, $8, $9, $9)")
@@ -253,22 +269,23 @@ impl ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "action.add").on("action", id).detail("case_id", input.case_id.as_str())).await
+        self.audit_and_commit(tx, actor_event(actor, "action.add").on("action", id).detail("case_id", input.case_id.as_str())).await?;
+        self.live.changed(&input.meeting_id);
+        Ok(())
     }
 
     pub(super) async fn update_action_op(&self, actor: &Actor, input: ActionUpdate) -> Result<i64, AppError> {
         require(actor.agency_is_current())?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let owner: String = sqlx::query_scalar("SELECT owner_agency_id FROM actions WHERE id = $1")
+        let (owner, case_id, meeting_id): (String, String, String) = sqlx::query_as("SELECT owner_agency_id, case_id, meeting_id FROM actions WHERE id = $1")
             .bind(&input.action_id)
             .fetch_optional(&mut *tx)
             .await
             .map_err(internal_db)?
             .ok_or(AppError::NotFound)?;
-        let may = actor.agency_id.as_deref() == Some(owner.as_str()) && decide(Some(actor), &Action::ListCases).is_allowed()
-            || decide(Some(actor), &Action::ScheduleMeetings).is_allowed();
-        require(may)?;
+        let granted = exposure::record_grant(&mut tx, &case_id, actor).await.map_err(internal_db)?.map(|(_, g)| g);
+        require(granted.is_some_and(|g| g.open() && g.writes.may_update_action(actor, &owner)))?;
         let status = ActionStatus::parse(&input.status).ok_or_else(|| AppError::field("action-status", "Choose a status"))?;
         let mut p = Problems::default();
         let note = p.optional_text("action-note", "What happened", &input.note, LONG_TEXT).unwrap_or_default();
@@ -300,28 +317,41 @@ impl ServerBackend {
             .await
             .map_err(internal_db)?;
         self.audit_and_commit(tx, actor_event(actor, "action.update").on("action", &input.action_id).detail("status", status.as_str())).await?;
+        self.live.changed(&meeting_id);
         Ok(input.version + 1)
     }
 
     pub(super) async fn actions_op(&self, actor: &Actor, scope: &str) -> Result<Vec<ActionView>, AppError> {
-        let today = today(self.clock.unix());
-        let mut tx = self.tx().await?;
+        let now = self.clock.unix();
         let agency = actor.agency_id.clone().unwrap_or_default();
-        let list = match scope {
+        let (sql, bind) = match scope {
             "agency" => {
                 check(actor, &Action::ListCases)?;
-                action_views(&mut tx, actor, "x.owner_agency_id = $1", &[&agency], today).await?
+                ("SELECT DISTINCT case_id FROM actions WHERE owner_agency_id = $1 ORDER BY case_id LIMIT 500", Some(agency.clone()))
             }
             "cases" => {
                 check(actor, &Action::ListCases)?;
-                action_views(&mut tx, actor, "c.idva_user_id = $1", &[&actor.user_id], today).await?
+                ("SELECT id FROM cases WHERE idva_user_id = $1 AND id IN (SELECT case_id FROM actions) ORDER BY id LIMIT 500", Some(actor.user_id.clone()))
             }
             "all" => {
                 check(actor, &Action::ViewAllActions)?;
-                action_views(&mut tx, actor, "x.status IN ('open', 'in_progress')", &[], today).await?
+                ("SELECT DISTINCT case_id FROM actions WHERE status IN ('open', 'in_progress') ORDER BY case_id LIMIT 500", None)
             }
             _ => return Err(AppError::NotFound),
         };
+        let mut tx = self.tx().await?;
+        let query = sqlx::query_scalar(sql);
+        let query = match bind {
+            Some(b) => query.bind(b),
+            None => query,
+        };
+        let case_ids: Vec<String> = query.fetch_all(&mut *tx).await.map_err(internal_db)?;
+        let keep = |a: &shared::casefile::ActionRecord| match scope {
+            "agency" => a.owner_agency_id == agency,
+            "all" => a.status.is_outstanding(),
+            _ => true,
+        };
+        let list = self.action_views_of(&mut tx, actor, &case_ids, keep, now).await?;
         self.audit_and_commit(tx, actor_event(actor, "action.list").detail("scope", scope).detail("count", list.len())).await?;
         Ok(list)
     }

@@ -8,6 +8,7 @@ mod auth;
 mod cases;
 mod distribution;
 mod data_protection;
+mod meeting_cases;
 mod meetings;
 mod minutes;
 mod referrals;
@@ -36,13 +37,15 @@ pub struct ServerBackend {
     pub(crate) throttle: SignInThrottle,
     /// Wakes the email outbox when a message is queued.
     pub(crate) mail_wakeup: Arc<tokio::sync::Notify>,
+    /// Tells open meeting screens that their meeting changed.
+    pub(crate) live: crate::live::Live,
 }
 
 impl ServerBackend {
     /// Builds the backend.
     pub fn new(db: Db, clock: Clock, config: Arc<ServeConfig>) -> Result<Self, Error> {
         let rp = RelyingParty::new(&config.public_url)?;
-        Ok(Self { db, clock, rp, config, throttle: SignInThrottle::default(), mail_wakeup: Arc::new(tokio::sync::Notify::new()) })
+        Ok(Self { db, clock, rp, config, throttle: SignInThrottle::default(), mail_wakeup: Arc::new(tokio::sync::Notify::new()), live: Default::default() })
     }
 
     /// A transaction that writes: one at a time, with the audit chain.
@@ -92,6 +95,8 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> AppError {
 pub(crate) fn internal_db(e: sqlx::Error) -> AppError {
     internal(e)
 }
+
+pub(crate) use referrals::criteria_labels;
 
 /// Reads a column, hiding decoding failures as internal errors.
 pub(crate) fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r sqlx::any::AnyRow, name: &str) -> Result<T, AppError> {

@@ -1,12 +1,14 @@
 //! Storage for referrals and cases: references, the people in a referral, repeat-candidate
-//! lookup, how an agency stands to a case, meetings with room. Backend operations compose these
-//! inside their transactions; nothing here decides who may do what.
+//! lookup, how a person stands to a case and a meeting, cases as held, meetings with room.
+//! Backend operations compose these inside their transactions; nothing here decides who may do
+//! what.
 
+pub mod exposure;
+pub mod file;
 pub mod intake;
 pub mod meetings;
 pub mod people;
 pub mod references;
-pub mod relation;
 pub mod repeat_lookup;
 pub mod search_key;
 

@@ -6,6 +6,7 @@ mod documents;
 mod csrf;
 mod error_page;
 mod health;
+mod live;
 mod security_headers;
 mod session;
 mod statistics_csv;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub clock: Clock,
     /// The operations behind the server functions.
     pub backend: Arc<dyn Backend>,
+    /// Tells open meeting screens that their meeting changed.
+    pub live: crate::live::Live,
 }
 
 /// Migrates, announces the first administrator's enrolment link if needed, then serves until Ctrl-C.
@@ -80,7 +83,8 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> 
     if let Some(every) = config.retention.interval {
         tokio::spawn(crate::retention::run_every(db.clone(), Clock::System, config.retention, config.session_limits(), every));
     }
-    let state = AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend };
+    let live = backend.live.clone();
+    let state = AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend, live };
     println!("roundtable: listening on http://{addr}");
     tracing::info!(%addr, "listening");
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -104,6 +108,7 @@ pub fn route_table() -> Vec<String> {
     table.extend(leptos::server_fn::axum::server_fn_paths().map(|(path, method)| format!("{method} {path}")));
     table.extend(health::PATHS.iter().map(|p| format!("GET {p}")));
     table.push(format!("GET {}", calendar::PATH));
+    table.push(format!("GET {}", live::PATH));
     table.extend(documents::PATHS.iter().map(|p| format!("GET {p}")));
     table.push(format!("GET {}", statistics_csv::PATH));
     table.sort();
@@ -119,6 +124,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(calendar::routes())
+        .merge(live::routes())
         .merge(documents::routes())
         .merge(statistics_csv::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {

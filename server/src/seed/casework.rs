@@ -349,6 +349,38 @@ async fn minutes(tx: &mut Tx, meeting_id: &str, case_id: &str, m: &DemoMinutes, 
     Ok(())
 }
 
+/// An agency's research answer: whom its records know (empty: not known), and what it holds
+/// but did not share.
+#[allow(clippy::too_many_arguments)]
+async fn answer(tx: &mut Tx, meeting_id: &str, case_id: &str, agency: &str, user: &str, known_about: &str, withheld: &str, now: i64) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO research_answers (meeting_id, case_id, agency_id, known_about, withheld, answered_by, answered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(meeting_id)
+    .bind(case_id)
+    .bind(agency)
+    .bind(known_about)
+    .bind(withheld)
+    .bind(user)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Someone present at a meeting who was out of the room for one case.
+async fn out_for(tx: &mut Tx, meeting_id: &str, case_id: &str, user: &str, marked_by: &str, now: i64) -> Result<(), Error> {
+    sqlx::query("INSERT INTO item_absences (meeting_id, case_id, user_id, marked_by, marked_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(meeting_id)
+        .bind(case_id)
+        .bind(user)
+        .bind(marked_by)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The register of a held meeting: everyone present and acknowledged, except the health
 /// representative, who sent apologies.
 async fn register(tx: &mut Tx, meeting_id: &str, users: &[String], now: i64) -> Result<(), Error> {
@@ -454,6 +486,13 @@ pub async fn seed(tx: &mut Tx, agencies: &[String], users: &[String], today: Dat
     for meeting in &held {
         register(tx, meeting, users, now).await?;
     }
+    // Research: children's services and housing knew Ada's family; the police knew Bea; housing
+    // did not. Children's services left after the children's cases, so missed Bea's.
+    answer(tx, &held[1], &ada, &agencies[CHILDREN], &users[HOLLIS], "household", "", now).await?;
+    answer(tx, &held[1], &ada, &agencies[HOMES], &users[ROWAN], "victim", "", now).await?;
+    answer(tx, &held[2], &bea, &agencies[POLICE], &users[CHAIR], "victim", "", now).await?;
+    answer(tx, &held[2], &bea, &agencies[HOMES], &users[ROWAN], "", "", now).await?;
+    out_for(tx, &held[2], &bea, &users[HOLLIS], &users[COORDINATOR], now).await?;
 
     // On the next meeting's agenda: Cerys (housing referral) and Dalia (children's services referral).
     let cerys_ref = referral(tx, &CERYS, &users[ROWAN], &agencies[HOMES], today - Duration::days(5), now).await?;
@@ -466,13 +505,25 @@ pub async fn seed(tx: &mut Tx, agencies: &[String], users: &[String], today: Dat
     .await?;
     involve(tx, &cerys, &agencies[CHILDREN], "household").await?;
     let dalia_ref = referral(tx, &DALIA, &users[HOLLIS], &agencies[CHILDREN], today - Duration::days(8), now).await?;
-    intake::accept(
+    let dalia = intake::accept(
         tx,
         Acceptance { referral_id: &dalia_ref, same_victim_case: None, repeat: false, meeting_id: &next, decided_by: &users[COORDINATOR] },
         today,
         now,
     )
     .await?;
+    // The police have researched Dalia's case for the next meeting; housing has not started.
+    answer(tx, &next, &dalia, &agencies[POLICE], &users[CHAIR], "perpetrator", "A sensitive intelligence report, not shared: it could identify its source.", now).await?;
+    sqlx::query("INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, 'fact', $6, $7)")
+        .bind(Uuid::new_v4().to_string())
+        .bind(&next)
+        .bind(&dalia)
+        .bind(&agencies[POLICE])
+        .bind(&users[CHAIR])
+        .bind("Marek Venn: two call-outs to the address in 2025 for verbal disputes; no charges.")
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
 
     // Waiting for the coordinator: Ada again (a repeat of the case heard four weeks ago), and Eliza.
     referral(tx, &ADA_AGAIN, &users[CHAIR], &agencies[POLICE], today, now).await?;

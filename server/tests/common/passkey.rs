@@ -249,6 +249,14 @@ impl Browser {
         self.finish(res).await
     }
 
+    /// GET without reading the body (a stream that does not end): status and content type.
+    pub async fn status_of(&mut self, path: &str) -> (u16, String) {
+        let res = self.request(reqwest::Method::GET, path).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        self.absorb(&res);
+        let kind = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        (res.status().as_u16(), kind)
+    }
+
     /// GET a file: status, content type and raw bytes.
     pub async fn download(&mut self, path: &str) -> (u16, String, Vec<u8>) {
         let res = self.request(reqwest::Method::GET, path).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));

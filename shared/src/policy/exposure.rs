@@ -134,7 +134,9 @@ pub struct CaseFacts {
     pub referred: bool,
     /// The actor's agency owns an action on it.
     pub owns_action: bool,
-    /// The actor's agency's research answered "known to us", about these people.
+    /// The actor's agency's research for a meeting that has been held answered "known to us",
+    /// about these people (an answer counts once its meeting has closed, so claiming to know a
+    /// case never opens more of it before the meeting).
     pub known: BTreeSet<Involvement>,
     /// The coordinator marked the actor's agency involved, in these ways.
     pub marked: BTreeSet<Involvement>,
@@ -260,8 +262,12 @@ impl Grant {
 const NO_WRITES: Writes =
     Writes { research: false, minute: false, amend: false, update_own_actions: false, update_any_action: false, manage: false };
 
-/// What every invited agency gets to check its own records: identifiers only.
-pub const RESEARCH_LIST: Parts = Parts::NONE.with(Part::VictimIdentity).with(Part::VictimAddress).with(Part::Perpetrators).with(Part::PerpetratorAddress).with(Part::Household).with(Part::OwnResearch);
+/// Everyone's identifiers: names, other names, dates of birth, addresses, schools.
+pub const IDENTIFIERS: Parts =
+    Parts::NONE.with(Part::VictimIdentity).with(Part::VictimAddress).with(Part::Perpetrators).with(Part::PerpetratorAddress).with(Part::Household);
+
+/// What every invited agency gets to check its own records: identifiers only, and its own research.
+pub const RESEARCH_LIST: Parts = IDENTIFIERS.with(Part::OwnResearch);
 
 /// What the room hears of a case at the meeting.
 pub const PRESENTED: Parts =
@@ -320,7 +326,7 @@ fn role_grant(role: Role, ctx: &Context) -> Grant {
         Role::Coordinator => opened(
             Parts::ALL,
             Writes {
-                research: researches,
+                research: false,
                 minute: runs_meeting(true) && matches!(status, Some(MeetingStatus::InProgress | MeetingStatus::MinutesDraft)),
                 amend: runs_meeting(true) && status == Some(MeetingStatus::MinutesFinal),
                 update_own_actions: true,

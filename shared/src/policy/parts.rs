@@ -94,26 +94,26 @@ impl Part {
         }
     }
 
-    /// Words for people, as short as a table heading allows.
+    /// Words for people, short enough for a table.
     pub fn label(self) -> &'static str {
         match self {
-            Part::VictimIdentity => "Victim's name and date of birth",
-            Part::VictimAddress => "Victim's address",
-            Part::VictimProfile => "Victim's equality data",
-            Part::VictimContact => "Victim's safe contact details",
-            Part::Perpetrators => "Perpetrators",
-            Part::PerpetratorAddress => "Perpetrators' addresses",
-            Part::Household => "Children and household",
-            Part::Referral => "Referral (criteria, DASH score, summary)",
+            Part::VictimIdentity => "victim's name and date of birth",
+            Part::VictimAddress => "victim's address",
+            Part::VictimProfile => "victim's equality data",
+            Part::VictimContact => "victim's safe contact details",
+            Part::Perpetrators => "perpetrators",
+            Part::PerpetratorAddress => "perpetrators' addresses",
+            Part::Household => "children and household",
+            Part::Referral => "referral (criteria, DASH score, summary)",
             Part::DashAnswers => "DASH answers",
-            Part::Consent => "Consent and referrer",
-            Part::OwnResearch => "Own agency's research",
-            Part::Research => "Every agency's research",
-            Part::Discussion => "Discussion",
-            Part::Outcome => "Risks and decision",
-            Part::Actions => "Actions",
-            Part::Agencies => "Agencies involved and IDVA",
-            Part::History => "Referral history",
+            Part::Consent => "consent and referrer",
+            Part::OwnResearch => "own agency's research",
+            Part::Research => "every agency's research",
+            Part::Discussion => "discussion",
+            Part::Outcome => "risks and decision",
+            Part::Actions => "actions",
+            Part::Agencies => "agencies involved and IDVA",
+            Part::History => "referral history",
         }
     }
 }

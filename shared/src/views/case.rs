@@ -324,3 +324,47 @@ pub fn case_record(file: &CaseFile, grant: &Grant, actor: &Actor) -> Option<Case
         writes: grant.writes,
     })
 }
+
+/// What lists and search results show of a case.
+pub const CASE_LIST: Parts = Parts::NONE.with(Part::VictimIdentity);
+
+/// A case in a list or search result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseHit {
+    /// The case.
+    pub id: String,
+    /// Its reference.
+    pub reference: String,
+    /// Its victim's name, when the reader may see it.
+    pub victim_name: Option<String>,
+    /// Its victim's date of birth (ISO), when known and the reader may see it.
+    pub victim_dob: Option<String>,
+    /// `open` or `closed`.
+    pub status: String,
+    /// When it was last heard (ISO), if ever.
+    pub last_heard_on: Option<String>,
+    /// The next meeting it is on (in words), if any.
+    pub next_meeting: Option<String>,
+    /// Restricted (data protection): only the reference is shown.
+    pub restricted: bool,
+}
+
+/// `file` as a list shows it to the reader, or `None` when the case is hidden from them.
+pub fn case_hit(file: &CaseFile, grant: &Grant) -> Option<CaseHit> {
+    if grant.standing == Standing::Hidden {
+        return None;
+    }
+    let shown = Shown::new(grant, CASE_LIST);
+    let victim = file.victim.as_ref().filter(|_| shown.has(Part::VictimIdentity));
+    let open = grant.open();
+    Some(CaseHit {
+        id: file.head.id.clone(),
+        reference: file.head.reference.clone(),
+        victim_name: victim.map(|v| v.name.clone()),
+        victim_dob: victim.and_then(|v| v.date_of_birth.clone()),
+        status: file.head.status.clone(),
+        last_heard_on: file.hearings.last().cloned().filter(|_| open),
+        next_meeting: file.upcoming.first().cloned().filter(|_| open),
+        restricted: file.head.restricted,
+    })
+}

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use super::actions::{action_view, ACTION_LIST};
-use super::case::{case_record, CASE_RECORD};
+use super::case::{case_hit, case_record, CASE_LIST, CASE_RECORD};
 use super::meeting::{agenda_entry, meeting_case, AGENDA, LIVE_VIEW, MINUTES_COPY, RESEARCH_ITEM};
 use crate::casefile::*;
 use crate::dash::{DashAnswer, DashAnswers, DASH_2009};
@@ -306,6 +306,8 @@ fn check_world(world: &World) -> Result<(), TestCaseError> {
             let record = CaseFile { meeting: None, ..f.clone() };
             let text = format!("{:?}", case_record(&record, &standing, &actor));
             compare("case record", &text, c, own, agencies, expected(&standing, CASE_RECORD), standing.standing)?;
+            let text = format!("{:?}", case_hit(&record, &standing));
+            compare("case list", &text, c, own, agencies, expected(&standing, CASE_LIST), standing.standing)?;
             for (route, mask) in [("live view", LIVE_VIEW), ("research list", RESEARCH_ITEM)] {
                 let text = format!("{:?}", meeting_case(f, &seat, &actor, mask));
                 compare(route, &text, c, own, agencies, expected(&seat, mask), seat.standing)?;

@@ -1,6 +1,7 @@
 //! Cases: the ones a person works with, search (coordinators and chairs), and the record.
 
 pub mod data_protection;
+pub mod parties;
 pub mod record;
 
 use leptos::prelude::*;
@@ -65,7 +66,7 @@ pub(crate) fn CaseTable(hits: Vec<CaseHit>, caption: String, id: &'static str) -
             <tbody>
                 {hits.into_iter().map(|h| view! {
                     <tr>
-                        <th class="rt-table__header" scope="row"><a class="rt-link" href=format!("/cases/{}", h.id)>{h.victim_name.clone()}</a>
+                        <th class="rt-table__header" scope="row"><a class="rt-link" href=format!("/cases/{}", h.id)>{h.victim_name.clone().unwrap_or_else(|| h.reference.clone())}</a>
                             {h.victim_dob.as_deref().map(|d| view! { <span class="rt-table__sub">{format!("Born {}", iso_date(d))}</span> })}</th>
                         <td class="rt-table__cell">{h.reference.clone()}{(h.status == "closed").then(|| view! { " " <strong class="rt-tag rt-tag--grey">"Closed"</strong> })}{h.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</td>
                         <td class="rt-table__cell">{h.last_heard_on.as_deref().map_or_else(|| "Not yet".to_string(), iso_date)}</td>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::display::iso_date;
-use shared::policy::cases::Involvement;
+use shared::policy::exposure::Involvement;
 
 use crate::api::cases::{assign_idva, close_case, open_case, set_involvement, CaseView, InvolvementInput, ManageChoices};
 use crate::components::error_summary::ErrorSummary;
@@ -13,8 +13,8 @@ use crate::components::fields::{FormValues, SelectField, TextArea};
 use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
-use crate::components::summary_row::SummaryRow;
 use crate::pages::cases::data_protection::{Corrections, DataProtection, Rectify};
+use crate::pages::cases::parties::Parties;
 
 /// "Case" page.
 #[component]
@@ -32,122 +32,26 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
-fn or_not_recorded(v: &Option<String>) -> String {
-    v.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "Not recorded".into())
-}
-
 #[component]
 fn Record(c: CaseView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
-    let title = c.victim.as_ref().map_or_else(|| c.reference.clone(), |v| v.name.clone());
+    let r = c.record.clone();
+    let title = r.parties.victim.as_ref().map_or_else(|| r.reference.clone(), |v| v.name.clone());
     view! {
-        <span class="rt-caption-l">{c.reference.clone()}
-            {(c.status == "closed").then(|| view! { " " <strong class="rt-tag rt-tag--grey">"Closed"</strong> })}
-            {c.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}
+        <span class="rt-caption-l">{r.reference.clone()}
+            {(r.status == "closed").then(|| view! { " " <strong class="rt-tag rt-tag--grey">"Closed"</strong> })}
+            {r.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}
         </span>
         <h1 class="rt-heading-xl" id="case-title">{title}</h1>
         <Notice message=notice />
-        {c.closed.clone().map(|(on, reason)| view! { <div class="rt-inset-text">{format!("Closed on {}: {reason}", iso_date(&on))}</div> })}
-        {(!c.upcoming.is_empty()).then(|| view! { <p class="rt-body" id="upcoming">{format!("On the agenda of: {}", c.upcoming.join("; "))}</p> })}
-
-        {c.risk.clone().map(|r| view! {
-            <section id="risk" aria-labelledby="risk-heading">
-                <h2 class="rt-heading-l" id="risk-heading">"Risk"</h2>
-                <dl class="rt-summary-list">
-                    <SummaryRow key="Criteria met" value=r.criteria.join("; ") />
-                    <SummaryRow key="DASH score" value=r.dash_score.map_or_else(|| "Not completed".to_string(), |s| format!("{s} of 24")) />
-                    <SummaryRow key="Police call-outs in 12 months" value=r.police_callouts.map_or_else(|| "Not known".to_string(), |n| n.to_string()) />
-                    <SummaryRow key="Latest incident" value=iso_date(&r.latest_incident_on) />
-                    {r.professional_judgement.clone().map(|p| view! { <SummaryRow key="Professional judgement" value=p /> })}
-                </dl>
-                <h3 class="rt-heading-s">"Summary of the incident and risks"</h3>
-                <div class="rt-prose" inner_html=r.summary_html.clone()></div>
-            </section>
+        {(r.restricted && r.parties.victim.is_none()).then(|| view! {
+            <div class="rt-inset-text" id="restricted-notice">"This record is restricted under data protection law and is not shared. Contact the MARAC coordinator if you need it."</div>
         })}
+        {r.closed.clone().map(|(on, reason)| view! { <div class="rt-inset-text">{format!("Closed on {}: {reason}", iso_date(&on))}</div> })}
+        {(!r.upcoming.is_empty()).then(|| view! { <p class="rt-body" id="upcoming">{format!("On the agenda of: {}", r.upcoming.join("; "))}</p> })}
 
-        {(c.victim.is_some() || c.victim_profile.is_some() || c.victim_contact.is_some()).then(|| view! {
-            <section id="victim" aria-labelledby="victim-heading">
-                <h2 class="rt-heading-l" id="victim-heading">"Victim"</h2>
-                <dl class="rt-summary-list">
-                    {c.victim.clone().map(|v| view! {
-                        <SummaryRow key="Name" value=v.name.clone() />
-                        <SummaryRow key="Other names" value=if v.other_names.is_empty() { "None recorded".to_string() } else { v.other_names.join(", ") } />
-                        <SummaryRow key="Date of birth" value=v.date_of_birth.as_deref().map_or_else(|| "Not known".to_string(), iso_date) />
-                    })}
-                    {c.victim_profile.clone().map(|p| view! {
-                        <SummaryRow key="Gender" value=or_not_recorded(&p.gender) />
-                        <SummaryRow key="Ethnicity" value=or_not_recorded(&p.ethnicity) />
-                        <SummaryRow key="Disability" value=or_not_recorded(&p.disability) />
-                        <SummaryRow key="Sexual orientation" value=or_not_recorded(&p.sexual_orientation) />
-                        <SummaryRow key="First language" value=format!("{}{}", or_not_recorded(&p.first_language), if p.interpreter_needed { "; interpreter needed" } else { "" }) />
-                    })}
-                </dl>
-                {c.victim_contact.clone().map(|k| view! {
-                    <div id="victim-contact" class="rt-card">
-                        <h3 class="rt-heading-s">"Safe contact (IDVA, coordinator and chair only)"</h3>
-                        <dl class="rt-summary-list rt-mb-0">
-                            <SummaryRow key="Address" value=or_not_recorded(&k.address) />
-                            <SummaryRow key="Safe contact details" value=or_not_recorded(&k.safe_contact) />
-                            <SummaryRow key="Safe times to call" value=or_not_recorded(&k.safe_times) />
-                        </dl>
-                    </div>
-                })}
-            </section>
-        })}
+        <Parties parties=r.parties.clone() />
 
-        {c.perpetrators.clone().map(|list| view! {
-            <section id="perpetrators" aria-labelledby="perpetrators-heading">
-                <h2 class="rt-heading-l" id="perpetrators-heading">"Perpetrators"</h2>
-                {list.into_iter().map(|p| view! {
-                    <dl class="rt-summary-list">
-                        <SummaryRow key="Name" value=p.name.clone() />
-                        <SummaryRow key="Relationship" value=p.relationship.clone() />
-                        <SummaryRow key="Date of birth" value=p.date_of_birth.as_deref().map_or_else(|| "Not known".to_string(), iso_date) />
-                        {p.address.clone().map(|a| view! { <SummaryRow key="Address" value=a /> })}
-                    </dl>
-                }).collect_view()}
-            </section>
-        })}
-
-        {c.household.clone().map(|list| view! {
-            <section id="household" aria-labelledby="household-heading">
-                <h2 class="rt-heading-l" id="household-heading">"Children and vulnerable adults"</h2>
-                {if list.is_empty() {
-                    view! { <p class="rt-body">"None named."</p> }.into_any()
-                } else {
-                    view! {
-                        <table class="rt-table">
-                            <thead><tr>
-                                <th class="rt-table__header" scope="col">"Name"</th>
-                                <th class="rt-table__header" scope="col">"Date of birth"</th>
-                                <th class="rt-table__header" scope="col">"Relationship"</th>
-                                <th class="rt-table__header" scope="col">"School or agency"</th>
-                            </tr></thead>
-                            <tbody>{list.into_iter().map(|h| view! {
-                                <tr>
-                                    <td class="rt-table__cell">{h.name.clone()}</td>
-                                    <td class="rt-table__cell">{h.date_of_birth.as_deref().map_or_else(|| "Not known".to_string(), iso_date)}</td>
-                                    <td class="rt-table__cell">{h.relationship.clone()}</td>
-                                    <td class="rt-table__cell">{h.involvement.clone().unwrap_or_default()}</td>
-                                </tr>
-                            }).collect_view()}</tbody>
-                        </table>
-                    }.into_any()
-                }}
-            </section>
-        })}
-
-        {c.consent.clone().map(|k| view! {
-            <section id="consent" aria-labelledby="consent-heading">
-                <h2 class="rt-heading-l" id="consent-heading">"Referral and consent"</h2>
-                <dl class="rt-summary-list">
-                    <SummaryRow key="Referred by" value=format!("{}, {}", k.referrer_name, k.agency_name) />
-                    <SummaryRow key="Consent" value=k.consent.clone() />
-                    <SummaryRow key="Reason for sharing" value=or_not_recorded(&k.reason) />
-                </dl>
-            </section>
-        })}
-
-        {c.agencies.clone().map(|(list, idva)| view! {
+        {r.agencies.clone().map(|(list, idva)| view! {
             <section id="agencies" aria-labelledby="agencies-heading">
                 <h2 class="rt-heading-l" id="agencies-heading">"Agencies working with the case"</h2>
                 <p class="rt-body">{format!("IDVA: {}", idva.unwrap_or_else(|| "not assigned".into()))}</p>
@@ -159,25 +63,27 @@ fn Record(c: CaseView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) 
             </section>
         })}
 
-        {(!c.actions.is_empty()).then(|| view! {
+        {r.actions.clone().filter(|a| !a.is_empty()).map(|actions| view! {
             <section aria-labelledby="case-actions-heading">
                 <h2 class="rt-heading-l" id="case-actions-heading">"Actions"</h2>
-                <crate::pages::meetings::case::ActionList actions=c.actions.clone() id="case-actions" empty="" reload />
+                <crate::pages::meetings::case::ActionList actions id="case-actions" empty="" on_change=move || reload.update(|n| *n += 1) />
             </section>
         })}
 
-        <section id="history" aria-labelledby="history-heading">
-            <h2 class="rt-heading-l" id="history-heading">"History"</h2>
-            <ul class="rt-list rt-list--bullet">
-                {c.history.iter().map(|h| view! { <li>{format!("{} referred by {} on {}{}", h.reference, h.agency_name, iso_date(&h.referred_on), if h.repeat { " (repeat)" } else { "" })}</li> }).collect_view()}
-                {c.hearings.iter().map(|d| view! { <li>{format!("Heard at MARAC on {}", iso_date(d))}</li> }).collect_view()}
-            </ul>
-        </section>
+        {(r.history.is_some() || !r.hearings.is_empty()).then(|| view! {
+            <section id="history" aria-labelledby="history-heading">
+                <h2 class="rt-heading-l" id="history-heading">"History"</h2>
+                <ul class="rt-list rt-list--bullet">
+                    {r.history.clone().unwrap_or_default().into_iter().map(|h| view! { <li>{format!("{} referred by {} on {}{}", h.reference, h.agency_name, iso_date(&h.referred_on), if h.repeat { " (repeat)" } else { "" })}</li> }).collect_view()}
+                    {r.hearings.iter().map(|d| view! { <li>{format!("Heard at MARAC on {}", iso_date(d))}</li> }).collect_view()}
+                </ul>
+            </section>
+        })}
 
         {(!c.corrections.is_empty()).then(|| view! { <Corrections list=c.corrections.clone() /> })}
-        {(!c.rectifiable.is_empty()).then(|| view! { <Rectify case_id=c.id.clone() choices=c.rectifiable.clone() reload notice /> })}
-        {c.data_protection.clone().map(|p| view! { <DataProtection case_id=c.id.clone() restricted=c.restricted panel=p reload notice /> })}
-        {c.manage.clone().map(|m| view! { <Manage case_id=c.id.clone() choices=m reload notice /> })}
+        {(!c.rectifiable.is_empty()).then(|| view! { <Rectify case_id=r.id.clone() choices=c.rectifiable.clone() reload notice /> })}
+        {c.data_protection.clone().map(|p| view! { <DataProtection case_id=r.id.clone() restricted=r.restricted panel=p reload notice /> })}
+        {c.manage.clone().map(|m| view! { <Manage case_id=r.id.clone() choices=m reload notice /> })}
     }
 }
 

@@ -44,7 +44,7 @@ pub fn ActionsPage() -> impl IntoView {
         </Show>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
-                loaded(list.await, move |actions| view! { <ActionList actions id="action-list" empty="No actions." reload /> }.into_any())
+                loaded(list.await, move |actions| view! { <ActionList actions id="action-list" empty="No actions." on_change=move || reload.update(|n| *n += 1) /> }.into_any())
             })}
         </Transition>
     }

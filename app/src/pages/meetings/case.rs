@@ -1,42 +1,42 @@
-//! A case as the meeting works on it: the referral, each agency's research, actions from earlier
-//! meetings, the minutes (fact and opinion, each with its source), risks and decision, and the
-//! actions agreed. Built for the chair at the table: everything by keyboard, every button
-//! pending while it works, a clear message after, and no edit ever silently overwritten.
+//! A case as the meeting works on it: what the person may see of it at this point of the
+//! meeting (the policy decides), each agency's research, actions from earlier meetings, the
+//! minutes (fact and opinion, each with its source), risks and decision, and the actions agreed.
+//! Built for the chair at the table: everything by keyboard, every button pending while it
+//! works, a clear message after, no edit ever silently overwritten, and every screen of the
+//! same case updated when someone else adds to it, without losing what is being typed.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::display::iso_date;
 use shared::meeting::{ActionStatus, EntryKind};
+use shared::policy::exposure::Standing;
 
 use crate::api::meetings::{
-    add_action, add_entry, add_research, amend_minutes, edit_entry, open_meeting_case, save_case_minutes, update_action, ActionInput, ActionUpdate,
-    ActionView, AmendInput, CaseAtMeeting, CaseMinutesInput, EntryEdit, EntryInput, EntryView,
+    add_action, add_entry, amend_minutes, edit_entry, open_meeting_case, save_case_minutes, set_item_attendance, update_action, ActionInput,
+    ActionUpdate, ActionView, AmendInput, CaseAtMeeting, CaseMinutesInput, EntryEdit, EntryInput, EntryView, ItemAttendanceInput,
 };
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextArea, TextField};
+use crate::components::live::follow_meeting;
 use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
 use crate::error::AppError;
+use crate::pages::cases::parties::Parties;
+use crate::pages::meetings::research::ResearchForm;
 
 /// "Case at the meeting" page.
 #[component]
 pub fn MeetingCasePage() -> impl IntoView {
     let params = use_params_map();
-    let reload = RwSignal::new(0u32);
-    let notice = RwSignal::new(None::<String>);
-    let kept = Kept::new();
-    let data = Resource::new(
-        move || (params.with(|p| (p.get("id").unwrap_or_default(), p.get("case").unwrap_or_default())), reload.get()),
-        |((id, case), _)| open_meeting_case(id, case),
-    );
+    let key = move || params.with(|p| (p.get("id").unwrap_or_default(), p.get("case").unwrap_or_default()));
+    let first = Resource::new(key, |(id, case)| open_meeting_case(id, case));
     view! {
         <Title text="Case at the meeting" />
-        <ErrorSummary error=kept.error />
-        <a class="rt-back-link" href=move || format!("/meetings/{}", params.with(|p| p.get("id").unwrap_or_default()))>"Back to the agenda"</a>
+        <a class="rt-back-link" href=move || format!("/meetings/{}", key().0)>"Back to the agenda"</a>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
-            {move || Suspend::new(async move { loaded(data.await, move |c| view! { <CaseWork c reload notice kept /> }.into_any()) })}
+            {move || Suspend::new(async move { loaded(first.await, move |c| view! { <CaseWork c /> }.into_any()) })}
         </Transition>
     }
 }
@@ -59,25 +59,53 @@ impl Kept {
     }
 }
 
+/// The page's view of the case: the latest the server sent, fetched again whenever someone
+/// changes the meeting. Forms are built once and never lose what is typed in them.
+#[derive(Clone, Copy)]
+struct Live {
+    latest: RwSignal<CaseAtMeeting>,
+    /// The case is no longer open to the reader (they were marked out of the room, or the
+    /// meeting closed and their agency is not involved).
+    gone: RwSignal<bool>,
+}
+
+impl Live {
+    fn refresh(self) {
+        let Some((meeting, case)) = self.latest.try_with_untracked(|c| (c.case.meeting_id.clone(), c.case.case_id.clone())) else { return };
+        leptos::task::spawn_local(async move {
+            match open_meeting_case(meeting, case).await {
+                Ok(c) => {
+                    self.latest.try_set(c);
+                    self.gone.try_set(false);
+                }
+                Err(AppError::NotFound) => {
+                    self.gone.try_set(true);
+                }
+                Err(_) => {}
+            }
+        });
+    }
+}
+
 /// Runs `work`; when it loses a race (`Conflict`), keeps what was typed with `keep` and reloads
 /// the data so the other person's version shows beside it.
 async fn keeping<T>(
     work: impl std::future::Future<Output = Result<T, AppError>>,
     kept: Kept,
     keep: impl FnOnce(),
-    reload: RwSignal<u32>,
+    live: Live,
 ) -> Result<T, AppError> {
     let result = work.await;
     if let Err(e @ AppError::Conflict(_)) = &result {
         keep();
         kept.error.set(Some(e.clone()));
-        reload.update(|n| *n += 1);
+        live.refresh();
     }
     result
 }
 
 fn kinds() -> Vec<(String, String)> {
-    EntryKind::ALL.iter().map(|k| (k.as_str().to_string(), if *k == EntryKind::Fact { "Fact".to_string() } else { "Opinion".to_string() })).collect()
+    EntryKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()
 }
 
 /// Entries as a list: each marked FACT or OPINION, with its source.
@@ -89,11 +117,10 @@ fn Entries(entries: Vec<EntryView>, id: &'static str, empty: &'static str) -> im
     view! {
         <div id=id>
             {entries.into_iter().map(|e| {
-                let class = if e.kind == "opinion" { "rt-opinion" } else { "rt-fact" };
-                let label = EntryKind::parse(&e.kind).map_or("", |k| k.label());
+                let class = if e.kind == EntryKind::Opinion { "rt-opinion" } else { "rt-fact" };
                 view! {
                     <div class=class>
-                        <strong class="rt-entry__kind">{label}</strong>" "<span class="rt-source">{format!("Source: {}", e.source)}</span>
+                        <strong class="rt-entry__kind">{e.kind.label()}</strong>" "<span class="rt-source">{format!("Source: {}", e.source)}</span>
                         <div class="rt-prose" inner_html=e.body_html.clone()></div>
                     </div>
                 }
@@ -104,58 +131,208 @@ fn Entries(entries: Vec<EntryView>, id: &'static str, empty: &'static str) -> im
 }
 
 #[component]
-fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<String>>, kept: Kept) -> impl IntoView {
+fn CaseWork(c: CaseAtMeeting) -> impl IntoView {
+    let live = Live { latest: RwSignal::new(c.clone()), gone: RwSignal::new(false) };
+    let kept = Kept::new();
+    let notice = RwSignal::new(None::<String>);
+    follow_meeting(c.case.meeting_id.clone(), move || live.refresh());
+    let ids = StoredValue::new((c.case.meeting_id.clone(), c.case.case_id.clone()));
+    let view_of = move |f: fn(&CaseAtMeeting) -> AnyView| move || live.latest.with(f);
+    view! {
+        <nav class="rt-case-steps" aria-label="Agenda">
+            {view_of(|c| {
+                let meeting = c.case.meeting_id.clone();
+                view! {
+                    {c.previous_case.clone().map(|(case, reference)| view! {
+                        <a class="rt-link" href=format!("/meetings/{meeting}/cases/{case}") id="previous-case">{format!("\u{2190} Previous case: {reference}")}</a>
+                    })}
+                    {c.next_case.clone().map(|(case, reference)| view! {
+                        <a class="rt-link" href=format!("/meetings/{meeting}/cases/{case}") id="next-case">{format!("Next case: {reference} \u{2192}")}</a>
+                    })}
+                }.into_any()
+            })}
+        </nav>
+        {view_of(|c| view! {
+            <span class="rt-caption-l">{c.case.reference.clone()}{c.case.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</span>
+            <h1 class="rt-heading-xl" id="case-title">{c.case.parties.victim.as_ref().map_or_else(|| c.case.reference.clone(), |v| v.name.clone())}</h1>
+            {c.record_link.then(|| view! { <p class="rt-body"><a class="rt-link" id="case-record" href=format!("/cases/{}", c.case.case_id)>"Open the case record"</a></p> })}
+            <p class="rt-body-s" id="present">{if c.present.is_empty() { "Nobody recorded as in the room for this case yet.".to_string() } else { format!("In the room for this case: {}", c.present.join("; ")) }}</p>
+        }.into_any())}
+        <Notice message=notice />
+        <ErrorSummary error=kept.error />
+        <div class="rt-inset-text" id="gone" hidden=move || !live.gone.get()>
+            "This case is no longer shown to you: you are not in the room for it, or the meeting has closed and your agency is not involved in it."
+        </div>
+        {move || live.latest.with(|c| c.stepped_out).then(|| view! {
+            <div class="rt-inset-text" id="stepped-out">"You are out of the room for this case: you see only what your agency needs to check its records."</div>
+        })}
+        {move || live.latest.with(|c| (c.case.standing == Standing::Restricted).then(|| view! {
+            <div class="rt-inset-text" id="restricted-notice">"This record is restricted under data protection law and is not shared. Contact the MARAC coordinator if you need it."</div>
+        }))}
+        {move || live.latest.with(|c| (!c.room.is_empty()).then(|| view! { <Room c=c.clone() notice live /> }))}
+        {view_of(|c| view! {
+            <Parties parties=c.case.parties.clone() />
+            {c.case.agencies.clone().map(|list| view! {
+                <section id="agencies" aria-labelledby="agencies-heading">
+                    <h2 class="rt-heading-l" id="agencies-heading">"Agencies working with the case"</h2>
+                    <ul class="rt-list rt-list--bullet">{list.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul>
+                </section>
+            })}
+            {c.case.history.clone().map(|list| view! {
+                <section id="history" aria-labelledby="history-heading">
+                    <h2 class="rt-heading-l" id="history-heading">"Referral history"</h2>
+                    <ul class="rt-list rt-list--bullet">
+                        {list.into_iter().map(|h| view! { <li>{format!("{} referred by {} on {}{}", h.reference, h.agency_name, iso_date(&h.referred_on), if h.repeat { " (repeat)" } else { "" })}</li> }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        }.into_any())}
+
+        {move || live.latest.with(|c| c.case.research.is_some()).then(|| view! {
+            <h2 class="rt-heading-l">"Research from agencies"</h2>
+            {view_of(|c| view! {
+                {(!c.case.answers.is_empty()).then(|| view! {
+                    <ul class="rt-list" id="research-answers">
+                        {c.case.answers.iter().map(|a| view! { <li><strong>{a.agency_name.clone()}</strong>": "{a.words()}
+                            {(!a.withheld.is_empty()).then(|| view! { <span class="rt-table__sub">{format!("Held but not shared: {}", a.withheld)}</span> })}</li> }).collect_view()}
+                    </ul>
+                })}
+                <Entries entries=c.case.research.clone().unwrap_or_default() id="research" empty="No agency has recorded research yet." />
+            }.into_any())}
+        })}
+        {move || live.latest.with(|c| c.case.writes.research.then(|| {
+            let answer = c.case.answers.iter().find(|_| true).cloned();
+            let (meeting_id, case_id) = ids.get_value();
+            view! {
+                <section class="rt-card" aria-labelledby="add-research-heading">
+                    <h3 class="rt-heading-s" id="add-research-heading">"Your agency's research"</h3>
+                    <ResearchForm meeting_id case_id answer on_saved=move || { notice.set(Some("Your agency's research was recorded.".into())); live.refresh(); } />
+                </section>
+            }
+        }))}
+
+        {move || live.latest.with(|c| c.case.earlier_actions.is_some()).then(|| view! {
+            <h2 class="rt-heading-l">"Actions from earlier meetings"</h2>
+            {move || live.latest.with(|c| view! { <ActionList actions=c.case.earlier_actions.clone().unwrap_or_default() id="previous-actions" empty="No outstanding actions from earlier meetings." on_change=move || live.refresh() /> })}
+        })}
+
+        {move || live.latest.with(|c| c.case.entries.is_some()).then(|| view! {
+            <h2 class="rt-heading-l">"Minutes"</h2>
+            {move || live.latest.with(|c| view! { <EntryList entries=c.case.entries.clone().unwrap_or_default() editable=c.case.writes.minute live kept /> })}
+        })}
+        <MinuteForms c=c.clone() live kept notice />
+    }
+}
+
+/// Who is in the room for this case, for whoever keeps the register: each person present at
+/// the meeting can be marked out for this case, or as having left (out for every later case).
+#[component]
+fn Room(c: CaseAtMeeting, notice: RwSignal<Option<String>>, live: Live) -> impl IntoView {
     let form = FormState::new();
-    let ids = StoredValue::new((c.meeting_id.clone(), c.case_id.clone()));
-    let done = move |message: &'static str| {
-        move |_| {
-            notice.set(Some(message.to_string()));
-            reload.update(|n| *n += 1);
-        }
-    };
-    let entry_input = move |v: &FormValues, prefix: &str| {
+    let ids = StoredValue::new((c.case.meeting_id.clone(), c.case.case_id.clone()));
+    let mark = move |user_id: String, in_room: bool, and_later: bool, message: String| {
         let (meeting_id, case_id) = ids.get_value();
-        EntryInput {
-            meeting_id,
-            case_id,
-            kind: v.get(&format!("{prefix}-kind")),
-            body: v.get(&format!("{prefix}-body")),
-            source_agency_id: v.get(&format!("{prefix}-source")),
-            source_person: v.get(&format!("{prefix}-person")),
-        }
+        let input = ItemAttendanceInput { meeting_id, case_id, user_id, in_room, and_later };
+        form.submit(move || set_item_attendance(input.clone()), move |()| {
+            notice.set(Some(message));
+            live.refresh();
+        });
     };
-    let on_research = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let v = FormValues::from_event(&ev);
-        let input = entry_input(&v, "research");
-        form.submit(move || add_research(input.clone()), done("Your agency's research was recorded."));
-    };
+    view! {
+        <details class="rt-details" id="room" open=true>
+            <summary class="rt-details__summary"><span class="rt-details__summary-text">"Who is in the room for this case"</span></summary>
+            <div class="rt-details__text">
+                <ErrorSummary error=form.error />
+                <ul class="rt-list rt-room">
+                    {c.room.into_iter().map(|p| {
+                        let (user, name) = (p.user_id.clone(), p.name.clone());
+                        let (user2, name2) = (p.user_id.clone(), p.name.clone());
+                        view! {
+                            <li class="rt-room__person">
+                                <span>{p.name.clone()}</span>" "
+                                {if p.in_room {
+                                    view! { <strong class="rt-tag rt-tag--green">"In the room"</strong> }.into_any()
+                                } else {
+                                    view! { <strong class="rt-tag rt-tag--grey">"Out for this case"</strong> }.into_any()
+                                }}
+                                " "
+                                <button type="button" class="rt-button rt-button--secondary rt-button--small"
+                                    on:click=move |_| mark(user.clone(), !p.in_room, false, format!("{name} is now {} for this case.", if p.in_room { "out of the room" } else { "in the room" }))>
+                                    {format!("{}: {}", if p.in_room { "Mark out for this case" } else { "Mark back in" }, p.name)}
+                                </button>
+                                {p.in_room.then(|| view! {
+                                    " "
+                                    <button type="button" class="rt-button rt-button--secondary rt-button--small"
+                                        on:click=move |_| mark(user2.clone(), false, true, format!("{name2} has left: out of the room for this and every later case."))>
+                                        {format!("Leaves before this case: {}", p.name)}
+                                    </button>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        </details>
+    }
+}
+
+/// The chair's and coordinator's forms: a minute entry, risks and decision, an action, and
+/// amendments to final minutes. Built once, so a live update never empties them.
+#[component]
+fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let form = FormState::new();
+    let ids = StoredValue::new((c.case.meeting_id.clone(), c.case.case_id.clone()));
     let on_entry = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
-        let input = entry_input(&v, "entry");
-        form.submit(move || add_entry(input.clone()), done("The entry was added to the minutes."));
+        let (meeting_id, case_id) = ids.get_value();
+        let input = EntryInput {
+            meeting_id,
+            case_id,
+            kind: v.get("entry-kind"),
+            body: v.get("entry-body"),
+            source_agency_id: v.get("entry-source"),
+            source_person: v.get("entry-person"),
+        };
+        let reset = v.resetter();
+        form.submit(move || add_entry(input.clone()), move |()| {
+            reset();
+            notice.set(Some("The entry was added to the minutes.".into()));
+            live.refresh();
+        });
     };
-    let typed = kept.minutes.get_untracked();
-    let (theirs_risks, theirs_decision) = (c.risks.clone(), c.decision.clone());
-    let risks = RwSignal::new(typed.as_ref().map_or_else(|| c.risks.clone(), |t| t.0.clone()));
-    let decision = RwSignal::new(typed.as_ref().map_or_else(|| c.decision.clone(), |t| t.1.clone()));
-    let version = c.minutes_version;
+    let outcome = c.case.outcome.clone().unwrap_or_default();
+    let server = RwSignal::new((outcome.risks.clone(), outcome.decision.clone(), outcome.version));
+    let risks = RwSignal::new(outcome.risks.clone());
+    let decision = RwSignal::new(outcome.decision.clone());
+    // A live update shows someone else's saved text in the boxes, unless this person has typed.
+    Effect::new(move |_| {
+        let latest = live.latest.with(|c| c.case.outcome.clone().unwrap_or_default());
+        let (old_risks, old_decision, _) = server.get_untracked();
+        if risks.get_untracked() == old_risks && decision.get_untracked() == old_decision && kept.minutes.with_untracked(Option::is_none) {
+            risks.set(latest.risks.clone());
+            decision.set(latest.decision.clone());
+            server.set((latest.risks, latest.decision, latest.version));
+        }
+    });
     let on_minutes = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (meeting_id, case_id) = ids.get_value();
+        let version = live.latest.with_untracked(|c| c.case.outcome.as_ref().map_or(0, |o| o.version));
+        let version = if kept.minutes.with_untracked(Option::is_some) { version } else { server.get_untracked().2 };
         let input = CaseMinutesInput { meeting_id, case_id, risks: risks.get_untracked(), decision: decision.get_untracked(), version };
         let typed = (input.risks.clone(), input.decision.clone());
         form.submit(
             move || {
                 let typed = typed.clone();
-                keeping(save_case_minutes(input.clone()), kept, move || kept.minutes.set(Some(typed)), reload)
+                keeping(save_case_minutes(input.clone()), kept, move || kept.minutes.set(Some(typed)), live)
             },
-            move |_version: i64| {
+            move |version: i64| {
                 kept.minutes.set(None);
                 kept.error.set(None);
+                server.set((risks.get_untracked(), decision.get_untracked(), version));
                 notice.set(Some("Risks and decision saved.".to_string()));
-                reload.update(|n| *n += 1);
+                live.refresh();
             },
         );
     };
@@ -167,11 +344,16 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<Str
             meeting_id,
             case_id,
             owner_agency_id: v.get("action-owner"),
-            owner_person: v.get("action-person"),
+            owner_user_id: v.get("action-person"),
             description: v.get("action-description"),
             due_on: v.get("action-due"),
         };
-        form.submit(move || add_action(input.clone()), done("The action was agreed."));
+        let reset = v.resetter();
+        form.submit(move || add_action(input.clone()), move |()| {
+            reset();
+            notice.set(Some("The action was agreed.".into()));
+            live.refresh();
+        });
     };
     let on_amend = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -183,53 +365,28 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<Str
             None => (target, String::new()),
         };
         let input = AmendInput { meeting_id, case_id, target, entry_id, amended: v.get("amended"), reason: v.get("amend-reason") };
-        form.submit(move || amend_minutes(input.clone()), done("The amendment was recorded; the original stays in the record."));
+        let reset = v.resetter();
+        form.submit(move || amend_minutes(input.clone()), move |()| {
+            reset();
+            notice.set(Some("The amendment was recorded; the original stays in the record.".into()));
+            live.refresh();
+        });
     };
     let mut sources = vec![(String::new(), "Choose the agency".to_string())];
     sources.extend(c.agencies.iter().cloned());
-    let rights = c.rights;
-    let final_minutes = !rights.minute && rights.finalise;
+    let mut people = vec![(String::new(), "Nobody named".to_string())];
+    people.extend(c.people.iter().map(|(id, name, agency)| {
+        let agency = c.agencies.iter().find(|(a, _)| a == agency).map_or("", |(_, n)| n.as_str());
+        (id.clone(), format!("{name}, {agency}"))
+    }));
+    let writes = c.case.writes;
     let mut amend_targets = vec![("risks".to_string(), "Risks identified".to_string()), ("decision".to_string(), "Decision".to_string())];
     amend_targets.extend(
-        c.entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (format!("entry:{}", e.id), format!("Entry {}: {}", i + 1, e.body.chars().take(40).collect::<String>()))),
+        c.case.entries.iter().flatten().enumerate().map(|(i, e)| (format!("entry:{}", e.id), format!("Entry {}: {}", i + 1, e.body.chars().take(40).collect::<String>()))),
     );
     view! {
-        <nav class="rt-case-steps" aria-label="Agenda">
-            {c.previous_case.clone().map(|(case, reference)| view! {
-                <a class="rt-link" href=format!("/meetings/{}/cases/{case}", c.meeting_id) id="previous-case">{format!("\u{2190} Previous case: {reference}")}</a>
-            })}
-            {c.next_case.clone().map(|(case, reference)| view! {
-                <a class="rt-link" href=format!("/meetings/{}/cases/{case}", c.meeting_id) id="next-case">{format!("Next case: {reference} \u{2192}")}</a>
-            })}
-        </nav>
-        <span class="rt-caption-l">{c.reference.clone()}{c.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</span>
-        <h1 class="rt-heading-xl" id="case-title">{c.victim_name.clone()}</h1>
-        <p class="rt-body-s" id="present">{if c.present.is_empty() { "Nobody recorded as present yet.".to_string() } else { format!("Present: {}", c.present.join("; ")) }}</p>
-        <Notice message=notice />
         <ErrorSummary error=form.error />
-        <div class="rt-prose rt-inset-text" inner_html=c.referral_html.clone()></div>
-
-        <h2 class="rt-heading-l">"Research from agencies"</h2>
-        <Entries entries=c.research.clone() id="research" empty="No agency has recorded research yet." />
-        {rights.research.then(|| view! {
-            <form on:submit=on_research novalidate class="rt-card">
-                <h3 class="rt-heading-s">"Add your agency's research"</h3>
-                <SelectField name="research-kind" label="Fact or opinion" error=form.error options=kinds() />
-                <TextArea name="research-body" label="What your records hold" error=form.error rows=3
-                    hint="Relevant and proportionate only. Say what you withheld and why, if anything." />
-                <PendingButton pending=form.pending label="Add research" pending_label="Adding\u{2026}" id="add-research" secondary=true />
-            </form>
-        })}
-
-        <h2 class="rt-heading-l">"Actions from earlier meetings"</h2>
-        <ActionList actions=c.previous_actions.clone() id="previous-actions" empty="No outstanding actions from earlier meetings." reload />
-
-        <h2 class="rt-heading-l">"Minutes"</h2>
-        <EntryList entries=c.entries.clone() editable=rights.minute reload kept />
-        {rights.minute.then(|| view! {
+        {writes.minute.then(|| view! {
             <form on:submit=on_entry novalidate class="rt-card" id="entry-form">
                 <h3 class="rt-heading-s">"Add to the minutes"</h3>
                 <SelectField name="entry-kind" label="Fact or opinion" error=form.error options=kinds() />
@@ -240,15 +397,18 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<Str
             </form>
         })}
 
-        <h2 class="rt-heading-l">"Risks and decision"</h2>
-        {if rights.minute {
+        {move || live.latest.with(|c| c.case.outcome.is_some()).then(|| view! { <h2 class="rt-heading-l">"Risks and decision"</h2> })}
+        {if writes.minute {
             view! {
-                {typed.is_some().then(|| view! {
-                    <div class="rt-inset-text" id="minutes-theirs">
-                        <p class="rt-body"><strong>"Saved by someone else: "</strong></p>
-                        <p class="rt-body">{format!("Risks: {theirs_risks}")}</p>
-                        <p class="rt-body">{format!("Decision: {theirs_decision}")}</p>
-                    </div>
+                {move || kept.minutes.get().map(|_| {
+                    let o = live.latest.with(|c| c.case.outcome.clone().unwrap_or_default());
+                    view! {
+                        <div class="rt-inset-text" id="minutes-theirs">
+                            <p class="rt-body"><strong>"Saved by someone else: "</strong></p>
+                            <p class="rt-body">{format!("Risks: {}", o.risks)}</p>
+                            <p class="rt-body">{format!("Decision: {}", o.decision)}</p>
+                        </div>
+                    }
                 })}
                 <form on:submit=on_minutes novalidate>
                     <div class="rt-form-group">
@@ -264,31 +424,36 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<Str
             }.into_any()
         } else {
             view! {
-                <dl class="rt-summary-list" id="risks-decision">
-                    <crate::components::summary_row::SummaryRow key="Risks identified" value=if c.risks.is_empty() { "None recorded".to_string() } else { c.risks.clone() } />
-                    <crate::components::summary_row::SummaryRow key="Decision" value=if c.decision.is_empty() { "None recorded".to_string() } else { c.decision.clone() } />
-                </dl>
+                {move || live.latest.with(|c| c.case.outcome.clone()).map(|o| view! {
+                    <dl class="rt-summary-list" id="risks-decision">
+                        <crate::components::summary_row::SummaryRow key="Risks identified" value=if o.risks.is_empty() { "None recorded".to_string() } else { o.risks.clone() } />
+                        <crate::components::summary_row::SummaryRow key="Decision" value=if o.decision.is_empty() { "None recorded".to_string() } else { o.decision.clone() } />
+                    </dl>
+                })}
             }.into_any()
         }}
 
-        <h2 class="rt-heading-l">"Actions agreed"</h2>
-        <ActionList actions=c.actions.clone() id="actions" empty="No actions agreed yet." reload />
-        {rights.minute.then(|| view! {
+        {move || live.latest.with(|c| c.case.actions.is_some()).then(|| view! {
+            <h2 class="rt-heading-l">"Actions agreed"</h2>
+            {move || live.latest.with(|c| view! { <ActionList actions=c.case.actions.clone().unwrap_or_default() id="actions" empty="No actions agreed yet." on_change=move || live.refresh() /> })}
+        })}
+        {writes.minute.then(|| view! {
             <form on:submit=on_action novalidate class="rt-card" id="action-form">
                 <h3 class="rt-heading-s">"Agree an action"</h3>
                 <SelectField name="action-owner" label="Owning agency" error=form.error options=sources.clone() />
-                <TextField name="action-person" label="Named person (optional)" error=form.error />
+                <SelectField name="action-person" label="Named person (optional)" error=form.error options=people.clone()
+                    hint="Someone of the owning agency" />
                 <TextArea name="action-description" label="What is to be done" error=form.error rows=2 />
                 <TextField name="action-due" label="Due date" input_type="date" width="rt-input--width-10" error=form.error />
                 <PendingButton pending=form.pending label="Agree action" pending_label="Agreeing\u{2026}" id="add-action" />
             </form>
         })}
 
-        {(!c.amendments.is_empty()).then(|| view! {
+        {move || live.latest.with(|c| (!c.case.amendments.is_empty()).then(|| view! {
             <h2 class="rt-heading-l">"Amendments"</h2>
-            <ul class="rt-list rt-list--bullet" id="amendments">{c.amendments.iter().map(|a| view! { <li>{a.clone()}</li> }).collect_view()}</ul>
-        })}
-        {final_minutes.then(|| view! {
+            <ul class="rt-list rt-list--bullet" id="amendments">{c.case.amendments.iter().map(|a| view! { <li>{a.clone()}</li> }).collect_view()}</ul>
+        }))}
+        {writes.amend.then(|| view! {
             <h2 class="rt-heading-l">"Amend the final minutes"</h2>
             <form on:submit=on_amend novalidate>
                 <SelectField name="amend-target" label="What to correct" error=form.error options=amend_targets />
@@ -302,29 +467,29 @@ fn CaseWork(c: CaseAtMeeting, reload: RwSignal<u32>, notice: RwSignal<Option<Str
 
 /// Minute entries, each editable in place with a version check.
 #[component]
-fn EntryList(entries: Vec<EntryView>, editable: bool, reload: RwSignal<u32>, kept: Kept) -> impl IntoView {
+fn EntryList(entries: Vec<EntryView>, editable: bool, live: Live, kept: Kept) -> impl IntoView {
     if entries.is_empty() {
         return view! { <p class="rt-body" id="entries">"Nothing minuted yet."</p> }.into_any();
     }
     view! {
         <ol class="rt-entries" id="entries">
-            {entries.into_iter().enumerate().map(|(i, e)| view! { <li><EntryRow e number=i + 1 editable reload kept /></li> }).collect_view()}
+            {entries.into_iter().enumerate().map(|(i, e)| view! { <li><EntryRow e number=i + 1 editable live kept /></li> }).collect_view()}
         </ol>
     }
     .into_any()
 }
 
 #[component]
-fn EntryRow(e: EntryView, number: usize, editable: bool, reload: RwSignal<u32>, kept: Kept) -> impl IntoView {
+fn EntryRow(e: EntryView, number: usize, editable: bool, live: Live, kept: Kept) -> impl IntoView {
     // Errors go to the page's summary: a conflict reloads this row.
     let form = FormState { pending: RwSignal::new(false), error: kept.error };
     let typed = kept.entries.with_untracked(|k| k.get(&e.id).cloned());
     let editing = RwSignal::new(typed.is_some());
     let text = RwSignal::new(typed.as_ref().map_or_else(|| e.body.clone(), |t| t.1.clone()));
-    let kind = RwSignal::new(typed.as_ref().map_or_else(|| e.kind.clone(), |t| t.0.clone()));
+    let kind = RwSignal::new(typed.as_ref().map_or_else(|| e.kind.as_str().to_string(), |t| t.0.clone()));
     let (entry_id, version) = (e.id.clone(), e.version);
-    let class = if e.kind == "opinion" { "rt-opinion" } else { "rt-fact" };
-    let label = EntryKind::parse(&e.kind).map_or("", |k| k.label());
+    let class = if e.kind == EntryKind::Opinion { "rt-opinion" } else { "rt-fact" };
+    let label = e.kind.label();
     let field = format!("edit-{}", e.id);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -341,7 +506,7 @@ fn EntryRow(e: EntryView, number: usize, editable: bool, reload: RwSignal<u32>, 
                             k.insert(id, typed);
                         })
                     },
-                    reload,
+                    live,
                 )
             },
             move |_| {
@@ -350,7 +515,7 @@ fn EntryRow(e: EntryView, number: usize, editable: bool, reload: RwSignal<u32>, 
                 });
                 kept.error.set(None);
                 editing.set(false);
-                reload.update(|n| *n += 1);
+                live.refresh();
             },
         );
     };
@@ -384,7 +549,7 @@ fn EntryRow(e: EntryView, number: usize, editable: bool, reload: RwSignal<u32>, 
 
 /// Actions with their status; those the viewer may update have a status form.
 #[component]
-pub fn ActionList(actions: Vec<ActionView>, id: &'static str, empty: &'static str, reload: RwSignal<u32>) -> impl IntoView {
+pub fn ActionList(actions: Vec<ActionView>, id: &'static str, empty: &'static str, on_change: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     if actions.is_empty() {
         return view! { <p class="rt-body" id=id>{empty}</p> }.into_any();
     }
@@ -396,14 +561,14 @@ pub fn ActionList(actions: Vec<ActionView>, id: &'static str, empty: &'static st
                 <th class="rt-table__header" scope="col">"Due"</th>
                 <th class="rt-table__header" scope="col">"Status"</th>
             </tr></thead>
-            <tbody>{actions.into_iter().map(|a| view! { <ActionRow a reload /> }).collect_view()}</tbody>
+            <tbody>{actions.into_iter().map(|a| { let on_change = on_change.clone(); view! { <ActionRow a on_change /> } }).collect_view()}</tbody>
         </table>
     }
     .into_any()
 }
 
 #[component]
-fn ActionRow(a: ActionView, reload: RwSignal<u32>) -> impl IntoView {
+fn ActionRow(a: ActionView, on_change: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let form = FormState::new();
     let (action_id, version) = (a.id.clone(), a.version);
     let statuses: Vec<(String, String)> = ActionStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
@@ -415,13 +580,15 @@ fn ActionRow(a: ActionView, reload: RwSignal<u32>) -> impl IntoView {
             ev.prevent_default();
             let v = FormValues::from_event(&ev);
             let input = ActionUpdate { action_id: action_id.clone(), status: v.get(&status_field), note: v.get(&note_field), version };
-            form.submit(move || update_action(input.clone()), move |_| reload.update(|n| *n += 1));
+            let on_change = on_change.clone();
+            form.submit(move || update_action(input.clone()), move |_| on_change());
         }
     };
-    let current = a.status.clone();
+    let current = a.status.as_str().to_string();
+    let name = if a.case_restricted { a.case_reference.clone() } else { a.description.chars().take(60).collect::<String>() };
     view! {
         <tr class:rt-overdue=a.overdue>
-            <td class="rt-table__cell">{a.description.clone()}
+            <td class="rt-table__cell">{if a.case_restricted { "Restricted: not shared. Contact the MARAC coordinator.".to_string() } else { a.description.clone() }}
                 <span class="rt-table__sub">{a.case_reference.clone()}
                     {a.case_restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</span>
                 {(!a.history.is_empty()).then(|| view! {
@@ -441,7 +608,8 @@ fn ActionRow(a: ActionView, reload: RwSignal<u32>) -> impl IntoView {
                         </select>
                         <label class="rt-label rt-label--s" for=note_field.clone()>"What happened"</label>
                         <input class="rt-input" id=note_field.clone() name=note_field.clone() type="text" />
-                        <PendingButton pending=form.pending label="Update" pending_label="Updating\u{2026}" secondary=true />
+                        <button type="submit" class="rt-button rt-button--secondary" disabled=move || form.pending.get() aria-busy=move || form.pending.get().to_string()
+                            aria-label=format!("Update action: {name}")>{move || if form.pending.get() { "Updating\u{2026}" } else { "Update" }}</button>
                     </form>
                 })}
             </td>

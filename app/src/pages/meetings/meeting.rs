@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::display::{instant, iso_date};
 use shared::meeting::{Attendance, MeetingStatus};
+use shared::policy::exposure::Standing;
 
 use crate::api::meetings::{
     acknowledge, advance_meeting, finalise_minutes, move_agenda_item, order_children_first, publish_agenda, set_attendance, set_invitation,
@@ -14,6 +15,7 @@ use crate::api::meetings::{
 };
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextField};
+use crate::components::live::follow_meeting;
 use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
@@ -49,8 +51,11 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
     };
     let on_ack = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        form.submit(move || acknowledge(id.get_value()), done("Your acknowledgement was recorded."));
+        form.submit(move || acknowledge(id.get_value()), done("Your acknowledgement was recorded and you are checked in as present."));
     };
+    follow_meeting(m.summary.id.clone(), move || {
+        reload.try_update(|n| *n += 1);
+    });
     let on_publish = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
@@ -78,12 +83,21 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
             <section class="rt-panel" id="confidentiality" aria-labelledby="confidentiality-heading">
                 <h2 class="rt-heading-m" id="confidentiality-heading">"Confidentiality statement"</h2>
                 <p class="rt-body">{m.confidentiality.clone()}</p>
+                <p class="rt-body">"Acknowledging checks you in as present. You then hear each case you are in the room for."</p>
                 <form on:submit=on_ack>
                     <PendingButton pending=form.pending label="I acknowledge this statement" pending_label="Recording\u{2026}" id="acknowledge" />
                 </form>
             </section>
         })}
         {m.acknowledged.then(|| view! { <p class="rt-body" id="acknowledged"><strong class="rt-tag rt-tag--green">"You acknowledged the confidentiality statement"</strong></p> })}
+        {m.research_progress.map(|(done, total)| view! {
+            <section class="rt-panel" id="research" aria-labelledby="research-heading">
+                <h2 class="rt-heading-m" id="research-heading">"Your agency's research"</h2>
+                <p class="rt-body" id="research-progress">{format!("Research recorded for {done} of {total} cases.")}
+                    {m.research_deadline.as_deref().map(|d| format!(" Deadline: {}.", iso_date(d)))}</p>
+                <p class="rt-body"><a class="rt-link" id="research-link" href=format!("/meetings/{}/research", m.summary.id)>"Open the research list"</a></p>
+            </section>
+        })}
 
         <h2 class="rt-heading-l">"Agenda"</h2>
         {if m.agenda.is_empty() {
@@ -98,7 +112,7 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
                         let title = item.victim_name.clone().unwrap_or_else(|| item.reference.clone());
                         view! {
                             <li class="rt-agenda__item">
-                                {if rights.open_cases && (!item.restricted || item.victim_name.is_some()) {
+                                {if item.standing == Standing::Open {
                                     view! { <a class="rt-link rt-agenda__title" href=format!("/meetings/{}/cases/{}", id.get_value(), item.case_id)>{title}</a> }.into_any()
                                 } else {
                                     view! { <span class="rt-agenda__title">{title}</span> }.into_any()
@@ -124,7 +138,7 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
                 </ol>
             }.into_any()
         }}
-        {(!rights.open_cases && rights.see).then(|| view! { <p class="rt-body">"Acknowledge the confidentiality statement to open the cases."</p> })}
+        {(rights.acknowledge && !m.acknowledged).then(|| view! { <p class="rt-body" id="acknowledge-hint">"Acknowledge the confidentiality statement to hear the cases."</p> })}
         {(rights.manage && status.agenda_open() && m.agenda.len() > 1).then(|| view! {
             <button type="button" class="rt-button rt-button--secondary" id="children-first"
                 on:click=move |_| form.submit(move || order_children_first(id.get_value()), move |()| reload.update(|n| *n += 1))>
@@ -133,7 +147,7 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
         })}
         {(!m.review_actions.is_empty()).then(|| view! {
             <h2 class="rt-heading-l">"Actions from earlier meetings to review"</h2>
-            <ActionList actions=m.review_actions.clone() id="review-actions" empty="" reload />
+            <ActionList actions=m.review_actions.clone() id="review-actions" empty="" on_change=move || reload.update(|n| *n += 1) />
         })}
 
         {rights.manage.then(|| view! {
@@ -164,13 +178,13 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
             </form>
         })}
         <div class="rt-button-group">
-            {(rights.manage && status == MeetingStatus::AgendaPublished).then(|| view! {
+            {rights.start.then(|| view! {
                 <button type="button" class="rt-button" id="start-meeting" on:click=move |_| advance("in_progress", "The meeting has started.")>"Start the meeting"</button>
             })}
-            {((rights.manage || rights.finalise) && status == MeetingStatus::InProgress).then(|| view! {
+            {(rights.register && status == MeetingStatus::InProgress).then(|| view! {
                 <button type="button" class="rt-button rt-button--secondary" id="close-meeting" on:click=move |_| advance("minutes_draft", "The meeting is closed; the minutes are in draft.")>"Close the meeting"</button>
             })}
-            {(rights.finalise && status.minutes_open()).then(|| view! {
+            {rights.finalise.then(|| view! {
                 <button type="button" class="rt-button rt-button--warning" id="finalise-minutes" on:click=finalise>"Finalise the minutes"</button>
             })}
         </div>

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod case;
 pub mod distribution;
 pub mod meeting;
+pub mod research;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
