@@ -126,10 +126,10 @@ async fn script_in_text_is_stored_as_text_and_shown_as_text() {
     let list = coordinator.browser.call("/api/meetings/list", &[]).await.ok();
     let meeting = list["meetings"].as_array().into_iter().flatten().find(|m| m["status"] == "agenda_published").map(|m| m["id"].clone());
     let meeting = meeting.and_then(|m| m.as_str().map(str::to_string)).unwrap_or_default();
-    coordinator.browser.call("/api/meetings/acknowledge", &[("id", &meeting)]).await.ok();
     let view = coordinator.browser.call("/api/meetings/view", &[("id", &meeting)]).await.ok();
     let case = view["agenda"][0]["case_id"].as_str().unwrap_or_default().to_string();
     coordinator.browser.call("/api/meetings/advance", &[("id", &meeting), ("to", "in_progress")]).await.ok();
+    coordinator.browser.call("/api/meetings/acknowledge", &[("id", &meeting)]).await.ok();
     let hostile = "<script>alert('x')</script><img src=x onerror=alert(1)> [click](javascript:alert(2)) \u{202e}reversed";
     let entry = json!({"input": {"meeting_id": meeting, "case_id": case, "kind": "fact", "body": hostile, "source_agency_id": view["invitations"][0][0], "source_person": "<b>Bold</b>"}});
     coordinator.browser.call_json("/api/minutes/add-entry", &entry).await.ok();

@@ -94,12 +94,14 @@ async fn the_coordinator_confirms_a_repeat_and_the_referral_joins_the_earlier_ca
     assert_eq!(accepted, json!(case_id), "the referral joins the earlier case");
 
     let case = priya.browser.call("/api/cases/view", &[("id", &case_id)]).await.ok();
+    let case = &case["record"];
     let history = case["history"].as_array().cloned().unwrap_or_default();
     assert_eq!(history.len(), 2, "{case}");
     assert_eq!(history[1]["repeat"], true);
-    assert!(case["risk"]["criteria"].as_array().into_iter().flatten().any(|c| c == "Repeat"), "{}", case["risk"]);
+    let referral = &case["parties"]["referral"];
+    assert!(referral["criteria"].as_array().into_iter().flatten().any(|c| c == "Repeat"), "{referral}");
     assert!(!case["upcoming"].as_array().cloned().unwrap_or_default().is_empty(), "on the next agenda");
-    assert_eq!(case["victim_contact"]["address"], "Refuge address held by the IDVA service", "the latest details");
+    assert_eq!(case["parties"]["victim_address"]["address"], "Refuge address held by the IDVA service", "the latest details");
 }
 
 #[tokio::test]
@@ -136,30 +138,31 @@ async fn each_agency_sees_only_what_its_work_needs() {
     let ada = find(&cases, "victim_name", "Ada Thornbury")["id"].as_str().unwrap_or_default().to_string();
     let view = |v: &Value| v.to_string();
 
+    let record = |v: &Value| v["record"]["parties"].clone();
     let idva = world.person("Sam Okonjo-Reyes").browser.call("/api/cases/view", &[("id", &ada)]).await.ok();
-    assert!(view(&idva).contains("14 Larkspur Row"), "the IDVA sees the victim's address");
-    assert_eq!(idva["actions"].as_array().map(Vec::len), Some(3), "the case's actions are on its record: {}", idva["actions"]);
+    assert!(view(&idva).contains("14 Larkspur Row") && view(&idva).contains("0417"), "the IDVA sees the victim's address and safe contact");
+    assert_eq!(idva["record"]["actions"].as_array().map(Vec::len), Some(3), "the case's actions are on its record: {}", idva["record"]["actions"]);
 
+    // Housing works with the victim: her address and profile, never her safe contact details.
     let housing = world.person("Rowan Ellery").browser.call("/api/cases/view", &[("id", &ada)]).await.ok();
-    assert!(housing["victim_profile"].is_object() && housing["household"].is_array());
-    assert!(
-        housing["victim_contact"].is_null() && !view(&housing).contains("Larkspur") && !view(&housing).contains("0417"),
-        "no contact details: {housing}"
-    );
+    assert!(record(&housing)["victim_profile"].is_object() && record(&housing)["household"].is_array());
+    assert!(view(&housing).contains("Larkspur"), "the victim's address: {housing}");
+    assert!(record(&housing)["victim_contact"].is_null() && !view(&housing).contains("0417"), "no safe contact details: {housing}");
 
     let children = world.person("Hollis Varga").browser.call("/api/cases/view", &[("id", &ada)]).await.ok();
     assert!(view(&children).contains("Milo Thornbury"), "children's services see the children");
-    assert!(children["victim_profile"].is_null() && children["victim_contact"].is_null());
-    assert!(children["perpetrators"][0]["address"].is_null(), "not the perpetrator's address");
+    assert!(record(&children)["victim_profile"].is_null() && record(&children)["victim_contact"].is_null() && !view(&children).contains("Larkspur"));
+    assert!(record(&children)["perpetrators"][0]["address"].is_null(), "not the perpetrator's address");
 
     // Probation works with the perpetrator only.
     let probation = world.person("Jude Marchetti").browser.call("/api/cases/view", &[("id", &ada)]).await.ok();
-    assert_eq!(probation["perpetrators"][0]["name"], "Callum Thornbury");
-    assert!(probation["perpetrators"][0]["address"].is_string(), "the perpetrator's address");
+    assert_eq!(record(&probation)["perpetrators"][0]["name"], "Callum Thornbury");
+    assert!(record(&probation)["perpetrators"][0]["address"].is_string(), "the perpetrator's address");
     for absent in ["Milo", "Isla", "Larkspur", "Northern Irish or British", "0417"] {
         assert!(!view(&probation).contains(absent), "probation must not see {absent}: {probation}");
     }
-    assert!(probation["household"].is_null() && probation["victim_profile"].is_null() && probation["consent"].is_null());
+    let p = record(&probation);
+    assert!(p["household"].is_null() && p["victim_profile"].is_null() && p["consent"].is_null());
 
     let uninvolved = world.person("Zoë Brannigan").browser.call("/api/cases/view", &[("id", &ada)]).await;
     let missing = world.person("Zoë Brannigan").browser.call("/api/cases/view", &[("id", "00000000-0000-0000-0000-000000000000")]).await;

@@ -54,6 +54,11 @@ impl ServerBackend {
         for f in &files {
             let Some(facts) = facts.get(&f.head.id) else { continue };
             let g = grant(actor, &Context { facts: facts.clone(), seat: None });
+            // A search answers only with cases the person may open: a restricted case matching
+            // the terms would otherwise tell them a restricted record of that name exists.
+            if via == "case.search" && !g.open() {
+                continue;
+            }
             if let Some(hit) = case_hit(f, &g) {
                 if hit.victim_name.is_some() {
                     audit::append(tx, now, actor_event(actor, "case.listed").on("case", hit.id.clone()).detail("via", via)).await.map_err(internal)?;

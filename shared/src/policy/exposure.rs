@@ -81,7 +81,9 @@ impl Involvement {
     /// What an agency keeps of a case after the meeting for this part of its work.
     fn parts(self) -> Parts {
         match self {
-            Involvement::Victim => Parts::of(&[Part::VictimIdentity, Part::VictimAddress, Part::Perpetrators, Part::Household, Part::Referral]),
+            Involvement::Victim => {
+                Parts::of(&[Part::VictimIdentity, Part::VictimAddress, Part::VictimProfile, Part::Perpetrators, Part::Household, Part::Referral])
+            }
             Involvement::Perpetrator => Parts::of(&[Part::VictimIdentity, Part::Perpetrators, Part::PerpetratorAddress, Part::Referral]),
             Involvement::Household => Parts::of(&[Part::VictimIdentity, Part::Perpetrators, Part::Household, Part::Referral]),
         }
@@ -276,10 +278,10 @@ pub const PRESENTED: Parts =
 /// What the minutes of a held meeting add for an agency that keeps the case.
 const MINUTES: Parts = Parts::NONE.with(Part::OwnResearch).with(Part::Research).with(Part::Discussion).with(Part::Outcome).with(Part::Actions);
 
-/// What a referring agency keeps of its own referral.
+/// What a referring agency keeps of its own referral: not the victim's address (it may since
+/// have become a refuge's), unless the agency also works with the victim.
 const REFERRER: Parts = Parts::NONE
     .with(Part::VictimIdentity)
-    .with(Part::VictimAddress)
     .with(Part::VictimProfile)
     .with(Part::Perpetrators)
     .with(Part::PerpetratorAddress)
