@@ -181,13 +181,17 @@ async fn check_key_once(tx: &mut Tx) -> Result<(), Error> {
 /// Whether the newest sealed entry verifies with this process's audit key (`Ok` when no entry is
 /// sealed yet). Serve calls it at start, so a missing key file is reported before anything runs.
 pub async fn check_key(conn: &mut sqlx::AnyConnection) -> Result<(), Error> {
-    let Some(row) = sqlx::query(&format!("{SELECT_ROWS} WHERE chain = 2 ORDER BY seq DESC LIMIT 1")).fetch_optional(&mut *conn).await? else {
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_ROWS} WHERE chain = 2 ORDER BY seq DESC LIMIT 1"))).fetch_optional(&mut *conn).await? else {
         return Ok(());
     };
     let stored = stored_row(&row)?;
     let keys = crate::audit_keys::current();
     if same_seal(&chain_mac(&keys.mac, &stored.prev_hash, &stored.content), &stored.hash) {
         return Ok(());
+    }
+    if keys.created {
+        // Not kept: a key made just now for a log sealed with another would only mislead later.
+        let _ = std::fs::remove_file(&keys.source);
     }
     Err(Error::Config(format!(
         "the audit log is sealed with another key than the one in {} (entry {} does not verify){}: restore the audit key file \
@@ -290,7 +294,7 @@ pub async fn verify_with(db: &Db, anchor: Option<Anchor>, retention_days: Option
         verifier = verifier.starting_after(&horizon);
     }
     let broken = 'rows: loop {
-        let rows = sqlx::query(&format!("{SELECT_ROWS} WHERE seq > $1 ORDER BY seq LIMIT $2"))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_ROWS} WHERE seq > $1 ORDER BY seq LIMIT $2")))
             .bind(after)
             .bind(VERIFY_BATCH)
             .fetch_all(&mut *conn)

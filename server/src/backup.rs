@@ -33,7 +33,7 @@ fn sqlite_file(config: &DatabaseConfig) -> PathBuf {
 pub fn split_password(url: &str) -> (String, Option<String>) {
     match url::Url::parse(url) {
         Ok(mut parsed) => {
-            let password = parsed.password().map(|p| url::form_urlencoded::parse(format!("p={p}").as_bytes()).map(|(_, v)| v.into_owned()).next().unwrap_or_default());
+            let password = parsed.password().map(|p| url::form_urlencoded::parse(format!("p={}", p.replace('+', "%2B")).as_bytes()).map(|(_, v)| v.into_owned()).next().unwrap_or_default());
             let _ = parsed.set_password(None);
             (parsed.to_string(), password.filter(|p| !p.is_empty()))
         }
@@ -70,6 +70,10 @@ fn run_tool(tool: &str, cmd: &mut std::process::Command) -> Result<(), Error> {
 
 /// The audit chain and case count of a live database.
 async fn check_live(db: &Db) -> Result<Checked, Error> {
+    {
+        let mut conn = db.pool().acquire().await?;
+        crate::audit::check_key(&mut conn).await?;
+    }
     let chain = verify(db, None).await?;
     if let Some(b) = &chain.broken {
         return Err(Error::AuditBroken(describe(b)));

@@ -547,7 +547,7 @@ mod tests {
         }
 
         fn word() -> impl Strategy<Value = String> {
-            prop::collection::vec(letter(), 3..9).prop_map(String::from_iter)
+            prop::collection::vec(letter(), 3..9).prop_map(|v| v.into_iter().collect::<String>())
         }
 
         /// How a name may be written in text: as given, upper case, lower case, or decomposed.

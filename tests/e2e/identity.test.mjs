@@ -82,6 +82,37 @@ test('a first administrator enrols, signs out, signs in and manages passkeys', a
   await page.context().close();
 });
 
+test('adding a passkey asks for a fresh passkey check, which a stolen cookie cannot give', async () => {
+  const page = await browser.newPage();
+  const authenticator = await addVirtualAuthenticator(page);
+  await server.enrol(page, server.linkFor('Morgan Ashby'), 'Desk');
+  const checks = () => Number(server.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'session.reauthenticate' AND outcome = 'success'").trim());
+  const before = checks();
+
+  // Six minutes later, adding a passkey first asks for one the person already has.
+  server.sql("UPDATE sessions SET reauthenticated_at = reauthenticated_at - 360");
+  await server.open(page, '/account');
+  await page.getByLabel('Name the new passkey (optional)').fill('Tablet');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await assert.doesNotReject(page.locator('#passkeys').getByText('Tablet').first().waitFor());
+  assert.equal(checks(), before + 1, 'the passkey check came first');
+
+  // Without a passkey (a copied cookie in another browser), the same click changes nothing.
+  server.sql("UPDATE sessions SET reauthenticated_at = reauthenticated_at - 360");
+  await authenticator.remove();
+  await page.getByLabel('Name the new passkey (optional)').fill('Thief');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await assert.doesNotReject(page.locator('.rt-error-summary').waitFor());
+  const listed = await page.locator('#passkeys').innerText();
+  assert.ok(listed.includes('Desk') && listed.includes('Tablet'), 'the page and its passkeys are still there');
+  assert.ok(!listed.includes('Thief'), 'no passkey was added');
+  assert.equal(server.sql("SELECT COUNT(*) FROM passkeys p JOIN users u ON u.id = p.user_id WHERE u.name = 'Morgan Ashby'").trim(), '2');
+  const sent = server.sql("SELECT subject FROM email_outbox WHERE to_address LIKE 'morgan.ashby@%'");
+  assert.ok(sent.includes('A passkey was added'), `the owner is told: ${sent}`);
+  await screenshot(page, 'account-step-up');
+  await page.context().close();
+});
+
 test('a representative loses access at once when their agency withdraws', async () => {
   const page = await browser.newPage();
   await addVirtualAuthenticator(page);
@@ -96,11 +127,12 @@ test('a representative loses access at once when their agency withdraws', async 
   assert.equal(await page.getByText('Hollis Varga').count(), 0);
   assert.equal(server.sql("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = 'Hollis Varga'").trim(), '0', 'the session ended');
 
-  // Signing in again is refused, with the same answer as for an unknown passkey.
+  // Signing in again is refused, and, their passkey being their own, they are told why.
   await page.goto(`${server.baseUrl}/sign-in`);
   await page.waitForSelector('body[data-hydrated="true"]');
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-  await assert.doesNotReject(page.getByText('That passkey could not be used to sign in').waitFor());
+  await assert.doesNotReject(page.getByText("agency's access to Roundtable under the Information Sharing Agreement has ended").first().waitFor());
+  assert.ok((await page.locator('main').innerText()).includes('Sign in'), 'on the sign-in page still');
   await screenshot(page, 'sign-in-refused');
   await page.context().close();
 });

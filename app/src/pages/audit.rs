@@ -5,6 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::audit::{export_audit, record_checkpoint, search_audit, verify_audit, AuditFilter, AuditSearch, AuditVerification, CheckpointView};
 use crate::api::auth::area_allowed;
+use crate::pages::admin::grants::RoleGrantsPanel;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextField};
 use crate::components::loaded::loaded;
@@ -40,7 +41,7 @@ pub fn AuditPage() -> impl IntoView {
                         <AuditCheck form result on_submit />
                         <Checkpoint />
                         {search.map(|initial| view! { <SearchForm initial /> })}
-                        {dpo.then(|| view! { <crate::pages::admin::grants::RoleGrantsPanel /> })}
+                        {dpo.then(|| view! { <RoleGrantsPanel /> })}
                     }.into_any()
                 })
             })}

@@ -2,7 +2,7 @@
 //! erasure and objections. Audit rows carry ids and codes only, never the values or reasons typed.
 
 use app::api::data_protection::{
-    CorrectionView, DataProtectionBackend, DataProtectionPanel, EraseInput, HoldInput, ObjectionDecisionInput, ObjectionInput, ObjectionView,
+    CorrectionView, DataProtectionBackend, DataProtectionPanel, EraseInput, ErasureNote, HoldInput, ObjectionDecisionInput, ObjectionInput, ObjectionView,
     PurgeRun, RectifyInput, RestrictInput, RetainedCase, RetentionView,
 };
 use app::error::AppError;
@@ -323,6 +323,35 @@ impl DataProtectionBackend for ServerBackend {
                 Ok(PurgeRun { at: col(r, "at")?, counts })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
+        let erasures = sqlx::query("SELECT at, action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq DESC LIMIT 10")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .iter()
+            .map(|r| {
+                let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
+                let count = |k: &str| details[k].as_u64().unwrap_or(0);
+                let removed = [("mentions in free text", "mentions_erased"), ("subject access requests", "subject_access_requests")]
+                    .into_iter()
+                    .map(|(words, key)| (words.to_string(), count(key)))
+                    .filter(|(_, n)| *n > 0)
+                    .collect();
+                let not_reached = details["not_erasable"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str())
+                    .map(|v| match v.split_once(':') {
+                        Some(("minutes_copies_downloaded", n)) => {
+                            format!("{n} copies of minutes that discussed the case were already downloaded: ask the agencies to delete them")
+                        }
+                        _ => v.to_string(),
+                    })
+                    .collect();
+                let what = if col::<String>(r, "action")? == "case.erase" { "A whole case" } else { "A household member" };
+                Ok(ErasureNote { at: col(r, "at")?, what: what.to_string(), removed, not_reached })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
         self.audit_and_commit(tx, actor_event(actor, "retention.read").detail("due", due.len())).await?;
         Ok(RetentionView {
             case_years: years,
@@ -331,6 +360,7 @@ impl DataProtectionBackend for ServerBackend {
             due,
             held,
             runs,
+            erasures,
         })
     }
 

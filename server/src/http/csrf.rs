@@ -71,7 +71,9 @@ pub async fn bounded_input(req: Request, next: Next) -> Response {
     if long_segment {
         return refuse(api, "the address");
     }
-    if !api || req.method() != Method::POST {
+    let announced = req.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    // An oversized body is the body limit's to refuse, at once, before it is sent.
+    if !api || req.method() != Method::POST || announced.is_some_and(|n| n > super::MAX_BODY_BYTES) {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();

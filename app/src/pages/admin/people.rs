@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::grants::RoleGrantsPanel;
 use super::{role_labels, role_options};
 use crate::api::admin::{invite_user, users_and_overview, AdminView, EnrolmentLink, UserInput, UserSummary};
 use crate::components::error_summary::ErrorSummary;
@@ -27,7 +28,7 @@ pub fn PeoplePage() -> impl IntoView {
                     let admin = overview.may_administer;
                     view! {
                         <InviteForm overview reload link />
-                        {admin.then(|| view! { <super::grants::RoleGrantsPanel /> })}
+                        {admin.then(|| view! { <RoleGrantsPanel /> })}
                         <PeopleTable users />
                     }.into_any()
                 })
