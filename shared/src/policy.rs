@@ -200,11 +200,11 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
                 // Inviting anyone who would see every case whole, or administer, needs a fresh check.
                 return if roles.iter().any(|r| r.is_privileged()) { sensitive(true, actor) } else { Decision::Allow };
             }
-            (actor.has(Role::Coordinator)
-                    && !platform
-                    && actor.agency_is_current()
-                    && !roles.is_empty()
-                    && roles.iter().all(|r| COORDINATOR_MAY_GRANT.contains(r)))
+            actor.has(Role::Coordinator)
+                && !platform
+                && actor.agency_is_current()
+                && !roles.is_empty()
+                && roles.iter().all(|r| COORDINATOR_MAY_GRANT.contains(r))
         }
         Action::VerifyAudit => admin || actor.has(Role::DataProtectionOfficer),
         Action::Refer => actor.agency_is_current() && [Role::AgencyRepresentative, Role::Idva, Role::Coordinator].iter().any(|r| actor.has(*r)),

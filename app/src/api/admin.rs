@@ -193,7 +193,7 @@ pub struct RoleGrantView {
 
 /// The grants waiting, and what the viewer should know about two-person approval.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RoleGrants {
+pub struct RoleGrantList {
     /// Grants waiting, oldest first.
     pub pending: Vec<RoleGrantView>,
     /// Whether two-person approval is on.
@@ -263,7 +263,7 @@ pub trait AdminBackend: Send + Sync + 'static {
     /// Ends a session.
     async fn end_session(&self, actor: &shared::policy::Actor, session_id: &str) -> Result<(), AppError>;
     /// Grants of privileged roles waiting for approval.
-    async fn role_grants(&self, actor: &shared::policy::Actor) -> Result<RoleGrants, AppError>;
+    async fn role_grants(&self, actor: &shared::policy::Actor) -> Result<RoleGrantList, AppError>;
     /// Approves (the roles take effect) or refuses a grant made by someone else.
     async fn decide_role_grant(&self, actor: &shared::policy::Actor, grant_id: &str, approve: bool) -> Result<(), AppError>;
 }
@@ -359,7 +359,7 @@ pub async fn end_session(session_id: String) -> Result<(), AppError> {
 
 /// Grants of privileged roles waiting for approval.
 #[server(endpoint = "admin/role-grants", client = crate::api::client::RoundtableClient)]
-pub async fn role_grants() -> Result<RoleGrants, AppError> {
+pub async fn role_grants() -> Result<RoleGrantList, AppError> {
     use crate::backend as b;
     b::backend()?.role_grants(&b::require_actor()?).await
 }

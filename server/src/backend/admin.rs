@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use app::api::admin::{
-    AdminBackend, AdminView, AgencyInput, AgencyStateInput, AgencySummary, EnrolmentLink, IsaInput, IsaVersionView, RoleGrantView, RoleGrants,
+    AdminBackend, AdminView, AgencyInput, AgencyStateInput, AgencySummary, EnrolmentLink, IsaInput, IsaVersionView, RoleGrantView, RoleGrantList,
     SessionView, SignatureInput, SignatureView, UserInput, UserSummary,
 };
 use app::error::AppError;
@@ -710,7 +710,7 @@ impl AdminBackend for ServerBackend {
         Ok(())
     }
 
-    async fn role_grants(&self, actor: &Actor) -> Result<RoleGrants, AppError> {
+    async fn role_grants(&self, actor: &Actor) -> Result<RoleGrantList, AppError> {
         check(actor, &Action::ViewRoleGrants)?;
         let now = self.clock.unix();
         let mut tx = self.read_tx().await?;
@@ -774,7 +774,7 @@ impl AdminBackend for ServerBackend {
             None
         };
         tx.commit().await.map_err(internal_db)?;
-        Ok(RoleGrants { pending, approval_required, administrators, notice })
+        Ok(RoleGrantList { pending, approval_required, administrators, notice })
     }
 
     async fn decide_role_grant(&self, actor: &Actor, grant_id: &str, approve: bool) -> Result<(), AppError> {
