@@ -187,27 +187,27 @@ pub(super) async fn case_extras(
 }
 
 /// Free-text columns of a case that may mention a person, and how to find the rows: (table,
-/// id column, text columns, condition on `$1` = the case id).
-const CASE_TEXT: &[(&str, &[&str], &str)] = &[
-    ("referrals", &["summary_markdown", "professional_judgement", "information_request", "information_reply", "consent_reason", "draft_json"], "case_id = $1"),
-    ("research", &["body"], "case_id = $1"),
-    ("minute_entries", &["body"], "case_id = $1"),
-    ("case_minutes", &["risks", "decision"], "case_id = $1"),
-    ("amendments", &["original", "amended", "reason"], "case_id = $1"),
-    ("actions", &["description"], "case_id = $1"),
-    ("action_updates", &["note"], "action_id IN (SELECT id FROM actions WHERE case_id = $1)"),
-    ("objections", &["grounds", "reasoning"], "case_id = $1"),
-    ("rectifications", &["old_value", "new_value", "reason"], "case_id = $1"),
+/// row key expression, text columns, condition on `$1` = the case id).
+const CASE_TEXT: &[(&str, &str, &[&str], &str)] = &[
+    ("referrals", "id", &["summary_markdown", "professional_judgement", "information_request", "information_reply", "consent_reason", "draft_json"], "case_id = $1"),
+    ("research", "id", &["body"], "case_id = $1"),
+    ("minute_entries", "id", &["body"], "case_id = $1"),
+    ("case_minutes", "meeting_id || ':' || case_id", &["risks", "decision"], "case_id = $1"),
+    ("amendments", "id", &["original", "amended", "reason"], "case_id = $1"),
+    ("actions", "id", &["description"], "case_id = $1"),
+    ("action_updates", "id", &["note"], "action_id IN (SELECT id FROM actions WHERE case_id = $1)"),
+    ("objections", "id", &["grounds", "reasoning"], "case_id = $1"),
+    ("rectifications", "id", &["old_value", "new_value", "reason"], "case_id = $1"),
 ];
 
 /// Replaces every mention of `people` in the case's free text with "[erased]"; how many went.
 async fn scrub_case_text(conn: &mut AnyConnection, case_id: &str, people: &[ThirdParty], keep: &[String]) -> Result<u64, AppError> {
     let mut total = 0u64;
-    for (table, columns, condition) in CASE_TEXT {
-        let select = format!("SELECT id, {} FROM {table} WHERE {condition}", columns.join(", "));
+    for (table, key, columns, condition) in CASE_TEXT {
+        let select = format!("SELECT {key} AS row_key, {} FROM {table} WHERE {condition}", columns.join(", "));
         let rows = sqlx::query(sqlx::AssertSqlSafe(select)).bind(case_id).fetch_all(&mut *conn).await.map_err(internal_db)?;
         for r in &rows {
-            let id: String = col(r, "id")?;
+            let row_key: String = col(r, "row_key")?;
             for column in *columns {
                 let Some(text) = col::<Option<String>>(r, column)? else { continue };
                 let (erased, n) = erase_mentions(&text, people, keep);
@@ -215,8 +215,8 @@ async fn scrub_case_text(conn: &mut AnyConnection, case_id: &str, people: &[Thir
                     continue;
                 }
                 total += n as u64;
-                let update = format!("UPDATE {table} SET {column} = $1 WHERE id = $2");
-                sqlx::query(sqlx::AssertSqlSafe(update)).bind(erased).bind(&id).execute(&mut *conn).await.map_err(internal_db)?;
+                let update = format!("UPDATE {table} SET {column} = $1 WHERE {key} = $2");
+                sqlx::query(sqlx::AssertSqlSafe(update)).bind(erased).bind(&row_key).execute(&mut *conn).await.map_err(internal_db)?;
             }
         }
     }
