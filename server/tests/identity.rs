@@ -113,7 +113,8 @@ async fn suspending_an_agency_needs_reauthentication_and_ends_its_sessions_at_on
     let rowan = world.person("Rowan Ellery");
     assert_eq!(rowan.browser.who_am_i().await, None, "session ended at once");
     let again = rowan.browser.sign_in(&mut rowan.passkey).await;
-    assert_eq!(again.error().as_deref(), Some("SignInFailed"));
+    assert_eq!(again.error().as_deref(), Some("Invalid"), "told plainly, their passkey being their own: {again:?}");
+    assert!(again.text.contains("Information Sharing Agreement has ended"), "{}", again.text);
     let page = rowan.browser.get("/account").await;
     assert!(page.text.contains("You need to sign in"), "no account page for a suspended agency");
 }
@@ -162,7 +163,7 @@ async fn coordinators_invite_frontline_people_only_and_bad_input_names_its_field
     let idva = overview["agencies"].as_array().into_iter().flatten().find(|a| a["name"] == "Wyvernshire IDVA Service").cloned().unwrap_or_default();
     let person =
         |roles: &[&str], email: &str| json!({"input": {"id": null, "name": "Alex Fenwick", "email": email, "agency_id": idva["id"], "roles": roles}});
-    let bad = coordinator.browser.call_json("/api/admin/invite-user", &person(&["idva"], "not-an-email")).await;
+    let bad = coordinator.browser.call_json("/api/admin/invite-user", &person(&["agency_representative"], "not-an-email")).await;
     assert_eq!(bad.error().as_deref(), Some("InvalidFields"), "{bad:?}");
     assert!(bad.text.contains("\"person-email\""), "the problem names the email field: {}", bad.text);
 
