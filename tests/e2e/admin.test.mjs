@@ -39,7 +39,7 @@ test('an administrator invites a person, who enrols with the link they are given
 
   // An empty form: an error summary that links to each field, and nothing created.
   await admin.locator('#invite-person').click();
-  const summary = admin.locator('.rt-error-summary');
+  const summary = admin.locator('.rt-error-summary:not([hidden])');
   await assert.doesNotReject(summary.waitFor());
   assert.ok(await summary.evaluate((el) => el === document.activeElement), 'focus moves to the error summary');
   await assert.doesNotReject(summary.getByRole('link', { name: /full name/i }).waitFor());
