@@ -1,9 +1,10 @@
 //! The audit writer: appends hash-chained rows inside the caller's transaction.
 //!
 //! If the audit row cannot be written the caller's transaction fails, so no change goes unrecorded.
+//! Rows are sealed with the audit key (`audit_keys`), which the database does not hold.
 
 use serde_json::Value;
-use shared::audit::{chain_hash, Anchor, AuditContent, BreakReason, ChainBreak, ChainVerifier, StoredRow, GENESIS_HASH};
+use shared::audit::{chain_mac, horizon_mac, same_seal, Anchor, AuditContent, BreakReason, ChainBreak, ChainVerifier, StoredRow, GENESIS_HASH};
 use sqlx::Row;
 
 use crate::db::{Db, Tx};
@@ -95,14 +96,40 @@ impl AuditEvent {
     }
 }
 
-/// Appends an event at `at` (Unix seconds) to the chain, inside `tx`. Returns its sequence number.
+/// The longest id (record or actor) an audit entry holds, in characters.
+pub const MAX_ID_CHARS: usize = 100;
+/// The longest stated purpose.
+pub const MAX_PURPOSE_CHARS: usize = 500;
+/// The longest details object, as JSON.
+pub const MAX_DETAILS_CHARS: usize = 4_000;
+
+/// Refuses an event with a field beyond its bound, so oversized input never reaches the log
+/// (the HTTP layer answers such input with 422 before it gets here; this is the last guard).
+fn check_bounds(event: &AuditEvent, details: &str) -> Result<(), Error> {
+    let too_long = |v: &Option<String>, max: usize| v.as_ref().is_some_and(|s| s.chars().count() > max);
+    if too_long(&event.actor_user_id, MAX_ID_CHARS)
+        || too_long(&event.actor_agency_id, MAX_ID_CHARS)
+        || too_long(&event.record_id, MAX_ID_CHARS)
+        || too_long(&event.purpose, MAX_PURPOSE_CHARS)
+        || details.chars().count() > MAX_DETAILS_CHARS
+    {
+        return Err(Error::AuditFieldTooLong(event.action));
+    }
+    Ok(())
+}
+
+/// Appends an event at `at` (Unix seconds) to the chain, inside `tx`, sealed with the audit key.
+/// Returns its sequence number.
 pub async fn append(tx: &mut Tx, at: i64, event: AuditEvent) -> Result<i64, Error> {
+    let details = event.details.to_string();
+    check_bounds(&event, &details)?;
     crate::db::dialect::lock_audit_tail(&mut **tx).await?;
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     let (prev_seq, prev_hash) = match last {
         Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get::<String, _>("hash")?),
         None => (0, GENESIS_HASH.to_string()),
     };
+    check_key_once(tx).await?;
     let content = AuditContent {
         seq: prev_seq + 1,
         at,
@@ -113,13 +140,13 @@ pub async fn append(tx: &mut Tx, at: i64, event: AuditEvent) -> Result<i64, Erro
         record_id: event.record_id,
         outcome: event.outcome.as_str().to_string(),
         purpose: event.purpose,
-        details: event.details.to_string(),
+        details,
     };
-    let hash = chain_hash(&prev_hash, &content);
+    let hash = chain_mac(&crate::audit_keys::current().mac, &prev_hash, &content);
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor_user_id, actor_agency_id, action, record_type, \
-         record_id, outcome, purpose, details, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         record_id, outcome, purpose, details, prev_hash, hash, chain) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 2)",
     )
     .bind(content.seq)
     .bind(content.at)
@@ -138,6 +165,46 @@ pub async fn append(tx: &mut Tx, at: i64, event: AuditEvent) -> Result<i64, Erro
     Ok(content.seq)
 }
 
+static KEY_CHECKED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+
+/// Once per process, before its first append: the newest sealed entry must verify with this
+/// process's key, or a lost or wrong key would start a chain nobody can verify.
+async fn check_key_once(tx: &mut Tx) -> Result<(), Error> {
+    if KEY_CHECKED.get().is_some() {
+        return Ok(());
+    }
+    check_key(&mut **tx).await?;
+    let _ = KEY_CHECKED.set(());
+    Ok(())
+}
+
+/// Whether the newest sealed entry verifies with this process's audit key (`Ok` when no entry is
+/// sealed yet). Serve calls it at start, so a missing key file is reported before anything runs.
+pub async fn check_key(conn: &mut sqlx::AnyConnection) -> Result<(), Error> {
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_ROWS} WHERE chain = 2 ORDER BY seq DESC LIMIT 1"))).fetch_optional(&mut *conn).await? else {
+        return Ok(());
+    };
+    let stored = stored_row(&row)?;
+    let keys = crate::audit_keys::current();
+    if same_seal(&chain_mac(&keys.mac, &stored.prev_hash, &stored.content), &stored.hash) {
+        return Ok(());
+    }
+    if keys.created {
+        // Not kept: a key made just now for a log sealed with another would only mislead later.
+        let _ = std::fs::remove_file(&keys.source);
+    }
+    Err(Error::Config(format!(
+        "the audit log is sealed with another key than the one in {} (entry {} does not verify){}: restore the audit key file \
+         (or ROUNDTABLE_AUDIT_KEY) this installation used, and run `roundtable verify-audit`",
+        keys.source,
+        stored.content.seq,
+        if keys.created { "; that key file was just created, so the original is missing" } else { "" }
+    )))
+}
+
+const SELECT_ROWS: &str =
+    "SELECT seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, details, prev_hash, hash, chain FROM audit_log";
+
 /// The outcome of checking the whole chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verification {
@@ -151,6 +218,11 @@ pub struct Verification {
     pub head: Option<Anchor>,
     /// How long the check took.
     pub elapsed: std::time::Duration,
+    /// The first entry sealed with the audit key (entries before it are the old unkeyed chain).
+    pub first_sealed: Option<i64>,
+    /// Problems with the retention horizons (a horizon not sealed by the purge, or one that
+    /// removed entries younger than the retention period), in words.
+    pub horizon_problems: Vec<String>,
 }
 
 /// Rows read per query while verifying.
@@ -159,26 +231,74 @@ const VERIFY_BATCH: i64 = 5_000;
 /// Verifies the whole chain in sequence order, in batches, and names the first row that breaks it.
 /// With an `anchor` (a head recorded earlier) it also notices rows removed from the end.
 pub async fn verify(db: &Db, anchor: Option<Anchor>) -> Result<Verification, Error> {
+    verify_with(db, anchor, None).await
+}
+
+/// Verifies from the retention horizon (or the start) and, with `anchor`, that the chain still
+/// reaches it; used before writing a checkpoint.
+pub async fn verify_from(db: &Db, anchor: Option<Anchor>) -> Result<Verification, Error> {
+    verify_with(db, anchor, None).await
+}
+
+/// [`verify`], also checking each horizon was sealed by the purge and removed only entries at
+/// least `retention_days` old when it ran (`None`: the floor recorded in the database).
+pub async fn verify_with(db: &Db, anchor: Option<Anchor>, retention_days: Option<i64>) -> Result<Verification, Error> {
     let started = std::time::Instant::now();
+    let keys = crate::audit_keys::current();
     let mut conn = db.pool().acquire().await?;
     let total = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(&mut *conn).await?;
-    let mut verifier = anchor.map_or_else(ChainVerifier::default, ChainVerifier::with_anchor);
+    let floor: i64 = match retention_days {
+        Some(d) => d,
+        None => sqlx::query_scalar::<_, i64>("SELECT retention_days FROM audit_policy WHERE id = 1").fetch_optional(&mut *conn).await?.unwrap_or(2555),
+    };
+    let mut verifier = ChainVerifier::default().with_key(keys.mac.clone()).anchored(anchor.clone());
     let mut after = i64::MIN;
+    let mut horizon_problems = Vec::new();
     // Old entries purged under the retention period: the chain continues from the last one removed.
-    if let Some(row) = sqlx::query("SELECT seq, hash FROM audit_horizon ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await? {
+    let horizons = sqlx::query("SELECT seq, hash, purged_at, last_at, mac FROM audit_horizon ORDER BY seq").fetch_all(&mut *conn).await?;
+    for row in &horizons {
+        let seq: i64 = row.try_get("seq")?;
+        let hash: String = row.try_get("hash")?;
+        let purged_at: i64 = row.try_get("purged_at")?;
+        let last_at: Option<i64> = row.try_get("last_at")?;
+        let mac: Option<String> = row.try_get("mac")?;
+        if let (Some(last_at), Some(mac)) = (last_at, mac) {
+            if !same_seal(&horizon_mac(&keys.mac, seq, &hash, last_at, purged_at), &mac) {
+                horizon_problems.push(format!("The retention horizon at entry {seq} was not set by Roundtable's purge: entries up to it were removed."));
+            } else if purged_at - last_at < floor * 86_400 {
+                horizon_problems.push(format!("The retention horizon at entry {seq} removed entries younger than the audit retention period."));
+            }
+        }
+    }
+    // A horizon without a seal predates the audit key, so the entry after it must be of the old
+    // unkeyed chain too; otherwise someone removed sealed entries and wrote the horizon by hand.
+    if let Some(row) = horizons.last().filter(|r| r.try_get::<Option<String>, _>("mac").ok().flatten().is_none()) {
+        let seq: i64 = row.try_get("seq")?;
+        let next: Option<i64> = sqlx::query_scalar("SELECT chain FROM audit_log WHERE seq = $1").bind(seq + 1).fetch_optional(&mut *conn).await?;
+        if next.is_some_and(|c| c != shared::audit::CHAIN_V1) {
+            horizon_problems.push(format!("The retention horizon at entry {seq} carries no seal: entries up to it were removed."));
+        }
+    }
+    if let Some(row) = horizons.last() {
         let horizon = Anchor { seq: row.try_get("seq")?, hash: row.try_get("hash")? };
         after = horizon.seq;
+        if anchor.as_ref().is_some_and(|a| a.seq < horizon.seq) {
+            // The anchor was purged in the meantime (legitimately, if the horizon checks out).
+            verifier = verifier.anchored(None);
+        } else if anchor.as_ref().is_some_and(|a| a.seq == horizon.seq && a.hash != horizon.hash) {
+            horizon_problems.push(format!("The retention horizon at entry {} does not match the checkpoint recorded earlier.", horizon.seq));
+        }
+        if row.try_get::<Option<String>, _>("mac")?.is_some() {
+            verifier = verifier.keyed_from_start();
+        }
         verifier = verifier.starting_after(&horizon);
     }
     let broken = 'rows: loop {
-        let rows = sqlx::query(
-            "SELECT seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, details, prev_hash, hash \
-             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-        )
-        .bind(after)
-        .bind(VERIFY_BATCH)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_ROWS} WHERE seq > $1 ORDER BY seq LIMIT $2")))
+            .bind(after)
+            .bind(VERIFY_BATCH)
+            .fetch_all(&mut *conn)
+            .await?;
         if rows.is_empty() {
             break None;
         }
@@ -191,11 +311,25 @@ pub async fn verify(db: &Db, anchor: Option<Anchor>) -> Result<Verification, Err
         }
     };
     let broken = broken.or_else(|| verifier.finish().err());
-    Ok(Verification { checked: verifier.checked(), total, broken, head: verifier.head(), elapsed: started.elapsed() })
+    Ok(Verification {
+        checked: verifier.checked(),
+        total,
+        broken,
+        head: verifier.head(),
+        elapsed: started.elapsed(),
+        first_sealed: verifier.first_keyed(),
+        horizon_problems,
+    })
+}
+
+/// The seal a purge puts on a new horizon.
+pub fn seal_horizon(seq: i64, hash: &str, last_at: i64, purged_at: i64) -> String {
+    horizon_mac(&crate::audit_keys::current().mac, seq, hash, last_at, purged_at)
 }
 
 fn stored_row(row: &sqlx::any::AnyRow) -> Result<StoredRow, Error> {
     Ok(StoredRow {
+        version: row.try_get("chain")?,
         content: AuditContent {
             seq: row.try_get("seq")?,
             at: row.try_get("at")?,
@@ -218,15 +352,19 @@ pub fn describe(b: &ChainBreak) -> String {
     match b.reason {
         BreakReason::Gap => format!("Entry {} is missing or out of order: entries were removed or renumbered.", b.seq),
         BreakReason::Link => format!("Entry {} does not follow the entry before it: entries were reordered or replaced.", b.seq),
-        BreakReason::Content => format!("Entry {} was changed after it was written.", b.seq),
+        BreakReason::Content => {
+            format!("Entry {} was changed after it was written, or was not written by Roundtable (its seal does not verify).", b.seq)
+        }
+        BreakReason::Unsealed => format!("Entry {} was not written by Roundtable: it lacks the seal every entry since the audit key was introduced carries.", b.seq),
         BreakReason::Anchor => format!("Entry {} differs from the chain head recorded earlier: the log was rebuilt.", b.seq),
         BreakReason::Truncated => format!("Entries from {} onward were removed: the log ends before the chain head recorded earlier.", b.seq),
     }
 }
 
-/// `roundtable verify-audit`: checks the chain and says what it found.
-pub async fn print_verification(db_args: crate::cli::DatabaseArgs, expect_head: Option<String>) -> Result<(), Error> {
-    let anchor = match expect_head {
+/// `roundtable verify-audit`: checks the chain against the latest checkpoint in the witness
+/// (and `--expect-head`, if given), the seals and the horizons, and says what it found.
+pub async fn print_verification(db_args: crate::cli::DatabaseArgs, expect_head: Option<String>, witness: std::path::PathBuf) -> Result<(), Error> {
+    let expected = match expect_head {
         None => None,
         Some(text) => {
             Some(Anchor::parse(&text).ok_or_else(|| Error::Config("--expect-head must be SEQ:HASH as printed by an earlier verify-audit".into()))?)
@@ -234,18 +372,65 @@ pub async fn print_verification(db_args: crate::cli::DatabaseArgs, expect_head: 
     };
     let db = Db::open(&db_args.resolve()?).await?;
     db.migrate().await?;
-    let result = verify(&db, anchor).await?;
-    match &result.broken {
-        None => {
-            println!("The audit log is intact: {} entries verified in {} ms.", result.checked, result.elapsed.as_millis());
-            if let Some(head) = &result.head {
-                println!("Chain head: {head}");
-                println!(
-                    "Record it outside this server; `roundtable verify-audit --expect-head {head}` then also detects entries removed from the end."
-                );
-            }
-            Ok(())
-        }
-        Some(b) => Err(Error::AuditBroken(format!("{} {} entries before it verified.", describe(b), result.checked))),
+    let keys = crate::audit_keys::current();
+    let read = crate::witness::read(&witness, keys)?;
+    let checkpoint = read.latest.as_ref().map(crate::witness::Checkpoint::anchor);
+    let mut problems = Vec::new();
+    if !read.bad_lines.is_empty() {
+        problems.push(format!(
+            "The witness {} has lines that are not checkpoints signed by this installation (lines {:?}): someone wrote to it.",
+            witness.display(),
+            read.bad_lines
+        ));
     }
+    // Check against each anchor we have: the latest checkpoint and the head given by hand.
+    let mut anchors: Vec<Anchor> = checkpoint.into_iter().chain(expected).collect();
+    anchors.dedup();
+    let mut result = verify(&db, None).await?;
+    for a in &anchors {
+        let r = verify(&db, Some(a.clone())).await?;
+        if r.broken.is_some() {
+            result = r;
+            break;
+        }
+        result = r;
+    }
+    problems.extend(result.horizon_problems.iter().cloned());
+    if let Some(b) = &result.broken {
+        problems.insert(0, format!("{} {} entries before it verified.", describe(b), result.checked));
+    }
+    match &read.latest {
+        Some(c) => println!(
+            "Checked against the latest of {} signed checkpoints in {}: entry {} at {}.",
+            read.count,
+            witness.display(),
+            c.seq,
+            shared::display::instant(c.at)
+        ),
+        None => println!("No checkpoint in {} yet: entries removed from the end could not be detected.", witness.display()),
+    }
+    println!("Checkpoint public key: {}", keys.public_key_hex());
+    if let Some(first) = result.first_sealed.filter(|f| *f > 1) {
+        println!("Entries before {first} were written before the audit key was introduced; they are verified as an unkeyed chain, and the first sealed entry seals them.");
+    }
+    if !problems.is_empty() {
+        return Err(Error::AuditBroken(problems.join(" ")));
+    }
+    println!("The audit log is intact: {} entries verified in {} ms.", result.checked, result.elapsed.as_millis());
+    if let Some(head) = &result.head {
+        println!("Chain head: {head}");
+        println!("`roundtable checkpoint` records it in the witness; `--expect-head {head}` checks against it by hand.");
+    }
+    Ok(())
+}
+
+/// `roundtable checkpoint`: verifies the chain from the latest checkpoint and writes a new one.
+pub async fn print_checkpoint(db_args: crate::cli::DatabaseArgs, witness: std::path::PathBuf) -> Result<(), Error> {
+    let db = Db::open(&db_args.resolve()?).await?;
+    db.migrate().await?;
+    match crate::witness::record(&db, &witness, crate::clock::Clock::System.unix()).await? {
+        Some(c) => println!("Checkpoint written to {}: entry {} ({}).", witness.display(), c.seq, c.head),
+        None => println!("The audit log is empty: no checkpoint written."),
+    }
+    Ok(())
 }

@@ -27,10 +27,38 @@ fn sqlite_file(config: &DatabaseConfig) -> PathBuf {
     PathBuf::from(path.split('?').next().unwrap_or(path))
 }
 
-/// Runs a PostgreSQL client tool, failing with its own words.
+/// A PostgreSQL URL without its password, and the password: the password goes to the client
+/// tools in their environment (`PGPASSWORD`), never on their command line, where every user of
+/// the machine could read it (`ps`, `/proc/PID/cmdline`).
+pub fn split_password(url: &str) -> (String, Option<String>) {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            let password = parsed.password().map(|p| url::form_urlencoded::parse(format!("p={}", p.replace('+', "%2B")).as_bytes()).map(|(_, v)| v.into_owned()).next().unwrap_or_default());
+            let _ = parsed.set_password(None);
+            (parsed.to_string(), password.filter(|p| !p.is_empty()))
+        }
+        Err(_) => (url.to_string(), None),
+    }
+}
+
+/// Runs a PostgreSQL client tool for the database at `url`, failing with its own words.
+fn pg_tool_for(tool: &str, url: &str, args: &[&str]) -> Result<(), Error> {
+    let (bare, password) = split_password(url);
+    let mut cmd = std::process::Command::new(tool);
+    cmd.args(args).arg(format!("--dbname={bare}"));
+    if let Some(p) = password {
+        cmd.env("PGPASSWORD", p);
+    }
+    run_tool(tool, &mut cmd)
+}
+
+/// Runs a PostgreSQL client tool that needs no database, failing with its own words.
 fn pg_tool(tool: &str, args: &[&str]) -> Result<(), Error> {
-    let out = std::process::Command::new(tool)
-        .args(args)
+    run_tool(tool, std::process::Command::new(tool).args(args))
+}
+
+fn run_tool(tool: &str, cmd: &mut std::process::Command) -> Result<(), Error> {
+    let out = cmd
         .output()
         .map_err(|e| Error::Config(format!("{tool} is needed for PostgreSQL backups (Debian package postgresql-client): {e}")))?;
     if out.status.success() {
@@ -42,6 +70,10 @@ fn pg_tool(tool: &str, args: &[&str]) -> Result<(), Error> {
 
 /// The audit chain and case count of a live database.
 async fn check_live(db: &Db) -> Result<Checked, Error> {
+    {
+        let mut conn = db.pool().acquire().await?;
+        crate::audit::check_key(&mut conn).await?;
+    }
     let chain = verify(db, None).await?;
     if let Some(b) = &chain.broken {
         return Err(Error::AuditBroken(describe(b)));
@@ -80,7 +112,7 @@ pub async fn backup(db_args: DatabaseArgs, target: &Path) -> Result<Checked, Err
             check_copy(target).await
         }
         Backend::Postgres => {
-            pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file", target_text, &config.url])?;
+            pg_tool_for("pg_dump", &config.url, &["--format=custom", "--no-owner", "--file", target_text])?;
             pg_tool("pg_restore", &["--list", target_text])?;
             check_live(&db).await
         }
@@ -99,7 +131,7 @@ pub async fn restore(db_args: DatabaseArgs, source: &Path, now: i64) -> Result<(
             return Err(Error::Config("restore into a new, empty PostgreSQL database: this one already holds tables".into()));
         }
         let source_text = source.to_str().ok_or_else(|| Error::Config("the backup path must be valid UTF-8".into()))?;
-        pg_tool("pg_restore", &["--no-owner", "--exit-on-error", "--dbname", &config.url, source_text])?;
+        pg_tool_for("pg_restore", &config.url, &["--no-owner", "--exit-on-error", source_text])?;
         db.migrate().await?;
         return Ok((check_live(&db).await?, None));
     }
@@ -150,4 +182,17 @@ pub async fn print_restore(db_args: DatabaseArgs, source: PathBuf) -> Result<(),
         println!("The database it replaced is kept as {}.", k.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment() {
+        let (bare, password) = split_password("postgres://app:s%40cret@db.example:5432/roundtable?sslmode=require");
+        assert_eq!(bare, "postgres://app@db.example:5432/roundtable?sslmode=require");
+        assert_eq!(password.as_deref(), Some("s@cret"));
+        assert_eq!(split_password("postgres://app@db/roundtable"), ("postgres://app@db/roundtable".to_string(), None));
+    }
 }

@@ -11,6 +11,9 @@ pub struct Cli {
     /// Where the data lives.
     #[command(flatten)]
     pub database: DatabaseArgs,
+    /// The audit key and the checkpoint witness.
+    #[command(flatten)]
+    pub audit: AuditArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -43,6 +46,34 @@ pub enum Command {
     },
     /// Purge what is due under the retention settings once, then exit (`serve` also does it on a schedule).
     Purge(PurgeArgs),
+    /// Verify the audit chain from the latest checkpoint and write a new signed checkpoint to the witness.
+    Checkpoint,
+}
+
+/// The audit key and the witness, shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// The file holding the audit key (64 hex digits; created, mode 0600, when missing). Keep it
+    /// where the database cannot be read from, and back it up apart from the database: without
+    /// it the audit log cannot be verified. `ROUNDTABLE_AUDIT_KEY` (the key itself) takes precedence.
+    #[arg(long, global = true, env = "ROUNDTABLE_AUDIT_KEY_FILE")]
+    pub audit_key_file: Option<PathBuf>,
+    /// The append-only file signed checkpoints of the audit chain are written to; defaults to
+    /// `<data-dir>-witness/audit-checkpoints.jsonl`, beside the data folder, not in it.
+    #[arg(long, global = true, env = "ROUNDTABLE_AUDIT_WITNESS")]
+    pub audit_witness: Option<PathBuf>,
+}
+
+impl AuditArgs {
+    /// The key file to use for a data folder.
+    pub fn key_file(&self, database: &DatabaseArgs) -> PathBuf {
+        self.audit_key_file.clone().unwrap_or_else(|| crate::audit_keys::default_key_file(&database.data_dir))
+    }
+
+    /// The witness file to use for a data folder.
+    pub fn witness(&self, database: &DatabaseArgs) -> PathBuf {
+        self.audit_witness.clone().unwrap_or_else(|| crate::witness::default_path(&database.data_dir))
+    }
 }
 
 /// Retention settings, shared by `serve` and `purge`.
@@ -79,6 +110,10 @@ pub struct PurgeArgs {
 /// Flags of `migrate`.
 #[derive(Debug, Clone, Args)]
 pub struct MigrateArgs {
+    /// Whole years an audit entry must be kept before the purge may remove it: recorded in the
+    /// database, where the application role can only read it, and enforced by a trigger.
+    #[arg(long, env = "ROUNDTABLE_AUDIT_RETENTION_YEARS", default_value_t = 7)]
+    pub audit_retention_years: u8,
     /// PostgreSQL: after migrating (as the tables' owner), grant this existing role what the
     /// server needs and no more, so that serving as it, audit entries cannot be changed.
     #[arg(long, env = "ROUNDTABLE_APP_ROLE")]
@@ -142,6 +177,19 @@ pub struct ServeArgs {
     /// Retention settings.
     #[command(flatten)]
     pub retention: RetentionArgs,
+    /// A TLS proxy in front of Roundtable (an address or CIDR block, repeatable): only for
+    /// requests from these is the client taken from `X-Forwarded-For`, for rate limiting.
+    #[arg(long = "trusted-proxy", env = "ROUNDTABLE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+    /// Minutes between signed checkpoints of the audit chain written to the witness (0: only at
+    /// start and when asked).
+    #[arg(long, env = "ROUNDTABLE_CHECKPOINT_INTERVAL_MINUTES", default_value_t = 10)]
+    pub checkpoint_interval_minutes: u32,
+    /// Privileged roles (coordinator, chair, IDVA, DPO, administrator) granted by one person take
+    /// effect only once a second person approves. Turning this off lets a single administrator
+    /// give anyone, themselves included by way of a new account, access to every case.
+    #[arg(long, env = "ROUNDTABLE_TWO_PERSON_APPROVAL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub two_person_approval: bool,
 }
 
 /// Flags of `enrol-link`.

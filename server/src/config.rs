@@ -66,6 +66,14 @@ pub struct ServeConfig {
     pub mail_interval: Duration,
     /// Retention periods and the purge schedule.
     pub retention: crate::retention::RetentionSettings,
+    /// TLS proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Time between signed checkpoints of the audit chain (`None`: only at start and on demand).
+    pub checkpoint_interval: Option<Duration>,
+    /// Whether privileged roles granted by one person wait for a second person's approval.
+    pub two_person_approval: bool,
+    /// Where checkpoints are written.
+    pub witness: PathBuf,
 }
 
 impl RetentionArgs {
@@ -127,6 +135,11 @@ impl ServeConfig {
             mail,
             mail_interval: Duration::from_secs(args.mail_interval_secs.max(1)),
             retention: args.retention.resolve()?,
+            trusted_proxies: args.trusted_proxies.iter().map(|p| parse_proxy(p)).collect::<Result<_, _>>()?,
+            checkpoint_interval: (args.checkpoint_interval_minutes > 0)
+                .then(|| Duration::from_secs(u64::from(args.checkpoint_interval_minutes) * 60)),
+            two_person_approval: args.two_person_approval,
+            witness: PathBuf::new(),
         })
     }
 
@@ -134,6 +147,14 @@ impl ServeConfig {
     pub fn is_https(&self) -> bool {
         self.public_url.scheme() == "https"
     }
+}
+
+/// Parses a `--trusted-proxy` value: an address (`10.0.0.5`) or a block (`10.0.0.0/24`).
+pub fn parse_proxy(raw: &str) -> Result<ipnet::IpNet, Error> {
+    let raw = raw.trim();
+    raw.parse::<ipnet::IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| Error::Config(format!("--trusted-proxy must be an IP address or CIDR block such as 10.0.0.0/24, not {raw:?}")))
 }
 
 /// Parses and checks the public URL: http(s), a host, no path, query or fragment.
@@ -170,6 +191,14 @@ mod tests {
         assert!(parse_public_url("ftp://marac.example.org").is_err());
         assert!(parse_public_url("marac.example.org").is_err());
         assert!(parse_public_url("http://marac.example.org").is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_blocks() {
+        assert!(parse_proxy("10.0.0.5").is_ok_and(|n| n.contains(&"10.0.0.5".parse::<std::net::IpAddr>().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0])))));
+        assert!(parse_proxy("10.0.0.0/24").is_ok());
+        assert!(parse_proxy("::1").is_ok());
+        assert!(parse_proxy("proxy.example").is_err());
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub enum Error {
     /// The audit log's hash chain does not verify.
     #[error("the audit log has been altered: {0}")]
     AuditBroken(String),
+    /// An audit entry would hold a field beyond its bound; nothing was written.
+    #[error("an audit entry for {0} was refused: a field is longer than the audit log accepts")]
+    AuditFieldTooLong(&'static str),
     /// A file or socket operation failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),

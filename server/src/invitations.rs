@@ -88,7 +88,9 @@ pub async fn admin_has_enrolled(db: &Db) -> Result<bool, Error> {
     Ok(n > 0)
 }
 
-/// Finds or creates an administrator by email and returns a fresh enrolment link for them.
+/// Finds or creates an administrator by email and returns a fresh enrolment link for them. An
+/// existing person gains the administrator role and is re-enabled: both are audited, as is the
+/// link, so the log shows who was given administration from the command line.
 pub async fn admin_link(db: &Db, clock: &Clock, public_url: &Url, email: &str, name: &str) -> Result<String, Error> {
     let email = shared::identity::normalise_email(email);
     if !shared::identity::is_plausible_email(&email) {
@@ -96,9 +98,9 @@ pub async fn admin_link(db: &Db, clock: &Clock, public_url: &Url, email: &str, n
     }
     let now = clock.unix();
     let mut tx = db.begin_write().await?;
-    let existing = sqlx::query("SELECT id FROM users WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?;
-    let user_id = match existing {
-        Some(row) => row.try_get::<String, _>("id")?,
+    let existing = sqlx::query("SELECT id, CAST(active AS INTEGER) AS active FROM users WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?;
+    let (user_id, was_active) = match existing {
+        Some(row) => (row.try_get::<String, _>("id")?, row.try_get::<i64, _>("active")? != 0),
         None => {
             let id = Uuid::new_v4().to_string();
             sqlx::query("INSERT INTO users (id, name, email, agency_id, active, created_at) VALUES ($1, $2, $3, NULL, TRUE, $4)")
@@ -108,15 +110,24 @@ pub async fn admin_link(db: &Db, clock: &Clock, public_url: &Url, email: &str, n
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            audit::append(&mut tx, now, AuditEvent::system("user.create").on("user", id.clone())).await?;
-            id
+            audit::append(&mut tx, now, AuditEvent::system("user.create").on("user", id.clone()).detail("via", "command_line")).await?;
+            (id, true)
         }
     };
-    sqlx::query("INSERT INTO user_roles (user_id, role) SELECT $1, 'administrator' WHERE NOT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND role = 'administrator')")
-        .bind(&user_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE users SET active = TRUE WHERE id = $1").bind(&user_id).execute(&mut *tx).await?;
+    let granted = sqlx::query(
+        "INSERT INTO user_roles (user_id, role) SELECT $1, 'administrator' WHERE NOT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND role = 'administrator')",
+    )
+    .bind(&user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if granted > 0 {
+        audit::append(&mut tx, now, AuditEvent::system("user.grant_roles").on("user", user_id.clone()).detail("roles", vec!["administrator"]).detail("via", "command_line")).await?;
+    }
+    if !was_active {
+        sqlx::query("UPDATE users SET active = TRUE WHERE id = $1").bind(&user_id).execute(&mut *tx).await?;
+        audit::append(&mut tx, now, AuditEvent::system("user.enable").on("user", user_id.clone()).detail("via", "command_line")).await?;
+    }
     let secret = create(&mut tx, &user_id, None, now).await?;
     tx.commit().await?;
     Ok(enrolment_link(public_url, &secret))
@@ -137,14 +148,13 @@ pub async fn print_admin_link(db_args: DatabaseArgs, args: EnrolLinkArgs) -> Res
     Ok(())
 }
 
-/// At start-up: while no administrator has enrolled, prints a fresh link for the first one.
-pub async fn announce_first_admin(db: &Db, clock: &Clock, public_url: &Url) -> Result<(), Error> {
+/// At start-up: while no administrator has enrolled, says how to get the first one's link. The
+/// link itself is never minted or printed here, so it does not land in the service's log.
+pub async fn announce_first_admin(db: &Db) -> Result<(), Error> {
     if admin_has_enrolled(db).await? {
         return Ok(());
     }
-    let link = admin_link(db, clock, public_url, "admin@roundtable.invalid", "First Administrator").await?;
-    println!("No administrator has enrolled yet. Open this one-time link to enrol the first administrator's passkey (valid 24 hours):");
-    println!("  {link}");
+    println!("No administrator has enrolled yet. Run `roundtable enrol-link` on this server to get a one-time link for the first administrator.");
     Ok(())
 }
 

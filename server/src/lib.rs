@@ -3,6 +3,7 @@
 //! The binary (`main.rs`) only parses the command line and calls into these modules.
 
 pub mod audit;
+pub mod audit_keys;
 pub mod backend;
 pub mod backup;
 pub mod casework;
@@ -19,3 +20,4 @@ pub mod mail;
 pub mod retention;
 pub mod seed;
 pub mod telemetry;
+pub mod witness;

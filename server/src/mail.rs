@@ -132,3 +132,66 @@ pub fn spawn(db: Db, config: MailConfig, clock: Clock, every: Duration, wakeup: 
         }
     });
 }
+
+/// What an account notice says happened. Notices name the event only: never case data, never
+/// who did it beyond "an administrator", never a link that signs anyone in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// A passkey was added to the account.
+    PasskeyAdded,
+    /// A passkey was renamed.
+    PasskeyRenamed,
+    /// A passkey was removed.
+    PasskeyRevoked,
+    /// A recovery link was issued for the account.
+    RecoveryLinkIssued,
+    /// The account was recovered with a new passkey; the old ones were removed (or kept).
+    Recovered,
+    /// Roles were requested for the account and wait for approval.
+    RolesRequested,
+    /// The account's roles changed.
+    RolesChanged,
+    /// Many sign-ins with the account failed.
+    FailedSignIns,
+}
+
+impl Notice {
+    fn subject(self) -> &'static str {
+        match self {
+            Notice::PasskeyAdded => "A passkey was added to your Roundtable account",
+            Notice::PasskeyRenamed => "A passkey on your Roundtable account was renamed",
+            Notice::PasskeyRevoked => "A passkey was removed from your Roundtable account",
+            Notice::RecoveryLinkIssued => "A recovery link was issued for your Roundtable account",
+            Notice::Recovered => "Your Roundtable account was recovered with a new passkey",
+            Notice::RolesRequested => "New roles on your Roundtable account are waiting for approval",
+            Notice::RolesChanged => "The roles on your Roundtable account changed",
+            Notice::FailedSignIns => "Several sign-ins to your Roundtable account failed",
+        }
+    }
+}
+
+/// The body of a notice: what happened and what to do if it was not expected. Content-free.
+pub fn notice_body(notice: Notice, public_url: &url::Url) -> String {
+    format!(
+        "{}.\n\nIf you did not expect this, tell your MARAC coordinator or the Roundtable administrator at once.\n\n\
+         Your account: {}account\n\nThis message holds no case information. Do not reply to it.\n",
+        notice.subject(),
+        public_url.origin().ascii_serialization() + "/"
+    )
+}
+
+/// Queues a notice to `user_id` inside the caller's transaction (sent once it commits).
+pub async fn queue_notice(conn: &mut sqlx::AnyConnection, user_id: &str, notice: Notice, public_url: &url::Url, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO email_outbox (id, copy_id, to_address, subject, body, next_attempt_at, created_at) \
+         SELECT $1, NULL, email, $2, $3, $4, $4 FROM users WHERE id = $5",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(notice.subject())
+    .bind(notice_body(notice, public_url))
+    .bind(now)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -17,11 +17,17 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), server::error::Error> {
+    if !matches!(cli.command, Command::Routes) {
+        let env_key = std::env::var("ROUNDTABLE_AUDIT_KEY").ok();
+        server::audit_keys::install(server::audit_keys::load(env_key.as_deref(), &cli.audit.key_file(&cli.database))?);
+    }
+    let witness = cli.audit.witness(&cli.database);
     match cli.command {
-        Command::Serve(args) => server::http::serve(cli.database, args).await,
+        Command::Serve(args) => server::http::serve(cli.database, args, witness).await,
         Command::Migrate(args) => {
             let db = server::db::Db::open(&cli.database.resolve()?).await?;
             db.migrate().await?;
+            db.set_audit_retention_floor(i64::from(args.audit_retention_years.max(1)) * 365).await?;
             println!("Database is up to date.");
             if let Some(role) = args.app_role {
                 db.grant_app_role(&role).await?;
@@ -30,7 +36,8 @@ async fn run(cli: Cli) -> Result<(), server::error::Error> {
             Ok(())
         }
         Command::EnrolLink(args) => server::invitations::print_admin_link(cli.database, args).await,
-        Command::VerifyAudit(args) => server::audit::print_verification(cli.database, args.expect_head).await,
+        Command::VerifyAudit(args) => server::audit::print_verification(cli.database, args.expect_head, witness).await,
+        Command::Checkpoint => server::audit::print_checkpoint(cli.database, witness).await,
         Command::Routes => {
             server::http::route_table().iter().for_each(|r| println!("{r}"));
             Ok(())

@@ -110,20 +110,40 @@ async fn due_cases(conn: &mut AnyConnection, now: i64, settings: &RetentionSetti
 }
 
 /// Removes audit entries older than the audit period, oldest first and never the newest,
-/// recording each new horizon before removing up to it.
+/// recording each new horizon (sealed with the audit key) before removing up to it. The
+/// database refuses a horizon past any entry younger than its own retention floor, so the
+/// larger of the two periods applies.
 async fn purge_audit(db: &Db, now: i64, policy: &RetentionPolicy, counts: &mut PurgeCounts) -> Result<(), Error> {
     let keep_from = latest_due_start(today(now), policy.audit_years).next_day().map_or(i64::MAX, |d| d.midnight().assume_utc().unix_timestamp());
     loop {
         let mut tx = db.begin_write().await?;
+        let floor_days: i64 =
+            sqlx::query_scalar("SELECT retention_days FROM audit_policy WHERE id = 1").fetch_optional(&mut *tx).await?.unwrap_or(2555);
+        let keep_from = keep_from.min(now - floor_days * DAY);
         let horizon: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM audit_horizon").fetch_one(&mut *tx).await?;
         let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM audit_log").fetch_one(&mut *tx).await?;
-        let old: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE at < $1").bind(keep_from).fetch_one(&mut *tx).await?;
-        let upto = old.min(head - 1).min(horizon + AUDIT_BATCH);
+        // Up to the first entry that must be kept: entries are removed strictly oldest first.
+        let first_kept: i64 = sqlx::query_scalar("SELECT COALESCE(MIN(seq), $2) FROM audit_log WHERE seq > $1 AND at >= $3")
+            .bind(horizon)
+            .bind(head + 1)
+            .bind(keep_from)
+            .fetch_one(&mut *tx)
+            .await?;
+        let upto = (first_kept - 1).min(head - 1).min(horizon + AUDIT_BATCH);
         if upto <= horizon {
             return Ok(());
         }
-        let hash: String = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1").bind(upto).fetch_one(&mut *tx).await?;
-        sqlx::query("INSERT INTO audit_horizon (seq, hash, purged_at) VALUES ($1, $2, $3)").bind(upto).bind(hash).bind(now).execute(&mut *tx).await?;
+        let row = sqlx::query("SELECT hash, at FROM audit_log WHERE seq = $1").bind(upto).fetch_one(&mut *tx).await?;
+        let (hash, last_at): (String, i64) = (row.try_get("hash")?, row.try_get("at")?);
+        let mac = crate::audit::seal_horizon(upto, &hash, last_at, now);
+        sqlx::query("INSERT INTO audit_horizon (seq, hash, purged_at, last_at, mac) VALUES ($1, $2, $3, $4, $5)")
+            .bind(upto)
+            .bind(&hash)
+            .bind(now)
+            .bind(last_at)
+            .bind(mac)
+            .execute(&mut *tx)
+            .await?;
         let n = sqlx::query("DELETE FROM audit_log WHERE seq <= $1").bind(upto).execute(&mut *tx).await?.rows_affected();
         *counts.entry("audit_entries").or_default() += n;
         tx.commit().await?;

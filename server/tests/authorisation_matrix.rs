@@ -67,10 +67,10 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/auth/begin-reauthentication", "DAAAAAADDA"),
     ("POST /api/auth/finish-reauthentication", "DAAAAAADDA"),
     ("POST /api/account/view", "DAAAAAADDA"),
-    ("POST /api/account/begin-add-passkey", "DAAAAAADDA"),
-    ("POST /api/account/finish-add-passkey", "DAAAAAADDA"),
-    ("POST /api/account/rename-passkey", "DAAAAAADDA"),
-    ("POST /api/account/revoke-passkey", "DAAAAAADDA"),
+    ("POST /api/account/begin-add-passkey", "DRRRRRRDDR"),
+    ("POST /api/account/finish-add-passkey", "DRRRRRRDDR"),
+    ("POST /api/account/rename-passkey", "DRRRRRRDDR"),
+    ("POST /api/account/revoke-passkey", "DRRRRRRDDR"),
     ("POST /api/audit/verify", "DADDDDADDD"),
     ("POST /api/admin/overview", "DAADDDDDDD"),
     ("POST /api/admin/save-agency", "DADDDDDDDD"),
@@ -81,9 +81,15 @@ const TABLE: &[(&str, &str)] = &[
     ("POST /api/admin/invite-user", "DAADDDDDDD"),
     ("POST /api/admin/update-user", "DADDDDDDDD"),
     ("POST /api/admin/set-user-active", "DADDDDDDDD"),
-    ("POST /api/admin/recovery-link", "DADDDDDDDD"),
+    ("POST /api/admin/recovery-link", "DRDDDDDDDD"),
     ("POST /api/admin/sessions", "DADDDDDDDD"),
     ("POST /api/admin/end-session", "DADDDDDDDD"),
+    // Privileged roles granted by one person wait for a second; deciding needs a fresh passkey check.
+    ("POST /api/admin/role-grants", "DADDDDADDD"),
+    ("POST /api/admin/approve-grant", "DRDDDDDDDD"),
+    ("POST /api/admin/refuse-grant", "DRDDDDDDDD"),
+    ("POST /api/audit/checkpoint", "DADDDDADDD"),
+    ("POST /api/auth/begin-keep-passkeys", "PPPPPPPPPP"),
     ("POST /api/referrals/mine", "DDAAAADDDA"),
     ("POST /api/referrals/new", "DDAAAADDDA"),
     ("POST /api/referrals/draft", "DDDDADDDDD"),
@@ -201,6 +207,8 @@ struct Ids {
     homes_action: String,
     /// Where the test reads current versions, as a person with the file could.
     db_path: std::path::PathBuf,
+    /// A grant of the coordinator role waiting for approval.
+    grant: String,
 }
 
 fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
@@ -325,6 +333,7 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
         "/api/admin/set-user-active" => browser.call(path, &[("user_id", &ids.tobias), ("active", "true")]).await,
         "/api/admin/recovery-link" => browser.call(path, &[("user_id", &ids.tobias)]).await,
         "/api/admin/end-session" => browser.call(path, &[("session_id", &ids.spare_session)]).await,
+        "/api/admin/approve-grant" | "/api/admin/refuse-grant" => browser.call(path, &[("grant_id", &ids.grant)]).await,
         "/api/referrals/draft" | "/api/referrals/discard" => browser.call(path, &[("id", &ids.sam_draft)]).await,
         "/api/referrals/save-draft" | "/api/referrals/submit" => {
             let form = json!({"latest_incident_on": "", "victim": {"name": "Half Written", "other_names": "", "date_of_birth": "", "gender": "",
@@ -541,7 +550,14 @@ async fn every_route_for_every_kind_of_person() {
     let found = dpo.browser.call("/api/subject-access/find", &[("query", "Ada Thornbury")]).await.ok();
     let ada_victim = text(&find(&found, "kind", "victim")["id"]);
     let subject_request = text(&dpo.browser.call("/api/subject-access/prepare", &[("kind", "victim"), ("id", &ada_victim)]).await.ok());
+    // A grant of the coordinator role, waiting for a second person.
+    world.admin.reauthenticate().await;
+    let grantee = json!({"input": {"id": null, "name": "Matrix Grantee", "email": "matrix.grantee@idva.wyvernshire.invalid",
+        "agency_id": sam["agency_id"], "roles": ["coordinator"]}});
+    world.admin.browser.call_json("/api/admin/invite-user", &grantee).await.ok();
+    let (grant, _) = current(&world.server.db_path(), "SELECT id, 0 FROM role_grants WHERE decided_at IS NULL").await;
     let ids = Ids {
+        grant,
         subject_request,
         ada_victim,
         sam_draft,

@@ -91,8 +91,10 @@ async fn a_backup_under_write_load_restores_whole() {
     let printed = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(printed.contains("audit entries verified"), "{printed}");
 
-    // Restore into a new data folder and serve from it.
+    // Restore into a new data folder and serve from it; the audit key travels apart from the
+    // backup (docs/SECURITY.md), and is restored beside it.
     let target = common::fresh_data_dir();
+    std::fs::copy(world.server.data.path().join("audit.key"), target.path().join("audit.key")).unwrap_or_else(|e| panic!("audit key: {e}"));
     let out = run(target.path(), &["restore", &copy.display().to_string()]);
     assert!(out.status.success(), "restore: {}", String::from_utf8_lossy(&out.stderr));
     let restored = TestServer::start_in(target, &[]);

@@ -114,10 +114,13 @@ async fn migrate_creates_a_wal_database_and_enrol_link_prints_a_single_use_link(
 }
 
 #[tokio::test]
-async fn serve_prints_the_first_admin_link_while_no_admin_has_enrolled() {
+async fn serve_says_how_to_enrol_the_first_admin_but_never_prints_a_link_into_its_log() {
     let server = TestServer::start(&["--public-url", "http://localhost:3999"]);
     let printed = server.startup_output.join("\n");
-    assert!(printed.contains("http://localhost:3999/enrol#"), "printed: {printed}");
+    assert!(printed.contains("roundtable enrol-link"), "printed: {printed}");
+    assert!(!printed.contains("/enrol#"), "no live link in the service's log: {printed}");
+    let link = run(server.data.path(), &["enrol-link", "--if-no-admin", "--public-url", "http://localhost:3999"]);
+    assert!(String::from_utf8_lossy(&link.stdout).contains("http://localhost:3999/enrol#"), "the command line prints it to whoever runs it");
 }
 
 #[tokio::test]

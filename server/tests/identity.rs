@@ -64,12 +64,14 @@ async fn failed_sign_ins_reveal_nothing_and_are_rate_limited() {
     let mut browser = Browser::new(&world.server.base_url);
     let unknown = browser.sign_in(&mut stranger).await;
 
-    // A real passkey of a person whose agency withdrew from the ISA gets the same answer.
+    // A real passkey of a person whose agency withdrew from the ISA: proven, so they are told
+    // why plainly (a stranger's passkey still learns nothing).
     let mut other = Browser::new(&world.server.base_url);
     let withdrawn = world.person("Tobias Wren");
     let refused = other.sign_in(&mut withdrawn.passkey).await;
     assert_eq!(unknown.error().as_deref(), Some("SignInFailed"), "{unknown:?}");
-    assert_eq!((unknown.status, unknown.text.clone()), (refused.status, refused.text.clone()), "indistinguishable answers");
+    assert_eq!(refused.error().as_deref(), Some("Invalid"), "{refused:?}");
+    assert!(refused.text.contains("Information Sharing Agreement has ended"), "{}", refused.text);
     assert!(other.cookie.is_none(), "no session for a withdrawn agency's user");
 
     let mut last = unknown;
@@ -111,7 +113,8 @@ async fn suspending_an_agency_needs_reauthentication_and_ends_its_sessions_at_on
     let rowan = world.person("Rowan Ellery");
     assert_eq!(rowan.browser.who_am_i().await, None, "session ended at once");
     let again = rowan.browser.sign_in(&mut rowan.passkey).await;
-    assert_eq!(again.error().as_deref(), Some("SignInFailed"));
+    assert_eq!(again.error().as_deref(), Some("Invalid"), "told plainly, their passkey being their own: {again:?}");
+    assert!(again.text.contains("Information Sharing Agreement has ended"), "{}", again.text);
     let page = rowan.browser.get("/account").await;
     assert!(page.text.contains("You need to sign in"), "no account page for a suspended agency");
 }
@@ -160,15 +163,17 @@ async fn coordinators_invite_frontline_people_only_and_bad_input_names_its_field
     let idva = overview["agencies"].as_array().into_iter().flatten().find(|a| a["name"] == "Wyvernshire IDVA Service").cloned().unwrap_or_default();
     let person =
         |roles: &[&str], email: &str| json!({"input": {"id": null, "name": "Alex Fenwick", "email": email, "agency_id": idva["id"], "roles": roles}});
-    let bad = coordinator.browser.call_json("/api/admin/invite-user", &person(&["idva"], "not-an-email")).await;
+    let bad = coordinator.browser.call_json("/api/admin/invite-user", &person(&["agency_representative"], "not-an-email")).await;
     assert_eq!(bad.error().as_deref(), Some("InvalidFields"), "{bad:?}");
     assert!(bad.text.contains("\"person-email\""), "the problem names the email field: {}", bad.text);
 
-    let admin_role = coordinator.browser.call_json("/api/admin/invite-user", &person(&["administrator"], "alex@idva.wyvernshire.invalid")).await;
-    assert_eq!(admin_role.error().as_deref(), Some("NotFound"), "{admin_role:?}");
+    for privileged in ["administrator", "idva", "chair", "coordinator", "data_protection_officer"] {
+        let refused = coordinator.browser.call_json("/api/admin/invite-user", &person(&[privileged], "alex@idva.wyvernshire.invalid")).await;
+        assert_eq!(refused.error().as_deref(), Some("NotFound"), "{privileged}: {refused:?}");
+    }
 
-    let ok = coordinator.browser.call_json("/api/admin/invite-user", &person(&["idva"], "alex@idva.wyvernshire.invalid")).await.ok();
+    let ok = coordinator.browser.call_json("/api/admin/invite-user", &person(&["agency_representative"], "alex@idva.wyvernshire.invalid")).await.ok();
     assert!(ok["url"].as_str().unwrap_or_default().contains("/enrol#"), "{ok}");
-    let twice = coordinator.browser.call_json("/api/admin/invite-user", &person(&["idva"], "ALEX@idva.wyvernshire.invalid")).await;
+    let twice = coordinator.browser.call_json("/api/admin/invite-user", &person(&["agency_representative"], "ALEX@idva.wyvernshire.invalid")).await;
     assert_eq!(twice.error().as_deref(), Some("InvalidFields"), "the same email twice is refused: {twice:?}");
 }

@@ -203,19 +203,24 @@ async fn fresh_db() -> (Db, tempfile::TempDir) {
 }
 
 const YEAR: i64 = 365 * 24 * 3600;
+/// Now: the database enforces the audit retention period by its own clock.
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
 const NOW: i64 = 1_900_000_000;
 
 #[tokio::test]
 async fn old_audit_entries_are_purged_behind_a_horizon_and_the_chain_still_verifies() {
     let (db, _dir) = fresh_db().await;
+    let now = now();
     for i in 0..30 {
         let mut tx = db.begin_write().await.unwrap_or_else(|e| panic!("{e}"));
-        let at = if i < 20 { NOW - 9 * YEAR + i } else { NOW - YEAR + i };
+        let at = if i < 20 { now - 9 * YEAR + i } else { now - YEAR + i };
         server::audit::append(&mut tx, at, server::audit::AuditEvent::system("test.event")).await.unwrap_or_else(|e| panic!("{e}"));
         tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
     }
     let settings = RetentionSettings { policy: RetentionPolicy::default(), batch_size: 100, interval: None };
-    let counts = purge(&db, NOW, &settings, LIMITS).await.unwrap_or_else(|e| panic!("{e}"));
+    let counts = purge(&db, now, &settings, LIMITS).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(counts.get("audit_entries"), Some(&20));
     assert_eq!(db.count("SELECT COUNT(*) AS n FROM audit_log").await.unwrap_or_default(), 11, "ten kept and the run's own row");
     let verified = server::audit::verify(&db, None).await.unwrap_or_else(|e| panic!("{e}"));
@@ -226,8 +231,17 @@ async fn old_audit_entries_are_purged_behind_a_horizon_and_the_chain_still_verif
     let pool = db.pool();
     assert!(sqlx::query("DELETE FROM audit_log WHERE seq = 25").execute(pool).await.is_err(), "the trigger refuses");
     assert!(sqlx::query("DELETE FROM audit_horizon").execute(pool).await.is_err(), "the horizon is append-only");
+    // Nor can a horizon be written past entries younger than the retention period, or at the head.
+    for seq in [25, 31] {
+        let forged = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO audit_horizon (seq, hash, purged_at, last_at) SELECT seq, hash, 0, at FROM audit_log WHERE seq = {seq}"
+        )))
+        .execute(pool)
+        .await;
+        assert!(forged.is_err(), "horizon at {seq}");
+    }
     // A second run finds nothing more to remove and still verifies.
-    let again = purge(&db, NOW, &settings, LIMITS).await.unwrap_or_else(|e| panic!("{e}"));
+    let again = purge(&db, now, &settings, LIMITS).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again.get("audit_entries"), None);
     assert_eq!(server::audit::verify(&db, None).await.unwrap_or_else(|e| panic!("{e}")).broken, None);
 }

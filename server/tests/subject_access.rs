@@ -66,12 +66,17 @@ async fn the_dpo_releases_a_redacted_export_after_review_and_approval() {
     assert_eq!(stale.error().as_deref(), Some("ReauthenticationRequired"));
     dpo.reauthenticate().await;
 
-    // Only an approved export is released.
+    // Only an approved export is released, and approved by another DPO than the one who prepared it.
     let early = dpo.browser.download(&format!("/subject-access/{request}/export.json")).await;
     assert_eq!(early.0, 404);
-    dpo.browser.call("/api/subject-access/approve", &[("id", &request)]).await.ok();
-    let again = dpo.browser.call("/api/subject-access/approve", &[("id", &request)]).await;
+    let own = dpo.browser.call("/api/subject-access/approve", &[("id", &request)]).await;
+    assert_eq!(own.error().as_deref(), Some("Invalid"), "whoever prepared it cannot approve it: {own:?}");
+    let second = world.person("Nadia Fairweather");
+    second.reauthenticate().await;
+    second.browser.call("/api/subject-access/approve", &[("id", &request)]).await.ok();
+    let again = second.browser.call("/api/subject-access/approve", &[("id", &request)]).await;
     assert_eq!(again.error().as_deref(), Some("Conflict"));
+    let dpo = world.person("Ifeoma Castellanos");
     let (status, kind, json) = dpo.browser.download(&format!("/subject-access/{request}/export.json")).await;
     assert_eq!((status, kind.as_str()), (200, "application/json"));
     let json: Value = serde_json::from_slice(&json).unwrap_or_default();

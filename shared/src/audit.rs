@@ -1,10 +1,58 @@
 //! The audit chain: how each row's hash is computed and how a chain is verified.
 //!
-//! Each row's hash is SHA-256 over the previous row's hash and the row's canonical content,
-//! so editing, deleting or reordering any row breaks every hash after it.
+//! Each row's hash covers the previous row's hash and the row's canonical content, so editing,
+//! deleting or reordering any row breaks every hash after it. Rows written since the audit key
+//! was introduced (chain version 2) are sealed with HMAC-SHA-256 under a key the database does
+//! not hold, so someone who can only insert rows cannot add one that verifies. Rows written
+//! before (version 1, plain SHA-256) stay verifiable as they were; once a version-2 row has been
+//! written, a version-1 row after it is a forgery.
 
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+/// The unkeyed chain of rows written before the audit key was introduced.
+pub const CHAIN_V1: i64 = 1;
+/// The keyed chain (HMAC-SHA-256).
+pub const CHAIN_V2: i64 = 2;
+
+/// The secret that seals version-2 rows (derived from the installation's audit key).
+#[derive(Clone)]
+pub struct MacKey(pub [u8; 32]);
+
+impl std::fmt::Debug for MacKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MacKey(..)")
+    }
+}
+
+/// The seal of a version-2 row: HMAC-SHA-256 over the version, the previous row's hash and the
+/// row's canonical content, in lower-case hex.
+pub fn chain_mac(key: &MacKey, prev_hash: &str, content: &AuditContent) -> String {
+    let canonical = serde_json::to_string(content).unwrap_or_default();
+    mac_hex(key, &[b"roundtable-audit-v2\n", prev_hash.as_bytes(), b"\n", canonical.as_bytes()])
+}
+
+/// HMAC-SHA-256 of the concatenated parts, in lower-case hex.
+pub fn mac_hex(key: &MacKey, parts: &[&[u8]]) -> String {
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&key.0) else {
+        return String::new();
+    };
+    for p in parts {
+        mac.update(p);
+    }
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Compares two hex strings in constant time (for seals).
+pub fn same_seal(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The seal of a retention horizon (the last entry a purge removed, and when it was written).
+pub fn horizon_mac(key: &MacKey, seq: i64, hash: &str, last_at: i64, purged_at: i64) -> String {
+    mac_hex(key, &[format!("roundtable-audit-horizon-v1\n{seq}\n{hash}\n{last_at}\n{purged_at}").as_bytes()])
+}
 
 /// The `prev_hash` of the first row.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -47,6 +95,8 @@ pub fn chain_hash(prev_hash: &str, content: &AuditContent) -> String {
 /// A stored row: its content and the hashes stored with it.
 #[derive(Clone, Debug)]
 pub struct StoredRow {
+    /// Which chain it belongs to ([`CHAIN_V1`] or [`CHAIN_V2`]).
+    pub version: i64,
     /// The content.
     pub content: AuditContent,
     /// The stored previous hash.
@@ -77,6 +127,8 @@ pub enum BreakReason {
     Anchor,
     /// The chain ends before the chain head recorded earlier: rows were removed from the end.
     Truncated,
+    /// An unkeyed (or unknown-version) row after the key was introduced: not written by Roundtable.
+    Unsealed,
 }
 
 /// A chain head recorded outside the database (`SEQ:HASH`). Only such an anchor can reveal rows
@@ -112,11 +164,14 @@ pub struct ChainVerifier {
     prev_hash: String,
     checked: u64,
     anchor: Option<Anchor>,
+    key: Option<MacKey>,
+    keyed_seen: bool,
+    first_keyed: Option<i64>,
 }
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { expected_seq: 1, prev_hash: GENESIS_HASH.to_string(), checked: 0, anchor: None }
+        Self { expected_seq: 1, prev_hash: GENESIS_HASH.to_string(), checked: 0, anchor: None, key: None, keyed_seen: false, first_keyed: None }
     }
 }
 
@@ -130,8 +185,23 @@ impl ChainVerifier {
         if row.prev_hash != self.prev_hash {
             return Err(ChainBreak { seq, reason: BreakReason::Link });
         }
-        if chain_hash(&row.prev_hash, &row.content) != row.hash {
-            return Err(ChainBreak { seq, reason: BreakReason::Content });
+        match row.version {
+            CHAIN_V1 if !self.keyed_seen => {
+                if chain_hash(&row.prev_hash, &row.content) != row.hash {
+                    return Err(ChainBreak { seq, reason: BreakReason::Content });
+                }
+            }
+            CHAIN_V2 => {
+                let Some(key) = &self.key else { return Err(ChainBreak { seq, reason: BreakReason::Unsealed }) };
+                if !same_seal(&chain_mac(key, &row.prev_hash, &row.content), &row.hash) {
+                    return Err(ChainBreak { seq, reason: BreakReason::Content });
+                }
+                if !self.keyed_seen {
+                    self.first_keyed = Some(seq);
+                }
+                self.keyed_seen = true;
+            }
+            _ => return Err(ChainBreak { seq, reason: BreakReason::Unsealed }),
         }
         if self.anchor.as_ref().is_some_and(|a| a.seq == seq && a.hash != row.hash) {
             return Err(ChainBreak { seq, reason: BreakReason::Anchor });
@@ -142,6 +212,24 @@ impl ChainVerifier {
         Ok(())
     }
 
+    /// Checks version-2 rows with `key`; without one they fail as unsealed.
+    pub fn with_key(mut self, key: MacKey) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// Starts as if a keyed row had already been seen (a horizon or checkpoint after the key):
+    /// unkeyed rows are then refused from the first.
+    pub fn keyed_from_start(mut self) -> Self {
+        self.keyed_seen = true;
+        self
+    }
+
+    /// The first keyed row verified, if any.
+    pub fn first_keyed(&self) -> Option<i64> {
+        self.first_keyed
+    }
+
     /// How many rows verified so far.
     pub fn checked(&self) -> u64 {
         self.checked
@@ -150,6 +238,12 @@ impl ChainVerifier {
     /// A verifier that also checks the chain still reaches `anchor` with the same hash.
     pub fn with_anchor(anchor: Anchor) -> Self {
         Self { anchor: Some(anchor), ..Self::default() }
+    }
+
+    /// Adds (or replaces) the anchor the chain must reach.
+    pub fn anchored(mut self, anchor: Option<Anchor>) -> Self {
+        self.anchor = anchor;
+        self
     }
 
     /// Starts after `horizon`, the last row removed when old rows were purged: the first remaining
@@ -195,7 +289,7 @@ mod tests {
                     details: "{}".into(),
                 };
                 let hash = chain_hash(&prev, &content);
-                let row = StoredRow { content, prev_hash: prev.clone(), hash: hash.clone() };
+                let row = StoredRow { version: CHAIN_V1, content, prev_hash: prev.clone(), hash: hash.clone() };
                 prev = hash;
                 row
             })
@@ -282,6 +376,81 @@ mod tests {
         let wrong = Anchor { seq: 3, hash: rows[1].hash.clone() };
         let mut link = ChainVerifier::default().starting_after(&wrong);
         assert_eq!(link.push(&rows[3]), Err(ChainBreak { seq: 4, reason: BreakReason::Link }));
+    }
+
+    fn keyed_chain(n: i64, key: &MacKey) -> Vec<StoredRow> {
+        let mut rows = chain(n);
+        let mut prev = GENESIS_HASH.to_string();
+        for r in &mut rows {
+            r.version = CHAIN_V2;
+            r.prev_hash = prev.clone();
+            r.hash = chain_mac(key, &prev, &r.content);
+            prev = r.hash.clone();
+        }
+        rows
+    }
+
+    #[test]
+    fn a_keyed_chain_verifies_only_with_its_key() {
+        let key = MacKey([7; 32]);
+        let rows = keyed_chain(4, &key);
+        let mut v = ChainVerifier::default().with_key(key.clone());
+        rows.iter().for_each(|r| v.push(r).unwrap_or_else(|b| panic!("{b:?}")));
+        assert_eq!(v.first_keyed(), Some(1));
+        let mut wrong = ChainVerifier::default().with_key(MacKey([8; 32]));
+        assert_eq!(wrong.push(&rows[0]), Err(ChainBreak { seq: 1, reason: BreakReason::Content }));
+        let mut none = ChainVerifier::default();
+        assert_eq!(none.push(&rows[0]), Err(ChainBreak { seq: 1, reason: BreakReason::Unsealed }));
+    }
+
+    #[test]
+    fn an_appended_row_without_the_key_is_a_forgery() {
+        let key = MacKey([7; 32]);
+        let mut rows = keyed_chain(3, &key);
+        // Someone who can insert appends a row hashed the old, unkeyed way...
+        let mut forged = rows[2].clone();
+        forged.content.seq = 4;
+        forged.version = CHAIN_V1;
+        forged.prev_hash = rows[2].hash.clone();
+        forged.hash = chain_hash(&forged.prev_hash, &forged.content);
+        rows.push(forged.clone());
+        let mut v = ChainVerifier::default().with_key(key.clone());
+        let got: Result<(), ChainBreak> = rows.iter().try_for_each(|r| v.push(r));
+        assert_eq!(got, Err(ChainBreak { seq: 4, reason: BreakReason::Unsealed }));
+        // ...or claims the keyed form with a guessed seal.
+        forged.version = CHAIN_V2;
+        rows[3] = forged;
+        let mut v = ChainVerifier::default().with_key(key);
+        let got: Result<(), ChainBreak> = rows.iter().try_for_each(|r| v.push(r));
+        assert_eq!(got, Err(ChainBreak { seq: 4, reason: BreakReason::Content }));
+    }
+
+    #[test]
+    fn the_unkeyed_chain_before_the_key_stays_verifiable_and_is_sealed_by_the_first_keyed_row() {
+        let key = MacKey([9; 32]);
+        let mut rows = chain(3);
+        let mut next = keyed_chain(2, &key);
+        for (i, r) in next.iter_mut().enumerate() {
+            r.content.seq = 4 + i as i64;
+        }
+        let mut prev = rows[2].hash.clone();
+        for r in &mut next {
+            r.prev_hash = prev.clone();
+            r.hash = chain_mac(&key, &prev, &r.content);
+            prev = r.hash.clone();
+        }
+        rows.extend(next);
+        let mut v = ChainVerifier::default().with_key(key.clone());
+        rows.iter().for_each(|r| v.push(r).unwrap_or_else(|b| panic!("{b:?}")));
+        assert_eq!((v.checked(), v.first_keyed()), (5, Some(4)));
+        // Rewriting an old row and rehashing the old part breaks the first keyed row's link.
+        rows[1].content.action = "rewritten".into();
+        rows[1].hash = chain_hash(&rows[1].prev_hash, &rows[1].content);
+        rows[2].prev_hash = rows[1].hash.clone();
+        rows[2].hash = chain_hash(&rows[2].prev_hash, &rows[2].content);
+        let mut v = ChainVerifier::default().with_key(key);
+        let got: Result<(), ChainBreak> = rows.iter().try_for_each(|r| v.push(r));
+        assert_eq!(got, Err(ChainBreak { seq: 4, reason: BreakReason::Link }));
     }
 
     #[test]

@@ -42,6 +42,13 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// Whether the role opens every case whole or administers who may (coordinator, chair,
+    /// IDVA, data protection officer, administrator): granting it needs a fresh passkey check
+    /// and, with two-person approval, a second person.
+    pub fn is_privileged(self) -> bool {
+        !matches!(self, Role::AgencyRepresentative)
+    }
+
     /// The name people read.
     pub fn label(self) -> &'static str {
         match self {
@@ -185,5 +192,65 @@ mod tests {
         assert!(!is_plausible_email("@c.org"));
         assert!(!is_plausible_email("a@@c.org"));
         assert!(!is_plausible_email("a@c.org."));
+    }
+}
+
+/// The privileged roles in `new` that `old` lacks: what a grant would add that needs approval.
+pub fn privileged_additions(old: &std::collections::BTreeSet<Role>, new: &std::collections::BTreeSet<Role>) -> std::collections::BTreeSet<Role> {
+    new.difference(old).copied().filter(|r| r.is_privileged()).collect()
+}
+
+/// Who may approve a grant of privileged roles. Never the person who asked for it nor the person
+/// who would receive it: a grant takes two people. A grant that includes the data protection
+/// officer role is approved by a current data protection officer when there is one (so
+/// administrators cannot make a DPO between themselves), otherwise by another administrator;
+/// any other grant by another administrator.
+pub fn approver_may_decide(
+    approver_id: &str,
+    approver_is_admin: bool,
+    approver_is_dpo: bool,
+    requested_by: &str,
+    grantee: &str,
+    includes_dpo: bool,
+    a_dpo_exists: bool,
+) -> bool {
+    if approver_id == requested_by || approver_id == grantee {
+        return false;
+    }
+    if includes_dpo && a_dpo_exists {
+        approver_is_dpo
+    } else {
+        approver_is_admin
+    }
+}
+
+#[cfg(test)]
+mod grant_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_agency_representative_role_is_unprivileged() {
+        let privileged: Vec<Role> = Role::ALL.into_iter().filter(|r| r.is_privileged()).collect();
+        assert_eq!(privileged, vec![Role::Administrator, Role::Coordinator, Role::Chair, Role::Idva, Role::DataProtectionOfficer]);
+    }
+
+    #[test]
+    fn additions_are_the_new_privileged_roles_only() {
+        let old = [Role::AgencyRepresentative, Role::Chair].into_iter().collect();
+        let new = [Role::AgencyRepresentative, Role::Chair, Role::Idva].into_iter().collect();
+        assert_eq!(privileged_additions(&old, &new), [Role::Idva].into_iter().collect());
+        assert!(privileged_additions(&new, &old).is_empty(), "taking roles away needs no approval");
+    }
+
+    #[test]
+    fn a_grant_takes_two_people_and_the_dpo_role_takes_the_dpo() {
+        // Nobody approves their own request, nor a grant to themselves.
+        assert!(!approver_may_decide("a", true, false, "a", "x", false, false));
+        assert!(!approver_may_decide("x", true, false, "a", "x", false, false));
+        assert!(approver_may_decide("b", true, false, "a", "x", false, false));
+        assert!(!approver_may_decide("d", false, true, "a", "x", false, true), "the DPO approves only the DPO role");
+        assert!(approver_may_decide("d", false, true, "a", "x", true, true));
+        assert!(!approver_may_decide("b", true, false, "a", "x", true, true), "administrators cannot make a DPO between them");
+        assert!(approver_may_decide("b", true, false, "a", "x", true, false), "the first DPO: another administrator");
     }
 }

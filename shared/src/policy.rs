@@ -64,7 +64,7 @@ impl Actor {
 pub enum Action {
     /// See their own account, passkeys and sessions.
     ViewOwnAccount,
-    /// Add, rename or revoke their own passkeys.
+    /// Add, rename or revoke their own passkeys (needs a fresh passkey check).
     ManageOwnPasskeys,
     /// See the list of agencies and their ISA status.
     ViewAgencies,
@@ -89,8 +89,19 @@ pub enum Action {
         /// Whether the person would have no agency (a platform administrator).
         platform: bool,
     },
-    /// Issue a recovery enrolment link to an existing user (ends their sessions).
+    /// Issue a recovery enrolment link to an existing user (ends their sessions; needs a fresh
+    /// passkey check).
     IssueRecoveryLink,
+    /// See the grants of privileged roles waiting for a second person's approval.
+    ViewRoleGrants,
+    /// Approve or refuse a grant of privileged roles made by someone else (needs a fresh
+    /// passkey check). Who exactly may approve which grant is `identity::approver_may_decide`.
+    DecideRoleGrant {
+        /// The grant includes the data protection officer role.
+        includes_dpo: bool,
+    },
+    /// Write a signed checkpoint of the audit chain to the witness now.
+    RecordAuditCheckpoint,
     /// See live sessions.
     ViewSessions,
     /// End someone's session.
@@ -160,8 +171,8 @@ impl Decision {
     }
 }
 
-/// Roles a coordinator may grant by invitation.
-const COORDINATOR_MAY_GRANT: [Role; 3] = [Role::AgencyRepresentative, Role::Idva, Role::Chair];
+/// Roles a coordinator may grant by invitation: none that opens every case whole.
+const COORDINATOR_MAY_GRANT: [Role; 1] = [Role::AgencyRepresentative];
 
 /// Decides whether `actor` may do `action`. `None` is an anonymous visitor.
 pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
@@ -174,20 +185,28 @@ pub fn decide(actor: Option<&Actor>, action: &Action) -> Decision {
     let admin = actor.has(Role::Administrator);
     let dpo = actor.agency_is_current() && actor.has(Role::DataProtectionOfficer);
     let allowed = match action {
-        Action::ViewOwnAccount | Action::ManageOwnPasskeys => true,
+        Action::ViewOwnAccount => true,
+        Action::ManageOwnPasskeys => return sensitive(true, actor),
         Action::ViewAgencies | Action::ViewUsers => admin || actor.has(Role::Coordinator),
         Action::EditAgency | Action::EditUser | Action::DisableUser => admin,
-        Action::ViewSessions | Action::EndSession | Action::IssueRecoveryLink => admin,
+        Action::ViewSessions | Action::EndSession => admin,
+        Action::IssueRecoveryLink => return sensitive(admin, actor),
+        Action::ViewRoleGrants => admin || dpo,
+        Action::DecideRoleGrant { includes_dpo } => return sensitive(admin || (dpo && *includes_dpo), actor),
+        Action::RecordAuditCheckpoint => admin || dpo,
         Action::ChangeSignatory | Action::ChangeRoles | Action::PublishIsa => {
             return sensitive(admin, actor);
         }
         Action::Invite { roles, platform } => {
-            admin
-                || (actor.has(Role::Coordinator)
-                    && !platform
-                    && actor.agency_is_current()
-                    && !roles.is_empty()
-                    && roles.iter().all(|r| COORDINATOR_MAY_GRANT.contains(r)))
+            if admin {
+                // Inviting anyone who would see every case whole, or administer, needs a fresh check.
+                return if roles.iter().any(|r| r.is_privileged()) { sensitive(true, actor) } else { Decision::Allow };
+            }
+            actor.has(Role::Coordinator)
+                && !platform
+                && actor.agency_is_current()
+                && !roles.is_empty()
+                && roles.iter().all(|r| COORDINATOR_MAY_GRANT.contains(r))
         }
         Action::VerifyAudit => admin || actor.has(Role::DataProtectionOfficer),
         Action::Refer => actor.agency_is_current() && [Role::AgencyRepresentative, Role::Idva, Role::Coordinator].iter().any(|r| actor.has(*r)),
@@ -299,8 +318,14 @@ mod tests {
     #[test]
     fn coordinators_invite_only_frontline_roles() {
         let coord = actor(&[Role::Coordinator], CURRENT);
-        let ok: BTreeSet<Role> = [Role::AgencyRepresentative, Role::Chair].into_iter().collect();
+        let ok: BTreeSet<Role> = [Role::AgencyRepresentative].into_iter().collect();
         assert_eq!(decide(Some(&coord), &Action::Invite { roles: ok, platform: false }), Decision::Allow);
+        for privileged in [Role::Chair, Role::Idva, Role::Coordinator, Role::DataProtectionOfficer] {
+            let roles: BTreeSet<Role> = [Role::AgencyRepresentative, privileged].into_iter().collect();
+            let mut fresh = coord.clone();
+            fresh.reauthenticated_recently = true;
+            assert_eq!(decide(Some(&fresh), &Action::Invite { roles, platform: false }), Decision::Deny, "{privileged:?} sees every case whole");
+        }
         let admin_role: BTreeSet<Role> = [Role::Administrator].into_iter().collect();
         assert_eq!(decide(Some(&coord), &Action::Invite { roles: admin_role, platform: false }), Decision::Deny);
         assert_eq!(decide(Some(&coord), &Action::Invite { roles: BTreeSet::new(), platform: false }), Decision::Deny);
@@ -309,6 +334,38 @@ mod tests {
         let rep = actor(&[Role::AgencyRepresentative], CURRENT);
         let roles: BTreeSet<Role> = [Role::Idva].into_iter().collect();
         assert_eq!(decide(Some(&rep), &Action::Invite { roles, platform: false }), Decision::Deny);
+    }
+
+    #[test]
+    fn account_changes_and_privileged_grants_need_a_fresh_passkey_check() {
+        for role in Role::ALL {
+            let mut a = actor(&[role], if role == Role::Administrator { None } else { CURRENT });
+            assert_eq!(decide(Some(&a), &Action::ManageOwnPasskeys), Decision::ReauthenticationRequired, "{role:?}");
+            a.reauthenticated_recently = true;
+            assert_eq!(decide(Some(&a), &Action::ManageOwnPasskeys), Decision::Allow, "{role:?}");
+            assert_eq!(decide(Some(&a), &Action::ViewOwnAccount), Decision::Allow, "{role:?}");
+        }
+        let mut admin = actor(&[Role::Administrator], None);
+        assert_eq!(decide(Some(&admin), &Action::IssueRecoveryLink), Decision::ReauthenticationRequired);
+        let rep: BTreeSet<Role> = [Role::AgencyRepresentative].into_iter().collect();
+        assert_eq!(decide(Some(&admin), &Action::Invite { roles: rep, platform: false }), Decision::Allow, "frontline invitations need no check");
+        for privileged in [Role::Coordinator, Role::Chair, Role::Idva, Role::DataProtectionOfficer, Role::Administrator] {
+            let roles: BTreeSet<Role> = [privileged].into_iter().collect();
+            assert_eq!(decide(Some(&admin), &Action::Invite { roles, platform: false }), Decision::ReauthenticationRequired, "{privileged:?}");
+        }
+        assert_eq!(decide(Some(&admin), &Action::DecideRoleGrant { includes_dpo: false }), Decision::ReauthenticationRequired);
+        admin.reauthenticated_recently = true;
+        assert_eq!(decide(Some(&admin), &Action::IssueRecoveryLink), Decision::Allow);
+        assert_eq!(decide(Some(&admin), &Action::DecideRoleGrant { includes_dpo: true }), Decision::Allow);
+        let mut dpo = actor(&[Role::DataProtectionOfficer], CURRENT);
+        dpo.reauthenticated_recently = true;
+        assert_eq!(decide(Some(&dpo), &Action::DecideRoleGrant { includes_dpo: true }), Decision::Allow, "the DPO approves the DPO role");
+        assert_eq!(decide(Some(&dpo), &Action::DecideRoleGrant { includes_dpo: false }), Decision::Deny, "but no other role");
+        assert_eq!(decide(Some(&dpo), &Action::ViewRoleGrants), Decision::Allow);
+        let coord = actor(&[Role::Coordinator], CURRENT);
+        assert_eq!(decide(Some(&coord), &Action::ViewRoleGrants), Decision::Deny);
+        assert_eq!(decide(Some(&coord), &Action::RecordAuditCheckpoint), Decision::Deny);
+        assert_eq!(decide(Some(&dpo), &Action::RecordAuditCheckpoint), Decision::Allow);
     }
 
     #[test]

@@ -153,24 +153,26 @@ pub const WITHHELD_HARM: &str = "What agencies shared and decided about another 
      to cause serious harm to that person (Data Protection Act 2018, Schedule 2 and 3).";
 
 /// What to search text for: each other person's details as a whole (names, addresses, contact
-/// details), and the parts of their names of three or more letters that are not also part of
-/// the subject's own name. Addresses and contact details are never split into words.
-fn needles(third_parties: &[ThirdParty], subject: &str) -> Vec<String> {
-    let own: Vec<String> = subject.split_whitespace().map(str::to_lowercase).collect();
-    let mut out: Vec<String> = Vec::new();
+/// details), and the parts of their names of three or more letters (split at spaces, commas,
+/// hyphens and apostrophes) that are not also part of the subject's own name. Addresses and
+/// contact details are never split into words. Needles are kept folded (see [`fold`]).
+fn needles(third_parties: &[ThirdParty], subject: &str) -> Vec<Vec<char>> {
+    let own: Vec<Vec<char>> = name_parts(subject).map(|w| fold(w)).collect();
+    let mut out: Vec<Vec<char>> = Vec::new();
     for t in third_parties {
         let whole = t.text.trim();
-        if whole.is_empty() {
+        let folded = fold(whole);
+        if folded.is_empty() {
             continue;
         }
-        out.push(whole.to_lowercase());
+        out.push(folded);
         if t.is_name {
-            out.extend(
-                whole
-                    .split(|c: char| c.is_whitespace() || c == ',')
-                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
-                    .filter(|w| w.chars().count() >= 3 && !own.contains(w)),
-            );
+            for part in std::iter::once(whole).chain(whole.split(|c: char| c.is_whitespace() || c == ',')).chain(name_parts(whole)) {
+                let part = fold(part.trim_matches(|c: char| !c.is_alphanumeric()));
+                if part.iter().filter(|c| c.is_alphanumeric()).count() >= 3 && !own.contains(&part) {
+                    out.push(part);
+                }
+            }
         }
     }
     out.sort_by_key(|n| std::cmp::Reverse(n.len()));
@@ -178,35 +180,169 @@ fn needles(third_parties: &[ThirdParty], subject: &str) -> Vec<String> {
     out
 }
 
-/// Replaces every case-insensitive occurrence of each needle in `text` with [`REDACTED`].
-fn scrub(text: &str, needles: &[String]) -> String {
-    let mut out = text.to_string();
-    for n in needles {
-        let mut result = String::with_capacity(out.len());
-        let lower = out.to_lowercase();
-        if lower.len() != out.len() {
-            // Lower-casing changed byte lengths (rare scripts): fall back to exact matches.
-            out = out.replace(n.as_str(), REDACTED);
-            continue;
-        }
-        let mut last = 0;
-        for (i, _) in lower.match_indices(n.as_str()) {
-            if i < last {
-                continue;
+/// The words of a name: split at spaces, commas, hyphens and apostrophes.
+fn name_parts(name: &str) -> impl Iterator<Item = &str> {
+    name.split(|c: char| c.is_whitespace() || matches!(c, ',' | '-' | '\u{2010}' | '\u{2011}' | '\'' | '\u{2019}' | '.'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+}
+
+/// How one character compares, ignoring case, accents and compatibility forms: lower-cased,
+/// decomposed (NFKD), combining marks dropped, and the few letters whose cases differ in
+/// ways lower-casing alone does not bridge (dotless i, sharp s, final sigma) mapped together.
+/// Characters that fold to nothing (combining marks, some format characters) are ignorable.
+fn fold_char(c: char, out: &mut Vec<char>) {
+    use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+    match c {
+        '\u{131}' => out.push('i'),
+        '\u{df}' | '\u{1e9e}' => out.extend(['s', 's']),
+        '\u{3c2}' => out.push('\u{3c3}'),
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
+        _ => {
+            for lower in c.to_lowercase() {
+                decompose_compatible(lower, |d| {
+                    if !is_combining_mark(d) {
+                        // Decomposition can yield capitals (e.g. from enclosed letters): lower them too.
+                        out.extend(d.to_lowercase());
+                    }
+                });
             }
-            let before = lower[..i].chars().next_back();
-            let after = lower[i + n.len()..].chars().next();
-            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
-                continue;
-            }
-            result.push_str(&out[last..i]);
-            result.push_str(REDACTED);
-            last = i + n.len();
         }
-        result.push_str(&out[last..]);
-        out = result;
+    }
+}
+
+/// A whole string folded as [`fold_char`] folds each character.
+fn fold(s: &str) -> Vec<char> {
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        fold_char(c, &mut out);
     }
     out
+}
+
+/// Where `needle` (folded) matches `text` starting at byte `start`: the byte just past the
+/// match, if the folded characters of the original text from `start` equal the needle exactly
+/// and end on one of the text's own character boundaries. Characters that fold to nothing
+/// right after the match (combining marks) are taken into it. Works on the original text
+/// only: no offsets are carried over from a differently-cased copy.
+fn match_at(text: &str, start: usize, needle: &[char], buf: &mut Vec<char>) -> Option<usize> {
+    let mut matched = 0;
+    let mut end = None;
+    for (offset, c) in text[start..].char_indices() {
+        buf.clear();
+        fold_char(c, buf);
+        if matched == needle.len() {
+            if buf.is_empty() {
+                end = Some(start + offset + c.len_utf8());
+                continue;
+            }
+            break;
+        }
+        if buf.is_empty() {
+            // An ignorable character inside the match, or before its first letter.
+            if matched == 0 {
+                return None;
+            }
+            continue;
+        }
+        if needle.len() - matched < buf.len() || needle[matched..matched + buf.len()] != buf[..] {
+            return None;
+        }
+        matched += buf.len();
+        if matched == needle.len() {
+            end = Some(start + offset + c.len_utf8());
+        }
+    }
+    if matched == needle.len() {
+        end
+    } else {
+        None
+    }
+}
+
+/// Whether a character joins a word (so a match next to it is part of a longer word).
+fn joins_word(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_alphanumeric() || is_mark(c))
+}
+
+fn is_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+}
+
+/// Every non-overlapping whole-word match of any needle in `text`, as byte ranges of `text`
+/// itself: at each character boundary the longest needle that matches wins. A match may not
+/// begin or end inside a word (between two letters or digits).
+fn find_matches(text: &str, needles: &[Vec<char>]) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut buf = Vec::new();
+    let mut next_free = 0;
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if i >= next_free && !(joins_word(prev) && joins_word(Some(c))) {
+            // Needles are longest first, so the first that matches is the longest.
+            let hit = needles.iter().find_map(|n| {
+                let end = match_at(text, i, n, &mut buf)?;
+                let last = text[..end].chars().next_back();
+                (!(joins_word(last) && joins_word(text[end..].chars().next()))).then_some(end)
+            });
+            if let Some(end) = hit {
+                found.push((i, end));
+                next_free = end;
+            }
+        }
+        prev = Some(c);
+    }
+    found
+}
+
+/// Replaces every whole-word occurrence of each needle in `text` with [`REDACTED`], matching
+/// case-, accent- and compatibility-insensitively on the original text.
+fn scrub(text: &str, needles: &[Vec<char>]) -> String {
+    let matches = find_matches(text, needles);
+    if matches.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, end) in matches {
+        out.push_str(&text[last..start]);
+        out.push_str(REDACTED);
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// What stands in place of an erased person's details in free text.
+pub const ERASED: &str = "[erased]";
+
+/// `text` with every whole-word mention of `people` (names and their parts of three or more
+/// letters, addresses and contact details whole) replaced by [`ERASED`], matched as [`redact`]
+/// matches; and how many mentions went. Name parts shared with `keep` (the names of people who
+/// stay, such as a surname in common) are left. Used when a person is erased from a case.
+pub fn erase_mentions(text: &str, people: &[ThirdParty], keep: &[String]) -> (String, usize) {
+    let n = needles(people, &keep.join(" "));
+    let found = find_matches(text, &n);
+    if found.is_empty() {
+        return (text.to_string(), 0);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, end) in &found {
+        out.push_str(&text[last..*start]);
+        out.push_str(ERASED);
+        last = *end;
+    }
+    out.push_str(&text[last..]);
+    (out, found.len())
+}
+
+/// Whether `text` still holds, as a whole word, anything of another person that [`redact`]
+/// takes out (for tests, property tests and fuzzing). Text inside [`REDACTED`] markers is
+/// not looked at.
+pub fn leaks(text: &str, third_parties: &[ThirdParty], subject: &str) -> bool {
+    let n = needles(third_parties, subject);
+    text.split(REDACTED).any(|segment| !find_matches(segment, &n).is_empty())
 }
 
 /// What may be released about `subject`, who appears as `kind` in `appearances`.
@@ -345,6 +481,123 @@ mod tests {
     fn name_parts_inside_other_words_are_left_alone() {
         let n = needles(&[ThirdParty::name("Al Rae"), ThirdParty::name("Ann Lee")], "Bea Quill");
         assert_eq!(scrub("Annual review with Ann Lee; Ann agreed.", &n), "Annual review with [withheld: another person]; [withheld: another person] agreed.");
+    }
+
+    #[test]
+    fn names_whose_case_changes_their_length_are_still_found() {
+        // "İ" lower-cases to two characters; "ẞ" and "ß" compare with "ss"; "ı" with "i".
+        let third = [ThirdParty::name("İlkay Yıldız"), ThirdParty::name("Jürgen Strauß"), ThirdParty::detail("İSTİKLAL CADDESİ 12")];
+        let n = needles(&third, "Ada Thornbury");
+        let text = "ilkay YILDIZ and İLKAY came; JÜRGEN STRAUSS too, Strauẞ was seen at İstiklal Caddesi 12. Ada stayed.";
+        let out = scrub(text, &n);
+        for gone in ["lkay", "LKAY", "ILDIZ", "RGEN", "STRAUSS", "Strau", "stiklal"] {
+            assert!(!out.contains(gone), "{gone} survived in {out}");
+        }
+        assert!(out.contains("Ada stayed."), "{out}");
+        assert!(!leaks(&out, &third, "Ada Thornbury"), "{out}");
+    }
+
+    #[test]
+    fn decomposed_accents_and_compatibility_forms_match() {
+        let third = [ThirdParty::name("Zoë Brannigan")];
+        let n = needles(&third, "Ada Thornbury");
+        let out = scrub("Zoe\u{0308} and ZOE BRANNIGAN and ｚｏë and Brannigan's car", &n);
+        assert_eq!(out, "[withheld: another person] and [withheld: another person] and [withheld: another person] and [withheld: another person]'s car");
+    }
+
+    #[test]
+    fn hyphenated_and_apostrophe_names_lose_each_part() {
+        let third = [ThirdParty::name("Sam Okonjo-Reyes"), ThirdParty::name("Siobhán O'Brien")];
+        let n = needles(&third, "Ada Thornbury");
+        let out = scrub("Okonjo called; REYES did not. O'BRIEN and Brien and Siobhan.", &n);
+        assert!(!leaks(&out, &third, "Ada Thornbury"), "{out}");
+        for gone in ["Okonjo", "REYES", "Brien", "Siobhan"] {
+            assert!(!out.contains(gone), "{gone} in {out}");
+        }
+    }
+
+    #[test]
+    fn an_erased_persons_mentions_leave_free_text() {
+        let text = "Milo (7) was at home; MILO's school was told. Milton stays. Ada Thornbury is safe.";
+        let (out, n) = erase_mentions(text, &[ThirdParty::name("Milo Thornbury")], &["Ada Thornbury".to_string()]);
+        assert_eq!(n, 2);
+        assert_eq!(out, "[erased] (7) was at home; [erased]'s school was told. Milton stays. Ada Thornbury is safe.");
+    }
+
+    #[test]
+    fn odd_text_never_panics() {
+        let third = [ThirdParty::name("İ"), ThirdParty::name("\u{307}\u{307}İİİ"), ThirdParty::detail("ﬁ\u{200d}"), ThirdParty::name("ßß")];
+        for text in ["İ", "i\u{307}", "\u{307}", "ﬁﬁ", "İİİ\u{307}", "ẞẞ", "\u{200d}\u{200d}", "a\u{10ffff}İ", ""] {
+            let n = needles(&third, "İ x");
+            let _ = scrub(text, &n);
+            let _ = leaks(text, &third, "İ x");
+        }
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Letters from scripts whose case rules differ, so names change length when lower-cased.
+        fn letter() -> impl Strategy<Value = char> {
+            prop::sample::select(vec![
+                'a', 'b', 'e', 'i', 'k', 'l', 'm', 'n', 'o', 'r', 's', 'y', 'z', 'A', 'I', 'K', 'S', 'Z', 'İ', 'ı', 'ß', 'ẞ', 'ë', 'é', 'Ł', 'ł',
+                'Σ', 'σ', 'ς', 'Д', 'д', 'ǅ', 'ﬁ', 'ｊ', 'Å', 'K',
+            ])
+        }
+
+        fn word() -> impl Strategy<Value = String> {
+            prop::collection::vec(letter(), 3..9).prop_map(|v| v.into_iter().collect::<String>())
+        }
+
+        /// How a name may be written in text: as given, upper case, lower case, or decomposed.
+        fn variant(name: &str, how: u8) -> String {
+            use unicode_normalization::UnicodeNormalization;
+            match how % 4 {
+                0 => name.to_string(),
+                1 => name.to_uppercase(),
+                2 => name.to_lowercase(),
+                _ => name.nfd().collect(),
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            #[test]
+            fn no_third_party_name_survives(
+                first in word(), last in word(), subject in word(),
+                filler in prop::collection::vec(word(), 0..6),
+                hows in prop::collection::vec(any::<u8>(), 4),
+                seps in prop::collection::vec(prop::sample::select(vec![" ", ", ", ". ", "\n", " (", ") ", "'s ", " - "]), 6),
+            ) {
+                let third = vec![ThirdParty::name(format!("{first} {last}"))];
+                let subject = format!("{subject} Person");
+                let mut text = String::new();
+                for (i, w) in filler.iter().enumerate() {
+                    text.push_str(w);
+                    text.push_str(seps[i % seps.len()]);
+                }
+                text.push_str(&variant(&first, hows[0]));
+                text.push_str(seps[1]);
+                text.push_str(&variant(&last, hows[1]));
+                text.push_str(seps[2]);
+                text.push_str(&variant(&format!("{first} {last}"), hows[2]));
+                text.push_str(seps[3]);
+                let n = needles(&third, &subject);
+                let out = scrub(&text, &n);
+                prop_assert!(!leaks(&out, &third, &subject), "{text:?} -> {out:?}");
+            }
+
+            #[test]
+            fn nothing_panics_on_any_text(text in ".{0,40}", name in ".{0,12}", subject in ".{0,12}") {
+                let third = vec![ThirdParty::name(name.clone()), ThirdParty::detail(name)];
+                let a = Appearance { summary: text.clone(), points: vec![], third_parties: third.clone(), ..Appearance::default() };
+                let e = redact(&subject, SubjectKind::Victim, &[a], "today");
+                let out = e.appearances[0].summary.clone().unwrap_or_default();
+                prop_assert!(!leaks(&out, &third, &subject), "{text:?} -> {out:?}");
+            }
+        }
     }
 
     #[test]

@@ -39,7 +39,7 @@ test('an administrator invites a person, who enrols with the link they are given
 
   // An empty form: an error summary that links to each field, and nothing created.
   await admin.locator('#invite-person').click();
-  const summary = admin.locator('.rt-error-summary');
+  const summary = admin.locator('.rt-error-summary:not([hidden])');
   await assert.doesNotReject(summary.waitFor());
   assert.ok(await summary.evaluate((el) => el === document.activeElement), 'focus moves to the error summary');
   await assert.doesNotReject(summary.getByRole('link', { name: /full name/i }).waitFor());
@@ -132,5 +132,41 @@ test('the data protection officer filters the audit log and exports an extract a
   assert.ok((await dpo.locator('#audit-download').getAttribute('href')).startsWith('data:text/csv'));
   const audit = server.sql("SELECT action FROM audit_log WHERE action IN ('session.reauthenticate', 'audit.export') ORDER BY seq");
   assert.ok(audit.includes('session.reauthenticate') && audit.includes('audit.export'), audit);
+  await dpo.context().close();
+});
+
+test('a privileged role granted by the administrator takes effect only when the DPO approves it', async () => {
+  server.sql('UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600');
+  await open(admin, '/admin/people', null);
+  await admin.waitForSelector('#invite-person');
+  await admin.getByLabel('Full name').fill('Dana Quill');
+  await admin.getByLabel('Work email').fill('dana.quill@adults.wyvernshire.invalid');
+  await admin.getByLabel('Agency', { exact: true }).selectOption({ label: 'Wyvernshire Adult Social Care' });
+  await admin.getByLabel('Data protection officer').check();
+  await admin.locator('#invite-person').click();
+  await admin.locator('#enrolment-link').waitFor();
+  assert.ok((await admin.locator('#awaiting-approval').innerText()).includes('Data protection officer'), 'the role waits');
+  await admin.waitForFunction(() => document.querySelector('#role-grants')?.innerText.includes('Dana Quill'));
+  const row = await admin.locator('#role-grant-list').innerText();
+  assert.ok(row.includes('Someone else must decide'), 'the administrator cannot approve their own grant');
+  assert.equal(await admin.locator('#role-grant-list').getByRole('button', { name: /Approve/ }).count(), 0);
+  await screenshot(admin, 'admin-grant-waiting');
+  assert.deepEqual(await accessibilityViolations(admin), []);
+  assert.equal(server.sql("SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.name = 'Dana Quill'").trim(), '0');
+
+  const dpo = await browser.newPage();
+  await addVirtualAuthenticator(dpo);
+  await server.enrol(dpo, server.linkFor('Nadia Fairweather'));
+  server.sql('UPDATE sessions SET reauthenticated_at = reauthenticated_at - 600');
+  await server.open(dpo, '/audit');
+  await dpo.locator('#role-grant-list').waitFor();
+  assert.ok((await dpo.locator('#role-grant-list').innerText()).includes('Dana Quill'));
+  await dpo.getByRole('button', { name: 'Approve roles for Dana Quill' }).click();
+  await assert.doesNotReject(dpo.locator('#grant-decided').getByText('were approved').waitFor());
+  await screenshot(dpo, 'audit-grant-approved');
+  assert.deepEqual(await accessibilityViolations(dpo), []);
+  assert.equal(server.sql("SELECT role FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.name = 'Dana Quill'").trim(), 'data_protection_officer');
+  const audit = server.sql("SELECT action FROM audit_log WHERE action LIKE 'role_grant.%' OR action = 'session.reauthenticate' ORDER BY seq");
+  assert.ok(audit.includes('role_grant.request') && audit.includes('role_grant.approve') && audit.includes('session.reauthenticate'), audit);
   await dpo.context().close();
 });

@@ -58,6 +58,7 @@ export class Server {
       ...process.env,
       ...(databaseUrl ? { ROUNDTABLE_DATABASE_URL: databaseUrl } : {}),
       ROUNDTABLE_DATA_DIR: dataDir,
+      ROUNDTABLE_AUDIT_WITNESS: path.join(dataDir, 'witness', 'audit-checkpoints.jsonl'),
       ROUNDTABLE_PUBLIC_URL: baseUrl,
       ROUNDTABLE_BIND: `127.0.0.1:${port}`,
       ROUNDTABLE_SITE_ROOT: SITE_ROOT,
@@ -67,8 +68,11 @@ export class Server {
     if (seedDemo) {
       seedOutput = execFileSync(BIN, ['seed-demo'], { env, encoding: 'utf8' });
     }
+    // The first administrator's link comes from the command line, as on a real server.
+    const adminOutput = execFileSync(BIN, ['enrol-link', '--if-no-admin'], { env, encoding: 'utf8' });
     const child = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new Server(child, baseUrl, dataDir, databaseUrl, seedOutput);
+    server.stdout = adminOutput;
     child.stdout.on('data', (d) => { server.stdout += d.toString(); });
     child.stderr.on('data', (d) => { server.stderr += d.toString(); });
     await server.waitReady();

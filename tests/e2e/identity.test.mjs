@@ -68,6 +68,15 @@ test('a first administrator enrols, signs out, signs in and manages passkeys', a
   await page.getByRole('button', { name: 'Add a passkey' }).click();
   await assert.doesNotReject(page.locator('#passkeys').getByText('Spare key').first().waitFor());
   assert.equal((await second.credentials()).length, 1);
+  // Removing a passkey ends the sessions it opened: sign in with the new one before removing
+  // the one this session was opened with.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL((url) => url.search.includes('signed-out=1'));
+  await page.goto(`${server.baseUrl}/sign-in`);
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await page.waitForURL(`${server.baseUrl}/`);
+  await server.open(page, '/account');
   await page.getByRole('button', { name: 'Remove Test laptop' }).click();
   await page.waitForFunction(() => !document.querySelector('#passkeys').innerText.includes('Test laptop'));
   await screenshot(page, 'account');
@@ -79,6 +88,38 @@ test('a first administrator enrols, signs out, signs in and manages passkeys', a
   for (const action of ['passkey.enrol', 'session.sign_in', 'session.sign_out', 'passkey.add', 'passkey.revoke']) {
     assert.ok(audit.includes(action), `audited: ${action}`);
   }
+  await page.context().close();
+});
+
+test('adding a passkey asks for a fresh passkey check first', async () => {
+  const page = await browser.newPage();
+  const first = await addVirtualAuthenticator(page);
+  await server.enrol(page, server.linkFor('Morgan Ashby'), 'Desk');
+  const checks = () => Number(server.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'session.reauthenticate' AND outcome = 'success'").trim());
+  const before = checks();
+
+  // Six minutes later, adding a passkey first asks for one the person already has (the
+  // authenticator then refuses to make a second passkey for the same account: nothing added).
+  server.sql('UPDATE sessions SET reauthenticated_at = reauthenticated_at - 360');
+  await server.open(page, '/account');
+  await page.getByLabel('Name the new passkey (optional)').fill('Tablet');
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.locator('.rt-error-summary:not([hidden])').waitFor();
+  assert.equal(checks(), before + 1, 'the passkey check came first');
+  let listed = await page.locator('#passkeys').innerText();
+  assert.ok(listed.includes('Desk') && !listed.includes('Tablet'), 'the page and its passkey are there; nothing was added');
+
+  // On another device, within the five minutes, the same form adds it, without asking again.
+  await first.remove();
+  await addVirtualAuthenticator(page);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await assert.doesNotReject(page.locator('#passkeys').getByText('Tablet').first().waitFor());
+  assert.equal(checks(), before + 1, 'no second check within five minutes');
+  listed = await page.locator('#passkeys').innerText();
+  assert.ok(listed.includes('Desk') && listed.includes('Tablet'));
+  const sent = server.sql("SELECT subject FROM email_outbox WHERE to_address LIKE 'morgan.ashby@%'");
+  assert.ok(sent.includes('A passkey was added'), `the owner is told: ${sent}`);
+  await screenshot(page, 'account-step-up');
   await page.context().close();
 });
 
@@ -96,11 +137,12 @@ test('a representative loses access at once when their agency withdraws', async 
   assert.equal(await page.getByText('Hollis Varga').count(), 0);
   assert.equal(server.sql("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = 'Hollis Varga'").trim(), '0', 'the session ended');
 
-  // Signing in again is refused, with the same answer as for an unknown passkey.
+  // Signing in again is refused, and, their passkey being their own, they are told why.
   await page.goto(`${server.baseUrl}/sign-in`);
   await page.waitForSelector('body[data-hydrated="true"]');
   await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-  await assert.doesNotReject(page.getByText('That passkey could not be used to sign in').waitFor());
+  await assert.doesNotReject(page.getByText("agency's access to Roundtable under the Information Sharing Agreement has ended").first().waitFor());
+  assert.ok((await page.locator('main').innerText()).includes('Sign in'), 'on the sign-in page still');
   await screenshot(page, 'sign-in-refused');
   await page.context().close();
 });

@@ -165,6 +165,43 @@ pub struct EnrolmentLink {
     pub url: String,
     /// When it stops working (Unix seconds).
     pub expires_at: i64,
+    /// Privileged roles that wait for a second person's approval before they take effect
+    /// (labels); empty when everything granted took effect.
+    pub awaiting_approval: Vec<String>,
+}
+
+/// A grant of privileged roles waiting for a second person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleGrantView {
+    /// Its id.
+    pub id: String,
+    /// Who would receive the roles.
+    pub user_name: String,
+    /// Their work email.
+    pub user_email: String,
+    /// Their agency.
+    pub agency_name: Option<String>,
+    /// The roles (labels).
+    pub roles: Vec<String>,
+    /// Who asked.
+    pub requested_by: String,
+    /// When (Unix seconds).
+    pub requested_at: i64,
+    /// Whether the viewer may approve or refuse it (not their own request, not for themselves).
+    pub may_decide: bool,
+}
+
+/// The grants waiting, and what the viewer should know about two-person approval.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleGrantList {
+    /// Grants waiting, oldest first.
+    pub pending: Vec<RoleGrantView>,
+    /// Whether two-person approval is on.
+    pub approval_required: bool,
+    /// Active administrators.
+    pub administrators: i64,
+    /// What the viewer should know (for example, that they are the only administrator).
+    pub notice: Option<String>,
 }
 
 /// A live session.
@@ -225,6 +262,10 @@ pub trait AdminBackend: Send + Sync + 'static {
     async fn list_sessions(&self, actor: &shared::policy::Actor, own_secret: Option<&str>) -> Result<Vec<SessionView>, AppError>;
     /// Ends a session.
     async fn end_session(&self, actor: &shared::policy::Actor, session_id: &str) -> Result<(), AppError>;
+    /// Grants of privileged roles waiting for approval.
+    async fn role_grants(&self, actor: &shared::policy::Actor) -> Result<RoleGrantList, AppError>;
+    /// Approves (the roles take effect) or refuses a grant made by someone else.
+    async fn decide_role_grant(&self, actor: &shared::policy::Actor, grant_id: &str, approve: bool) -> Result<(), AppError>;
 }
 
 /// Agencies, ISA versions and what the viewer may do.
@@ -314,4 +355,25 @@ pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
 pub async fn end_session(session_id: String) -> Result<(), AppError> {
     use crate::backend as b;
     b::backend()?.end_session(&b::require_actor()?, &session_id).await
+}
+
+/// Grants of privileged roles waiting for approval.
+#[server(endpoint = "admin/role-grants", client = crate::api::client::RoundtableClient)]
+pub async fn role_grants() -> Result<RoleGrantList, AppError> {
+    use crate::backend as b;
+    b::backend()?.role_grants(&b::require_actor()?).await
+}
+
+/// Approves a grant of privileged roles made by someone else.
+#[server(endpoint = "admin/approve-grant", client = crate::api::client::RoundtableClient)]
+pub async fn approve_role_grant(grant_id: String) -> Result<(), AppError> {
+    use crate::backend as b;
+    b::backend()?.decide_role_grant(&b::require_actor()?, &grant_id, true).await
+}
+
+/// Refuses a grant of privileged roles.
+#[server(endpoint = "admin/refuse-grant", client = crate::api::client::RoundtableClient)]
+pub async fn refuse_role_grant(grant_id: String) -> Result<(), AppError> {
+    use crate::backend as b;
+    b::backend()?.decide_role_grant(&b::require_actor()?, &grant_id, false).await
 }

@@ -20,6 +20,19 @@ pub struct AuditVerification {
     pub elapsed_ms: u64,
     /// The chain head (`SEQ:HASH`) to record outside the server, when the log is intact.
     pub head: Option<String>,
+    /// The latest signed checkpoint the chain was checked against: (entry, when), if any.
+    pub checkpoint: Option<(i64, i64)>,
+}
+
+/// A checkpoint just written to the witness.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointView {
+    /// The entry it records.
+    pub seq: i64,
+    /// That entry's seal.
+    pub head: String,
+    /// When (Unix seconds).
+    pub at: i64,
 }
 
 /// What to look for in the audit log; blank fields match everything.
@@ -29,7 +42,7 @@ pub struct AuditFilter {
     pub user_id: String,
     /// The acting person's agency (agency id).
     pub agency_id: String,
-    /// A record id: a case, referral, meeting, person...
+    /// A record id (a case, referral, meeting, person...) or a case reference (`C-2026-00005`).
     pub record_id: String,
     /// The action, e.g. `case.read`.
     pub action: String,
@@ -85,6 +98,15 @@ pub trait AuditBackend: Send + Sync + 'static {
     async fn search_audit(&self, actor: &shared::policy::Actor, filter: AuditFilter) -> Result<AuditSearch, AppError>;
     /// A filtered extract as spreadsheet-safe CSV; audited, and needs a fresh passkey check.
     async fn export_audit(&self, actor: &shared::policy::Actor, filter: AuditFilter) -> Result<String, AppError>;
+    /// Verifies the chain from the latest checkpoint and writes a new signed one to the witness.
+    async fn record_checkpoint(&self, actor: &shared::policy::Actor) -> Result<CheckpointView, AppError>;
+}
+
+/// Writes a signed checkpoint of the audit chain to the witness now.
+#[server(endpoint = "audit/checkpoint", client = crate::api::client::RoundtableClient)]
+pub async fn record_checkpoint() -> Result<CheckpointView, AppError> {
+    use crate::backend as b;
+    b::backend()?.record_checkpoint(&b::require_actor()?).await
 }
 
 /// Searches the audit log.

@@ -40,6 +40,8 @@ pub struct AccountView {
     pub roles: Vec<String>,
     /// Passkeys.
     pub passkeys: Vec<PasskeyView>,
+    /// Roles granted but waiting for a second person's approval.
+    pub pending_roles: Vec<String>,
 }
 
 /// Who is signed in, for the header.
@@ -65,15 +67,27 @@ pub struct NewSession {
 /// Enrolment, sign-in, sessions and the user's own passkeys.
 pub trait AuthBackend: Send + Sync + 'static {
     /// Starts passkey registration for the holder of an enrolment token.
-    async fn begin_enrolment(&self, token: &str) -> Result<Ceremony, AppError>;
-    /// Finishes registration, uses up the token and signs the person in.
-    async fn finish_enrolment(&self, token: &str, ceremony_id: &str, credential_json: &str, passkey_name: &str) -> Result<NewSession, AppError>;
+    async fn begin_enrolment(&self, token: &str, client_key: &str) -> Result<Ceremony, AppError>;
+    /// For a recovery link: a passkey check over the account's existing passkeys, so the person
+    /// can keep them by proving one (`None` when the account has none).
+    async fn begin_keep_passkeys(&self, token: &str, client_key: &str) -> Result<Option<Ceremony>, AppError>;
+    /// Finishes registration and uses up the token. The account's earlier passkeys are removed
+    /// unless `keep` (ceremony id, credential) proves one of them. Signs the person in, unless
+    /// their agency is not a current signatory (`None`).
+    async fn finish_enrolment(
+        &self,
+        token: &str,
+        ceremony_id: &str,
+        credential_json: &str,
+        passkey_name: &str,
+        keep: Option<(String, String)>,
+    ) -> Result<Option<NewSession>, AppError>;
     /// Starts a username-less passkey sign-in.
-    async fn begin_sign_in(&self) -> Result<Ceremony, AppError>;
+    async fn begin_sign_in(&self, client_key: &str) -> Result<Ceremony, AppError>;
     /// Finishes sign-in; `client_key` identifies the caller for rate limiting.
     async fn finish_sign_in(&self, ceremony_id: &str, credential_json: &str, client_key: &str) -> Result<NewSession, AppError>;
     /// Starts a passkey check for the signed-in actor (re-authentication).
-    async fn begin_reauthentication(&self, actor: &shared::policy::Actor) -> Result<Ceremony, AppError>;
+    async fn begin_reauthentication(&self, actor: &shared::policy::Actor, client_key: &str) -> Result<Ceremony, AppError>;
     /// Finishes the check and records it on the session.
     async fn finish_reauthentication(
         &self,
@@ -87,7 +101,7 @@ pub trait AuthBackend: Send + Sync + 'static {
     /// The actor's own account.
     async fn account(&self, actor: &shared::policy::Actor) -> Result<AccountView, AppError>;
     /// Starts registration of an extra passkey for the actor.
-    async fn begin_add_passkey(&self, actor: &shared::policy::Actor) -> Result<Ceremony, AppError>;
+    async fn begin_add_passkey(&self, actor: &shared::policy::Actor, client_key: &str) -> Result<Ceremony, AppError>;
     /// Finishes registration of an extra passkey.
     async fn finish_add_passkey(
         &self,
@@ -155,22 +169,50 @@ pub async fn area_allowed(area: &str) -> Result<(), AppError> {
 /// Starts enrolment with the token from an invitation link.
 #[server(endpoint = "auth/begin-enrolment", client = crate::api::client::RoundtableClient)]
 pub async fn begin_enrolment(token: String) -> Result<Ceremony, AppError> {
-    crate::backend::backend()?.begin_enrolment(&token).await
+    use crate::backend as b;
+    b::backend()?.begin_enrolment(&token, &b::client_key()).await
 }
 
-/// Finishes enrolment and signs the person in.
+/// With a recovery link: starts a check of one of the account's existing passkeys, so the person
+/// keeps them (`None`: the account has none, as for a new person).
+#[server(endpoint = "auth/begin-keep-passkeys", client = crate::api::client::RoundtableClient)]
+pub async fn begin_keep_passkeys(token: String) -> Result<Option<Ceremony>, AppError> {
+    use crate::backend as b;
+    b::backend()?.begin_keep_passkeys(&token, &b::client_key()).await
+}
+
+/// Finishes enrolment and signs the person in. With `keep_ceremony_id` and
+/// `keep_credential_json` (from [`begin_keep_passkeys`]) the account's earlier passkeys are kept;
+/// otherwise they are removed. Answers a sentence to show when the person enrolled but may not
+/// use Roundtable now (their agency is not a current signatory of the ISA).
 #[server(endpoint = "auth/finish-enrolment", client = crate::api::client::RoundtableClient)]
-pub async fn finish_enrolment(token: String, ceremony_id: String, credential_json: String, passkey_name: String) -> Result<(), AppError> {
+pub async fn finish_enrolment(
+    token: String,
+    ceremony_id: String,
+    credential_json: String,
+    passkey_name: String,
+    keep_ceremony_id: Option<String>,
+    keep_credential_json: Option<String>,
+) -> Result<Option<String>, AppError> {
     use crate::backend as b;
     let backend = b::backend()?;
-    let session = backend.finish_enrolment(&token, &ceremony_id, &credential_json, &passkey_name).await?;
-    start_session(backend.as_ref(), &session.secret).await
+    let keep = keep_ceremony_id.zip(keep_credential_json).filter(|(c, j)| !c.is_empty() && !j.is_empty());
+    match backend.finish_enrolment(&token, &ceremony_id, &credential_json, &passkey_name, keep).await? {
+        Some(session) => start_session(backend.as_ref(), &session.secret).await.map(|()| None),
+        None => Ok(Some(AGENCY_ACCESS_ENDED.to_string())),
+    }
 }
+
+/// What a person whose agency's access under the ISA has ended is told, at enrolment and sign-in.
+pub const AGENCY_ACCESS_ENDED: &str = "Your passkey is set up, but your agency's access to Roundtable under the Information Sharing \
+     Agreement has ended (it has withdrawn, or been suspended, or its signature has lapsed), so you cannot use Roundtable for now. \
+     A new enrolment link would not help: ask your agency's MARAC lead or the MARAC coordinator about your agency signing the agreement again.";
 
 /// Starts a passkey sign-in (no username).
 #[server(endpoint = "auth/begin-sign-in", client = crate::api::client::RoundtableClient)]
 pub async fn begin_sign_in() -> Result<Ceremony, AppError> {
-    crate::backend::backend()?.begin_sign_in().await
+    use crate::backend as b;
+    b::backend()?.begin_sign_in(&b::client_key()).await
 }
 
 /// Finishes the sign-in and sets the session cookie.
@@ -198,7 +240,7 @@ async fn start_session(backend: &dyn crate::backend::Backend, secret: &str) -> R
 #[server(endpoint = "auth/begin-reauthentication", client = crate::api::client::RoundtableClient)]
 pub async fn begin_reauthentication() -> Result<Ceremony, AppError> {
     use crate::backend as b;
-    b::backend()?.begin_reauthentication(&b::require_actor()?).await
+    b::backend()?.begin_reauthentication(&b::require_actor()?, &b::client_key()).await
 }
 
 /// Finishes the passkey check.
@@ -234,7 +276,7 @@ pub async fn my_account() -> Result<AccountView, AppError> {
 #[server(endpoint = "account/begin-add-passkey", client = crate::api::client::RoundtableClient)]
 pub async fn begin_add_passkey() -> Result<Ceremony, AppError> {
     use crate::backend as b;
-    b::backend()?.begin_add_passkey(&b::require_actor()?).await
+    b::backend()?.begin_add_passkey(&b::require_actor()?, &b::client_key()).await
 }
 
 /// Finishes adding a passkey.

@@ -50,6 +50,21 @@ pub struct RetentionView {
     pub held: Vec<RetainedCase>,
     /// The latest purge runs, newest first.
     pub runs: Vec<PurgeRun>,
+    /// The latest erasures, newest first, with what they could not reach.
+    pub erasures: Vec<ErasureNote>,
+}
+
+/// One erasure, as the DPO reviews it afterwards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureNote {
+    /// When (Unix seconds).
+    pub at: i64,
+    /// What was erased: "a whole case" or "a household member".
+    pub what: String,
+    /// Mentions replaced in free text, and subject access requests deleted.
+    pub removed: Vec<(String, u64)>,
+    /// What erasure could not reach, in words (copies already downloaded...).
+    pub not_reached: Vec<String>,
 }
 
 /// Placing or lifting a legal hold.

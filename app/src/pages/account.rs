@@ -61,6 +61,10 @@ fn AccountDetails(view: AccountView, reload: RwSignal<u32>, error: RwSignal<Opti
             <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Work email"</dt><dd class="rt-summary-list__value">{view.email.clone()}</dd></div>
             <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Agency"</dt><dd class="rt-summary-list__value">{agency}</dd></div>
             <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Roles"</dt><dd class="rt-summary-list__value">{view.roles.join(", ")}</dd></div>
+            {(!view.pending_roles.is_empty()).then(|| view! {
+                <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Waiting for approval"</dt>
+                    <dd class="rt-summary-list__value" id="pending-roles">{view.pending_roles.join(", ")}</dd></div>
+            })}
         </dl>
         <h2 class="rt-heading-l">"Your passkeys"</h2>
         <table class="rt-table" id="passkeys">
@@ -76,7 +80,9 @@ fn AccountDetails(view: AccountView, reload: RwSignal<u32>, error: RwSignal<Opti
             </tbody>
         </table>
         <h2 class="rt-heading-m">"Add a passkey"</h2>
-        <p class="rt-body">"Add a passkey on another device so you can still sign in if you lose this one."</p>
+        <p class="rt-body">"Add a passkey on another device so you can still sign in if you lose this one. Adding, renaming "
+            "or removing a passkey asks you to confirm it is you with a passkey you already have, and we email you each time. "
+            "Removing a passkey signs out everywhere it was used to sign in."</p>
         <form on:submit=on_add>
             <div class="rt-form-group">
                 <label class="rt-label" for="new-passkey-name">"Name the new passkey (optional)"</label>
@@ -88,35 +94,22 @@ fn AccountDetails(view: AccountView, reload: RwSignal<u32>, error: RwSignal<Opti
     }
 }
 
-/// A deferred passkey change (rename or revoke) to run when the button is pressed.
-type PasskeyOperation = Box<dyn FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>>;
-
 #[component]
 fn PasskeyRow(passkey: PasskeyView, reload: RwSignal<u32>, error: RwSignal<Option<AppError>>) -> impl IntoView {
     let id = passkey.id.clone();
     let name = RwSignal::new(passkey.name.clone());
     let busy = RwSignal::new(false);
     let field_id = format!("rename-{}", passkey.id);
-    let run = move |op: PasskeyOperation| {
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match op().await {
-                Ok(()) => reload.update(|n| *n += 1),
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
-    };
+    // Each change asks for a fresh passkey check when the last one is older than five minutes.
     let rename_id = id.clone();
     let on_rename = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (pid, new) = (rename_id.clone(), name.get_untracked());
-        run(Box::new(move || Box::pin(rename_passkey(pid, new))));
+        submit_task(busy, error, move || rename_passkey(pid.clone(), new.clone()), move |()| reload.update(|n| *n += 1));
     };
     let on_remove = move |_| {
         let pid = id.clone();
-        run(Box::new(move || Box::pin(revoke_passkey(pid))));
+        submit_task(busy, error, move || revoke_passkey(pid.clone()), move |()| reload.update(|n| *n += 1));
     };
     let label = format!("New name for {}", passkey.name);
     view! {

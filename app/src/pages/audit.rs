@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::audit::{export_audit, search_audit, verify_audit, AuditFilter, AuditSearch, AuditVerification};
+use crate::api::audit::{export_audit, record_checkpoint, search_audit, verify_audit, AuditFilter, AuditSearch, AuditVerification, CheckpointView};
 use crate::api::auth::area_allowed;
+use crate::pages::admin::grants::RoleGrantsPanel;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextField};
 use crate::components::loaded::loaded;
@@ -34,10 +35,15 @@ pub fn AuditPage() -> impl IntoView {
         <h1 class="rt-heading-xl">"Audit log"</h1>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
-                loaded(gate.await, move |search| view! {
-                    <AuditCheck form result on_submit />
-                    {search.map(|initial| view! { <SearchForm initial /> })}
-                }.into_any())
+                loaded(gate.await, move |search| {
+                    let dpo = search.is_some();
+                    view! {
+                        <AuditCheck form result on_submit />
+                        <Checkpoint />
+                        {search.map(|initial| view! { <SearchForm initial /> })}
+                        {dpo.then(|| view! { <RoleGrantsPanel /> })}
+                    }.into_any()
+                })
             })}
         </Transition>
     }
@@ -64,6 +70,12 @@ fn AuditCheck(
                 <div class="rt-panel rt-panel--ok" role="status" id="audit-result">
                     <h2 class="rt-heading-m">"The audit log is intact"</h2>
                     <p class="rt-body">{format!("All {} entries were checked in {} ms. None has been changed, removed or reordered.", r.rows_checked, r.elapsed_ms)}</p>
+                    {r.checkpoint.map(|(seq, at)| view! {
+                        <p class="rt-body" id="audit-checkpoint">{format!(
+                            "It still reaches the latest signed checkpoint (entry {seq}, taken {}), so no entry was removed from the end since.",
+                            shared::display::instant(at)
+                        )}</p>
+                    })}
                     <p class="rt-body">"Chain head, to note outside this system so that entries removed from the end can be found later:"</p>
                     <p class="rt-body rt-link-box"><code id="audit-head">{r.head.clone().unwrap_or_default()}</code></p>
                 </div>
@@ -75,6 +87,33 @@ fn AuditCheck(
                     <p class="rt-body">{format!("{} entries before it verified. Tell your data protection officer and keep a copy of the database as it is now.", r.rows_checked)}</p>
                 </div>
             }.into_any(),
+        })}
+    }
+}
+
+/// Writing a signed checkpoint of the chain to the witness outside the database, on demand.
+#[component]
+fn Checkpoint() -> impl IntoView {
+    let form = FormState::new();
+    let written = RwSignal::new(None::<CheckpointView>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.submit(record_checkpoint, move |c| written.set(Some(c)));
+    };
+    view! {
+        <h2 class="rt-heading-m">"Checkpoints"</h2>
+        <p class="rt-body">
+            "Roundtable regularly writes a signed checkpoint of the newest entry to a witness file outside the database. "
+            "Checking the log against it reveals entries removed from the end, or a log rebuilt from scratch."
+        </p>
+        <ErrorSummary error=form.error />
+        <form on:submit=on_submit>
+            <PendingButton pending=form.pending label="Write a checkpoint now" pending_label="Writing\u{2026}" id="write-checkpoint" secondary=true />
+        </form>
+        {move || written.get().map(|c| view! {
+            <div class="rt-panel rt-panel--ok" role="status" id="checkpoint-result">
+                <p class="rt-body">{format!("Checkpoint written: entry {} at {}.", c.seq, shared::display::instant(c.at))}</p>
+            </div>
         })}
     }
 }
@@ -128,7 +167,7 @@ fn SearchForm(initial: AuditSearch) -> impl IntoView {
         <form on:submit=on_search novalidate>
             <SelectField name="audit-person" label="Person" error=form.error options=people />
             <SelectField name="audit-agency" label="Agency" error=form.error options=agencies />
-            <TextField name="audit-record" label="Record (case, referral, meeting or person id)" error=form.error width="rt-input--width-30" />
+            <TextField name="audit-record" label="Record (a case reference such as C-2026-00005, or a case, referral, meeting or person id)" error=form.error width="rt-input--width-30" />
             <SelectField name="audit-action" label="Action" error=form.error options=actions />
             <TextField name="audit-from" label="From" input_type="date" width="rt-input--width-10" error=form.error />
             <TextField name="audit-to" label="To" input_type="date" width="rt-input--width-10" error=form.error />

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::auth::{begin_enrolment, finish_enrolment};
-use crate::browser::webauthn::create_passkey;
+use crate::api::auth::{begin_enrolment, begin_keep_passkeys, finish_enrolment};
+use crate::browser::webauthn::{create_passkey, use_passkey};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::{load_page, submit_task};
@@ -19,11 +19,20 @@ fn token_from_location() -> Option<String> {
     (!token.is_empty()).then_some(token)
 }
 
-async fn enrol(passkey_name: String) -> Result<(), AppError> {
+/// Enrols a new passkey; with `keep`, first proves one of the account's old passkeys so they
+/// stay. Answers a sentence to show instead of signing in, when there is one.
+async fn enrol(passkey_name: String, keep: bool) -> Result<Option<String>, AppError> {
     let token = token_from_location().ok_or_else(|| AppError::Invalid(INCOMPLETE_LINK.into()))?;
+    let (mut keep_id, mut keep_credential) = (None, None);
+    if keep {
+        if let Some(check) = begin_keep_passkeys(token.clone()).await? {
+            keep_credential = Some(use_passkey(&check.options_json).await?);
+            keep_id = Some(check.id);
+        }
+    }
     let ceremony = begin_enrolment(token.clone()).await?;
     let credential = create_passkey(&ceremony.options_json).await?;
-    finish_enrolment(token, ceremony.id, credential, passkey_name).await
+    finish_enrolment(token, ceremony.id, credential, passkey_name, keep_id, keep_credential).await
 }
 
 /// "Set up your passkey".
@@ -32,15 +41,26 @@ pub fn EnrolPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
+    let keep = RwSignal::new(false);
+    let ended = RwSignal::new(None::<String>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        submit_task(pending, error, move || enrol(name.get_untracked()), |()| load_page("/?enrolled=1"));
+        submit_task(pending, error, move || enrol(name.get_untracked(), keep.get_untracked()), move |notice: Option<String>| match notice {
+            Some(text) => ended.set(Some(text)),
+            None => load_page("/?enrolled=1"),
+        });
     };
     view! {
         <Title text="Set up your passkey" />
         <div class="rt-grid-row">
             <div class="rt-grid-column-two-thirds">
                 <ErrorSummary error />
+                {move || ended.get().map(|text| view! {
+                    <div class="rt-notification-banner" role="alert" id="access-ended">
+                        <h2 class="rt-heading-m">"You cannot use Roundtable for now"</h2>
+                        <p class="rt-body">{text}</p>
+                    </div>
+                })}
                 <h1 class="rt-heading-xl">"Set up your passkey"</h1>
                 <p class="rt-body">
                     "You sign in to Roundtable with a passkey kept on this device. Your device checks it is you "
@@ -54,6 +74,18 @@ pub fn EnrolPage() -> impl IntoView {
                         <input class="rt-input rt-input--width-20" id="passkey-name" name="passkey-name" type="text"
                             maxlength="60" autocomplete="off" aria-describedby="passkey-name-hint"
                             prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="rt-form-group">
+                        <div class="rt-checkboxes__item">
+                            <input class="rt-checkboxes__input" id="keep-passkeys" name="keep-passkeys" type="checkbox"
+                                aria-describedby="keep-passkeys-hint" prop:checked=keep on:change=move |ev| keep.set(event_target_checked(&ev)) />
+                            <label class="rt-label rt-checkboxes__label" for="keep-passkeys">"Keep my other passkeys"</label>
+                        </div>
+                        <div class="rt-hint" id="keep-passkeys-hint">
+                            "If this is a recovery link, setting up a new passkey removes the passkeys your account had, so a lost "
+                            "device can no longer be used. If you still have one of them and want to keep them, tick this: you will "
+                            "be asked to use it first."
+                        </div>
                     </div>
                     <PendingButton pending label="Create a passkey" pending_label="Creating your passkey\u{2026}" id="create-passkey" />
                 </form>

@@ -99,6 +99,29 @@ fn Retention(r: RetentionView, reload: RwSignal<u32>, notice: RwSignal<Option<St
             </form>
         </section>
 
+        <section aria-labelledby="erasures-heading">
+            <h2 class="rt-heading-l" id="erasures-heading">"Recent erasures"</h2>
+            {if r.erasures.is_empty() {
+                view! { <p class="rt-body" id="erasures">"Nothing has been erased."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rt-list" id="erasures">
+                        {r.erasures.iter().map(|e| view! {
+                            <li>
+                                <p class="rt-body">{format!("{}, {}.", e.what, shared::display::instant(e.at))}
+                                    {e.removed.iter().map(|(k, n)| format!(" Removed: {n} {k}.")).collect::<String>()}</p>
+                                {if e.not_reached.is_empty() {
+                                    view! { <p class="rt-body-s">"Erasure reached every copy Roundtable holds."</p> }.into_any()
+                                } else {
+                                    view! { <p class="rt-body-s rt-warning-text">{format!("Not reached: {}.", e.not_reached.join("; "))}</p> }.into_any()
+                                }}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+
         <section aria-labelledby="runs-heading">
             <h2 class="rt-heading-l" id="runs-heading">"Recent purge runs"</h2>
             {if r.runs.is_empty() {

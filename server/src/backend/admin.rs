@@ -3,11 +3,11 @@
 use std::collections::{BTreeSet, HashMap};
 
 use app::api::admin::{
-    AdminBackend, AdminView, AgencyInput, AgencyStateInput, AgencySummary, EnrolmentLink, IsaInput, IsaVersionView, SessionView, SignatureInput,
-    SignatureView, UserInput, UserSummary,
+    AdminBackend, AdminView, AgencyInput, AgencyStateInput, AgencySummary, EnrolmentLink, IsaInput, IsaVersionView, RoleGrantView, RoleGrantList,
+    SessionView, SignatureInput, SignatureView, UserInput, UserSummary,
 };
 use app::error::AppError;
-use shared::identity::{AgencyKind, Role};
+use shared::identity::{approver_may_decide, privileged_additions, AgencyKind, Role};
 use shared::isa::{IsaState, SignatoryStatus};
 use shared::markdown::to_safe_html;
 use shared::policy::{decide, Action, Actor};
@@ -22,6 +22,7 @@ use crate::db::Tx;
 use crate::identity::actor::{agency_status, today};
 use crate::identity::sessions;
 use crate::invitations::{self, enrolment_link, INVITATION_LIFETIME_SECS};
+use crate::mail::{queue_notice, Notice};
 
 fn unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.message().to_ascii_uppercase().contains("UNIQUE"))
@@ -156,8 +157,66 @@ impl ServerBackend {
     }
 
     /// The enrolment link for a token, as shown once to its creator.
-    fn link(&self, user_id: String, secret: &str, now: i64) -> EnrolmentLink {
-        EnrolmentLink { user_id, url: enrolment_link(&self.config.public_url, secret), expires_at: now + INVITATION_LIFETIME_SECS }
+    fn link(&self, user_id: String, secret: &str, now: i64, awaiting: &BTreeSet<Role>) -> EnrolmentLink {
+        EnrolmentLink {
+            user_id,
+            url: enrolment_link(&self.config.public_url, secret),
+            expires_at: now + INVITATION_LIFETIME_SECS,
+            awaiting_approval: awaiting.iter().map(|r| r.label().to_string()).collect(),
+        }
+    }
+
+    /// Splits a grant into what takes effect now and what waits for a second person: with
+    /// two-person approval, the privileged roles `new` adds to `old` wait.
+    fn split_grant(&self, old: &BTreeSet<Role>, new: &BTreeSet<Role>) -> (BTreeSet<Role>, BTreeSet<Role>) {
+        if !self.config.two_person_approval {
+            return (new.clone(), BTreeSet::new());
+        }
+        let waiting = privileged_additions(old, new);
+        (new.difference(&waiting).copied().collect(), waiting)
+    }
+
+    /// Records a grant of `roles` to `user_id` by `actor`, waiting for approval; audited, and
+    /// the person is told. The data protection officer role is granted on its own, since the
+    /// DPO decides it and nothing else.
+    async fn request_grant(&self, tx: &mut Tx, actor: &Actor, user_id: &str, roles: &BTreeSet<Role>, now: i64) -> Result<(), AppError> {
+        let (dpo, others): (BTreeSet<Role>, BTreeSet<Role>) = roles.iter().partition(|r| **r == Role::DataProtectionOfficer);
+        for part in [others, dpo].into_iter().filter(|p| !p.is_empty()) {
+            let id = Uuid::new_v4().to_string();
+            sqlx::query("INSERT INTO role_grants (id, user_id, roles, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(&id)
+                .bind(user_id)
+                .bind(serde_json::to_string(&role_list(&part)).map_err(internal)?)
+                .bind(&actor.user_id)
+                .bind(now)
+                .execute(&mut **tx)
+                .await
+                .map_err(internal_db)?;
+            let event = actor_event(actor, "role_grant.request").on("role_grant", id).detail("user_id", user_id).detail("roles", role_list(&part));
+            audit::append(tx, now, event).await.map_err(internal)?;
+        }
+        queue_notice(&mut **tx, user_id, Notice::RolesRequested, &self.config.public_url, now).await.map_err(internal_db)?;
+        Ok(())
+    }
+
+    /// Whether an active data protection officer of a current agency exists, other than `except`.
+    async fn dpo_exists(conn: &mut AnyConnection, except: &str, now: i64) -> Result<bool, AppError> {
+        let rows = sqlx::query(
+            "SELECT u.agency_id, a.isa_state FROM users u JOIN user_roles r ON r.user_id = u.id JOIN agencies a ON a.id = u.agency_id \
+             WHERE r.role = 'data_protection_officer' AND u.active = TRUE AND u.id <> $1",
+        )
+        .bind(except)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+        for r in &rows {
+            let agency: String = col(r, "agency_id")?;
+            let state = IsaState::parse(&col::<String>(r, "isa_state")?).unwrap_or(IsaState::Suspended);
+            if agency_status(conn, &agency, state, today(now)).await.map_err(internal)? == SignatoryStatus::Current {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     async fn agency_exists(tx: &mut Tx, id: &str) -> Result<bool, AppError> {
@@ -207,7 +266,7 @@ impl AdminBackend for ServerBackend {
         let isa_versions = self.isa_versions(&mut conn).await?;
         let grantable_roles = Role::ALL
             .iter()
-            .filter(|r| decide(Some(actor), &Action::Invite { roles: [**r].into_iter().collect(), platform: false }).is_allowed())
+            .filter(|r| decide(Some(actor), &Action::Invite { roles: [**r].into_iter().collect(), platform: false }) != shared::policy::Decision::Deny)
             .map(|r| r.as_str().to_string())
             .collect();
         Ok(AdminView { agencies, isa_versions, may_administer: decide(Some(actor), &Action::EditAgency).is_allowed(), grantable_roles })
@@ -455,6 +514,17 @@ impl AdminBackend for ServerBackend {
                 p.add("person-agency", "Choose an agency");
                 return Err(p.0.into());
             }
+            // A coordinator invites into their own MARAC's agencies only: its current signatories.
+            if !decide(Some(actor), &Action::EditUser).is_allowed() {
+                let state: String =
+                    sqlx::query_scalar("SELECT isa_state FROM agencies WHERE id = $1").bind(agency).fetch_one(&mut *tx).await.map_err(internal_db)?;
+                let state = IsaState::parse(&state).unwrap_or(IsaState::Suspended);
+                if agency_status(&mut tx, agency, state, today(now)).await.map_err(internal)? != SignatoryStatus::Current {
+                    let mut p = Problems::default();
+                    p.add("person-agency", "Choose an agency that is a current signatory of the Information Sharing Agreement");
+                    return Err(p.0.into());
+                }
+            }
         }
         let id = Uuid::new_v4().to_string();
         sqlx::query("INSERT INTO users (id, name, email, agency_id, active, created_at) VALUES ($1, $2, $3, $4, TRUE, $5)")
@@ -466,13 +536,17 @@ impl AdminBackend for ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(duplicate_email)?;
-        Self::write_roles(&mut tx, &id, &fields.roles).await?;
-        audit::append(&mut tx, now, actor_event(actor, "user.create").on("user", id.clone()).detail("roles", role_list(&fields.roles)))
-            .await
-            .map_err(internal)?;
+        let (now_roles, waiting) = self.split_grant(&BTreeSet::new(), &fields.roles);
+        Self::write_roles(&mut tx, &id, &now_roles).await?;
+        let event = actor_event(actor, "user.create").on("user", id.clone()).detail("roles", role_list(&now_roles)).detail("awaiting_approval", role_list(&waiting));
+        audit::append(&mut tx, now, event).await.map_err(internal)?;
+        if !waiting.is_empty() {
+            self.request_grant(&mut tx, actor, &id, &waiting, now).await?;
+        }
         let secret = invitations::create(&mut tx, &id, Some(&actor.user_id), now).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
-        Ok(self.link(id, &secret, now))
+        self.mail_wakeup.notify_one();
+        Ok(self.link(id, &secret, now, &waiting))
     }
 
     async fn update_user(&self, actor: &Actor, input: UserInput) -> Result<(), AppError> {
@@ -490,6 +564,12 @@ impl AdminBackend for ServerBackend {
         let access_changed = current_roles != fields.roles || current_agency != fields.agency_id;
         if access_changed {
             check(actor, &Action::ChangeRoles)?;
+        }
+        // Nobody gives themselves a role: another person must.
+        if user_id == actor.user_id && !fields.roles.is_subset(&current_roles) {
+            let mut p = Problems::default();
+            p.add("person-roles", "You cannot give yourself a role. Ask another administrator to do it");
+            return Err(p.0.into());
         }
         if let Some(agency) = &fields.agency_id {
             if !Self::agency_exists(&mut tx, agency).await? {
@@ -514,13 +594,24 @@ impl AdminBackend for ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(duplicate_email)?;
+        let (now_roles, waiting) = self.split_grant(&current_roles, &fields.roles);
         if access_changed {
-            Self::write_roles(&mut tx, &user_id, &fields.roles).await?;
+            Self::write_roles(&mut tx, &user_id, &now_roles).await?;
         }
-        let event =
-            actor_event(actor, "user.update").on("user", user_id).detail("roles", role_list(&fields.roles)).detail("access_changed", access_changed);
+        let event = actor_event(actor, "user.update")
+            .on("user", user_id.clone())
+            .detail("roles", role_list(&now_roles))
+            .detail("awaiting_approval", role_list(&waiting))
+            .detail("access_changed", access_changed);
         audit::append(&mut tx, now, event).await.map_err(internal)?;
+        if !waiting.is_empty() {
+            self.request_grant(&mut tx, actor, &user_id, &waiting, now).await?;
+        }
+        if now_roles != current_roles {
+            queue_notice(&mut tx, &user_id, Notice::RolesChanged, &self.config.public_url, now).await.map_err(internal_db)?;
+        }
         tx.commit().await.map_err(internal_db)?;
+        self.mail_wakeup.notify_one();
         Ok(())
     }
 
@@ -562,8 +653,11 @@ impl AdminBackend for ServerBackend {
             .await
             .map_err(internal)?;
         let secret = invitations::create(&mut tx, user_id, Some(&actor.user_id), now).await.map_err(internal)?;
+        // The person hears of it at once: whoever uses the link removes their passkeys.
+        queue_notice(&mut tx, user_id, Notice::RecoveryLinkIssued, &self.config.public_url, now).await.map_err(internal_db)?;
         tx.commit().await.map_err(internal_db)?;
-        Ok(self.link(user_id.to_string(), &secret, now))
+        self.mail_wakeup.notify_one();
+        Ok(self.link(user_id.to_string(), &secret, now, &BTreeSet::new()))
     }
 
     async fn list_sessions(&self, actor: &Actor, own_secret: Option<&str>) -> Result<Vec<SessionView>, AppError> {
@@ -613,6 +707,131 @@ impl AdminBackend for ServerBackend {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(session_id).execute(&mut *tx).await.map_err(internal_db)?;
         audit::append(&mut tx, now, actor_event(actor, "session.end").on("user", owner)).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
+        Ok(())
+    }
+
+    async fn role_grants(&self, actor: &Actor) -> Result<RoleGrantList, AppError> {
+        check(actor, &Action::ViewRoleGrants)?;
+        let now = self.clock.unix();
+        let mut tx = self.read_tx().await?;
+        let rows = sqlx::query(
+            "SELECT g.id, g.user_id, g.roles, g.requested_by, g.requested_at, u.name, u.email, a.name AS agency_name, q.name AS requested_name \
+             FROM role_grants g JOIN users u ON u.id = g.user_id LEFT JOIN agencies a ON a.id = u.agency_id JOIN users q ON q.id = g.requested_by \
+             WHERE g.decided_at IS NULL ORDER BY g.requested_at, g.id",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        let admin = actor.has(Role::Administrator);
+        let dpo = actor.has(Role::DataProtectionOfficer) && actor.agency_is_current();
+        let mut pending = Vec::new();
+        for r in &rows {
+            let roles: Vec<Role> = serde_json::from_str::<Vec<String>>(&col::<String>(r, "roles")?).unwrap_or_default().iter().filter_map(|x| Role::parse(x)).collect();
+            let includes_dpo = roles.contains(&Role::DataProtectionOfficer);
+            let grantee: String = col(r, "user_id")?;
+            let requested_by: String = col(r, "requested_by")?;
+            let a_dpo = Self::dpo_exists(&mut tx, &grantee, now).await?;
+            let may_decide = approver_may_decide(&actor.user_id, admin, dpo, &requested_by, &grantee, includes_dpo, a_dpo);
+            // The DPO sees only what is theirs to decide.
+            if !admin && !may_decide {
+                continue;
+            }
+            pending.push(RoleGrantView {
+                id: col(r, "id")?,
+                user_name: col(r, "name")?,
+                user_email: col(r, "email")?,
+                agency_name: col(r, "agency_name")?,
+                roles: roles.iter().map(|x| x.label().to_string()).collect(),
+                requested_by: col(r, "requested_name")?,
+                requested_at: col(r, "requested_at")?,
+                may_decide,
+            });
+        }
+        let administrators: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'administrator' AND u.active = TRUE",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal_db)?;
+        let approval_required = self.config.two_person_approval;
+        let notice = if !approval_required {
+            Some(
+                "Two-person approval is off: any one administrator can grant the coordinator, chair, IDVA, data protection officer and \
+                 administrator roles alone, and so could give an account they control access to every case. Turn it on with \
+                 --two-person-approval=true."
+                    .to_string(),
+            )
+        } else if administrators <= 1 && admin {
+            Some(
+                "You are the only administrator, so the privileged roles you grant (coordinator, chair, IDVA, data protection officer, \
+                 administrator) wait until a second administrator, or the data protection officer for that role, approves them. Add a \
+                 second administrator with `roundtable enrol-link --email ...` on the server. Turning approval off \
+                 (--two-person-approval=false) would let one administrator alone give any account, one of their own making included, \
+                 access to every case."
+                    .to_string(),
+            )
+        } else {
+            None
+        };
+        tx.commit().await.map_err(internal_db)?;
+        Ok(RoleGrantList { pending, approval_required, administrators, notice })
+    }
+
+    async fn decide_role_grant(&self, actor: &Actor, grant_id: &str, approve: bool) -> Result<(), AppError> {
+        check(actor, &Action::ViewRoleGrants)?;
+        let now = self.clock.unix();
+        let mut tx = self.tx().await?;
+        let Some(row) = sqlx::query("SELECT user_id, roles, requested_by FROM role_grants WHERE id = $1 AND decided_at IS NULL")
+            .bind(grant_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?
+        else {
+            return Err(AppError::NotFound);
+        };
+        let grantee: String = col(&row, "user_id")?;
+        let requested_by: String = col(&row, "requested_by")?;
+        let roles: BTreeSet<Role> =
+            serde_json::from_str::<Vec<String>>(&col::<String>(&row, "roles")?).unwrap_or_default().iter().filter_map(|x| Role::parse(x)).collect();
+        let includes_dpo = roles.contains(&Role::DataProtectionOfficer);
+        check(actor, &Action::DecideRoleGrant { includes_dpo })?;
+        let a_dpo = Self::dpo_exists(&mut tx, &grantee, now).await?;
+        let admin = actor.has(Role::Administrator);
+        let dpo = actor.has(Role::DataProtectionOfficer) && actor.agency_is_current();
+        if !approver_may_decide(&actor.user_id, admin, dpo, &requested_by, &grantee, includes_dpo, a_dpo) {
+            let why = if actor.user_id == requested_by || actor.user_id == grantee {
+                "A grant takes two people: someone other than the person who asked for it, and other than the person it is for, must decide it."
+            } else {
+                "A grant of the data protection officer role is decided by the data protection officer."
+            };
+            return Err(AppError::Invalid(why.into()));
+        }
+        if approve {
+            for role in &roles {
+                sqlx::query("INSERT INTO user_roles (user_id, role) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2)")
+                    .bind(&grantee)
+                    .bind(role.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(internal_db)?;
+            }
+            queue_notice(&mut tx, &grantee, Notice::RolesChanged, &self.config.public_url, now).await.map_err(internal_db)?;
+        }
+        let decision = if approve { "approved" } else { "refused" };
+        sqlx::query("UPDATE role_grants SET decision = $1, decided_by = $2, decided_at = $3 WHERE id = $4")
+            .bind(decision)
+            .bind(&actor.user_id)
+            .bind(now)
+            .bind(grant_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        let action = if approve { "role_grant.approve" } else { "role_grant.refuse" };
+        audit::append(&mut tx, now, actor_event(actor, action).on("role_grant", grant_id).detail("user_id", grantee).detail("roles", role_list(&roles)))
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        self.mail_wakeup.notify_one();
         Ok(())
     }
 }

@@ -23,7 +23,7 @@ enum Bind {
 }
 
 /// The WHERE clause and its values for a filter; problems name the fields.
-fn conditions(f: &AuditFilter) -> Result<(String, Vec<Bind>), AppError> {
+fn conditions(f: &AuditFilter, case_id: Option<&str>) -> Result<(String, Vec<Bind>), AppError> {
     let mut p = Problems::default();
     let from = p.optional_date("audit-from", "From", &f.from);
     let to = p.optional_date("audit-to", "To", &f.to);
@@ -35,8 +35,15 @@ fn conditions(f: &AuditFilter) -> Result<(String, Vec<Bind>), AppError> {
     p.finish(())?;
     let mut parts = Vec::new();
     let mut binds = Vec::new();
-    for (column, value) in
-        [("l.actor_user_id", &f.user_id), ("l.actor_agency_id", &f.agency_id), ("l.record_id", &f.record_id), ("l.action", &f.action)]
+    // A case reference stands for its case: entries on the case, and entries that name it.
+    if let Some(id) = case_id {
+        binds.push(Bind::Text(id.to_string()));
+        let n = binds.len();
+        binds.push(Bind::Text(format!("%\"case_id\":\"{id}\"%")));
+        parts.push(format!("(l.record_id = ${n} OR l.details LIKE ${})", n + 1));
+    }
+    let record = if case_id.is_some() { String::new() } else { f.record_id.clone() };
+    for (column, value) in [("l.actor_user_id", &f.user_id), ("l.actor_agency_id", &f.agency_id), ("l.record_id", &record), ("l.action", &f.action)]
     {
         let value = value.trim();
         if !value.is_empty() {
@@ -90,11 +97,35 @@ async fn pairs(tx: &mut Tx, sql: &'static str) -> Result<Vec<(String, String)>, 
     sqlx::query(sql).fetch_all(&mut **tx).await.map_err(internal_db)?.iter().map(|r| Ok((col(r, "id")?, col(r, "name")?))).collect()
 }
 
+/// Whether `text` is written like a case reference (`C-2026-00005`, any case).
+fn looks_like_reference(text: &str) -> bool {
+    let t = text.trim();
+    let b = t.as_bytes();
+    b.len() >= 8 && (b[0] == b'C' || b[0] == b'c') && b[1] == b'-' && t[2..].split('-').count() == 2 && t[2..].chars().all(|c| c.is_ascii_digit() || c == '-')
+}
+
+/// The case a reference names, if the filter holds one.
+async fn case_of_reference(tx: &mut Tx, f: &AuditFilter) -> Result<Option<String>, AppError> {
+    if !looks_like_reference(&f.record_id) {
+        return Ok(None);
+    }
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
+        .bind(f.record_id.trim().to_ascii_uppercase())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal_db)?;
+    if id.is_none() {
+        return Err(AppError::field("audit-record", "No case has this reference now (a purged or erased case is found by its id only)"));
+    }
+    Ok(id)
+}
+
 impl ServerBackend {
     pub(super) async fn search_audit_op(&self, actor: &Actor, filter: AuditFilter) -> Result<AuditSearch, AppError> {
         check(actor, &Action::SearchAudit)?;
-        let (clause, binds) = conditions(&filter)?;
         let mut tx = self.tx().await?;
+        let case_id = case_of_reference(&mut tx, &filter).await?;
+        let (clause, binds) = conditions(&filter, case_id.as_deref())?;
         let found = entries(&mut tx, &clause, &binds, SHOWN).await?;
         let count_sql = format!("SELECT COUNT(*) FROM audit_log l{clause}");
         let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
@@ -114,8 +145,9 @@ impl ServerBackend {
 
     pub(super) async fn export_audit_op(&self, actor: &Actor, filter: AuditFilter) -> Result<String, AppError> {
         check(actor, &Action::ExportAudit)?;
-        let (clause, binds) = conditions(&filter)?;
         let mut tx = self.tx().await?;
+        let case_id = case_of_reference(&mut tx, &filter).await?;
+        let (clause, binds) = conditions(&filter, case_id.as_deref())?;
         let found = entries(&mut tx, &clause, &binds, EXPORTED).await?;
         let mut lines = vec![csv_row(&["seq", "at_utc", "actor", "agency", "action", "record", "outcome", "details"])];
         for e in &found {
@@ -133,5 +165,18 @@ impl ServerBackend {
         }
         self.audit_and_commit(tx, actor_event(actor, "audit.export").detail("entries", found.len())).await?;
         Ok(lines.join("\r\n") + "\r\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_references_are_recognised() {
+        assert!(looks_like_reference("C-2026-00005"));
+        assert!(looks_like_reference(" c-2026-00005 "));
+        assert!(!looks_like_reference("3f2a9c1e-0000-4000-8000-000000000000"));
+        assert!(!looks_like_reference("C-2026"));
     }
 }

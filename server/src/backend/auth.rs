@@ -18,6 +18,7 @@ use crate::identity::ceremonies::{self, Kind};
 use crate::identity::passkeys;
 use crate::identity::sessions;
 use crate::invitations::hash_token;
+use crate::mail::{queue_notice, Notice};
 
 /// A passkey's name: trimmed, 1 to 60 characters; blank becomes "Passkey".
 fn passkey_name(raw: &str) -> Result<String, AppError> {
@@ -32,6 +33,12 @@ fn passkey_name(raw: &str) -> Result<String, AppError> {
 }
 
 const ENROLMENT_LINK_INVALID: &str = "This enrolment link has expired or has already been used. Ask your coordinator or administrator for a new one.";
+
+/// Told to a person whose agency is no longer a current signatory, at enrolment: the truth, and
+/// whom to ask, since a new link would not help.
+pub(crate) const AGENCY_NOT_CURRENT: &str = "Your agency's access to Roundtable under the Information Sharing Agreement has ended \
+     (it has withdrawn, or been suspended, or its signature has lapsed), so you cannot use Roundtable for now. A new enrolment link \
+     would not help: ask your agency's MARAC lead or the MARAC coordinator about your agency signing the agreement again.";
 
 /// A live invitation's user, with their name and email for the passkey.
 async fn invitation_user(tx: &mut Tx, token: &str, now: i64) -> Result<Option<(String, String, String, String)>, AppError> {
@@ -88,8 +95,9 @@ impl ServerBackend {
 
 #[async_trait::async_trait]
 impl AuthBackend for ServerBackend {
-    async fn begin_enrolment(&self, token: &str) -> Result<Ceremony, AppError> {
+    async fn begin_enrolment(&self, token: &str, client_key: &str) -> Result<Ceremony, AppError> {
         let now = self.clock.unix();
+        self.throttle_start(client_key, now).await?;
         let mut tx = self.tx().await?;
         let Some((_, user_id, name, email)) = invitation_user(&mut tx, token, now).await? else {
             return Err(AppError::Invalid(ENROLMENT_LINK_INVALID.into()));
@@ -99,13 +107,43 @@ impl AuthBackend for ServerBackend {
         Ok(ceremony)
     }
 
-    async fn finish_enrolment(&self, token: &str, ceremony_id: &str, credential_json: &str, raw_name: &str) -> Result<NewSession, AppError> {
+    async fn begin_keep_passkeys(&self, token: &str, client_key: &str) -> Result<Option<Ceremony>, AppError> {
+        let now = self.clock.unix();
+        self.throttle_start(client_key, now).await?;
+        let mut tx = self.tx().await?;
+        let Some((_, user_id, _, _)) = invitation_user(&mut tx, token, now).await? else {
+            return Err(AppError::Invalid(ENROLMENT_LINK_INVALID.into()));
+        };
+        let keys: Vec<_> = passkeys::for_user(&mut tx, &user_id).await.map_err(internal)?.into_iter().map(|p| p.passkey).collect();
+        if keys.is_empty() {
+            return Ok(None);
+        }
+        let (rcr, state) = self.rp.webauthn.start_passkey_authentication(&keys).map_err(internal)?;
+        let id = ceremonies::store(&mut tx, Kind::Reauthenticate, Some(&user_id), &state, now).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
+        Ok(Some(Ceremony { id, options_json: passkeys::request_options_json(rcr) }))
+    }
+
+    async fn finish_enrolment(
+        &self,
+        token: &str,
+        ceremony_id: &str,
+        credential_json: &str,
+        raw_name: &str,
+        keep: Option<(String, String)>,
+    ) -> Result<Option<NewSession>, AppError> {
         let name = passkey_name(raw_name)?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let Some((invitation_id, user_id, _, _)) = invitation_user(&mut tx, token, now).await? else {
             return Err(AppError::Invalid(ENROLMENT_LINK_INVALID.into()));
         };
+        // A recovery: the person keeps their old passkeys only by proving they still hold one.
+        let kept = match &keep {
+            Some((keep_ceremony, keep_credential)) => self.prove_passkey(&mut tx, &user_id, keep_ceremony, keep_credential, now).await?,
+            None => false,
+        };
+        let old: Vec<String> = passkeys::for_user(&mut tx, &user_id).await.map_err(internal)?.into_iter().map(|p| p.id).collect();
         let passkey_id = self.finish_registration(&mut tx, &user_id, ceremony_id, credential_json, &name, now).await?;
         sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2")
             .bind(now)
@@ -120,19 +158,45 @@ impl AuthBackend for ServerBackend {
             now,
             AuditEvent::system("passkey.enrol")
                 .by(Some(user_id.clone()), agency.clone())
-                .on("passkey", passkey_id)
+                .on("passkey", passkey_id.clone())
                 .detail("invitation_id", invitation_id),
         )
         .await
         .map_err(internal)?;
-        let secret = sessions::create(&mut tx, &user_id, now).await.map_err(internal)?;
+        if !old.is_empty() {
+            let mut ended = 0;
+            if !kept {
+                for id in &old {
+                    ended += sqlx::query("DELETE FROM sessions WHERE passkey_id = $1").bind(id).execute(&mut *tx).await.map_err(internal_db)?.rows_affected();
+                    sqlx::query("DELETE FROM passkeys WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(internal_db)?;
+                }
+            }
+            let event = AuditEvent::system("account.recover")
+                .by(Some(user_id.clone()), agency.clone())
+                .on("user", user_id.clone())
+                .detail("old_passkeys", old.len())
+                .detail("old_passkeys_kept", kept)
+                .detail("sessions_ended", ended);
+            audit::append(&mut tx, now, event).await.map_err(internal)?;
+            queue_notice(&mut tx, &user_id, Notice::Recovered, &self.config.public_url, now).await.map_err(internal_db)?;
+        }
+        // Enrolled, but signed in only if the person may use Roundtable today.
+        if !self.agency_is_current_for(&mut tx, &user_id, now).await? {
+            let event = AuditEvent::system("session.sign_in").by(Some(user_id), agency).outcome(Outcome::Denied).detail("reason", "agency_not_current");
+            audit::append(&mut tx, now, event).await.map_err(internal)?;
+            tx.commit().await.map_err(internal_db)?;
+            return Ok(None);
+        }
+        let secret = sessions::create_with_passkey(&mut tx, &user_id, &passkey_id, now).await.map_err(internal)?;
         audit::append(&mut tx, now, AuditEvent::system("session.sign_in").by(Some(user_id), agency)).await.map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
-        Ok(NewSession { secret })
+        self.mail_wakeup.notify_one();
+        Ok(Some(NewSession { secret }))
     }
 
-    async fn begin_sign_in(&self) -> Result<Ceremony, AppError> {
+    async fn begin_sign_in(&self, client_key: &str) -> Result<Ceremony, AppError> {
         let now = self.clock.unix();
+        self.throttle_start(client_key, now).await?;
         let (rcr, state) = self.rp.webauthn.start_discoverable_authentication().map_err(internal)?;
         let mut tx = self.tx().await?;
         let id = ceremonies::store(&mut tx, Kind::SignIn, None, &state, now).await.map_err(internal)?;
@@ -143,22 +207,37 @@ impl AuthBackend for ServerBackend {
     async fn finish_sign_in(&self, ceremony_id: &str, credential_json: &str, client_key: &str) -> Result<NewSession, AppError> {
         let now = self.clock.unix();
         if !self.throttle.allows(client_key, now) {
-            self.audit_alone(AuditEvent::system("session.sign_in").outcome(Outcome::Denied).detail("reason", "rate_limited")).await;
+            self.refused(&format!("client:{client_key}"), AuditEvent::system("session.sign_in").outcome(Outcome::Denied).detail("reason", "rate_limited"), now)
+                .await;
             return Err(AppError::RateLimited);
         }
         match self.try_sign_in(ceremony_id, credential_json, now).await {
             Ok(session) => Ok(session),
             Err((user_id, reason)) => {
-                self.throttle.fail(client_key, now);
-                self.audit_alone(AuditEvent::system("session.sign_in").by(user_id, None).outcome(Outcome::Failure).detail("reason", reason)).await;
+                self.throttle.fail(client_key, user_id.as_deref(), now);
+                let event = AuditEvent::system("session.sign_in").by(user_id.clone(), None).outcome(Outcome::Failure).detail("reason", reason);
+                if reason == "agency_not_current" {
+                    // A real passkey of someone whose agency is not current: tell them why, plainly.
+                    self.refused(&format!("account:{}", user_id.as_deref().unwrap_or_default()), event, now).await;
+                    return Err(AppError::Invalid(AGENCY_NOT_CURRENT.into()));
+                }
+                let over = user_id.as_deref().is_some_and(|u| self.throttle.account_over_limit(u, now));
+                self.refused(&format!("client:{client_key}"), event, now).await;
+                if over {
+                    if let Some(u) = &user_id {
+                        self.notify_failed_sign_ins(u, now).await;
+                    }
+                    return Err(AppError::RateLimited);
+                }
                 Err(AppError::SignInFailed)
             }
         }
     }
 
-    async fn begin_reauthentication(&self, actor: &Actor) -> Result<Ceremony, AppError> {
+    async fn begin_reauthentication(&self, actor: &Actor, client_key: &str) -> Result<Ceremony, AppError> {
         check(actor, &Action::ViewOwnAccount)?;
         let now = self.clock.unix();
+        self.throttle_start(client_key, now).await?;
         let mut tx = self.tx().await?;
         let keys: Vec<_> = passkeys::for_user(&mut tx, &actor.user_id).await.map_err(internal)?.into_iter().map(|p| p.passkey).collect();
         let (rcr, state) = self.rp.webauthn.start_passkey_authentication(&keys).map_err(internal)?;
@@ -171,23 +250,10 @@ impl AuthBackend for ServerBackend {
         check(actor, &Action::ViewOwnAccount)?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let state: Option<PasskeyAuthentication> =
-            ceremonies::take(&mut tx, ceremony_id, Kind::Reauthenticate, Some(&actor.user_id), now).await.map_err(internal)?;
-        let credential: Option<PublicKeyCredential> = serde_json::from_str(credential_json).ok();
-        let verified = match (state, credential) {
-            (Some(state), Some(cred)) => self.rp.webauthn.finish_passkey_authentication(&cred, &state).ok().map(|r| (cred, r)),
-            _ => None,
-        };
-        let Some((cred, result)) = verified else {
+        if !self.prove_passkey(&mut tx, &actor.user_id, ceremony_id, credential_json, now).await? {
             tx.commit().await.map_err(internal_db)?;
-            self.audit_alone(actor_event(actor, "session.reauthenticate").outcome(Outcome::Failure)).await;
+            self.refused(&format!("account:{}", actor.user_id), actor_event(actor, "session.reauthenticate").outcome(Outcome::Failure), now).await;
             return Err(AppError::SignInFailed);
-        };
-        if let Some(mut stored) =
-            passkeys::find(&mut tx, &actor.user_id, &passkeys::credential_id_text(cred.get_credential_id())).await.map_err(internal)?
-        {
-            stored.passkey.update_credential(&result);
-            passkeys::touch(&mut tx, &stored, now).await.map_err(internal)?;
         }
         sessions::mark_reauthenticated(&mut tx, session_secret, now).await.map_err(internal)?;
         audit::append(&mut tx, now, actor_event(actor, "session.reauthenticate")).await.map_err(internal)?;
@@ -231,18 +297,31 @@ impl AuthBackend for ServerBackend {
                 })
             })
             .collect();
+        let pending: Vec<String> =
+            sqlx::query_scalar("SELECT roles FROM role_grants WHERE user_id = $1 AND decided_at IS NULL ORDER BY requested_at")
+                .bind(&actor.user_id)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(internal_db)?;
+        let pending_roles = pending
+            .iter()
+            .flat_map(|json| serde_json::from_str::<Vec<String>>(json).unwrap_or_default())
+            .filter_map(|r| shared::identity::Role::parse(&r).map(|r| r.label().to_string()))
+            .collect();
         Ok(AccountView {
             name: actor.name.clone(),
             email,
             agency_name: actor.agency_name.clone(),
             roles: actor.roles.iter().map(|r| r.label().to_string()).collect(),
             passkeys,
+            pending_roles,
         })
     }
 
-    async fn begin_add_passkey(&self, actor: &Actor) -> Result<Ceremony, AppError> {
+    async fn begin_add_passkey(&self, actor: &Actor, client_key: &str) -> Result<Ceremony, AppError> {
         check(actor, &Action::ManageOwnPasskeys)?;
         let now = self.clock.unix();
+        self.throttle_start(client_key, now).await?;
         let mut tx = self.tx().await?;
         let email: String =
             sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(&actor.user_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
@@ -258,7 +337,9 @@ impl AuthBackend for ServerBackend {
         let mut tx = self.tx().await?;
         let id = self.finish_registration(&mut tx, &actor.user_id, ceremony_id, credential_json, &name, now).await?;
         audit::append(&mut tx, now, actor_event(actor, "passkey.add").on("passkey", id.clone())).await.map_err(internal)?;
+        queue_notice(&mut tx, &actor.user_id, Notice::PasskeyAdded, &self.config.public_url, now).await.map_err(internal_db)?;
         tx.commit().await.map_err(internal_db)?;
+        self.mail_wakeup.notify_one();
         Ok(PasskeyView { id, name, created_at: now, last_used_at: None })
     }
 
@@ -278,7 +359,9 @@ impl AuthBackend for ServerBackend {
             return Err(AppError::NotFound);
         }
         audit::append(&mut tx, now, actor_event(actor, "passkey.rename").on("passkey", passkey_id)).await.map_err(internal)?;
+        queue_notice(&mut tx, &actor.user_id, Notice::PasskeyRenamed, &self.config.public_url, now).await.map_err(internal_db)?;
         tx.commit().await.map_err(internal_db)?;
+        self.mail_wakeup.notify_one();
         Ok(())
     }
 
@@ -303,14 +386,20 @@ impl AuthBackend for ServerBackend {
         if owned <= 1 {
             return Err(AppError::Invalid("You cannot remove your only passkey. Add another passkey first.".into()));
         }
+        // Every session the passkey opened ends with it (this one too, if it did).
+        let ended = sqlx::query("DELETE FROM sessions WHERE passkey_id = $1").bind(passkey_id).execute(&mut *tx).await.map_err(internal_db)?.rows_affected();
         sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
             .bind(passkey_id)
             .bind(&actor.user_id)
             .execute(&mut *tx)
             .await
             .map_err(internal_db)?;
-        audit::append(&mut tx, now, actor_event(actor, "passkey.revoke").on("passkey", passkey_id)).await.map_err(internal)?;
+        audit::append(&mut tx, now, actor_event(actor, "passkey.revoke").on("passkey", passkey_id).detail("sessions_ended", ended))
+            .await
+            .map_err(internal)?;
+        queue_notice(&mut tx, &actor.user_id, Notice::PasskeyRevoked, &self.config.public_url, now).await.map_err(internal_db)?;
         tx.commit().await.map_err(internal_db)?;
+        self.mail_wakeup.notify_one();
         Ok(())
     }
 
@@ -320,6 +409,68 @@ impl AuthBackend for ServerBackend {
 
     fn clear_session_cookie(&self) -> String {
         sessions::clear_cookie()
+    }
+}
+
+impl ServerBackend {
+    /// Counts a ceremony start by the client; refuses it (aggregated in the audit log) when the
+    /// client started too many.
+    async fn throttle_start(&self, client_key: &str, now: i64) -> Result<(), AppError> {
+        if self.throttle.start(client_key, now) {
+            return Ok(());
+        }
+        self.refused(&format!("start:{client_key}"), AuditEvent::system("ceremony.start").outcome(Outcome::Denied).detail("reason", "rate_limited"), now)
+            .await;
+        Err(AppError::RateLimited)
+    }
+
+    /// Records a refusal, at most once per key and window, with how many went unrecorded.
+    async fn refused(&self, key: &str, event: AuditEvent, now: i64) {
+        let r = self.throttle.refusal(key, now);
+        if r.record {
+            self.audit_alone(event.detail("unrecorded_before", r.unrecorded_before).detail("window_secs", crate::identity::rate_limit::WINDOW_SECS)).await;
+        }
+    }
+
+    /// Tells the owner of an account that many sign-ins failed, once per window.
+    async fn notify_failed_sign_ins(&self, user_id: &str, now: i64) {
+        if !self.throttle.refusal(&format!("notice:{user_id}"), now).record {
+            return;
+        }
+        let result = async {
+            let mut tx = self.db.begin_write().await?;
+            queue_notice(&mut tx, user_id, Notice::FailedSignIns, &self.config.public_url, now).await?;
+            tx.commit().await?;
+            Ok::<(), Error>(())
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "could not queue a failed sign-in notice");
+        }
+        self.mail_wakeup.notify_one();
+    }
+
+    /// Whether the (active) person may use Roundtable today as far as their agency goes.
+    async fn agency_is_current_for(&self, tx: &mut Tx, user_id: &str, now: i64) -> Result<bool, AppError> {
+        Ok(crate::identity::actor::of_user(tx, user_id, now).await.map_err(internal)?.is_none_or(|a| a.may_enter()))
+    }
+
+    /// Checks an assertion by one of `user_id`'s passkeys against a stored ceremony, updating
+    /// the passkey's counter. `false` when it does not verify.
+    async fn prove_passkey(&self, tx: &mut Tx, user_id: &str, ceremony_id: &str, credential_json: &str, now: i64) -> Result<bool, AppError> {
+        let state: Option<PasskeyAuthentication> = ceremonies::take(tx, ceremony_id, Kind::Reauthenticate, Some(user_id), now).await.map_err(internal)?;
+        let credential: Option<PublicKeyCredential> = serde_json::from_str(credential_json).ok();
+        let verified = match (state, credential) {
+            (Some(state), Some(cred)) => self.rp.webauthn.finish_passkey_authentication(&cred, &state).ok().map(|r| (cred, r)),
+            _ => None,
+        };
+        let Some((cred, result)) = verified else { return Ok(false) };
+        let Some(mut stored) = passkeys::find(tx, user_id, &passkeys::credential_id_text(cred.get_credential_id())).await.map_err(internal)? else {
+            return Ok(false);
+        };
+        stored.passkey.update_credential(&result);
+        passkeys::touch(tx, &stored, now).await.map_err(internal)?;
+        Ok(true)
     }
 }
 
@@ -342,12 +493,18 @@ impl ServerBackend {
         let result = self.rp.webauthn.finish_discoverable_authentication_v2(&credential, state, &stored.passkey).map_err(|_| fail("verification"))?;
         stored.passkey.update_credential(&result);
         passkeys::touch(&mut tx, &stored, now).await.map_err(|_| fail("database"))?;
-        let secret = sessions::create(&mut tx, &user_id, now).await.map_err(|_| fail("database"))?;
+        let secret = sessions::create_with_passkey(&mut tx, &user_id, &stored.id, now).await.map_err(|_| fail("database"))?;
         // The new session must resolve to an actor who may enter (active, agency current);
         // otherwise the transaction is dropped and nothing of the sign-in remains but the failure.
         let actor = match crate::identity::actor::resolve_on(&mut tx, &secret, now, self.config.session_limits()).await {
             Ok(Ok(actor)) => actor,
-            _ => return Err(fail("access_not_current")),
+            _ => {
+                // An active person whose agency is not current is told so (they proved their passkey);
+                // a disabled account learns nothing.
+                let agency_ended =
+                    crate::identity::actor::of_user(&mut tx, &user_id, now).await.ok().flatten().is_some_and(|a| !a.may_enter() && a.agency_id.is_some());
+                return Err(fail(if agency_ended { "agency_not_current" } else { "access_not_current" }));
+            }
         };
         audit::append(&mut tx, now, actor_event(&actor, "session.sign_in")).await.map_err(|_| fail("database"))?;
         tx.commit().await.map_err(|_| fail("database"))?;

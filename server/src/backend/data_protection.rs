@@ -2,12 +2,13 @@
 //! erasure and objections. Audit rows carry ids and codes only, never the values or reasons typed.
 
 use app::api::data_protection::{
-    CorrectionView, DataProtectionBackend, DataProtectionPanel, EraseInput, HoldInput, ObjectionDecisionInput, ObjectionInput, ObjectionView,
+    CorrectionView, DataProtectionBackend, DataProtectionPanel, EraseInput, ErasureNote, HoldInput, ObjectionDecisionInput, ObjectionInput, ObjectionView,
     PurgeRun, RectifyInput, RestrictInput, RetainedCase, RetentionView,
 };
 use app::error::AppError;
 use shared::data_protection::{ErasureGround, ObjectionDecision, PersonField, PersonKind};
 use shared::policy::parts::Parts;
+use shared::subject_access::{erase_mentions, ThirdParty};
 use shared::views::case::CASE_RECORD;
 use shared::policy::{decide, Action, Actor};
 use shared::referral::{LONG_TEXT, SHORT_TEXT};
@@ -186,7 +187,88 @@ pub(super) async fn case_extras(
     Ok((corrections, rectifiable, panel))
 }
 
+/// Free-text columns of a case that may mention a person, and how to find the rows: (table,
+/// row key expression, text columns, condition on `$1` = the case id).
+const CASE_TEXT: &[(&str, &str, &[&str], &str)] = &[
+    ("referrals", "id", &["summary_markdown", "professional_judgement", "information_request", "information_reply", "consent_reason", "draft_json"], "case_id = $1"),
+    ("research", "id", &["body"], "case_id = $1"),
+    ("minute_entries", "id", &["body"], "case_id = $1"),
+    ("case_minutes", "meeting_id || ':' || case_id", &["risks", "decision"], "case_id = $1"),
+    ("amendments", "id", &["original", "amended", "reason"], "case_id = $1"),
+    ("actions", "id", &["description"], "case_id = $1"),
+    ("action_updates", "id", &["note"], "action_id IN (SELECT id FROM actions WHERE case_id = $1)"),
+    ("objections", "id", &["grounds", "reasoning"], "case_id = $1"),
+    ("rectifications", "id", &["old_value", "new_value", "reason"], "case_id = $1"),
+];
+
+/// Replaces every mention of `people` in the case's free text with "[erased]"; how many went.
+async fn scrub_case_text(conn: &mut AnyConnection, case_id: &str, people: &[ThirdParty], keep: &[String]) -> Result<u64, AppError> {
+    let mut total = 0u64;
+    for (table, key, columns, condition) in CASE_TEXT {
+        let select = format!("SELECT {key} AS row_key, {} FROM {table} WHERE {condition}", columns.join(", "));
+        let rows = sqlx::query(sqlx::AssertSqlSafe(select)).bind(case_id).fetch_all(&mut *conn).await.map_err(internal_db)?;
+        for r in &rows {
+            let row_key: String = col(r, "row_key")?;
+            for column in *columns {
+                let Some(text) = col::<Option<String>>(r, column)? else { continue };
+                let (erased, n) = erase_mentions(&text, people, keep);
+                if n == 0 {
+                    continue;
+                }
+                total += n as u64;
+                let update = format!("UPDATE {table} SET {column} = $1 WHERE {key} = $2");
+                sqlx::query(sqlx::AssertSqlSafe(update)).bind(erased).bind(&row_key).execute(&mut *conn).await.map_err(internal_db)?;
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// Deletes the subject access requests about the erased people, and any whose export still
+/// names one of them; how many went.
+async fn erase_subject_requests(conn: &mut AnyConnection, person_ids: &[String], names: &[ThirdParty]) -> Result<u64, AppError> {
+    let rows = sqlx::query("SELECT id, subject_id, subject_name, export_json FROM subject_access_requests").fetch_all(&mut *conn).await.map_err(internal_db)?;
+    let mut gone = 0;
+    for r in &rows {
+        let subject: String = col(r, "subject_id")?;
+        let text = format!("{} {}", col::<String>(r, "subject_name")?, col::<String>(r, "export_json")?);
+        if person_ids.contains(&subject) || shared::subject_access::leaks(&text, names, "") {
+            sqlx::query("DELETE FROM subject_access_requests WHERE id = $1").bind(col::<String>(r, "id")?).execute(&mut *conn).await.map_err(internal_db)?;
+            gone += 1;
+        }
+    }
+    Ok(gone)
+}
+
+/// What erasure cannot reach, for the DPO: copies of minutes already downloaded (made for a
+/// person and never stored here), and subject access exports already downloaded.
+async fn erasure_outside(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<String>, AppError> {
+    let downloaded: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM copy_downloads d JOIN minute_copies c ON c.id = d.copy_id \
+         WHERE c.meeting_id IN (SELECT meeting_id FROM agenda_items WHERE case_id = $1)",
+    )
+    .bind(case_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal_db)?;
+    let mut out = Vec::new();
+    if downloaded > 0 {
+        out.push(format!("minutes_copies_downloaded:{downloaded}"));
+    }
+    Ok(out)
+}
+
 impl ServerBackend {
+    /// After an erasure on SQLite: the write-ahead log still holds the old pages, so it is
+    /// written back and truncated (secure_delete has already overwritten the freed pages).
+    async fn after_erasure(&self) {
+        if self.db.backend() == crate::db::Backend::Sqlite {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(self.db.pool()).await {
+                tracing::error!(error = %e, "could not truncate the write-ahead log after an erasure");
+            }
+        }
+    }
+
     /// Checks `action`, then that the case exists (as not found otherwise).
     async fn begin_case_op(&self, actor: &Actor, action: &Action, case_id: &str) -> Result<crate::db::Tx, AppError> {
         check(actor, action)?;
@@ -242,6 +324,35 @@ impl DataProtectionBackend for ServerBackend {
                 Ok(PurgeRun { at: col(r, "at")?, counts })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
+        let erasures = sqlx::query("SELECT at, action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq DESC LIMIT 10")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(internal_db)?
+            .iter()
+            .map(|r| {
+                let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
+                let count = |k: &str| details[k].as_u64().unwrap_or(0);
+                let removed = [("mentions in free text", "mentions_erased"), ("subject access requests", "subject_access_requests")]
+                    .into_iter()
+                    .map(|(words, key)| (words.to_string(), count(key)))
+                    .filter(|(_, n)| *n > 0)
+                    .collect();
+                let not_reached = details["not_erasable"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str())
+                    .map(|v| match v.split_once(':') {
+                        Some(("minutes_copies_downloaded", n)) => {
+                            format!("{n} copies of minutes that discussed the case were already downloaded: ask the agencies to delete them")
+                        }
+                        _ => v.to_string(),
+                    })
+                    .collect();
+                let what = if col::<String>(r, "action")? == "case.erase" { "A whole case" } else { "A household member" };
+                Ok(ErasureNote { at: col(r, "at")?, what: what.to_string(), removed, not_reached })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
         self.audit_and_commit(tx, actor_event(actor, "retention.read").detail("due", due.len())).await?;
         Ok(RetentionView {
             case_years: years,
@@ -250,6 +361,7 @@ impl DataProtectionBackend for ServerBackend {
             due,
             held,
             runs,
+            erasures,
         })
     }
 
@@ -363,19 +475,43 @@ impl DataProtectionBackend for ServerBackend {
         let Some(ground) = ErasureGround::parse(&input.ground) else {
             return Err(AppError::field("erase-ground", "Choose why erasure applies"));
         };
+        // A legal hold stops erasure as it stops the purge.
+        let held: i64 =
+            sqlx::query_scalar("SELECT legal_hold FROM cases WHERE id = $1").bind(&input.case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        if held != 0 {
+            return Err(AppError::field(
+                "erase-target",
+                "This case is under a legal hold, so nothing in it can be erased. If the hold no longer applies, lift it on the data protection page first",
+            ));
+        }
+        let people = people_of(&mut tx, &input.case_id).await?;
+        let outside = erasure_outside(&mut tx, &input.case_id).await?;
         if input.target == "case" {
             let mut counts = PurgeCounts::new();
+            let ids: Vec<String> = people.iter().map(|(_, id, _)| id.clone()).collect();
+            let names: Vec<ThirdParty> = people.iter().map(|(_, _, n)| ThirdParty::name(n.clone())).collect();
+            let requests = erase_subject_requests(&mut tx, &ids, &names).await?;
             delete_cases(&mut tx, std::slice::from_ref(&input.case_id), &mut counts).await.map_err(internal_db)?;
-            let mut event = actor_event(actor, "case.erase").on("case", input.case_id.as_str()).detail("ground", ground.as_str());
+            let mut event = actor_event(actor, "case.erase")
+                .on("case", input.case_id.as_str())
+                .detail("ground", ground.as_str())
+                .detail("subject_access_requests", requests)
+                .detail("not_erasable", outside.clone());
             for (kind, n) in counts {
                 event = event.detail(kind, n);
             }
-            return self.audit_and_commit(tx, event).await;
+            self.audit_and_commit(tx, event).await?;
+            self.after_erasure().await;
+            return Ok(());
         }
         let person = input.target.strip_prefix("household:").unwrap_or_default().to_string();
-        if person.is_empty() || person_in_case(&mut tx, PersonKind::Household, &person, &input.case_id).await?.is_none() {
+        let Some(row) = (if person.is_empty() { None } else { person_in_case(&mut tx, PersonKind::Household, &person, &input.case_id).await? }) else {
             return Err(AppError::field("erase-target", "Choose what to erase"));
-        }
+        };
+        let name: String = col(&row, "name")?;
+        let keep: Vec<String> = people.iter().filter(|(_, id, _)| *id != person).map(|(_, _, n)| n.clone()).collect();
+        let mentions = scrub_case_text(&mut tx, &input.case_id, &[ThirdParty::name(name.clone())], &keep).await?;
+        let requests = erase_subject_requests(&mut tx, std::slice::from_ref(&person), &[ThirdParty::name(name)]).await?;
         for sql in [
             "DELETE FROM rectifications WHERE person_kind = 'household' AND person_id = $1",
             "DELETE FROM objections WHERE person_kind = 'household' AND person_id = $1",
@@ -383,8 +519,16 @@ impl DataProtectionBackend for ServerBackend {
         ] {
             sqlx::query(sql).bind(&person).execute(&mut *tx).await.map_err(internal_db)?;
         }
-        let event = actor_event(actor, "person.erase").on("household", person).detail("case_id", input.case_id.as_str()).detail("ground", ground.as_str());
-        self.audit_and_commit(tx, event).await
+        let event = actor_event(actor, "person.erase")
+            .on("household", person)
+            .detail("case_id", input.case_id.as_str())
+            .detail("ground", ground.as_str())
+            .detail("mentions_erased", mentions)
+            .detail("subject_access_requests", requests)
+            .detail("not_erasable", outside);
+        self.audit_and_commit(tx, event).await?;
+        self.after_erasure().await;
+        Ok(())
     }
 
     async fn record_objection(&self, actor: &Actor, input: ObjectionInput) -> Result<(), AppError> {

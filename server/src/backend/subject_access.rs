@@ -279,8 +279,14 @@ impl SubjectAccessBackend for ServerBackend {
         check(actor, &Action::SubjectAccess)?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        self.request_row(&mut tx, id).await?;
-        let n = sqlx::query("UPDATE subject_access_requests SET approved_by = $1, approved_at = $2 WHERE id = $3 AND approved_at IS NULL")
+        let row = self.request_row(&mut tx, id).await?;
+        // Two people: whoever prepared an export cannot also approve its release.
+        if col::<String>(&row, "prepared_by")? == actor.user_id {
+            return Err(AppError::Invalid(
+                "You prepared this export, so another data protection officer must review and approve it before it is released.".into(),
+            ));
+        }
+        let n = sqlx::query("UPDATE subject_access_requests SET approved_by = $1, approved_at = $2 WHERE id = $3 AND approved_at IS NULL AND prepared_by <> $1")
             .bind(&actor.user_id)
             .bind(now)
             .bind(id)

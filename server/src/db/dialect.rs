@@ -55,13 +55,14 @@ pub fn max_connections(backend: Backend) -> u32 {
     }
 }
 
-/// Per-connection settings: WAL, full fsync, foreign keys, and a busy timeout for SQLite.
+/// Per-connection settings: WAL, full fsync, foreign keys, a busy timeout, and `secure_delete`
+/// (deleted content is overwritten, so an erased name does not linger in free pages) for SQLite.
 pub async fn configure_connection(backend: Backend, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     match backend {
         Backend::Sqlite => {
             conn.execute(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;",
             )
             .await?;
             Ok(())
@@ -133,6 +134,8 @@ pub fn app_role_grants(role: &str) -> Option<Vec<String>> {
         format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
         format!("REVOKE UPDATE, DELETE ON {append_only}, _sqlx_migrations FROM {role}"),
         format!("REVOKE INSERT ON _sqlx_migrations FROM {role}"),
+        // The retention floor is the owner's to set: the application only reads it.
+        format!("REVOKE INSERT, UPDATE, DELETE ON audit_policy FROM {role}"),
         format!("GRANT DELETE ON audit_log TO {role}"),
         format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"),
     ])

@@ -97,6 +97,17 @@ impl Db {
         Ok(())
     }
 
+    /// Records the audit retention floor (days) that the database enforces on the purge. Run as
+    /// the tables' owner (`roundtable migrate`): the application role may only read it.
+    pub async fn set_audit_retention_floor(&self, days: i64) -> Result<(), Error> {
+        let days = days.max(365);
+        let current: Option<i64> = sqlx::query_scalar("SELECT retention_days FROM audit_policy WHERE id = 1").fetch_optional(&self.pool).await?;
+        if current != Some(days) {
+            sqlx::query("UPDATE audit_policy SET retention_days = $1 WHERE id = 1").bind(days).execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     /// Whether the role connected can alter or remove audit entries despite the append-only
     /// guards: always on SQLite (whoever has the file), and on PostgreSQL when the role owns
     /// the audit log or may update it.

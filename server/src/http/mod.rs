@@ -59,19 +59,31 @@ pub struct AppState {
     pub live: crate::live::Live,
 }
 
-/// Migrates, announces the first administrator's enrolment link if needed, then serves until Ctrl-C.
-pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> {
+/// Migrates, checks the audit key against the log, writes a checkpoint, says how to enrol the
+/// first administrator if none has, then serves until Ctrl-C.
+pub async fn serve(db_args: DatabaseArgs, args: ServeArgs, witness: std::path::PathBuf) -> Result<(), Error> {
     let db_config = db_args.resolve()?;
-    let config = args.resolve()?;
+    let mut config = args.resolve()?;
+    config.witness = witness;
     let db = Db::open(&db_config).await?;
     db.migrate().await?;
+    {
+        let mut conn = db.pool().acquire().await?;
+        crate::audit::check_key(&mut conn).await?;
+    }
+    if let Err(e) = crate::witness::record(&db, &config.witness, Clock::System.unix()).await {
+        tracing::error!(error = %e, "AUDIT CHECKPOINT REFUSED at start: run `roundtable verify-audit`");
+    }
+    if !config.two_person_approval {
+        tracing::warn!("two-person approval is off: one administrator alone can grant roles that open every case");
+    }
     if db.backend() == crate::db::Backend::Postgres && db.can_alter_audit_log().await? {
         tracing::warn!(
             "this database role owns the audit log (or may update it), so it could remove the append-only guards: \
              migrate as the owner with `roundtable migrate --app-role NAME` and serve as that role (README, PostgreSQL)"
         );
     }
-    invitations::announce_first_admin(&db, &Clock::System, &config.public_url).await?;
+    invitations::announce_first_admin(&db).await?;
 
     let listener = TcpListener::bind(config.bind).await.map_err(|e| Error::Config(format!("cannot listen on {} ({e})", config.bind)))?;
     let addr = listener.local_addr()?;
@@ -82,6 +94,9 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> 
     }
     if let Some(every) = config.retention.interval {
         tokio::spawn(crate::retention::run_every(db.clone(), Clock::System, config.retention, config.session_limits(), every));
+    }
+    if let Some(every) = config.checkpoint_interval {
+        tokio::spawn(crate::witness::run_every(db.clone(), Clock::System, config.witness.clone(), every));
     }
     let live = backend.live.clone();
     let state = AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend, live };
@@ -120,8 +135,7 @@ pub fn route_table() -> Vec<String> {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context = page_context(state.backend.clone());
-    let request_id = HeaderName::from_static("x-request-id");
-    Router::new()
+    let app = Router::new()
         .merge(health::routes())
         .merge(calendar::routes())
         .merge(live::routes())
@@ -131,20 +145,29 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(
-            ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new().level(Level::INFO)))
-                .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(axum::middleware::from_fn(api_status::refine))
-                .layer(CatchPanicLayer::custom(error_page::internal_error))
-                .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::apply))
-                .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::same_origin_only))
-                .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve))
-                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
-        )
-        .with_state(state)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell));
+    with_middleware(app, state)
+}
+
+/// Every request's middleware, outermost first: request id, tracing, HTTP statuses for errors,
+/// security headers (outside the panic catcher, so a panic's 500 page carries them too), the
+/// panic catcher, CSRF, bounded identifiers, the session, and the body limit.
+fn with_middleware(app: Router<AppState>, state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    app.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new().level(Level::INFO)))
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(axum::middleware::from_fn(api_status::refine))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::apply))
+            .layer(CatchPanicLayer::custom(error_page::internal_error))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::same_origin_only))
+            .layer(axum::middleware::from_fn(csrf::bounded_input))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), session::resolve))
+            .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+    )
+    .with_state(state)
 }
 
 /// What every page render and server function gets in its Leptos context.
@@ -167,4 +190,45 @@ fn request_span<B>(req: &Request<B>) -> tracing::Span {
 
 async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use tower::ServiceExt;
+
+    async fn test_state(dir: &std::path::Path) -> AppState {
+        let cli = crate::cli::Cli::try_parse_from(["roundtable", "--data-dir", &dir.display().to_string(), "serve"]).unwrap_or_else(|e| panic!("{e}"));
+        let crate::cli::Command::Serve(args) = cli.command else { panic!("not serve") };
+        let config = Arc::new(args.resolve().unwrap_or_else(|e| panic!("{e}")));
+        let db = Db::open(&cli.database.resolve().unwrap_or_else(|e| panic!("{e}"))).await.unwrap_or_else(|e| panic!("{e}"));
+        db.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+        let backend = Arc::new(ServerBackend::new(db.clone(), Clock::System, config.clone()).unwrap_or_else(|e| panic!("{e}")));
+        let addr: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
+        let live = backend.live.clone();
+        AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend, live }
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_answered_with_the_security_headers_and_no_internals() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let state = test_state(dir.path()).await;
+        let boom = Router::new().route("/boom", axum::routing::get(|| async {
+            if std::hint::black_box(true) {
+                panic!("case text C-2026-00001 Ada Thornbury");
+            }
+            "unreachable"
+        }));
+        let app = with_middleware(boom, state);
+        let res = app.oneshot(Request::get("/boom").body(axum::body::Body::empty()).unwrap_or_default()).await.unwrap_or_else(|e| match e {});
+        assert_eq!(res.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+        for header in ["content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy", "cache-control", "x-request-id"] {
+            assert!(res.headers().contains_key(header), "{header} missing on the panic page: {:?}", res.headers());
+        }
+        let body = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("Sorry, there is a problem with the service"), "{text}");
+        assert!(!text.contains("Ada Thornbury"), "no panic message reaches the page");
+    }
 }

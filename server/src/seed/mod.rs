@@ -55,6 +55,8 @@ const USERS: &[(&str, &str, usize, &[&str])] = &[
     ("Zoë Brannigan", "zoe.brannigan@wyvernvalley-nhs.invalid", 5, &["agency_representative"]),
     ("Ifeoma Castellanos", "ifeoma.castellanos@adults.wyvernshire.invalid", 3, &["data_protection_officer"]),
     ("Tobias Wren", "tobias.wren@recovery.wyvernshire.invalid", 7, &["agency_representative"]),
+    // A second data protection officer: whoever prepares a subject access export cannot approve it.
+    ("Nadia Fairweather", "nadia.fairweather@wyvernvalley-nhs.invalid", 5, &["data_protection_officer"]),
 ];
 
 /// `roundtable seed-demo`.

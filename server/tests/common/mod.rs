@@ -61,10 +61,17 @@ pub fn psql(url: &str, sql: &str) -> Result<String, String> {
 fn command(data: &Path) -> Command {
     let mut cmd = Command::new(bin());
     cmd.env("ROUNDTABLE_DATA_DIR", data).env("RUST_LOG", "warn");
+    // Checkpoints stay inside the temporary folder (by default they go beside the data folder).
+    cmd.env("ROUNDTABLE_AUDIT_WITNESS", witness_path(data));
     if let Some(url) = database_url(data) {
         cmd.env("ROUNDTABLE_DATABASE_URL", url);
     }
     cmd
+}
+
+/// Where a test data folder's audit checkpoints are written.
+pub fn witness_path(data: &Path) -> PathBuf {
+    data.join("witness").join("audit-checkpoints.jsonl")
 }
 
 /// A running server; stopped and its data removed when dropped.

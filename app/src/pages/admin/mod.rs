@@ -2,6 +2,7 @@
 
 pub mod agencies;
 pub mod agency;
+pub mod grants;
 pub mod isa;
 pub mod people;
 pub mod person;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::grants::RoleGrantsPanel;
 use super::{role_labels, role_options};
 use crate::api::admin::{invite_user, users_and_overview, AdminView, EnrolmentLink, UserInput, UserSummary};
 use crate::components::error_summary::ErrorSummary;
@@ -23,10 +24,14 @@ pub fn PeoplePage() -> impl IntoView {
         <h1 class="rt-heading-xl">"People"</h1>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
-                loaded(data.await, move |(users, overview)| view! {
-                    <InviteForm overview reload link />
-                    <PeopleTable users />
-                }.into_any())
+                loaded(data.await, move |(users, overview)| {
+                    let admin = overview.may_administer;
+                    view! {
+                        <InviteForm overview reload link />
+                        {admin.then(|| view! { <RoleGrantsPanel /> })}
+                        <PeopleTable users />
+                    }.into_any()
+                })
             })}
         </Transition>
     }
@@ -71,6 +76,12 @@ pub fn LinkPanel(link: RwSignal<Option<(String, EnrolmentLink)>>) -> impl IntoVi
                 <p class="rt-body">"Send this link to them through your agency's secure email. It works once, within 24 hours, and is not shown again."</p>
                 <p class="rt-body rt-link-box"><code id="enrolment-link">{l.url.clone()}</code></p>
                 <p class="rt-body-s">{format!("It expires {}.", shared::display::instant(l.expires_at))}</p>
+                {(!l.awaiting_approval.is_empty()).then(|| view! {
+                    <p class="rt-body" id="awaiting-approval">{format!(
+                        "These roles take effect only when a second person approves them: {}. Until then they can sign in without them.",
+                        l.awaiting_approval.join(", ")
+                    )}</p>
+                })}
             </div>
         })
     }

@@ -83,7 +83,7 @@ fn Recovery(user: UserSummary, reload: RwSignal<u32>, link: RwSignal<Option<(Str
     };
     view! {
         <h2 class="rt-heading-l">"Lost passkey"</h2>
-        <p class="rt-body">"A recovery link lets them set up a new passkey. Creating one signs them out everywhere and cancels any earlier link."</p>
+        <p class="rt-body">"A recovery link lets them set up a new passkey. Creating one signs them out everywhere, cancels any earlier link and emails them. When they use it, their old passkeys are removed unless they prove they still hold one."</p>
         <LinkPanel link />
         <ErrorSummary error=form.error />
         <form on:submit=on_submit>
