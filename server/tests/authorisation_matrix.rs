@@ -59,6 +59,8 @@ const TABLE: &[(&str, &str)] = &[
     ("GET /healthz", "PPPPPPPPPP"),
     ("GET /readyz", "PPPPPPPPPP"),
     ("POST /api/auth/who-am-i", "DAAAAAADDA"),
+    ("POST /api/session/times", "DAAAAAADDA"),
+    ("POST /api/permissions/action-scopes", "DDAAAADDDA"),
     ("POST /api/auth/begin-enrolment", "PPPPPPPPPP"),
     ("POST /api/auth/finish-enrolment", "PPPPPPPPPP"),
     ("POST /api/auth/begin-sign-in", "PPPPPPPPPP"),

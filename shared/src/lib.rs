@@ -24,4 +24,5 @@ pub mod retention;
 pub mod session;
 pub mod stats;
 pub mod subject_access;
+pub mod time_zone;
 pub mod validation;

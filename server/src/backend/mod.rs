@@ -11,6 +11,7 @@ mod data_protection;
 mod meetings;
 mod minutes;
 mod referrals;
+mod session;
 mod statistics;
 mod subject_access;
 

@@ -60,6 +60,7 @@ pub struct AppState {
 pub async fn serve(db_args: DatabaseArgs, args: ServeArgs) -> Result<(), Error> {
     let db_config = db_args.resolve()?;
     let config = args.resolve()?;
+    shared::time_zone::set_area_zone(config.time_zone.clone());
     let db = Db::open(&db_config).await?;
     db.migrate().await?;
     if db.backend() == crate::db::Backend::Postgres && db.can_alter_audit_log().await? {
