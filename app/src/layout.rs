@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use shared::marking::PROTECTIVE_MARKING;
 
 use crate::components::session_watch::{KeptTextNotice, SessionWatch};
+use crate::components::table_labels::label_tables_as_they_appear;
 use crate::components::user_bar::UserBar;
 
 /// The protective-marking banner shown at the top and bottom of every page.
@@ -32,6 +33,7 @@ fn skip_to_main(ev: leptos::ev::MouseEvent) {
 /// Wraps every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    Effect::new(|_| label_tables_as_they_appear());
     view! {
         <SessionWatch>
             <a href="#main-content" class="rt-skip-link" on:click=skip_to_main>"Skip to main content"</a>

@@ -89,6 +89,7 @@ fn ReplyForm(draft: DraftView) -> impl IntoView {
         form.submit(move || reply_to_request(id.clone(), values.get("reply")), |()| load_page("/referrals?replied=1"));
     };
     view! {
+        <Title text=format!("More information for referral {}", draft.reference.clone().unwrap_or_default()) />
         <span class="rt-caption-l">{draft.reference.clone().unwrap_or_default()}</span>
         <h1 class="rt-heading-xl">"The coordinator needs more information"</h1>
         <div class="rt-inset-text" id="information-request">{draft.information_request.clone().unwrap_or_default()}</div>

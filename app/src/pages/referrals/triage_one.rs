@@ -114,6 +114,7 @@ fn Triage(v: TriageView, reload: RwSignal<u32>) -> impl IntoView {
         .chain(RejectionReason::ALL.iter().map(|r| (r.as_str().into(), r.label().into())))
         .collect();
     view! {
+        <Title text=format!("Triage referral {}", v.summary.reference) />
         <span class="rt-caption-l">{format!("{} from {}", v.summary.reference, v.summary.agency_name)}</span>
         <h1 class="rt-heading-xl">{v.victim.clone()}</h1>
         <ErrorSummary error=form.error />
@@ -194,12 +195,12 @@ fn CandidateRow(c: RepeatCandidate, id: StoredValue<String>, form: FormState, re
     let heard = if c.last_heard_on.is_empty() { "Not heard yet".to_string() } else { iso_date(&c.last_heard_on) };
     view! {
         <tr>
-            <th class="rt-table__header" scope="row">{c.victim_name.clone()}
+            <th class="rt-table__header" scope="row" data-label="Case">{c.victim_name.clone()}
                 <span class="rt-table__sub">{format!("{}{}", c.reference, c.victim_dob.as_deref().map(|d| format!(", born {}", iso_date(d))).unwrap_or_default())}</span></th>
-            <td class="rt-table__cell">{c.strength.clone()}</td>
-            <td class="rt-table__cell">{heard}
+            <td class="rt-table__cell" data-label="Match">{c.strength.clone()}</td>
+            <td class="rt-table__cell" data-label="Last heard">{heard}
                 {c.within_twelve_months.then(|| view! { <span class="rt-table__sub">"Within 12 months: a repeat"</span> })}</td>
-            <td class="rt-table__cell">
+            <td class="rt-table__cell" data-label="Decision">
                 {decision}
                 <div class="rt-button-group rt-mt-2">
                     <button type="button" class="rt-button rt-button--small" on:click=move |_| decide(yes_case.clone(), true)
