@@ -1,13 +1,14 @@
 //! A JSON request to a server function that the browser finishes even when the page is being
 //! left (`fetch` with `keepalive`), for saving what was typed as the page goes away.
 
-use crate::api::client::REQUEST_HEADER;
-
 /// Posts `body` (JSON) to `url`; the answer is not awaited.
 #[cfg(feature = "hydrate")]
 pub fn post_json(url: &str, body: &str) {
     use js_sys::{Function, Object, Reflect};
+    use wasm_bindgen::closure::Closure;
     use wasm_bindgen::{JsCast, JsValue};
+
+    use crate::api::client::REQUEST_HEADER;
 
     let set = |target: &Object, key: &str, value: &JsValue| {
         let _ = Reflect::set(target, &JsValue::from_str(key), value);
@@ -28,8 +29,9 @@ pub fn post_json(url: &str, body: &str) {
         // and is saved again if the page comes back.
         if let Ok(promise) = fetch.call2(&global, &JsValue::from_str(url), &init) {
             if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
-                let ignore = wasm_bindgen::closure::Closure::once_into_js(|_: JsValue| {});
-                let _ = promise.catch(ignore.unchecked_ref());
+                let ignore = Closure::<dyn FnMut(JsValue)>::new(|_| {});
+                let _ = promise.catch(&ignore);
+                ignore.forget();
             }
         }
     }

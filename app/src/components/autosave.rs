@@ -194,13 +194,13 @@ impl<T: Clone + Send + Sync + 'static> Autosave<T> {
                 }
             }),
             window_event_listener(leptos::ev::visibilitychange, move |_| {
-                if document().visibility_state() == leptos::web_sys::VisibilityState::Hidden {
+                let state = js_sys::Reflect::get(&document(), &"visibilityState".into()).ok().and_then(|v| v.as_string());
+                if state.as_deref() == Some("hidden") {
                     visibility.send_on_leaving();
                 }
             }),
         ];
-        let handles = send_wrapper::SendWrapper::new(handles);
-        on_cleanup(move || handles.take().into_iter().for_each(|h| h.remove()));
+        on_cleanup(move || handles.into_iter().for_each(|h| h.remove()));
     }
 
     #[cfg(not(feature = "hydrate"))]

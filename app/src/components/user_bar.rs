@@ -13,7 +13,8 @@ use crate::components::submit_task::load_page;
 #[component]
 pub fn UserBar() -> impl IntoView {
     let me = Resource::new(|| (), |_| who_am_i());
-    let ended = move || use_session().is_some_and(|s| s.phase.get() == Phase::Ended);
+    let session = use_session();
+    let ended = move || session.is_some_and(|s| s.phase.get() == Phase::Ended);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -29,6 +29,8 @@ pub fn ReferralPage() -> impl IntoView {
     let query = use_query_map();
     let confirming = Memo::new(move |_| query.with(|q| q.get("confirm").as_deref() == Some("delete")));
     let draft = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), referral_draft);
+    // What was typed last, which the confirmation step names (the draft loaded may be older).
+    let latest = RwSignal::new(None::<ReferralForm>);
     let title = move || if confirming.get() { "Delete this draft referral?" } else { "Referral to MARAC" };
     view! {
         <Title text=title />
@@ -40,9 +42,9 @@ pub fn ReferralPage() -> impl IntoView {
                     if d.status == "more_information_requested" {
                         view! { <ReplyForm draft=d /> }.into_any()
                     } else if confirm {
-                        view! { <ConfirmDelete draft=d /> }.into_any()
+                        view! { <ConfirmDelete draft=d latest /> }.into_any()
                     } else {
-                        view! { <Editor draft=d /> }.into_any()
+                        view! { <Editor draft=d latest /> }.into_any()
                     }
                 })
             })}
@@ -53,10 +55,10 @@ pub fn ReferralPage() -> impl IntoView {
 /// The GOV.UK "are you sure" step before a draft is deleted: a page of its own
 /// (`?confirm=delete`), so "No" and the browser's back button both return to the draft.
 #[component]
-fn ConfirmDelete(draft: DraftView) -> impl IntoView {
+fn ConfirmDelete(draft: DraftView, latest: RwSignal<Option<ReferralForm>>) -> impl IntoView {
     let form = FormState::new();
     let id = StoredValue::new(draft.id.clone());
-    let name = draft.form.victim.name.trim().to_string();
+    let name = latest.get_untracked().unwrap_or(draft.form).victim.name.trim().to_string();
     let whose = if name.is_empty() { "a victim not named yet".to_string() } else { name };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -66,7 +68,7 @@ fn ConfirmDelete(draft: DraftView) -> impl IntoView {
         <ErrorSummary error=form.error />
         <h1 class="rt-heading-xl">"Delete this draft referral?"</h1>
         <div class="rt-confirm">
-            <p class="rt-body">{format!("The draft referral for {whose}, last saved {}, will be deleted with everything typed in it.", shared::display::instant(draft.updated_at))}</p>
+            <p class="rt-body">{format!("The draft referral for {whose} will be deleted with everything typed in it.")}</p>
             <p class="rt-body"><strong>"You cannot undo this."</strong></p>
             <form on:submit=on_submit novalidate>
                 <div class="rt-button-group">
@@ -115,7 +117,7 @@ fn save_request(input: &DraftInput) -> Option<(String, String)> {
 }
 
 #[component]
-fn Editor(draft: DraftView) -> impl IntoView {
+fn Editor(draft: DraftView, latest: RwSignal<Option<ReferralForm>>) -> impl IntoView {
     let state = FormState::new();
     let saved = RwSignal::new(format!("Draft saved at {}", shared::display::time_of_day(draft.updated_at)));
     let id = StoredValue::new(draft.id.clone());
@@ -126,6 +128,7 @@ fn Editor(draft: DraftView) -> impl IntoView {
     Effect::new(move |first_run: Option<()>| {
         let typed = form.get();
         if first_run.is_some() {
+            latest.set(Some(typed.clone()));
             input.set(DraftInput { id: draft_id.clone(), form: typed });
         }
     });
