@@ -121,10 +121,12 @@ fn Editor(draft: DraftView, latest: RwSignal<Option<ReferralForm>>) -> impl Into
     let state = FormState::new();
     let saved = RwSignal::new(format!("Draft saved at {}", shared::display::time_of_day(draft.updated_at)));
     let id = StoredValue::new(draft.id.clone());
-    let form = RwSignal::new(draft.form.clone());
+    // Coming back from the confirmation step, what was typed is newer than the draft loaded.
+    let typed = latest.get_untracked().unwrap_or_else(|| draft.form.clone());
+    let form = RwSignal::new(typed.clone());
     // The saver is given the whole input (id and form), so it never needs this component's values.
     let draft_id = draft.id.clone();
-    let input = RwSignal::new(DraftInput { id: draft.id.clone(), form: draft.form.clone() });
+    let input = RwSignal::new(DraftInput { id: draft.id.clone(), form: typed });
     Effect::new(move |first_run: Option<()>| {
         let typed = form.get();
         if first_run.is_some() {
