@@ -34,7 +34,7 @@ async function widest(page) {
 
 /** Visits every kind of page `page`'s person reaches from `start` (breadth first, up to `max`
  * kinds), measuring each at 320 px and photographing it at 390 px as `phone-<who>-<n>`. */
-async function crawl(page, who, start, max = 30) {
+async function crawl(page, who, start, max = 20) {
   const seen = new Set();
   const queue = [...start];
   const problems = [];

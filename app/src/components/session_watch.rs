@@ -168,7 +168,7 @@ pub fn SessionWatch(children: Children) -> impl IntoView {
         });
         set_interval(move || session.tick(), Duration::from_secs(1));
         // Typing counts as using the session. Listening on the window lasts as long as the page.
-        std::mem::forget(window_event_listener(leptos::ev::input, move |_| session.typed()));
+        let _ = window_event_listener(leptos::ev::input, move |_| session.typed());
     });
     view! {
         {children()}
