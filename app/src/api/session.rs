@@ -28,10 +28,17 @@ pub trait SessionBackend: Send + Sync + 'static {
     async fn session_times(&self, actor: &shared::policy::Actor, secret: &str) -> Result<SessionTimes, AppError>;
 }
 
-/// The session's times; `SignInRequired` when no one is signed in.
+/// The session's times, or `None` when no one is signed in (an ordinary answer, not an error:
+/// every page asks, signed in or not).
 #[server(endpoint = "session/times", client = crate::api::client::RoundtableClient)]
-pub async fn session_times() -> Result<SessionTimes, AppError> {
+pub async fn session_times() -> Result<Option<SessionTimes>, AppError> {
     use crate::backend as b;
-    let (actor, secret) = (b::require_actor()?, b::session_secret().ok_or(AppError::SignInRequired)?);
-    b::backend()?.session_times(&actor, &secret).await
+    let (Some(actor), Some(secret)) = (b::current_actor(), b::session_secret()) else {
+        return Ok(None);
+    };
+    match b::backend()?.session_times(&actor, &secret).await {
+        Ok(times) => Ok(Some(times)),
+        Err(AppError::SignInRequired) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

@@ -66,10 +66,10 @@ impl Session {
     }
 
     /// Records the server's answer: live with these times, or ended.
-    fn answered(&self, answer: Result<SessionTimes, AppError>) {
+    fn answered(&self, answer: Result<Option<SessionTimes>, AppError>) {
         self.checking.set(false);
         match answer {
-            Ok(times) if times.idle_left > 0 && times.absolute_left > 0 => {
+            Ok(Some(times)) if times.idle_left > 0 && times.absolute_left > 0 => {
                 self.times.set(Some((times, now_ms())));
                 self.phase.set(Phase::Live);
             }
@@ -154,7 +154,7 @@ pub fn SessionWatch(children: Children) -> impl IntoView {
         crate::api::client::note_answer();
         leptos::task::spawn_local(async move {
             let answer = session_times().await;
-            if let Ok(times) = &answer {
+            if let Ok(Some(times)) = &answer {
                 let path = window().location().pathname().unwrap_or_default();
                 let max_age_ms = times.absolute_left as f64 * 1000.0 + 8.0 * 3600.0 * 1000.0;
                 kept_text::restore(&path, &times.user_key, max_age_ms, RESTORE_WAIT_MS, move |n| {
