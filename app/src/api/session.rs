@@ -31,7 +31,7 @@ pub trait SessionBackend: Send + Sync + 'static {
 /// The session's times, or `None` when no one is signed in (an ordinary answer, not an error:
 /// every page asks, signed in or not).
 #[server(endpoint = "session/times", client = crate::api::client::RoundtableClient)]
-pub async fn session_times() -> Result<Option<SessionTimes>, AppError> {
+pub async fn time_left() -> Result<Option<SessionTimes>, AppError> {
     use crate::backend as b;
     let (Some(actor), Some(secret)) = (b::current_actor(), b::session_secret()) else {
         return Ok(None);

@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 /// Largest body a browser sends with `keepalive` (64 KiB), less room for headers.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 const KEEPALIVE_MAX_BYTES: usize = 60 * 1024;
 
 /// Saves one value of `T`, returning when the server saved it (Unix seconds).
@@ -30,6 +31,7 @@ struct State<T> {
     /// Bumped at every change.
     generation: u64,
     /// The generation last sent by a `keepalive` request.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     sent_on_leaving: u64,
     /// A save is under way.
     saving: bool,
@@ -149,6 +151,7 @@ impl<T: Clone + Send + Sync + 'static> Autosave<T> {
         self.lock().closed = true;
     }
 
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     /// Whether leaving the page now would lose text: a change the server does not have that
     /// a `keepalive` request cannot carry, or after a failed save.
     fn would_lose_text(&self) -> bool {
@@ -161,6 +164,7 @@ impl<T: Clone + Send + Sync + 'static> Autosave<T> {
         }
     }
 
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     /// Sends the latest change with a request that outlives the page, once per change.
     fn send_on_leaving(&self) {
         let request = {

@@ -14,7 +14,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::api::client::last_answer_ms;
-use crate::api::session::{session_times, SessionTimes};
+use crate::api::session::{time_left, SessionTimes};
 use crate::browser::{kept_text, now_ms};
 use crate::components::loaded::sign_in_href;
 use crate::error::AppError;
@@ -88,7 +88,7 @@ impl Session {
             return;
         }
         self.checking.set(true);
-        leptos::task::spawn_local(async move { self.answered(session_times().await) });
+        leptos::task::spawn_local(async move { self.answered(time_left().await) });
     }
 
     /// The session has ended: keeps what was typed on the page and says so.
@@ -153,7 +153,7 @@ pub fn SessionWatch(children: Children) -> impl IntoView {
     Effect::new(move |_| {
         crate::api::client::note_answer();
         leptos::task::spawn_local(async move {
-            let answer = session_times().await;
+            let answer = time_left().await;
             if let Ok(Some(times)) = &answer {
                 let path = window().location().pathname().unwrap_or_default();
                 let max_age_ms = times.absolute_left as f64 * 1000.0 + 8.0 * 3600.0 * 1000.0;
