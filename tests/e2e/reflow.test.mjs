@@ -9,7 +9,7 @@ import { demoWorld, screenshot, accessibilityViolations, addVirtualAuthenticator
 const world = demoWorld();
 
 /** Addresses that are downloads, end the session or leave the app: not pages to measure. */
-const NOT_PAGES = /\.(pdf|ics|csv|json)$|\/sign-out|^\/enrol|^\/sign-in/;
+const NOT_PAGES = /\.(pdf|ics|csv|json)(\?|$)|\/sign-out|^\/enrol|^\/sign-in/;
 
 /** A path with its ids replaced, so each kind of page is visited once: /meetings/{id}. */
 function pattern(path) {
