@@ -62,16 +62,35 @@ async function crawl(page, who, start, max = 20) {
   return { problems, visited };
 }
 
-for (const [who, name, start] of [
-  ['coordinator', 'Priya Lakeland', ['/', '/triage', '/meetings', '/cases', '/actions?scope=all', '/statistics', '/admin']],
-  ['chair', 'Morgan Ashby', ['/', '/meetings', '/cases', '/actions?scope=all', '/statistics']],
-  ['idva', 'Sam Okonjo-Reyes', ['/', '/cases', '/actions?scope=cases', '/referrals', '/meetings']],
-  ['representative', 'Rowan Ellery', ['/', '/referrals', '/cases', '/actions', '/meetings']],
-  ['dpo', 'Ifeoma Castellanos', ['/', '/audit', '/subject-access', '/retention', '/statistics']],
+/** Pages a link would reach only after a step (acknowledging, sending, starting a draft),
+ * found in the demo data instead: a case at a meeting, a meeting's distribution, a draft. */
+function deepPages() {
+  const one = (sql) => world.server.sql(sql).trim().split('\n')[0].split('|');
+  const [meeting, kase] = one("SELECT a.meeting_id, a.case_id FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id WHERE m.status = 'minutes_final' LIMIT 1");
+  const [upcoming, next] = one("SELECT a.meeting_id, a.case_id FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id WHERE m.status <> 'minutes_final' LIMIT 1");
+  return [`/meetings/${meeting}/cases/${kase}`, `/meetings/${meeting}/distribution`, `/meetings/${upcoming}/cases/${next}`];
+}
+
+for (const [who, name, start, max] of [
+  ['coordinator', 'Priya Lakeland', ['/', '/triage', '/meetings', '/cases', '/actions?scope=all', '/statistics', 'deep', '/admin'], 30],
+  ['chair', 'Morgan Ashby', ['/', '/meetings', '/cases', '/actions?scope=all', '/statistics', 'deep'], 20],
+  ['idva', 'Sam Okonjo-Reyes', ['/', '/cases', '/actions?scope=cases', '/referrals', '/meetings'], 20],
+  ['representative', 'Rowan Ellery', ['/', 'draft', '/referrals', '/cases', '/actions', '/meetings'], 20],
+  ['dpo', 'Ifeoma Castellanos', ['/', '/audit', '/subject-access', '/retention', '/statistics'], 20],
 ]) {
   test(`no page the ${who} reaches scrolls sideways at 320 pixels`, async () => {
     const page = await world.people.as(name);
-    const { problems, visited } = await crawl(page, who, start);
+    const paths = [];
+    for (const p of start) {
+      if (p === 'deep') paths.push(...deepPages());
+      else if (p === 'draft') {
+        await world.server.open(page, '/referrals');
+        await page.locator('#new-referral').click();
+        await page.waitForURL(/\/referrals\/[0-9a-f-]{36}$/);
+        paths.push(new URL(page.url()).pathname);
+      } else paths.push(p);
+    }
+    const { problems, visited } = await crawl(page, who, paths, max);
     assert.ok(visited.length >= 4, `the ${who} reached several pages: ${visited.join(', ')}`);
     assert.deepEqual(problems, [], `pages visited: ${visited.join(', ')}`);
     await page.setViewportSize({ width: 1280, height: 900 });

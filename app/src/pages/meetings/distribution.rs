@@ -70,8 +70,13 @@ fn Distribution(d: DistributionView, reload: RwSignal<u32>, notice: RwSignal<Opt
         <p class="rt-body">
             {format!(
                 "Each person who receives minutes for an invited agency gets their own copy: only the cases and details their agency may see, \
-                 marked OFFICIAL-SENSITIVE and watermarked with their name. The email holds no names and no case details, only a link. \
-                 The link works for {} days, only after they sign in and confirm with their passkey.",
+                 marked OFFICIAL-SENSITIVE and watermarked with their name. {} \
+                 It can be downloaded for {} days, only after they sign in and confirm with their passkey.",
+                if d.email_configured {
+                    "They are emailed a link: the email holds no names and no case details."
+                } else {
+                    "They open it from the Meetings page in Roundtable."
+                },
                 d.link_days
             )}
         </p>
