@@ -30,7 +30,7 @@ test('the coordinator sends the final minutes and sees each agency\'s copies', a
   await priya.waitForSelector('#send-minutes');
   await priya.waitForSelector('body[data-hydrated="true"]');
   await priya.locator('#send-minutes').click();
-  await assert.doesNotReject(priya.locator('.rt-notice').getByText('6 copies were sent').waitFor());
+  await assert.doesNotReject(priya.locator('.rt-notice').getByText('6 copies are ready').waitFor());
   await priya.locator('table[data-agency="Wyvern Homes"]').getByText('Rowan Ellery').waitFor();
   await checked(priya, 'distribution');
 });

@@ -129,3 +129,17 @@ test('on a phone the header is one line and its menu opens and closes with the k
   await assert.doesNotReject(page.getByRole('link', { name: 'Triage' }).waitFor(), 'a wide screen shows the links in a row');
   assert.equal(await menu.isVisible(), false, 'and no Menu button');
 });
+
+test('the actions page offers only the lists each person may see', async () => {
+  const rep = await world.people.as('Rowan Ellery');
+  await rep.setViewportSize({ width: 1280, height: 900 });
+  await world.server.open(rep, '/actions');
+  const tabs = rep.locator('#action-tabs');
+  await assert.doesNotReject(tabs.getByRole('link', { name: "Your agency's" }).waitFor(), 'the lists a representative may see');
+  assert.equal(await tabs.getByRole('link', { name: 'All outstanding' }).count(), 0, 'but not every outstanding action');
+  assert.equal(await tabs.getByRole('link', { name: "Your agency's" }).getAttribute('aria-current'), 'page', 'the current list is marked');
+
+  const chair = await world.people.as('Morgan Ashby');
+  await world.server.open(chair, '/actions?scope=all');
+  await assert.doesNotReject(chair.locator('#action-tabs').getByRole('link', { name: 'All outstanding' }).waitFor(), 'the chair may see every one');
+});
