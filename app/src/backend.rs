@@ -15,6 +15,7 @@ pub use crate::api::data_protection::DataProtectionBackend;
 pub use crate::api::distribution::DistributionBackend;
 pub use crate::api::meetings::MeetingBackend;
 pub use crate::api::referrals::ReferralBackend;
+pub use crate::api::session::SessionBackend;
 pub use crate::api::statistics::StatisticsBackend;
 pub use crate::api::subject_access::SubjectAccessBackend;
 use crate::error::AppError;
@@ -25,6 +26,7 @@ pub trait Backend:
     + AdminBackend
     + AuditBackend
     + ReferralBackend
+    + SessionBackend
     + CaseBackend
     + MeetingBackend
     + StatisticsBackend
@@ -39,6 +41,7 @@ impl<T> Backend for T where
         + AdminBackend
         + AuditBackend
         + ReferralBackend
+        + SessionBackend
         + CaseBackend
         + MeetingBackend
         + StatisticsBackend

@@ -29,8 +29,17 @@ use crate::pages::statistics::StatisticsPage;
 use crate::pages::subject_access::{SubjectAccessPage, SubjectRequestPage};
 use crate::pages::{account::AccountPage, audit::AuditPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
 
-/// The HTML document around the app, rendered on the server only.
+/// The name of the `<meta>` that tells the browser the area's time zone (see [`area_time_zone`]).
+pub const TIME_ZONE_META: &str = "roundtable-time-zone";
+
+/// The HTML document around the app, rendered on the server only. It carries the area's time
+/// zone (name and TZif data, in base64) so that the browser shows times as the server does.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let zone = shared::time_zone::area_zone();
+    let tzif = zone.tzif().map(|data| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(data)
+    });
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -39,6 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="robots" content="noindex, nofollow" />
                 <link rel="icon" href="data:," />
+                <meta name=TIME_ZONE_META content=zone.name().to_string() data-tzif=tzif />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -105,5 +115,18 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    if let Some(zone) = area_time_zone() {
+        shared::time_zone::set_area_zone(zone);
+    }
     leptos::mount::hydrate_body(App);
+}
+
+/// The area's time zone as the page's `<meta>` gives it.
+#[cfg(feature = "hydrate")]
+fn area_time_zone() -> Option<shared::time_zone::AreaZone> {
+    use base64::Engine;
+    let meta = document().query_selector(&format!("meta[name='{TIME_ZONE_META}']")).ok()??;
+    let name = meta.get_attribute("content")?;
+    let data = base64::engine::general_purpose::STANDARD.decode(meta.get_attribute("data-tzif")?).ok()?;
+    shared::time_zone::AreaZone::from_tzif(&name, &data).ok()
 }

@@ -157,6 +157,9 @@ pub struct ServeArgs {
     /// Hours after sign-in at which a session ends whatever the activity.
     #[arg(long, env = "ROUNDTABLE_SESSION_ABSOLUTE_HOURS", default_value_t = 8)]
     pub session_absolute_hours: u32,
+    /// The area's time zone (an IANA name): meeting times are typed and shown in it.
+    #[arg(long, env = "ROUNDTABLE_TIME_ZONE", default_value = "Europe/London")]
+    pub time_zone: String,
     /// Statistics counts below this are not shown, so no one can be recognised.
     #[arg(long, env = "ROUNDTABLE_SMALL_CELL_THRESHOLD", default_value_t = 5)]
     pub small_cell_threshold: u32,

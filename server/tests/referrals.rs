@@ -206,3 +206,49 @@ async fn coordinators_and_chairs_search_and_the_terms_are_never_stored() {
     let repeated: Value = serde_json::from_str(&searches[4]).unwrap_or_default();
     assert_eq!(first["terms_hash"], repeated["terms_hash"], "the same terms hash alike, so repeated searches can be seen");
 }
+
+#[tokio::test]
+async fn the_referrer_is_told_of_a_rejection_and_why_but_nothing_of_its_content_is_kept() {
+    let mut world = World::demo().await;
+    let rowan = world.person("Rowan Ellery");
+    let id = rowan.browser.call("/api/referrals/new", &[]).await.ok().as_str().unwrap_or_default().to_string();
+    let reference =
+        rowan.browser.call_json("/api/referrals/submit", &json!({"input": {"id": id, "form": form("Wren Halloway", "1992-05-06", 15)}})).await.ok();
+    let reference = reference.as_str().unwrap_or_default().to_string();
+    world.person("Priya Lakeland").browser.call("/api/triage/reject", &[("id", &id), ("reason", "other_area")]).await.ok();
+
+    let mine = world.person("Rowan Ellery").browser.call("/api/referrals/mine", &[]).await.ok();
+    let rejected = find(&mine, "id", &id);
+    assert_eq!(rejected["status"], "rejected", "{mine}");
+    assert_eq!(rejected["reference"], json!(reference));
+    assert_eq!(rejected["rejection_reason"], "Another MARAC area should hear it");
+    assert!(rejected["victim_name"].is_null(), "the victim's name went with the referral: {rejected}");
+    assert!(!mine.to_string().contains("Halloway"), "{mine}");
+    let others = world.person("Jude Marchetti").browser.call("/api/referrals/mine", &[]).await.ok();
+    assert!(!others.to_string().contains(&reference), "only the referrer is told: {others}");
+
+    let db = open_db(&world.server.db_path()).await;
+    let kept: Vec<(String, String)> =
+        sqlx::query_as("SELECT reference, reason FROM rejected_referral_notices").fetch_all(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept, vec![(reference, "other_area".to_string())], "the notice holds the reference and reason category only");
+}
+
+#[tokio::test]
+async fn the_coordinator_can_assign_the_idva_when_accepting() {
+    let mut world = World::demo().await;
+    let priya = world.person("Priya Lakeland");
+    let list = priya.browser.call("/api/triage/list", &[]).await.ok();
+    let id = find(&list, "victim_name", "Eliza Farrant")["id"].as_str().unwrap_or_default().to_string();
+    let view = priya.browser.call("/api/triage/view", &[("id", &id)]).await.ok();
+    let idvas = view["idvas"].as_array().cloned().unwrap_or_default();
+    let idva = idvas.iter().find(|p| p[1] == "Sam Okonjo-Reyes").and_then(|p| p[0].as_str()).unwrap_or_else(|| panic!("no IDVA in {view}")).to_string();
+    let not_an_idva =
+        priya.browser.call_json("/api/triage/accept", &json!({"input": {"referral_id": id, "meeting_id": "", "idva_user_id": "no-such-user"}})).await;
+    assert_eq!(not_an_idva.error().as_deref(), Some("InvalidFields"), "{not_an_idva:?}");
+    let case_id =
+        priya.browser.call_json("/api/triage/accept", &json!({"input": {"referral_id": id, "meeting_id": "", "idva_user_id": idva}})).await.ok();
+    let db = open_db(&world.server.db_path()).await;
+    let assigned: Option<String> =
+        sqlx::query_scalar("SELECT idva_user_id FROM cases WHERE id = $1").bind(case_id.as_str()).fetch_one(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(assigned.as_deref(), Some(idva.as_str()));
+}

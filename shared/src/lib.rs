@@ -25,5 +25,6 @@ pub mod retention;
 pub mod session;
 pub mod stats;
 pub mod subject_access;
+pub mod time_zone;
 pub mod validation;
 pub mod views;

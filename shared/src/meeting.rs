@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 
+use crate::time_zone::{area_zone, AreaZone, LocalTimeProblem};
+
 /// Where a meeting is in its life. Each step follows the one before; none goes back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,6 +103,22 @@ pub const MAX_RECURRING: u32 = 26;
 pub fn recurring_dates(first: Date, weeks: u32, count: u32) -> Vec<Date> {
     let step = Duration::weeks(i64::from(weeks.max(1)));
     (0..count.min(MAX_RECURRING)).map_while(|i| first.checked_add(step * i as i32)).collect()
+}
+
+/// The start times (Unix seconds) of a recurring schedule whose meetings start at `hour:minute`
+/// local time in `zone` on each of [`recurring_dates`]: a fortnightly 10:00 meeting stays at
+/// 10:00 when the clocks change. A date on which that time does not exist (the clocks go
+/// forward over it) is returned as the error, with what is wrong.
+pub fn schedule_starts(zone: &AreaZone, first: Date, hour: u8, minute: u8, weeks: u32, count: u32) -> Result<Vec<i64>, (Date, &'static str)> {
+    recurring_dates(first, weeks, count)
+        .into_iter()
+        .map(|day| {
+            zone.instant(day, hour, minute).map_err(|p| match p {
+                LocalTimeProblem::Skipped => (day, "The clocks go forward over that time on one of the dates: choose another start time"),
+                LocalTimeProblem::Invalid => (day, "Enter the start time like 10:00"),
+            })
+        })
+        .collect()
 }
 
 /// What the agenda's suggested order needs to know of a case.
@@ -290,25 +308,86 @@ fn ics_instant(secs: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A calendar file for one meeting. It names the meeting, the time and the place only: never a
-/// case, a person or anything said at it.
+/// An instant as local time at a fixed offset, for iCalendar (`20261208T100000`).
+fn ics_local(secs: i64, offset_secs: i32) -> String {
+    ics_instant(secs.saturating_add(i64::from(offset_secs))).trim_end_matches('Z').to_string()
+}
+
+/// An offset for iCalendar: `+0100`, `-0330`, `+053328` when it has seconds.
+fn ics_offset(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    let (h, m, s) = (a / 3600, (a / 60) % 60, a % 60);
+    if s == 0 {
+        format!("{sign}{h:02}{m:02}")
+    } else {
+        format!("{sign}{h:02}{m:02}{s:02}")
+    }
+}
+
+/// The VTIMEZONE of `zone` for an event from `start` to `end` (RFC 5545, 3.6.5): each change
+/// of offset from the one in force at the start to a year after the end, so that calendars
+/// need no rules of their own.
+fn vtimezone(zone: &AreaZone, start: i64, end: i64) -> Vec<String> {
+    let mut lines = vec!["BEGIN:VTIMEZONE".to_string(), format!("TZID:{}", ics_text(zone.name()))];
+    let transitions = zone.transitions(start, end.saturating_add(366 * 86_400));
+    if transitions.is_empty() {
+        let offset = ics_offset(zone.offset_at(start));
+        let name = zone.local(start).map(|l| l.abbreviation).unwrap_or_default();
+        lines.extend([
+            "BEGIN:STANDARD".to_string(),
+            "DTSTART:19700101T000000".to_string(),
+            format!("TZOFFSETFROM:{offset}"),
+            format!("TZOFFSETTO:{offset}"),
+            format!("TZNAME:{}", ics_text(&name)),
+            "END:STANDARD".to_string(),
+        ]);
+    }
+    for t in transitions {
+        let kind = if t.daylight { "DAYLIGHT" } else { "STANDARD" };
+        lines.extend([
+            format!("BEGIN:{kind}"),
+            format!("DTSTART:{}", ics_local(t.at, t.offset_before)),
+            format!("TZOFFSETFROM:{}", ics_offset(t.offset_before)),
+            format!("TZOFFSETTO:{}", ics_offset(t.offset_after)),
+            format!("TZNAME:{}", ics_text(&t.abbreviation)),
+            format!("END:{kind}"),
+        ]);
+    }
+    lines.push("END:VTIMEZONE".to_string());
+    lines
+}
+
+/// A calendar file for one meeting, in the area's time zone (see [`calendar_file_in`]).
 pub fn calendar_file(uid: &str, starts_at: i64, minutes: i64, place: &str, stamp: i64) -> String {
-    let lines = [
+    calendar_file_in(area_zone(), uid, starts_at, minutes, place, stamp)
+}
+
+/// A calendar file for one meeting, its times local to `zone` with that zone's TZID and
+/// VTIMEZONE. It names the meeting, the time and the place only: never a case, a person or
+/// anything said at it.
+pub fn calendar_file_in(zone: &AreaZone, uid: &str, starts_at: i64, minutes: i64, place: &str, stamp: i64) -> String {
+    let ends_at = starts_at.saturating_add(minutes.saturating_mul(60));
+    let tzid = ics_text(zone.name());
+    let mut lines = vec![
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".to_string(),
         "PRODID:-//Roundtable//MARAC//EN".to_string(),
         "CALSCALE:GREGORIAN".to_string(),
+    ];
+    lines.extend(vtimezone(zone, starts_at, ends_at));
+    lines.extend([
         "BEGIN:VEVENT".to_string(),
         format!("UID:{}@roundtable", ics_text(uid)),
         format!("DTSTAMP:{}", ics_instant(stamp)),
-        format!("DTSTART:{}", ics_instant(starts_at)),
-        format!("DTEND:{}", ics_instant(starts_at + minutes * 60)),
+        format!("DTSTART;TZID={tzid}:{}", ics_local(starts_at, zone.offset_at(starts_at))),
+        format!("DTEND;TZID={tzid}:{}", ics_local(ends_at, zone.offset_at(ends_at))),
         "SUMMARY:MARAC meeting".to_string(),
         format!("LOCATION:{}", ics_text(place)),
         "CLASS:CONFIDENTIAL".to_string(),
         "END:VEVENT".to_string(),
         "END:VCALENDAR".to_string(),
-    ];
+    ]);
     lines.iter().map(|l| fold(l)).collect()
 }
 
@@ -367,13 +446,54 @@ mod tests {
 
     #[test]
     fn the_calendar_file_holds_time_and_place_only() {
-        let ics = calendar_file("m1", 1_796_724_000, 180, "Wyvern House, Room 2; floor 1", 1_796_000_000);
+        let ics = calendar_file_in(&AreaZone::london(), "m1", 1_796_724_000, 180, "Wyvern House, Room 2; floor 1", 1_796_000_000);
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
         assert!(ics.contains("SUMMARY:MARAC meeting\r\n"));
         assert!(ics.contains("LOCATION:Wyvern House\\, Room 2\\; floor 1\r\n"));
-        assert!(ics.contains("DTSTART:20261208T100000Z"), "{ics}");
-        assert!(ics.contains("DTEND:20261208T130000Z"));
+        assert!(ics.contains("DTSTART;TZID=Europe/London:20261208T100000\r\n"), "{ics}");
+        assert!(ics.contains("DTEND;TZID=Europe/London:20261208T130000\r\n"));
+        assert!(ics.contains("DTSTAMP:20261130T005320Z\r\n"), "the stamp stays in UTC: {ics}");
         assert!(ics.split("\r\n").all(|l| l.len() <= 75), "lines are folded");
+    }
+
+    #[test]
+    fn the_calendar_file_says_which_zone_and_its_summer_time() {
+        // 9 June 2026, 10:00 BST (09:00 UTC).
+        let ics = calendar_file_in(&AreaZone::london(), "m2", 1_780_995_600, 180, "Wyvern House", 1_780_000_000);
+        assert!(ics.contains("DTSTART;TZID=Europe/London:20260609T100000\r\n"), "{ics}");
+        assert!(ics.contains("DTEND;TZID=Europe/London:20260609T130000\r\n"), "{ics}");
+        let zone = &ics[ics.find("BEGIN:VTIMEZONE").unwrap_or(0)..ics.find("END:VTIMEZONE").unwrap_or(0)];
+        assert!(zone.contains("TZID:Europe/London\r\n"), "{zone}");
+        // In force at the start: summer time since 29 March 2026, 01:00 GMT.
+        assert!(zone.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260329T010000\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nTZNAME:BST\r\nEND:DAYLIGHT"), "{zone}");
+        // Then back to GMT on 25 October 2026 at 02:00 BST.
+        assert!(zone.contains("BEGIN:STANDARD\r\nDTSTART:20261025T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nTZNAME:GMT\r\nEND:STANDARD"), "{zone}");
+    }
+
+    #[test]
+    fn offsets_are_written_as_icalendar_wants() {
+        assert_eq!(ics_offset(3600), "+0100");
+        assert_eq!(ics_offset(0), "+0000");
+        assert_eq!(ics_offset(-12_600), "-0330");
+        assert_eq!(ics_offset(-75), "-000115");
+    }
+
+    #[test]
+    fn a_fortnightly_series_keeps_its_local_time_across_the_clock_changes() {
+        let london = AreaZone::london();
+        // From 17 March 2026 at 10:00: the third meeting (14 April) is in summer time.
+        let starts = schedule_starts(&london, date!(2026 - 03 - 17), 10, 0, 2, 3).expect("all exist");
+        let utc: Vec<String> = starts.iter().map(|s| ics_instant(*s)).collect();
+        assert_eq!(utc, ["20260317T100000Z", "20260331T090000Z", "20260414T090000Z"]);
+        for s in &starts {
+            assert_eq!(crate::display::instant_in(&london, *s).split(", ").nth(1).map(|t| &t[..5]), Some("10:00"));
+        }
+        // And back again in October (25 October 2026 is the last Sunday).
+        let autumn = schedule_starts(&london, date!(2026 - 10 - 20), 10, 0, 2, 2).expect("all exist");
+        assert_eq!(autumn.iter().map(|s| ics_instant(*s)).collect::<Vec<_>>(), ["20261020T090000Z", "20261103T100000Z"]);
+        // A weekly Sunday series at 01:30 meets the hour that never happens.
+        let skipped = schedule_starts(&london, date!(2026 - 03 - 22), 1, 30, 1, 2);
+        assert_eq!(skipped.map_err(|(day, _)| day), Err(date!(2026 - 03 - 29)));
     }
 
     #[test]

@@ -227,6 +227,14 @@ impl RejectionReason {
     }
 }
 
+/// How long a referrer is told that a referral of theirs was rejected (days).
+pub const REJECTION_NOTICE_DAYS: i64 = 90;
+
+/// Whether the notice of a rejection at `rejected_at` is still shown at `now` (Unix seconds).
+pub fn rejection_notice_shown(rejected_at: i64, now: i64) -> bool {
+    now >= rejected_at && now - rejected_at < REJECTION_NOTICE_DAYS * 86_400
+}
+
 /// Words for a criterion.
 pub fn criterion_label(c: Criterion) -> &'static str {
     match c {
@@ -573,5 +581,14 @@ mod tests {
     fn age_counts_whole_years() {
         assert_eq!(age_on(date!(2000 - 02 - 29), date!(2016 - 02 - 28)), 15);
         assert_eq!(age_on(date!(2000 - 02 - 29), date!(2016 - 03 - 01)), 16);
+    }
+
+    #[test]
+    fn a_rejection_is_told_for_ninety_days() {
+        let at = 1_800_000_000;
+        assert!(rejection_notice_shown(at, at));
+        assert!(rejection_notice_shown(at, at + REJECTION_NOTICE_DAYS * 86_400 - 1));
+        assert!(!rejection_notice_shown(at, at + REJECTION_NOTICE_DAYS * 86_400));
+        assert!(!rejection_notice_shown(at, at - 1), "a rejection in the future is not shown");
     }
 }

@@ -73,3 +73,15 @@ test('the harness offers a virtual passkey authenticator', async () => {
   await authenticator.remove();
   await page.context().close();
 });
+
+test('the skip link moves focus to the main content', async () => {
+  const page = await browser.newPage();
+  await server.open(page, '/');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to main content', 'the first stop is the skip link');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main-content', 'focus is in the main content');
+  await page.keyboard.press('Tab');
+  const next = await page.evaluate(() => document.activeElement?.closest('main') !== null);
+  assert.ok(next, 'and the next stop is inside it, not back in the header');
+});

@@ -107,3 +107,53 @@ test('people of different agencies open the case and each sees only what their w
   assert.ok(text.includes('We could not find that'), 'an uninvolved agency is told nothing');
   assert.ok(!text.includes('Thornbury'));
 });
+
+test('rejecting asks first, on a page of its own, and the referrer is told that it was rejected and why', async () => {
+  const page = await signedIn('Priya Lakeland');
+  await world.server.open(page, '/triage');
+  await page.locator('#triage').getByRole('link', { name: 'Wren Halloway' }).click();
+  await page.waitForSelector('#reject');
+  await page.waitForSelector('body[data-hydrated="true"]');
+  const triagePath = new URL(page.url()).pathname;
+  await page.locator('#reject-referral').click();
+  await assert.doesNotReject(page.locator('.rt-error-summary').getByText('Choose why the referral is rejected').waitFor(), 'a reason is needed');
+  await page.locator('#reject').selectOption({ label: 'Another MARAC area should hear it' });
+  await page.locator('#reject-referral').click();
+  await page.waitForURL((url) => url.search === '?reject=other_area');
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Reject and destroy this referral?' }).waitFor());
+  await assert.doesNotReject(page.getByText('Rowan Ellery is told that referral').waitFor(), 'the step says who is told');
+  await checked(page, 'triage-reject-confirm');
+  await page.locator('#cancel-reject').click();
+  await page.waitForURL((url) => url.pathname === triagePath && url.search === '');
+  await assert.doesNotReject(page.locator('#reject').waitFor(), 'back on the referral, nothing destroyed');
+  assert.equal(world.server.sql("SELECT COUNT(*) FROM victims WHERE name = 'Wren Halloway'").trim(), '1');
+
+  await page.locator('#reject').selectOption({ label: 'Another MARAC area should hear it' });
+  await page.locator('#reject-referral').click();
+  await page.locator('#confirm-reject').click();
+  await page.waitForURL((url) => url.search.includes('rejected=1'));
+  await assert.doesNotReject(page.locator('.rt-notice').getByText('rejected and its personal data destroyed').waitFor());
+  assert.equal(world.server.sql("SELECT COUNT(*) FROM victims WHERE name = 'Wren Halloway'").trim(), '0');
+
+  const referrer = await signedIn('Rowan Ellery');
+  await world.server.open(referrer, '/referrals');
+  const told = referrer.locator('#rejections');
+  await assert.doesNotReject(told.getByText(/R-\d{4}-\d+ was rejected on .*Reason: Another MARAC area should hear it\./).waitFor(), 'the referrer is told');
+  await assert.doesNotReject(referrer.locator('#referrals').getByText('Destroyed when rejected').waitFor());
+  assert.ok(!(await referrer.locator('main').innerText()).includes('Wren Halloway'), 'and nothing of what it said');
+  await checked(referrer, 'referrals-rejected');
+});
+
+test('the coordinator assigns the case its IDVA when accepting a referral', async () => {
+  const page = await signedIn('Priya Lakeland');
+  const idvaCases = () => world.server.sql("SELECT COUNT(*) FROM cases WHERE idva_user_id = (SELECT id FROM users WHERE name = 'Sam Okonjo-Reyes')").trim();
+  const before = Number(idvaCases());
+  await world.server.open(page, '/triage');
+  await page.locator('#triage').getByRole('link', { name: 'Eliza Farrant' }).click();
+  await page.waitForSelector('#idva');
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.locator('#idva').selectOption({ label: 'Sam Okonjo-Reyes' });
+  await page.locator('#accept-referral').click();
+  await page.waitForURL((url) => url.search.includes('accepted=R-'));
+  assert.equal(Number(idvaCases()), before + 1, 'the new case has its IDVA');
+});

@@ -4,6 +4,7 @@
 //! and the `SameSite=Strict` session cookie.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures::{Sink, Stream};
 use server_fn::client::browser::BrowserClient;
@@ -16,6 +17,20 @@ use server_fn::Bytes;
 /// The header every server-function call carries.
 pub const REQUEST_HEADER: &str = "x-roundtable-request";
 
+/// When this page last heard back from the server (browser milliseconds): each answer means
+/// the session was used, so its idle timeout starts again from about then.
+static LAST_ANSWER_MS: AtomicU64 = AtomicU64::new(0);
+
+/// When this page last heard back from the server (browser milliseconds; 0 before any call).
+pub fn last_answer_ms() -> f64 {
+    LAST_ANSWER_MS.load(Ordering::Relaxed) as f64
+}
+
+/// Records that the server answered now (also for the page itself, when it loads).
+pub fn note_answer() {
+    LAST_ANSWER_MS.store(crate::browser::now_ms() as u64, Ordering::Relaxed);
+}
+
 /// The browser's server-function client.
 pub struct RoundtableClient;
 
@@ -25,7 +40,12 @@ impl<E: FromServerFnError, I: FromServerFnError, O: FromServerFnError> Client<E,
 
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
         req.headers().set(REQUEST_HEADER, "1");
-        <BrowserClient as Client<E, I, O>>::send(req)
+        let sent = <BrowserClient as Client<E, I, O>>::send(req);
+        async move {
+            let answer = sent.await;
+            note_answer();
+            answer
+        }
     }
 
     fn open_websocket(

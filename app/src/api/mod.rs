@@ -9,6 +9,8 @@ pub mod client;
 pub mod distribution;
 pub mod data_protection;
 pub mod meetings;
+pub mod permissions;
 pub mod referrals;
+pub mod session;
 pub mod statistics;
 pub mod subject_access;

@@ -21,8 +21,11 @@ pub struct ReferralSummary {
     pub status_label: String,
     /// The victim's name as typed (absent once rejected and destroyed).
     pub victim_name: Option<String>,
-    /// Last change (Unix seconds).
+    /// Last change (Unix seconds); for a rejected referral, when it was rejected.
     pub updated_at: i64,
+    /// Why the coordinator rejected it, in words (only for a rejected referral).
+    #[serde(default)]
+    pub rejection_reason: Option<String>,
 }
 
 /// A draft (or a referral waiting for more information) as its referrer sees it.
@@ -147,6 +150,9 @@ pub struct TriageView {
     pub candidates: Vec<RepeatCandidate>,
     /// Meetings it can be accepted onto, soonest first.
     pub meetings: Vec<MeetingChoice>,
+    /// IDVAs who can be assigned to the case: (user id, name).
+    #[serde(default)]
+    pub idvas: Vec<(String, String)>,
 }
 
 /// Accepting a referral.
@@ -156,6 +162,9 @@ pub struct AcceptInput {
     pub referral_id: String,
     /// The meeting, or blank for the next one with room.
     pub meeting_id: String,
+    /// The IDVA to assign to the case, or blank to leave it as it is.
+    #[serde(default)]
+    pub idva_user_id: String,
 }
 
 /// Referral operations.

@@ -3,6 +3,8 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::components::loaded::sign_in_href;
+use crate::components::session_watch::use_session;
 use crate::error::AppError;
 
 /// Moves focus to the field a problem names and scrolls its label into view, as the GOV.UK
@@ -26,8 +28,15 @@ fn focus_field(ev: &leptos::ev::MouseEvent, field: &str) {
 #[component]
 pub fn ErrorSummary(error: RwSignal<Option<AppError>>) -> impl IntoView {
     let node = NodeRef::<html::Div>::new();
+    let session = use_session();
     Effect::new(move |_| {
         if error.with(Option::is_some) {
+            // A session that ended keeps what was typed and says so in the page frame too.
+            if error.with(|e| matches!(e, Some(AppError::SignInRequired))) {
+                if let Some(session) = session {
+                    session.end();
+                }
+            }
             if let Some(el) = node.get() {
                 let _ = el.focus();
             }
@@ -41,6 +50,12 @@ pub fn ErrorSummary(error: RwSignal<Option<AppError>>) -> impl IntoView {
                 view! { <li><a href=format!("#{}", p.field) on:click=move |ev| focus_field(&ev, &field)>{p.message}</a></li> }.into_any()
             })
             .collect_view(),
+        Some(AppError::SignInRequired) => vec![view! {
+            <li>"Your session has ended. What you typed on this page is kept: "
+                <a href=sign_in_href()>"sign in again"</a>" to carry on."</li>
+        }
+        .into_any()]
+        .collect_view(),
         Some(other) => vec![view! { <li>{other.to_string()}</li> }.into_any()].collect_view(),
         None => Vec::<AnyView>::new().collect_view(),
     };

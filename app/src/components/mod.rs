@@ -1,5 +1,6 @@
 //! Reusable pieces of pages.
 
+pub mod autosave;
 pub mod bound;
 pub mod criteria_check;
 pub mod error_summary;
@@ -8,5 +9,7 @@ pub mod live;
 pub mod loaded;
 pub mod pending_button;
 pub mod submit_task;
+pub mod session_watch;
 pub mod summary_row;
+pub mod table_labels;
 pub mod user_bar;

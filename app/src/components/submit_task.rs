@@ -65,11 +65,17 @@ pub fn submit_task<Fut, T>(
             },
             other => other,
         };
+        // The form may have left the page while the work ran: then there is nothing to update.
+        if pending.is_disposed() {
+            return;
+        }
         match result {
             Ok(value) => on_success(value),
-            Err(e) => error.set(Some(e)),
+            Err(e) => {
+                let _ = error.try_set(Some(e));
+            }
         }
-        pending.set(false);
+        let _ = pending.try_set(false);
     });
 }
 

@@ -31,6 +31,7 @@ fn Copy(c: CopyView) -> impl IntoView {
     let path = StoredValue::new(c.download_path.clone());
     let download = move |_| form.submit(reauthenticate, move |()| load_page(&path.get_value()));
     view! {
+        <Title text=format!("Your copy of the minutes: {}", c.meeting) />
         <ErrorSummary error=form.error />
         <dl class="rt-summary-list">
             <SummaryRow key="Meeting" value=c.meeting.clone() />

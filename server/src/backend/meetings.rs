@@ -12,8 +12,9 @@ use app::api::meetings::{
 use app::error::AppError;
 use shared::casefile::{ActionRecord, CaseFile, CaseHead, HouseholdRecord, MeetingRecord, ReferralRecord, VictimRecord};
 use shared::display::instant;
-use shared::meeting::{first_date_problem, recurring_dates, suggested_order, AgendaFacts, Attendance, EntryKind, MeetingStatus};
+use shared::meeting::{first_date_problem, schedule_starts, suggested_order, AgendaFacts, Attendance, EntryKind, MeetingStatus};
 use shared::policy::exposure::{grant, Context, Grant};
+use shared::time_zone::area_zone;
 use shared::policy::meetings::{meeting_rights, MeetingRelation, MeetingRights};
 use shared::policy::{decide, Action, Actor};
 use shared::referral::{SHORT_TEXT, SUMMARY_TEXT};
@@ -22,7 +23,7 @@ use shared::views::actions::action_view;
 use shared::views::meeting::agenda_entry;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
-use time::{OffsetDateTime, Time};
+use time::Time;
 use uuid::Uuid;
 
 use super::{actor_event, check, col, internal, internal_db, ServerBackend};
@@ -345,6 +346,7 @@ impl MeetingBackend for ServerBackend {
         if let Some(problem) = first.and_then(|d| first_date_problem(d, today(now))) {
             p.add("first-date", problem);
         }
+        // The time is local to the area (GMT or BST in Europe/London), as people type it.
         let time = {
             let t = input.start_time.trim();
             let parsed = t.split_once(':').and_then(|(h, m)| Time::from_hms(h.parse().ok()?, m.parse().ok()?, 0).ok());
@@ -386,14 +388,17 @@ impl MeetingBackend for ServerBackend {
             }
         };
         let first = p.finish(first)?.unwrap_or(today(now));
+        let starts = match schedule_starts(area_zone(), first, time.hour(), time.minute(), every, count) {
+            Ok(starts) => starts,
+            Err((_, problem)) => return Err(AppError::field("start-time", problem)),
+        };
         let agencies: Vec<String> =
             sqlx::query_scalar("SELECT id FROM agencies WHERE isa_state = 'active'").fetch_all(&mut *tx).await.map_err(internal_db)?;
-        let dates = recurring_dates(first, every, count);
-        for day in &dates {
+        for starts_at in &starts {
             let id = Uuid::new_v4().to_string();
             sqlx::query("INSERT INTO meetings (id, starts_at, place, capacity, status, chair_user_id, coordinator_user_id, created_at) VALUES ($1, $2, $3, $4, 'scheduled', $5, $6, $7)")
                 .bind(&id)
-                .bind(OffsetDateTime::new_utc(*day, time).unix_timestamp())
+                .bind(*starts_at)
                 .bind(&place)
                 .bind(i64::from(capacity))
                 .bind(&chair)
@@ -413,7 +418,7 @@ impl MeetingBackend for ServerBackend {
             audit::append(&mut tx, now, actor_event(actor, "meeting.schedule").on("meeting", id.clone())).await.map_err(internal)?;
         }
         tx.commit().await.map_err(internal_db)?;
-        Ok(dates.len())
+        Ok(starts.len())
     }
 
     async fn meeting(&self, actor: &Actor, id: &str) -> Result<MeetingView, AppError> {

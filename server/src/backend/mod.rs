@@ -12,6 +12,7 @@ mod meeting_cases;
 mod meetings;
 mod minutes;
 mod referrals;
+mod session;
 mod statistics;
 mod subject_access;
 

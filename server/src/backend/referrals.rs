@@ -10,7 +10,7 @@ use shared::dash::Criterion;
 use shared::markdown::to_safe_html;
 use shared::names::name_keys;
 use shared::policy::{Action, Actor};
-use shared::referral::{self, age_on, criterion_label, Consent, ReferralForm, ReferralStatus, RejectionReason};
+use shared::referral::{self, age_on, criterion_label, rejection_notice_shown, Consent, ReferralForm, ReferralStatus, RejectionReason, REJECTION_NOTICE_DAYS};
 use shared::repeat::{is_within_repeat_window, PersonKey};
 use shared::validation::{iso_date, parse_iso_date, Problems};
 use sqlx::any::AnyRow;
@@ -142,6 +142,45 @@ fn describe_person(name: &str, dob: Option<&str>, today: time::Date) -> String {
     }
 }
 
+/// The referrer's referrals that were rejected lately: reference, when and why only, since
+/// the rest was destroyed.
+async fn rejection_notices(conn: &mut AnyConnection, actor: &Actor, now: i64) -> Result<Vec<ReferralSummary>, AppError> {
+    let rows = sqlx::query("SELECT referral_id, reference, reason, rejected_at FROM rejected_referral_notices WHERE referrer_user_id = $1 AND rejected_at > $2")
+        .bind(&actor.user_id)
+        .bind(now - REJECTION_NOTICE_DAYS * 86_400)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let rejected_at: i64 = col(r, "rejected_at")?;
+        if !rejection_notice_shown(rejected_at, now) {
+            continue;
+        }
+        out.push(ReferralSummary {
+            id: col(r, "referral_id")?,
+            reference: Some(col(r, "reference")?),
+            status: ReferralStatus::Rejected.as_str().into(),
+            status_label: ReferralStatus::Rejected.label().into(),
+            victim_name: None,
+            updated_at: rejected_at,
+            rejection_reason: RejectionReason::parse(&col::<String>(r, "reason")?).map(|reason| reason.label().to_string()),
+        });
+    }
+    Ok(out)
+}
+
+/// The IDVAs a case can be given: (user id, name), by name.
+async fn idva_choices(conn: &mut AnyConnection) -> Result<Vec<(String, String)>, AppError> {
+    sqlx::query("SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'idva' WHERE u.active = TRUE ORDER BY u.name")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?
+        .iter()
+        .map(|r| Ok((col(r, "id")?, col(r, "name")?)))
+        .collect()
+}
+
 #[async_trait::async_trait]
 impl ReferralBackend for ServerBackend {
     async fn my_referrals(&self, actor: &Actor) -> Result<Vec<ReferralSummary>, AppError> {
@@ -170,8 +209,11 @@ impl ReferralBackend for ServerBackend {
                 status_label: status.label().into(),
                 victim_name: col::<Option<String>>(r, "victim_name")?.or(draft_name),
                 updated_at: col(r, "updated_at")?,
+                rejection_reason: None,
             });
         }
+        out.extend(rejection_notices(&mut tx, actor, self.clock.unix()).await?);
+        out.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
         self.audit_and_commit(tx, actor_event(actor, "referral.list_own").detail("count", out.len())).await?;
         Ok(out)
     }
@@ -385,6 +427,7 @@ impl ReferralBackend for ServerBackend {
             information_reply: col(&row, "information_reply")?,
             candidates: candidates_for(&mut tx, &row).await?,
             meetings,
+            idvas: idva_choices(&mut tx).await?,
         };
         self.audit_and_commit(tx, actor_event(actor, "referral.read").on("referral", id)).await?;
         Ok(view)
@@ -445,6 +488,16 @@ impl ReferralBackend for ServerBackend {
         let Some(meeting) = meeting else {
             return Err(AppError::field("meeting", "Choose a meeting with room on its agenda, or schedule another meeting"));
         };
+        let idva = match input.idva_user_id.trim() {
+            "" => None,
+            chosen => {
+                check(actor, &Action::ManageCase)?;
+                if !idva_choices(&mut tx).await?.iter().any(|(id, _)| id == chosen) {
+                    return Err(AppError::field("idva", "Choose an IDVA from the list, or leave it for later"));
+                }
+                Some(chosen.to_string())
+            }
+        };
         let repeat_of: Option<String> = col(&row, "repeat_of_case_id")?;
         let repeat = candidates.iter().any(|c| Some(&c.case_id) == repeat_of.as_ref() && c.within_twelve_months);
         let acceptance = intake::Acceptance {
@@ -455,11 +508,15 @@ impl ReferralBackend for ServerBackend {
             decided_by: &actor.user_id,
         };
         let case_id = intake::accept(&mut tx, acceptance, today, now).await.map_err(internal_db)?;
+        if let Some(idva) = &idva {
+            sqlx::query("UPDATE cases SET idva_user_id = $1 WHERE id = $2").bind(idva).bind(&case_id).execute(&mut *tx).await.map_err(internal_db)?;
+        }
         let event = actor_event(actor, "referral.accept")
             .on("referral", &input.referral_id)
             .detail("case_id", case_id.as_str())
             .detail("meeting_id", meeting.id.as_str())
-            .detail("repeat", repeat_of.is_some());
+            .detail("repeat", repeat_of.is_some())
+            .detail("idva_user_id", idva.as_deref().unwrap_or(""));
         self.audit_and_commit(tx, event).await?;
         Ok(case_id)
     }
@@ -491,6 +548,21 @@ impl ReferralBackend for ServerBackend {
         let row = triage_row(&mut tx, id).await?;
         let agency: String = col(&row, "agency_id")?;
         let month = iso_date(today(now))[..7].to_string();
+        // The referrer is told that it was rejected and why; older notices go.
+        sqlx::query("DELETE FROM rejected_referral_notices WHERE rejected_at <= $1")
+            .bind(now - REJECTION_NOTICE_DAYS * 86_400)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
+        sqlx::query("INSERT INTO rejected_referral_notices (referral_id, reference, referrer_user_id, reason, rejected_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(col::<Option<String>>(&row, "reference")?.unwrap_or_default())
+            .bind(col::<String>(&row, "referrer_user_id")?)
+            .bind(reason.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal_db)?;
         sqlx::query(
             "INSERT INTO rejected_referral_counts (agency_id, month, count) VALUES ($1, $2, 1) \
              ON CONFLICT (agency_id, month) DO UPDATE SET count = rejected_referral_counts.count + 1",

@@ -65,6 +65,7 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs, witness: std::path::P
     let db_config = db_args.resolve()?;
     let mut config = args.resolve()?;
     config.witness = witness;
+    shared::time_zone::set_area_zone(config.time_zone.clone());
     let db = Db::open(&db_config).await?;
     db.migrate().await?;
     {

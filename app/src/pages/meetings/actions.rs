@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::case::ActionList;
 use crate::api::meetings::list_actions;
+use crate::api::permissions::action_scopes;
 use crate::api::distribution::ACTIONS_PDF_PATH;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::loaded::loaded;
@@ -28,13 +29,7 @@ pub fn ActionsPage() -> impl IntoView {
     view! {
         <Title text="Actions" />
         <h1 class="rt-heading-xl">{title}</h1>
-        <nav aria-label="Which actions">
-            <ul class="rt-list rt-tabs">
-                <li><a class="rt-link" href="/actions?scope=agency">"Your agency's"</a></li>
-                <li><a class="rt-link" href="/actions?scope=cases">"On your cases (IDVA)"</a></li>
-                <li><a class="rt-link" href="/actions?scope=all">"All outstanding (chair and coordinator)"</a></li>
-            </ul>
-        </nav>
+        <ActionTabs current=Signal::derive(scope) />
         <ErrorSummary error=form.error />
         <Show when=move || scope() == "agency">
             <button type="button" class="rt-button rt-button--secondary" id="actions-pdf" disabled=move || form.pending.get()
@@ -47,5 +42,31 @@ pub fn ActionsPage() -> impl IntoView {
                 loaded(list.await, move |actions| view! { <ActionList actions id="action-list" empty="No actions." on_change=move || reload.update(|n| *n += 1) /> }.into_any())
             })}
         </Transition>
+    }
+}
+
+/// The lists of actions the person may see (the policy decides), the current one marked.
+#[component]
+fn ActionTabs(current: Signal<String>) -> impl IntoView {
+    let scopes = Resource::new(|| (), |_| action_scopes());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let scopes = scopes.await.unwrap_or_default();
+                (scopes.len() > 1).then(|| view! {
+                    <nav aria-label="Which actions">
+                        <ul class="rt-list rt-tabs" id="action-tabs">
+                            {scopes.into_iter().map(|s| {
+                                let here = {
+                                    let scope = s.scope.clone();
+                                    move || (current.get() == scope).then_some("page")
+                                };
+                                view! { <li><a class="rt-link" href=format!("/actions?scope={}", s.scope) aria-current=here>{s.label}</a></li> }
+                            }).collect_view()}
+                        </ul>
+                    </nav>
+                })
+            })}
+        </Suspense>
     }
 }

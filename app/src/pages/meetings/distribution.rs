@@ -39,11 +39,19 @@ fn Distribution(d: DistributionView, reload: RwSignal<u32>, notice: RwSignal<Opt
         reload.update(|n| *n += 1);
         scroll_to_top();
     };
+    let emailed = d.email_configured;
     let on_send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         form.submit(
             move || distribute_minutes(id.get_value()),
-            move |n: usize| done(format!("{n} copies were sent. Each works for its recipient only.")),
+            move |n: usize| {
+                let copies = if n == 1 { "1 copy is".to_string() } else { format!("{n} copies are") };
+                done(if emailed {
+                    format!("{copies} ready, each for its recipient only. Each recipient is emailed a link.")
+                } else {
+                    format!("{copies} ready, each for its recipient only. No emails were sent: recipients find their copy under \u{201c}Minutes shared with you\u{201d} when they sign in.")
+                })
+            },
         );
     };
     let revoke_all = move |_| form.submit(move || revoke_copies(id.get_value(), String::new()), move |()| done("Every copy was revoked.".into()));
@@ -62,8 +70,13 @@ fn Distribution(d: DistributionView, reload: RwSignal<u32>, notice: RwSignal<Opt
         <p class="rt-body">
             {format!(
                 "Each person who receives minutes for an invited agency gets their own copy: only the cases and details their agency may see, \
-                 marked OFFICIAL-SENSITIVE and watermarked with their name. The email holds no names and no case details, only a link. \
-                 The link works for {} days, only after they sign in and confirm with their passkey.",
+                 marked OFFICIAL-SENSITIVE and watermarked with their name. {} \
+                 It can be downloaded for {} days, only after they sign in and confirm with their passkey.",
+                if d.email_configured {
+                    "They are emailed a link: the email holds no names and no case details."
+                } else {
+                    "They open it from the Meetings page in Roundtable."
+                },
                 d.link_days
             )}
         </p>
@@ -75,7 +88,7 @@ fn Distribution(d: DistributionView, reload: RwSignal<u32>, notice: RwSignal<Opt
         })}
         {d.sent_at.clone().map(|at| view! {
             <h2 class="rt-heading-l">"Copies sent " {at}</h2>
-            {d.agencies.into_iter().map(|a| view! { <AgencyTable a id form done /> }).collect_view()}
+            {d.agencies.into_iter().map(|a| view! { <AgencyTable a id form done emailed /> }).collect_view()}
             {d.can_distribute.then(|| view! {
                 <button type="button" class="rt-button rt-button--warning" id="revoke-all" on:click=revoke_all>"Revoke every copy"</button>
             })}
@@ -84,17 +97,18 @@ fn Distribution(d: DistributionView, reload: RwSignal<u32>, notice: RwSignal<Opt
 }
 
 #[component]
-fn AgencyTable(a: AgencyCopies, id: StoredValue<String>, form: FormState, done: impl Fn(String) + Copy + 'static) -> impl IntoView {
+fn AgencyTable(a: AgencyCopies, id: StoredValue<String>, form: FormState, done: impl Fn(String) + Copy + 'static, emailed: bool) -> impl IntoView {
     let agency_id = StoredValue::new(a.agency_id.clone());
     let name = a.agency_name.clone();
     let any_live = a.copies.iter().any(|c| c.live);
+    let agency = a.agency_name.clone();
     view! {
         <h3 class="rt-heading-m">{a.agency_name.clone()}</h3>
         <table class="rt-table" data-agency=a.agency_name.clone()>
             <thead><tr>
                 <th class="rt-table__header" scope="col">"Recipient"</th>
                 <th class="rt-table__header" scope="col">"Copy"</th>
-                <th class="rt-table__header" scope="col">"Email"</th>
+                <th class="rt-table__header" scope="col">"Notification email"</th>
                 <th class="rt-table__header" scope="col">"Downloaded"</th>
             </tr></thead>
             <tbody>
@@ -102,17 +116,17 @@ fn AgencyTable(a: AgencyCopies, id: StoredValue<String>, form: FormState, done: 
                     let copy_id = StoredValue::new(c.copy_id.clone());
                     view! {
                         <tr>
-                            <th class="rt-table__header" scope="row">{c.recipient.clone()}<span class="rt-table__sub">{format!("Document {}", c.copy_id)}</span></th>
-                            <td class="rt-table__cell">{c.state.clone()}</td>
-                            <td class="rt-table__cell">{c.email.clone()}
+                            <th class="rt-table__header" scope="row" data-label="Recipient">{c.recipient.clone()}<span class="rt-table__sub">{agency.clone()}</span></th>
+                            <td class="rt-table__cell" data-label="Copy">{c.state.clone()}</td>
+                            <td class="rt-table__cell" data-label="Notification email">{if emailed { c.email.clone() } else { "Not sent: no email server is configured".to_string() }}
                                 {c.email_failed.then(|| view! {
                                     <button type="button" class="rt-button rt-button--secondary rt-button--small"
-                                        on:click=move |_| form.submit(move || resend_email(id.get_value(), copy_id.get_value()), move |()| done("The email was queued again.".into()))>
-                                        "Send the email again"
+                                        on:click=move |_| form.submit(move || resend_email(id.get_value(), copy_id.get_value()), move |()| done("The email will be sent again.".into()))>
+                                        {format!("Send the email to {} again", c.recipient)}
                                     </button>
                                 })}
                             </td>
-                            <td class="rt-table__cell">
+                            <td class="rt-table__cell" data-label="Downloaded">
                                 {if c.downloads.is_empty() { "Not yet".to_string() } else { c.downloads.join("; ") }}
                             </td>
                         </tr>

@@ -104,7 +104,7 @@ fn Schedule(reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl Int
                     <ErrorSummary error=form.error />
                     <form on:submit=on_submit novalidate>
                         <TextField name="first-date" label="Date of the first meeting" input_type="date" width="rt-input--width-10" error=form.error />
-                        <TextField name="start-time" label="Start time (UTC)" input_type="time" width="rt-input--width-10" value="10:00" error=form.error />
+                        <TextField name="start-time" label="Start time" hint="As the clocks show it on the day: in the UK, GMT in winter and BST in summer" input_type="time" width="rt-input--width-10" value="10:00" error=form.error />
                         <TextField name="place" label="Place or online link" width="rt-input--width-30" error=form.error />
                         <TextField name="capacity" label="Cases each meeting can hear" width="rt-input--width-10" value="20" error=form.error />
                         <TextField name="every-weeks" label="Weeks between meetings" width="rt-input--width-10" value="2" error=form.error />

@@ -3,13 +3,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::dash::{self, DashAnswer, DASH_2009, VISIBLE_HIGH_RISK_THRESHOLD};
 use shared::equality;
 use shared::referral::{Consent, ReferralForm};
 
-use crate::api::referrals::{discard_draft, referral_draft, reply_to_request, save_draft, submit_referral, DraftInput, DraftView};
+use crate::api::referrals::{discard_draft, referral_draft, reply_to_request, save_draft, submit_referral, DraftInput, DraftView, SaveDraft};
 use crate::bind;
+use crate::components::autosave::Autosave;
 use crate::components::bound::{choice_options, BoundCheckbox, BoundRadios, BoundSelect, BoundText};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, TextArea};
@@ -25,21 +26,57 @@ const SAVE_AFTER_MS: u64 = 1200;
 #[component]
 pub fn ReferralPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
+    let confirming = Memo::new(move |_| query.with(|q| q.get("confirm").as_deref() == Some("delete")));
     let draft = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), referral_draft);
+    // What was typed last, which the confirmation step names (the draft loaded may be older).
+    let latest = RwSignal::new(None::<ReferralForm>);
+    let title = move || if confirming.get() { "Delete this draft referral?" } else { "Referral to MARAC" };
     view! {
-        <Title text="Referral to MARAC" />
+        <Title text=title />
         <a class="rt-back-link" href="/referrals">"Your referrals"</a>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
-                loaded(draft.await, |d| {
+                let confirm = confirming.get();
+                loaded(draft.await, move |d| {
                     if d.status == "more_information_requested" {
                         view! { <ReplyForm draft=d /> }.into_any()
+                    } else if confirm {
+                        view! { <ConfirmDelete draft=d latest /> }.into_any()
                     } else {
-                        view! { <Editor draft=d /> }.into_any()
+                        view! { <Editor draft=d latest /> }.into_any()
                     }
                 })
             })}
         </Transition>
+    }
+}
+
+/// The GOV.UK "are you sure" step before a draft is deleted: a page of its own
+/// (`?confirm=delete`), so "No" and the browser's back button both return to the draft.
+#[component]
+fn ConfirmDelete(draft: DraftView, latest: RwSignal<Option<ReferralForm>>) -> impl IntoView {
+    let form = FormState::new();
+    let id = StoredValue::new(draft.id.clone());
+    let name = latest.get_untracked().unwrap_or(draft.form).victim.name.trim().to_string();
+    let whose = if name.is_empty() { "a victim not named yet".to_string() } else { name };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.submit(move || discard_draft(id.get_value()), |()| load_page("/referrals?discarded=1"));
+    };
+    view! {
+        <ErrorSummary error=form.error />
+        <h1 class="rt-heading-xl">"Delete this draft referral?"</h1>
+        <div class="rt-confirm">
+            <p class="rt-body">{format!("The draft referral for {whose} will be deleted with everything typed in it.")}</p>
+            <p class="rt-body"><strong>"You cannot undo this."</strong></p>
+            <form on:submit=on_submit novalidate>
+                <div class="rt-button-group">
+                    <PendingButton pending=form.pending label="Yes, delete this draft" pending_label="Deleting\u{2026}" id="confirm-discard" warning=true />
+                    <a class="rt-link rt-mb-4" href=format!("/referrals/{}", draft.id) id="keep-draft">"No, go back to the draft"</a>
+                </div>
+            </form>
+        </div>
     }
 }
 
@@ -54,6 +91,7 @@ fn ReplyForm(draft: DraftView) -> impl IntoView {
         form.submit(move || reply_to_request(id.clone(), values.get("reply")), |()| load_page("/referrals?replied=1"));
     };
     view! {
+        <Title text=format!("More information for referral {}", draft.reference.clone().unwrap_or_default()) />
         <span class="rt-caption-l">{draft.reference.clone().unwrap_or_default()}</span>
         <h1 class="rt-heading-xl">"The coordinator needs more information"</h1>
         <div class="rt-inset-text" id="information-request">{draft.information_request.clone().unwrap_or_default()}</div>
@@ -66,60 +104,49 @@ fn ReplyForm(draft: DraftView) -> impl IntoView {
     }
 }
 
-/// Saves the draft after a pause in typing; shows when it was last saved.
-fn autosave(id: String, form: RwSignal<ReferralForm>, status: RwSignal<String>) {
-    let generation = StoredValue::new(0u64);
-    Effect::new(move |first_run: Option<()>| {
-        form.track();
-        if first_run.is_none() {
-            return;
-        }
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        status.set("Changes not saved yet".into());
-        let id = id.clone();
-        set_timeout(
-            move || {
-                if generation.get_value() != mine {
-                    return;
-                }
-                let input = DraftInput { id, form: form.get_untracked() };
-                leptos::task::spawn_local(async move {
-                    match save_draft(input).await {
-                        Ok(at) if generation.get_value() == mine => status.set(format!("Draft saved at {}", time_of_day(at))),
-                        Ok(_) => {}
-                        Err(e) => status.set(format!("Draft not saved: {e}")),
-                    }
-                });
-            },
-            std::time::Duration::from_millis(SAVE_AFTER_MS),
-        );
-    });
+/// Saves a draft (for [`Autosave`]).
+fn save(input: DraftInput) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<i64, AppError>>>> {
+    Box::pin(save_draft(input))
 }
 
-fn time_of_day(secs: i64) -> String {
-    let s = secs.rem_euclid(86_400);
-    format!("{:02}:{:02}:{:02} UTC", s / 3600, (s / 60) % 60, s % 60)
+/// The request that saves a draft as the page is left: the server function's address and body.
+fn save_request(input: &DraftInput) -> Option<(String, String)> {
+    use leptos::server_fn::ServerFn;
+    let body = serde_json::to_string(&SaveDraft { input: input.clone() }).ok()?;
+    Some((SaveDraft::PATH.to_string(), body))
 }
 
 #[component]
-fn Editor(draft: DraftView) -> impl IntoView {
-    let form = RwSignal::new(draft.form.clone());
+fn Editor(draft: DraftView, latest: RwSignal<Option<ReferralForm>>) -> impl IntoView {
     let state = FormState::new();
-    let saved = RwSignal::new(format!("Draft saved at {}", time_of_day(draft.updated_at)));
-    autosave(draft.id.clone(), form, saved);
-    let error = state.error;
+    let saved = RwSignal::new(format!("Draft saved at {}", shared::display::time_of_day(draft.updated_at)));
     let id = StoredValue::new(draft.id.clone());
+    // Coming back from the confirmation step, what was typed is newer than the draft loaded.
+    let typed = latest.get_untracked().unwrap_or_else(|| draft.form.clone());
+    let form = RwSignal::new(typed.clone());
+    // The saver is given the whole input (id and form), so it never needs this component's values.
+    let draft_id = draft.id.clone();
+    let input = RwSignal::new(DraftInput { id: draft.id.clone(), form: typed });
+    Effect::new(move |first_run: Option<()>| {
+        let typed = form.get();
+        if first_run.is_some() {
+            latest.set(Some(typed.clone()));
+            input.set(DraftInput { id: draft_id.clone(), form: typed });
+        }
+    });
+    let saver = Autosave::start(input, saved, save, save_request, SAVE_AFTER_MS);
+    let error = state.error;
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let saver = saver.clone();
         state.submit(
             move || submit_referral(DraftInput { id: id.get_value(), form: form.get_untracked() }),
-            |reference: String| load_page(&format!("/referrals?sent={reference}")),
+            move |reference: String| {
+                saver.close();
+                load_page(&format!("/referrals?sent={reference}"));
+            },
         );
-    };
-    let discard = move |_| {
-        state.submit(move || discard_draft(id.get_value()), |()| load_page("/referrals?discarded=1"));
     };
 
     view! {
@@ -164,7 +191,7 @@ fn Editor(draft: DraftView) -> impl IntoView {
 
             <div class="rt-button-group">
                 <PendingButton pending=state.pending label="Send to the coordinator" pending_label="Sending\u{2026}" id="send-referral" />
-                <button type="button" class="rt-button rt-button--warning" id="discard-referral" on:click=discard>"Delete this draft"</button>
+                <a class="rt-button rt-button--warning" id="discard-referral" href=format!("/referrals/{}?confirm=delete", draft.id)>"Delete this draft"</a>
             </div>
         </form>
     }

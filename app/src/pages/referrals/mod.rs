@@ -45,6 +45,7 @@ pub fn ReferralsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
                 loaded(list.await, move |items| view! {
+                    <Rejections items=items.clone() />
                     <form on:submit=on_submit>
                         <PendingButton pending=form.pending label="Start a new referral" pending_label="Starting\u{2026}" id="new-referral" />
                     </form>
@@ -53,6 +54,32 @@ pub fn ReferralsPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// Tells the referrer which of their referrals the coordinator rejected lately, and why (the
+/// referrals themselves were destroyed).
+#[component]
+fn Rejections(items: Vec<ReferralSummary>) -> impl IntoView {
+    let rejected: Vec<ReferralSummary> = items.into_iter().filter(|r| r.status == "rejected").collect();
+    (!rejected.is_empty()).then(|| {
+        let heading = if rejected.len() == 1 { "A referral was rejected".to_string() } else { format!("{} referrals were rejected", rejected.len()) };
+        view! {
+            <div class="rt-panel rt-panel--alert" id="rejections">
+                <h2 class="rt-heading-m">{heading}</h2>
+                <ul class="rt-list">
+                    {rejected.into_iter().map(|r| view! {
+                        <li>{format!(
+                            "{} was rejected on {}. Reason: {}.",
+                            r.reference.unwrap_or_default(),
+                            shared::display::day_of(r.updated_at),
+                            r.rejection_reason.unwrap_or_else(|| "none recorded".into())
+                        )}</li>
+                    }).collect_view()}
+                </ul>
+                <p class="rt-body">"The coordinator destroyed what it said, as the Information Sharing Agreement requires. If you still judge the risk to be high, talk to the MARAC coordinator or refer again with what has changed."</p>
+            </div>
+        }
+    })
 }
 
 #[component]
@@ -72,17 +99,22 @@ fn ReferralTable(items: Vec<ReferralSummary>) -> impl IntoView {
             <tbody>
                 {items.into_iter().map(|r| {
                     let editable = r.status == "draft" || r.status == "more_information_requested";
-                    let name = r.victim_name.clone().unwrap_or_else(|| "Not named yet".into());
+                    let name = match (&r.victim_name, r.status.as_str()) {
+                        (Some(name), _) => name.clone(),
+                        (None, "rejected") => "Destroyed when rejected".into(),
+                        (None, _) => "Not named yet".into(),
+                    };
                     view! {
                         <tr>
-                            <td class="rt-table__cell">{if editable {
+                            <td class="rt-table__cell" data-label="Victim">{if editable {
                                 view! { <a class="rt-link" href=format!("/referrals/{}", r.id)>{name}</a> }.into_any()
                             } else {
                                 view! { <span>{name}</span> }.into_any()
                             }}</td>
-                            <td class="rt-table__cell">{r.reference.clone().unwrap_or_else(|| "\u{2014}".into())}</td>
-                            <td class="rt-table__cell"><StatusTag status=r.status.clone() label=r.status_label.clone() /></td>
-                            <td class="rt-table__cell">{instant(r.updated_at)}</td>
+                            <td class="rt-table__cell" data-label="Reference">{r.reference.clone().unwrap_or_else(|| "\u{2014}".into())}</td>
+                            <td class="rt-table__cell" data-label="Status"><StatusTag status=r.status.clone() label=r.status_label.clone() />
+                                {r.rejection_reason.clone().map(|why| view! { <span class="rt-table__sub">{why}</span> })}</td>
+                            <td class="rt-table__cell" data-label="Last change">{instant(r.updated_at)}</td>
                         </tr>
                     }
                 }).collect_view()}

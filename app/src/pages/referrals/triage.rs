@@ -17,7 +17,7 @@ pub fn TriagePage() -> impl IntoView {
     let notice = query
         .get("accepted")
         .map(|r| format!("{r} was accepted onto the agenda."))
-        .or_else(|| query.get("rejected").map(|_| "The referral was rejected and its personal data destroyed.".to_string()))
+        .or_else(|| query.get("rejected").map(|_| "The referral was rejected and its personal data destroyed. The referrer is told that it was rejected, and why.".to_string()))
         .or_else(|| query.get("asked").map(|_| "The referrer was asked for more information.".to_string()));
     view! {
         <Title text="Referrals to triage" />
@@ -47,17 +47,17 @@ fn TriageTable(items: Vec<TriageSummary>) -> impl IntoView {
             <tbody>
                 {items.into_iter().map(|t| view! {
                     <tr>
-                        <th class="rt-table__header" scope="row">
+                        <th class="rt-table__header" scope="row" data-label="Referral">
                             <a class="rt-link" href=format!("/triage/{}", t.id)>{t.victim_name.clone()}</a>
                             <span class="rt-table__sub">{t.reference.clone()}</span>
                         </th>
-                        <td class="rt-table__cell">{t.agency_name.clone()}<span class="rt-table__sub">{instant(t.submitted_at)}</span></td>
-                        <td class="rt-table__cell">{t.criteria.join("; ")}</td>
-                        <td class="rt-table__cell">
+                        <td class="rt-table__cell" data-label="From">{t.agency_name.clone()}<span class="rt-table__sub">{instant(t.submitted_at)}</span></td>
+                        <td class="rt-table__cell" data-label="Criteria">{t.criteria.join("; ")}</td>
+                        <td class="rt-table__cell" data-label="Flags">
                             {(t.repeat_candidates > 0).then(|| view! { <strong class="rt-tag rt-tag--orange">"Possible repeat"</strong> " " })}
                             {t.has_household.then(|| view! { <strong class="rt-tag rt-tag--purple">"Children or vulnerable adults"</strong> })}
                         </td>
-                        <td class="rt-table__cell"><StatusTag status=t.status.clone() label=t.status_label.clone() /></td>
+                        <td class="rt-table__cell" data-label="Status"><StatusTag status=t.status.clone() label=t.status_label.clone() /></td>
                     </tr>
                 }).collect_view()}
             </tbody>

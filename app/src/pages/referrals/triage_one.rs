@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::display::iso_date;
 use shared::referral::RejectionReason;
 
@@ -16,19 +16,63 @@ use crate::components::loaded::loaded;
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::{load_page, FormState};
 use crate::components::summary_row::SummaryRow;
+use crate::error::AppError;
 
 /// "Triage a referral".
 #[component]
 pub fn TriageOnePage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let reload = RwSignal::new(0u32);
     let view_data = Resource::new(move || (params.with(|p| p.get("id").unwrap_or_default()), reload.get()), |(id, _)| triage_referral(id));
+    // `?reject=REASON` is the step that asks whether to reject and destroy.
+    let rejecting = Memo::new(move |_| query.with(|q| q.get("reject").and_then(|r| RejectionReason::parse(&r))));
     view! {
-        <Title text="Triage a referral" />
-        <a class="rt-back-link" href="/triage">"Referrals to triage"</a>
+        <Title text=move || if rejecting.get().is_some() { "Reject and destroy this referral?" } else { "Triage a referral" } />
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
-            {move || Suspend::new(async move { loaded(view_data.await, move |v| view! { <Triage v reload /> }.into_any()) })}
+            {move || Suspend::new(async move {
+                let reason = rejecting.get();
+                loaded(view_data.await, move |v| match reason {
+                    Some(reason) => view! { <ConfirmReject v reason /> }.into_any(),
+                    None => view! { <a class="rt-back-link" href="/triage">"Referrals to triage"</a><Triage v reload /> }.into_any(),
+                })
+            })}
         </Transition>
+    }
+}
+
+/// The GOV.UK "are you sure" step before a referral is rejected and destroyed: a page of its
+/// own, so "No" and the browser's back button both return to the referral.
+#[component]
+fn ConfirmReject(v: TriageView, reason: RejectionReason) -> impl IntoView {
+    let form = FormState::new();
+    let id = StoredValue::new(v.summary.id.clone());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.submit(move || reject_referral(id.get_value(), reason.as_str().to_string()), |()| load_page("/triage?rejected=1"));
+    };
+    let back = format!("/triage/{}", v.summary.id);
+    view! {
+        <a class="rt-back-link" href=back.clone()>"Back to the referral"</a>
+        <ErrorSummary error=form.error />
+        <span class="rt-caption-l">{format!("{} from {}", v.summary.reference, v.summary.agency_name)}</span>
+        <h1 class="rt-heading-xl">"Reject and destroy this referral?"</h1>
+        <div class="rt-confirm">
+            <dl class="rt-summary-list">
+                <SummaryRow key="Victim" value=v.victim.clone() />
+                <SummaryRow key="Referred by" value=format!("{}, {}", v.referrer_name, v.summary.agency_name) />
+                <SummaryRow key="Reason" value=reason.label() />
+            </dl>
+            <p class="rt-body">"The referral and everything in it are destroyed at once. Only an anonymous count by agency and month is kept."</p>
+            <p class="rt-body">{format!("{} is told that referral {} was rejected and the reason: \u{201c}{}\u{201d}.", v.referrer_name, v.summary.reference, reason.label())}</p>
+            <p class="rt-body"><strong>"You cannot undo this."</strong></p>
+            <form on:submit=on_submit novalidate>
+                <div class="rt-button-group">
+                    <PendingButton pending=form.pending label="Yes, reject and destroy" pending_label="Rejecting\u{2026}" id="confirm-reject" warning=true />
+                    <a class="rt-link rt-mb-4" href=back id="cancel-reject">"No, go back to the referral"</a>
+                </div>
+            </form>
+        </div>
     }
 }
 
@@ -43,7 +87,7 @@ fn Triage(v: TriageView, reload: RwSignal<u32>) -> impl IntoView {
         let values = FormValues::from_event(&ev);
         let reference = reference.clone();
         form.submit(
-            move || accept_referral(AcceptInput { referral_id: id.get_value(), meeting_id: values.get("meeting") }),
+            move || accept_referral(AcceptInput { referral_id: id.get_value(), meeting_id: values.get("meeting"), idva_user_id: values.get("idva") }),
             move |_| load_page(&format!("/triage?accepted={reference}")),
         );
     };
@@ -52,17 +96,25 @@ fn Triage(v: TriageView, reload: RwSignal<u32>) -> impl IntoView {
         let values = FormValues::from_event(&ev);
         form.submit(move || request_information(id.get_value(), values.get("information-request")), |()| load_page("/triage?asked=1"));
     };
+    // Rejecting asks first, on a page of its own (see `ConfirmReject`).
+    let navigate = use_navigate();
     let on_reject = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let values = FormValues::from_event(&ev);
-        form.submit(move || reject_referral(id.get_value(), values.get("rejection-reason")), |()| load_page("/triage?rejected=1"));
+        match RejectionReason::parse(&values.get("reject")) {
+            Some(reason) => navigate(&format!("/triage/{}?reject={}", id.get_value(), reason.as_str()), Default::default()),
+            None => form.error.set(Some(AppError::field("reject", "Choose why the referral is rejected"))),
+        }
     };
+    let mut idvas: Vec<(String, String)> = vec![(String::new(), "Not now: assign one on the case record".into())];
+    idvas.extend(v.idvas.iter().cloned());
     let mut meetings: Vec<(String, String)> = vec![(String::new(), "The next meeting with room".into())];
     meetings.extend(v.meetings.iter().map(|m| (m.id.clone(), format!("{} ({} places left)", m.label, m.places_left))));
     let reasons: Vec<(String, String)> = std::iter::once((String::new(), "Choose a reason".to_string()))
         .chain(RejectionReason::ALL.iter().map(|r| (r.as_str().into(), r.label().into())))
         .collect();
     view! {
+        <Title text=format!("Triage referral {}", v.summary.reference) />
         <span class="rt-caption-l">{format!("{} from {}", v.summary.reference, v.summary.agency_name)}</span>
         <h1 class="rt-heading-xl">{v.victim.clone()}</h1>
         <ErrorSummary error=form.error />
@@ -109,6 +161,8 @@ fn Triage(v: TriageView, reload: RwSignal<u32>) -> impl IntoView {
         {undecided.then(|| view! { <p class="rt-body"><strong>"Confirm or rule out each earlier case above first."</strong></p> })}
         <form on:submit=on_accept novalidate>
             <SelectField name="meeting" label="Meeting" error=form.error options=meetings />
+            <SelectField name="idva" label="IDVA for this case (optional)" error=form.error options=idvas
+                hint="The IDVA supports the victim before and after the meeting. For a repeat, leaving this blank keeps the case's IDVA." />
             <PendingButton pending=form.pending label="Accept onto the agenda" pending_label="Accepting\u{2026}" id="accept-referral" />
         </form>
 
@@ -120,9 +174,9 @@ fn Triage(v: TriageView, reload: RwSignal<u32>) -> impl IntoView {
 
         <h2 class="rt-heading-l">"Reject"</h2>
         <p class="rt-body">"Rejecting destroys the referral and everything in it at once. Only an anonymous count by agency and month is kept."</p>
-        <form on:submit=on_reject novalidate>
-            <SelectField name="rejection-reason" label="Reason" error=form.error options=reasons />
-            <PendingButton pending=form.pending label="Reject and destroy" pending_label="Rejecting\u{2026}" id="reject-referral" warning=true />
+        <form on:submit=on_reject method="get" action=format!("/triage/{}", v.summary.id) novalidate>
+            <SelectField name="reject" label="Reason" error=form.error options=reasons />
+            <button type="submit" class="rt-button rt-button--warning" id="reject-referral">"Reject and destroy\u{2026}"</button>
         </form>
     }
 }
@@ -141,12 +195,12 @@ fn CandidateRow(c: RepeatCandidate, id: StoredValue<String>, form: FormState, re
     let heard = if c.last_heard_on.is_empty() { "Not heard yet".to_string() } else { iso_date(&c.last_heard_on) };
     view! {
         <tr>
-            <th class="rt-table__header" scope="row">{c.victim_name.clone()}
+            <th class="rt-table__header" scope="row" data-label="Case">{c.victim_name.clone()}
                 <span class="rt-table__sub">{format!("{}{}", c.reference, c.victim_dob.as_deref().map(|d| format!(", born {}", iso_date(d))).unwrap_or_default())}</span></th>
-            <td class="rt-table__cell">{c.strength.clone()}</td>
-            <td class="rt-table__cell">{heard}
+            <td class="rt-table__cell" data-label="Match">{c.strength.clone()}</td>
+            <td class="rt-table__cell" data-label="Last heard">{heard}
                 {c.within_twelve_months.then(|| view! { <span class="rt-table__sub">"Within 12 months: a repeat"</span> })}</td>
-            <td class="rt-table__cell">
+            <td class="rt-table__cell" data-label="Decision">
                 {decision}
                 <div class="rt-button-group rt-mt-2">
                     <button type="button" class="rt-button rt-button--small" on:click=move |_| decide(yes_case.clone(), true)
