@@ -134,6 +134,9 @@ test('at the meeting: check-in, who is in the room for each case, and two screen
 
   // Risks typed on one screen survive the other screen's additions.
   await priya.locator('#risks').fill('Escalating threats');
+  assert.equal(await morgan.locator('#entry-source').inputValue(), '', 'the source is chosen afresh for each entry');
+  await morgan.locator('#entry-kind').selectOption('fact');
+  await morgan.locator('#entry-source').selectOption({ label: "Wyvernshire Children's Services" });
   await morgan.locator('#entry-body').fill('Noa is 16 months old.');
   await morgan.locator('#add-entry').click();
   await priya.locator('#entries').getByText('16 months old').waitFor({ timeout: 5000 });
