@@ -371,7 +371,19 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             let input = json!({"input": {"first_date": "2027-06-01", "start_time": "10:00", "place": "Matrix Room", "capacity": "10", "every_weeks": "2", "count": "1", "chair_user_id": ""}});
             browser.call_json(path, &input).await
         }
-        "/api/meetings/view" | "/api/meetings/acknowledge" | "/api/minutes/finalise" | "/api/meetings/order-children-first" => {
+        "/api/meetings/view" | "/api/meetings/acknowledge" | "/api/meetings/order-children-first" => browser.call(path, &[("id", &ids.meeting)]).await,
+        "/api/minutes/finalise" => {
+            // Finalising waits for every case to have minutes: the rest of the agenda was deferred.
+            let db = open_db(&ids.db_path).await;
+            sqlx::query(
+                "INSERT INTO case_minutes (meeting_id, case_id, risks, decision, version, updated_by, updated_at) \
+                 SELECT ai.meeting_id, ai.case_id, '', 'Deferred to the next meeting', 1, m.chair_user_id, 0 FROM agenda_items ai JOIN meetings m ON m.id = ai.meeting_id \
+                 WHERE ai.meeting_id = $1 ON CONFLICT (meeting_id, case_id) DO NOTHING",
+            )
+            .bind(&ids.meeting)
+            .execute(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
             browser.call(path, &[("id", &ids.meeting)]).await
         }
         "/api/meetings/move-item" => browser.call(path, &[("id", &ids.meeting), ("case_id", &ids.dalia_case), ("up", "false")]).await,

@@ -127,17 +127,46 @@ async fn a_whole_meeting() {
         world.person("Hollis Varga").browser.call_json("/api/minutes/add-entry", &entry("Not a minute-taker.", "fact", &children)).await;
     assert_eq!(rep_minutes.error().as_deref(), Some("NotFound"), "representatives do not minute");
 
-    // Close, finalise, and the minutes lock.
+    // Close; finalising waits while a case has nothing minuted, and the chair is told which.
     world.person("Priya Lakeland").browser.call("/api/meetings/advance", &[("id", &id), ("to", "minutes_draft")]).await.ok();
+    let other = text(&agenda[1]["case_id"]);
+    let check = world.person("Morgan Ashby").browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
+    let blank: Vec<String> = check["finalise_check"]["blank"].as_array().into_iter().flatten().map(|c| text(&c["case_id"])).collect();
+    assert_eq!(blank, [other.clone()], "only the unminuted case holds finalising back: {}", check["finalise_check"]);
+    let early = world.person("Morgan Ashby").browser.call("/api/minutes/finalise", &[("id", &id)]).await;
+    assert_eq!(early.error().as_deref(), Some("Conflict"), "{}", early.text);
+    assert!(early.text.contains(&text(&agenda[1]["reference"])), "the refusal names the case: {}", early.text);
+    let deferred = json!({"input": {"meeting_id": id, "case_id": other, "risks": "", "decision": "Deferred: the referrer was not present.", "version": 0}});
+    world.person("Morgan Ashby").browser.call_json("/api/minutes/save-case", &deferred).await.ok();
     world.person("Morgan Ashby").browser.call("/api/minutes/finalise", &[("id", &id)]).await.ok();
-    let locked = world.person("Priya Lakeland").browser.call_json("/api/minutes/add-entry", &entry("Too late.", "fact", &police)).await;
-    assert_eq!(locked.error().as_deref(), Some("NotFound"));
+    let rep_view = world.person("Hollis Varga").browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
+    assert!(rep_view["summary"].is_object() && rep_view["finalise_check"].is_null(), "only those who run the meeting see the check");
+
+    // Final minutes lock: an entry or action added now is an amendment, with its reason.
+    let locked = world.person("Priya Lakeland").browser.call_json("/api/minutes/add-entry", &entry("Sent in after the meeting.", "fact", &police)).await;
+    assert_eq!(locked.error().as_deref(), Some("InvalidFields"), "a reason is needed: {}", locked.text);
+    let mut late_entry = entry("Sent in after the meeting.", "fact", &police);
+    late_entry["input"]["reason"] = json!("Police research arrived after the meeting");
+    world.person("Priya Lakeland").browser.call_json("/api/minutes/add-entry", &late_entry).await.ok();
+    let late_action = json!({"input": {"meeting_id": id, "case_id": case, "owner_agency_id": police, "owner_user_id": "", "description": "Flag the address for urgent response",
+        "due_on": "2027-03-01", "reason": "Agreed at the meeting, not written down"}});
+    world.person("Morgan Ashby").browser.call_json("/api/actions/add", &late_action).await.ok();
+    let rep_late = world.person("Hollis Varga").browser.call_json("/api/minutes/add-entry", &late_entry).await;
+    assert_eq!(rep_late.error().as_deref(), Some("NotFound"), "representatives do not amend");
     let amend = json!({"input": {"meeting_id": id, "case_id": case, "target": "decision", "entry_id": "", "amended": "Refer to MAPPA level 2.", "reason": "Level agreed after the meeting"}});
     world.person("Morgan Ashby").browser.call_json("/api/minutes/amend", &amend).await.ok();
     let after = world.person("Morgan Ashby").browser.call("/api/meetings/case", &[("id", &id), ("case_id", &case)]).await.ok();
     assert_eq!(after["case"]["outcome"]["decision"], "Refer to MAPPA level 2.");
-    let amendment = text(&after["case"]["amendments"][0]);
-    assert!(amendment.contains("Refer to MAPPA.") && amendment.contains("Level agreed after the meeting"), "the original stays: {amendment}");
+    let amendments: Vec<String> = after["case"]["amendments"].as_array().into_iter().flatten().map(text).collect();
+    assert_eq!(amendments.len(), 3, "{amendments:?}");
+    let has = |start: &str, words: &[&str]| amendments.iter().any(|a| a.starts_with(start) && words.iter().all(|w| a.contains(w)));
+    assert!(has("Entry added", &["Police research arrived after the meeting", "Sent in after the meeting."]), "{amendments:?}");
+    assert!(has("Action added", &["Agreed at the meeting, not written down", "Flag the address"]), "{amendments:?}");
+    assert!(has("Decision amended", &["Refer to MAPPA.", "Level agreed after the meeting"]), "the original stays: {amendments:?}");
+    let entries: Vec<String> = after["case"]["entries"].as_array().into_iter().flatten().map(|e| text(&e["body"])).collect();
+    assert!(entries.iter().any(|e| e == "Sent in after the meeting."), "the added entry is in the minutes: {entries:?}");
+    let actions: Vec<String> = after["case"]["actions"].as_array().into_iter().flatten().map(|a| text(&a["description"])).collect();
+    assert!(actions.iter().any(|a| a.contains("Flag the address")), "and the added action: {actions:?}");
 
     // The case was heard today's meeting date; each agency sees and updates only its own actions.
     let db = open_db(&world.server.db_path()).await;
@@ -154,6 +183,8 @@ async fn a_whole_meeting() {
     let update = |v: i64, status: &str, note: &str| json!({"input": {"action_id": visit["id"], "status": status, "note": note, "version": v}});
     let no_reason = world.person("Hollis Varga").browser.call_json("/api/actions/update", &update(1, "not_achievable", "")).await;
     assert_eq!(no_reason.error().as_deref(), Some("InvalidFields"));
+    let nothing_said = world.person("Hollis Varga").browser.call_json("/api/actions/update", &update(1, "done", "  ")).await;
+    assert_eq!(nothing_said.error().as_deref(), Some("InvalidFields"), "done, with nothing said about what was done");
     assert_eq!(world.person("Hollis Varga").browser.call_json("/api/actions/update", &update(1, "done", "Visited on Monday.")).await.ok(), 2);
     let other = world.person("Rowan Ellery").browser.call_json("/api/actions/update", &update(2, "open", "")).await;
     assert_eq!(other.error().as_deref(), Some("NotFound"), "another agency's action");

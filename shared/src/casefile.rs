@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::dash::DashAnswers;
 use crate::meeting::{ActionStatus, EntryKind};
 use crate::policy::exposure::Involvement;
+use crate::policy::parts::Part;
 
 /// The case's own row.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,8 +211,9 @@ impl ResearchAnswer {
 /// A correction made after the minutes were finalised.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmendmentRecord {
-    /// A minute entry (discussion) rather than the risks or decision.
-    pub of_entry: bool,
+    /// The part of the case it changed: the discussion (an entry), the outcome (risks or
+    /// decision) or the actions (an action added); shown only with that part.
+    pub part: Part,
     /// The amendment in one sentence.
     pub line: String,
 }

@@ -11,6 +11,7 @@ pub mod document;
 pub mod display;
 pub mod distribution;
 pub mod equality;
+pub mod finalising;
 pub mod identity;
 pub mod isa;
 pub mod markdown;

@@ -261,6 +261,16 @@ impl ActionStatus {
     pub fn is_outstanding(self) -> bool {
         matches!(self, ActionStatus::Open | ActionStatus::InProgress)
     }
+
+    /// What must be said when an action is given this status, if a note is required: closing an
+    /// action (done, or not achievable) is minuted with what happened, or why not.
+    pub fn note_required(self) -> Option<&'static str> {
+        match self {
+            ActionStatus::Done => Some("Say what was done"),
+            ActionStatus::NotAchievable => Some("Say why the action cannot be achieved"),
+            ActionStatus::Open | ActionStatus::InProgress => None,
+        }
+    }
 }
 
 /// Whether an action is overdue on `today`: outstanding and its due date has passed.
@@ -441,6 +451,8 @@ mod tests {
         assert!(!is_overdue(ActionStatus::Open, due, due), "due today is not overdue");
         assert!(!is_overdue(ActionStatus::Done, due, date!(2026 - 12 - 01)));
         assert!(!is_overdue(ActionStatus::NotAchievable, due, date!(2026 - 12 - 01)));
+        assert!(ActionStatus::Done.note_required().is_some() && ActionStatus::NotAchievable.note_required().is_some());
+        assert!(ActionStatus::Open.note_required().is_none() && ActionStatus::InProgress.note_required().is_none());
         assert!(is_overdue(ActionStatus::InProgress, due, date!(2026 - 12 - 01)));
     }
 

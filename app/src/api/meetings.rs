@@ -103,6 +103,8 @@ pub struct MeetingView {
     pub review_actions: Vec<ActionView>,
     /// For an agency researching: the cases it has recorded research for, of how many.
     pub research_progress: Option<(usize, usize)>,
+    /// For the chair who may finalise: what is minuted and what is missing.
+    pub finalise_check: Option<shared::finalising::FinaliseCheck>,
 }
 
 /// Someone present at the meeting, and whether they are in the room for one case.
@@ -205,6 +207,9 @@ pub struct EntryInput {
     pub source_agency_id: String,
     /// The person it came from (optional).
     pub source_person: String,
+    /// Why it is added after the minutes were finalised (then required; otherwise ignored).
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// Editing a minute entry: the version read, so a concurrent change is never overwritten.
@@ -280,6 +285,9 @@ pub struct ActionInput {
     pub description: String,
     /// Due date, `YYYY-MM-DD`.
     pub due_on: String,
+    /// Why it is added after the minutes were finalised (then required; otherwise ignored).
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// An action's status change.

@@ -124,15 +124,31 @@ pub fn TextArea(
     #[prop(optional, into)] value: String,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = 8)] rows: u32,
+    /// Keeps the text in a signal, so the page can fill it in (an amendment starts from the
+    /// current text); otherwise the field is uncontrolled and starts with `value`.
+    #[prop(optional)]
+    bound: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let message = field_error(error, name);
+    let invalid = move || message.with(Option::is_some);
+    let described = move || described_by(name, hint.is_some(), message.with(Option::is_some));
+    let field = match bound {
+        Some(text) => view! {
+            <textarea class="rt-textarea" class:rt-input--error=invalid id=name name=name rows=rows aria-describedby=described
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+        }
+        .into_any(),
+        None => view! {
+            <textarea class="rt-textarea" class:rt-input--error=invalid id=name name=name rows=rows aria-describedby=described>{value}</textarea>
+        }
+        .into_any(),
+    };
     view! {
-        <div class="rt-form-group" class:rt-form-group--error=move || message.with(Option::is_some)>
+        <div class="rt-form-group" class:rt-form-group--error=invalid>
             <label class="rt-label" for=name>{label}</label>
             {hint.map(|h| view! { <div class="rt-hint" id=format!("{name}-hint")>{h}</div> })}
             <Message name message />
-            <textarea class="rt-textarea" class:rt-input--error=move || message.with(Option::is_some) id=name name=name rows=rows
-                aria-describedby=move || described_by(name, hint.is_some(), message.with(Option::is_some))>{value}</textarea>
+            {field}
         </div>
     }
 }

@@ -502,7 +502,13 @@ impl MeetingBackend for ServerBackend {
         } else {
             None
         };
+        let finalise_check = if m.status() == MeetingStatus::MinutesDraft && (m.rights.finalise || m.rights.register) {
+            Some(super::minutes::minutes_check(&mut tx, id).await?)
+        } else {
+            None
+        };
         let view = MeetingView {
+            finalise_check,
             review_actions,
             summary: summary(&m.row, i64::try_from(ids.len()).unwrap_or_default())?,
             research_deadline: col(&m.row, "research_deadline")?,

@@ -4,6 +4,7 @@
 
 use app::api::meetings::{ActionInput, ActionUpdate, ActionView, AmendInput, CaseMinutesInput, EntryEdit, EntryInput};
 use app::error::AppError;
+use shared::finalising::{finalise_check, CaseMinuted, FinaliseCheck};
 use shared::meeting::{ActionStatus, EntryKind, MeetingStatus};
 use shared::policy::{Action, Actor};
 use shared::referral::{LONG_TEXT, SHORT_TEXT, SUMMARY_TEXT};
@@ -11,16 +12,97 @@ use shared::validation::{iso_date, Problems};
 use uuid::Uuid;
 
 use super::meetings::{case_grant, check_entry, load, require};
+use shared::policy::exposure::Writes;
 use super::{actor_event, check, col, internal_db, ServerBackend};
 use crate::casework::{agency_is_active, exposure};
 use crate::identity::actor::today;
+use sqlx::AnyConnection;
+
+/// An amendment to final minutes, as stored beside what it changed.
+struct Amendment<'a> {
+    meeting_id: &'a str,
+    case_id: &'a str,
+    /// `entry`, `risks`, `decision`, `entry_added` or `action_added`.
+    target: &'a str,
+    entry_id: Option<&'a str>,
+    original: &'a str,
+    amended: &'a str,
+    reason: &'a str,
+}
+
+async fn record_amendment(conn: &mut AnyConnection, a: Amendment<'_>, actor: &Actor, now: i64) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO amendments (id, meeting_id, case_id, target, entry_id, original, amended, reason, amended_by, amended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(Uuid::new_v4().to_string())
+        .bind(a.meeting_id)
+        .bind(a.case_id)
+        .bind(a.target)
+        .bind(a.entry_id)
+        .bind(a.original)
+        .bind(a.amended)
+        .bind(a.reason)
+        .bind(&actor.user_id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map_err(internal_db)?;
+    Ok(())
+}
+
+/// Whether an addition is part of the minutes being written (`Ok(None)`) or an amendment to
+/// final minutes, which needs its reason (`Ok(Some(reason))`); refused when it is neither.
+fn addition(writes: &Writes, reason: &str, field: &str, p: &mut Problems) -> Result<Option<String>, AppError> {
+    if writes.minute {
+        return Ok(None);
+    }
+    require(writes.amend)?;
+    Ok(Some(p.text(field, "Reason for the amendment", reason, LONG_TEXT)))
+}
+
+#[derive(sqlx::FromRow)]
+struct MinutedRow {
+    case_id: String,
+    reference: String,
+    entries: i64,
+    risks: String,
+    decision: String,
+    actions: i64,
+    unnamed_actions: i64,
+}
+
+/// What is minuted for each case on the meeting's agenda, and what is missing.
+pub(super) async fn minutes_check(conn: &mut AnyConnection, meeting_id: &str) -> Result<FinaliseCheck, AppError> {
+    let rows = sqlx::query_as::<_, MinutedRow>(
+        "SELECT ai.case_id, c.reference,            (SELECT COUNT(*) FROM minute_entries e WHERE e.meeting_id = ai.meeting_id AND e.case_id = ai.case_id) AS entries,            COALESCE((SELECT cm.risks FROM case_minutes cm WHERE cm.meeting_id = ai.meeting_id AND cm.case_id = ai.case_id), '') AS risks,            COALESCE((SELECT cm.decision FROM case_minutes cm WHERE cm.meeting_id = ai.meeting_id AND cm.case_id = ai.case_id), '') AS decision,            (SELECT COUNT(*) FROM actions a WHERE a.meeting_id = ai.meeting_id AND a.case_id = ai.case_id) AS actions,            (SELECT COUNT(*) FROM actions a WHERE a.meeting_id = ai.meeting_id AND a.case_id = ai.case_id AND a.owner_user_id IS NULL) AS unnamed_actions          FROM agenda_items ai JOIN cases c ON c.id = ai.case_id WHERE ai.meeting_id = $1 ORDER BY ai.position",
+    )
+    .bind(meeting_id)
+    .fetch_all(conn)
+    .await
+    .map_err(internal_db)?;
+    let count = |n: i64| usize::try_from(n).unwrap_or_default();
+    Ok(finalise_check(
+        rows.into_iter()
+            .map(|r| CaseMinuted {
+                case_id: r.case_id,
+                reference: r.reference,
+                entries: count(r.entries),
+                risks: !r.risks.trim().is_empty(),
+                decision: !r.decision.trim().is_empty(),
+                actions: count(r.actions),
+                unnamed_actions: count(r.unnamed_actions),
+            })
+            .collect(),
+    ))
+}
 
 impl ServerBackend {
     pub(super) async fn add_entry_op(&self, actor: &Actor, input: EntryInput) -> Result<(), AppError> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(case_grant(&mut tx, actor, &m, &input.case_id).await?.writes.minute)?;
+        let writes = case_grant(&mut tx, actor, &m, &input.case_id).await?.writes;
+        let mut p = Problems::default();
+        let reason = addition(&writes, &input.reason, "entry-reason", &mut p)?;
+        p.finish(())?;
         let (kind, body) = check_entry(&input, "entry")?;
         let source: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1")
             .bind(&input.source_agency_id)
@@ -45,6 +127,10 @@ impl ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(internal_db)?;
+        if let Some(reason) = &reason {
+            let a = Amendment { meeting_id: &input.meeting_id, case_id: &input.case_id, target: "entry_added", entry_id: Some(&id), original: "", amended: &body, reason };
+            record_amendment(&mut tx, a, actor, now).await?;
+        }
         self.audit_and_commit(tx, actor_event(actor, "minutes.entry_add").on("minute_entry", id).detail("case_id", input.case_id.as_str())).await?;
         self.live.changed(&input.meeting_id);
         Ok(())
@@ -135,6 +221,9 @@ impl ServerBackend {
                 _ => "Close the meeting first: the minutes can be finalised once the meeting has ended.".into(),
             }));
         }
+        if let Some(refusal) = minutes_check(&mut tx, id).await?.refusal() {
+            return Err(AppError::Conflict(refusal));
+        }
         sqlx::query("UPDATE meetings SET status = 'minutes_final', finalised_at = $1, finalised_by = $2 WHERE id = $3")
             .bind(now)
             .bind(&actor.user_id)
@@ -201,20 +290,16 @@ impl ServerBackend {
             }
             _ => return Err(AppError::Invalid("Choose what to amend.".into())),
         };
-        sqlx::query("INSERT INTO amendments (id, meeting_id, case_id, target, entry_id, original, amended, reason, amended_by, amended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-            .bind(Uuid::new_v4().to_string())
-            .bind(&input.meeting_id)
-            .bind(&input.case_id)
-            .bind(&input.target)
-            .bind(&entry_id)
-            .bind(&original)
-            .bind(&amended)
-            .bind(&reason)
-            .bind(&actor.user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+        let a = Amendment {
+            meeting_id: &input.meeting_id,
+            case_id: &input.case_id,
+            target: &input.target,
+            entry_id: entry_id.as_deref(),
+            original: &original,
+            amended: &amended,
+            reason: &reason,
+        };
+        record_amendment(&mut tx, a, actor, now).await?;
         self.audit_and_commit(
             tx,
             actor_event(actor, "minutes.amend")
@@ -231,8 +316,9 @@ impl ServerBackend {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(case_grant(&mut tx, actor, &m, &input.case_id).await?.writes.minute)?;
+        let writes = case_grant(&mut tx, actor, &m, &input.case_id).await?.writes;
         let mut p = Problems::default();
+        let reason = addition(&writes, &input.reason, "action-reason", &mut p)?;
         let description = p.text("action-description", "What is to be done", &input.description, LONG_TEXT);
         let due = p.date("action-due", "Due date", &input.due_on);
         let meeting_day = today(col(&m.row, "starts_at")?);
@@ -269,6 +355,10 @@ impl ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(internal_db)?;
+        if let Some(reason) = &reason {
+            let a = Amendment { meeting_id: &input.meeting_id, case_id: &input.case_id, target: "action_added", entry_id: None, original: "", amended: &description, reason };
+            record_amendment(&mut tx, a, actor, now).await?;
+        }
         self.audit_and_commit(tx, actor_event(actor, "action.add").on("action", id).detail("case_id", input.case_id.as_str())).await?;
         self.live.changed(&input.meeting_id);
         Ok(())
@@ -289,8 +379,8 @@ impl ServerBackend {
         let status = ActionStatus::parse(&input.status).ok_or_else(|| AppError::field("action-status", "Choose a status"))?;
         let mut p = Problems::default();
         let note = p.optional_text("action-note", "What happened", &input.note, LONG_TEXT).unwrap_or_default();
-        if status == ActionStatus::NotAchievable && note.is_empty() {
-            p.add("action-note", "Say why the action cannot be achieved");
+        if let Some(needed) = status.note_required().filter(|_| note.is_empty()) {
+            p.add("action-note", needed);
         }
         p.finish(())?;
         let changed = sqlx::query("UPDATE actions SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4")

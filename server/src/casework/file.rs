@@ -443,7 +443,7 @@ async fn meeting_record(conn: &mut AnyConnection, meeting_id: &str, case_id: &st
             (record.risks, record.decision, record.minutes_version) = (risks, decision, version);
         }
     }
-    if p.has(Part::Outcome) || p.has(Part::Discussion) {
+    if !p.intersection(Parts::of(&[Part::Outcome, Part::Discussion, Part::Actions])).is_empty() {
         record.amendments = sqlx::query_as::<_, AmendmentRow>(
             "SELECT am.target, am.original, am.amended, am.reason, am.amended_at, u.name FROM amendments am JOIN users u ON u.id = am.amended_by \
              WHERE am.meeting_id = $1 AND am.case_id = $2 ORDER BY am.amended_at",
@@ -453,31 +453,35 @@ async fn meeting_record(conn: &mut AnyConnection, meeting_id: &str, case_id: &st
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .filter(|a| if a.target == "entry" { p.has(Part::Discussion) } else { p.has(Part::Outcome) })
-        .map(|a| AmendmentRecord {
-            of_entry: a.target == "entry",
-            line: format!(
-                "{} amended by {} on {} ({}): \u{201c}{}\u{201d} became \u{201c}{}\u{201d}",
-                amendment_target(&a.target),
-                a.name,
-                shared::display::day_of(a.amended_at),
-                a.reason,
-                a.original,
-                a.amended
-            ),
+        .filter_map(|a| {
+            let part = amended_part(&a.target);
+            p.has(part).then(|| AmendmentRecord { part, line: amendment_line(&a) })
         })
         .collect();
     }
     Ok(record)
 }
 
-fn amendment_target(stored: &str) -> &'static str {
-    match stored {
+/// The part of a case an amendment changed (see `AmendmentRecord::part`).
+fn amended_part(target: &str) -> Part {
+    match target {
+        "risks" | "decision" => Part::Outcome,
+        "action_added" => Part::Actions,
+        _ => Part::Discussion,
+    }
+}
+
+/// An amendment in one sentence: what changed, by whom, when, why, and the text before and after.
+fn amendment_line(a: &AmendmentRow) -> String {
+    let by = format!("by {} on {} ({})", a.name, shared::display::day_of(a.amended_at), a.reason);
+    let what = match a.target.as_str() {
+        "entry_added" => return format!("Entry added {by}: \u{201c}{}\u{201d}", a.amended),
+        "action_added" => return format!("Action added {by}: \u{201c}{}\u{201d}", a.amended),
         "risks" => "Risks identified",
         "decision" => "Decision",
-        "action" => "Action",
         _ => "Minute entry",
-    }
+    };
+    format!("{what} amended {by}: \u{201c}{}\u{201d} became \u{201c}{}\u{201d}", a.original, a.amended)
 }
 
 #[derive(sqlx::FromRow)]

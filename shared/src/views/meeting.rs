@@ -148,7 +148,7 @@ pub fn meeting_case(file: &CaseFile, grant: &Grant, actor: &Actor, route: Parts)
         .map(|m| {
             m.amendments
                 .iter()
-                .filter(|a| if a.of_entry { shown.has(Part::Discussion) } else { shown.has(Part::Outcome) })
+                .filter(|a| shown.has(a.part))
                 .map(|a| a.line.clone())
                 .collect()
         })

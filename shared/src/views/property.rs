@@ -202,8 +202,9 @@ fn file(case: usize, world: &World) -> CaseFile {
             decision: s(case, "OUTCOME-DECISION"),
             minutes_version: 1,
             amendments: vec![
-                AmendmentRecord { of_entry: true, line: s(case, "DISCUSSION-AMENDED") },
-                AmendmentRecord { of_entry: false, line: s(case, "OUTCOME-AMENDED") },
+                AmendmentRecord { part: Part::Discussion, line: s(case, "DISCUSSION-AMENDED") },
+                AmendmentRecord { part: Part::Outcome, line: s(case, "OUTCOME-AMENDED") },
+                AmendmentRecord { part: Part::Actions, line: s(case, "ACTION-AMENDED") },
             ],
         }),
     }

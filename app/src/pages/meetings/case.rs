@@ -293,6 +293,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
             body: v.get("entry-body"),
             source_agency_id: v.get("entry-source"),
             source_person: v.get("entry-person"),
+            reason: v.get("entry-reason"),
         };
         let reset = v.resetter();
         form.submit(move || add_entry(input.clone()), move |()| {
@@ -347,6 +348,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
             owner_user_id: v.get("action-person"),
             description: v.get("action-description"),
             due_on: v.get("action-due"),
+            reason: v.get("action-reason"),
         };
         let reset = v.resetter();
         form.submit(move || add_action(input.clone()), move |()| {
@@ -354,6 +356,21 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
             notice.set(Some("The action was agreed.".into()));
             live.refresh();
         });
+    };
+    // The amendment box starts with the current text of what is being corrected.
+    let current = move |target: &str| {
+        live.latest.with_untracked(|c| match target.strip_prefix("entry:") {
+            Some(entry) => c.case.entries.iter().flatten().find(|e| e.id == entry).map(|e| e.body.clone()).unwrap_or_default(),
+            None => c.case.outcome.as_ref().map(|o| if target == "decision" { o.decision.clone() } else { o.risks.clone() }).unwrap_or_default(),
+        })
+    };
+    let amended = RwSignal::new(current("risks"));
+    let on_amend_target = move |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        let from_target = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok()).is_some_and(|e| e.id() == "amend-target");
+        if from_target {
+            amended.set(current(&event_target_value(&ev)));
+        }
     };
     let on_amend = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -364,10 +381,13 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
             Some(entry) => ("entry".to_string(), entry.to_string()),
             None => (target, String::new()),
         };
-        let input = AmendInput { meeting_id, case_id, target, entry_id, amended: v.get("amended"), reason: v.get("amend-reason") };
+        let input = AmendInput { meeting_id, case_id, target, entry_id, amended: amended.get_untracked(), reason: v.get("amend-reason") };
         let reset = v.resetter();
+        // After the form resets to its first choice (the risks), the box shows the risks as they now stand.
+        let risks_now = if input.target == "risks" { input.amended.clone() } else { current("risks") };
         form.submit(move || amend_minutes(input.clone()), move |()| {
             reset();
+            amended.set(risks_now.clone());
             notice.set(Some("The amendment was recorded; the original stays in the record.".into()));
             live.refresh();
         });
@@ -380,19 +400,24 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
         (id.clone(), format!("{name}, {agency}"))
     }));
     let writes = c.case.writes;
+    // After the minutes are final, entries and actions are still added, as amendments with a reason.
+    let adds = writes.minute || writes.amend;
+    let amending = !writes.minute && writes.amend;
     let mut amend_targets = vec![("risks".to_string(), "Risks identified".to_string()), ("decision".to_string(), "Decision".to_string())];
     amend_targets.extend(
         c.case.entries.iter().flatten().enumerate().map(|(i, e)| (format!("entry:{}", e.id), format!("Entry {}: {}", i + 1, e.body.chars().take(40).collect::<String>()))),
     );
     view! {
         <ErrorSummary error=form.error />
-        {writes.minute.then(|| view! {
+        {adds.then(|| view! {
             <form on:submit=on_entry novalidate class="rt-card" id="entry-form">
-                <h3 class="rt-heading-s">"Add to the minutes"</h3>
+                <h3 class="rt-heading-s">{if amending { "Add an entry to the final minutes" } else { "Add to the minutes" }}</h3>
                 <SelectField name="entry-kind" label="Fact or opinion" error=form.error options=kinds() />
                 <SelectField name="entry-source" label="Said by (agency)" error=form.error options=sources.clone() />
                 <TextField name="entry-person" label="Said by (person, optional)" error=form.error />
                 <TextArea name="entry-body" label="What was said" error=form.error rows=3 />
+                {amending.then(|| view! { <TextArea name="entry-reason" label="Reason for the amendment" error=form.error rows=2
+                    hint="For example: sent in by the agency after the meeting" /> })}
                 <PendingButton pending=form.pending label="Add entry" pending_label="Adding\u{2026}" id="add-entry" />
             </form>
         })}
@@ -426,8 +451,8 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
             view! {
                 {move || live.latest.with(|c| c.case.outcome.clone()).map(|o| view! {
                     <dl class="rt-summary-list" id="risks-decision">
-                        <crate::components::summary_row::SummaryRow key="Risks identified" value=if o.risks.is_empty() { "None recorded".to_string() } else { o.risks.clone() } />
-                        <crate::components::summary_row::SummaryRow key="Decision" value=if o.decision.is_empty() { "None recorded".to_string() } else { o.decision.clone() } />
+                        <crate::components::summary_row::SummaryRow markdown=true key="Risks identified" value=if o.risks.is_empty() { "None recorded".to_string() } else { o.risks.clone() } />
+                        <crate::components::summary_row::SummaryRow markdown=true key="Decision" value=if o.decision.is_empty() { "None recorded".to_string() } else { o.decision.clone() } />
                     </dl>
                 })}
             }.into_any()
@@ -437,14 +462,16 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
             <h2 class="rt-heading-l">"Actions agreed"</h2>
             {move || live.latest.with(|c| view! { <ActionList actions=c.case.actions.clone().unwrap_or_default() id="actions" empty="No actions agreed yet." on_change=move || live.refresh() /> })}
         })}
-        {writes.minute.then(|| view! {
+        {adds.then(|| view! {
             <form on:submit=on_action novalidate class="rt-card" id="action-form">
-                <h3 class="rt-heading-s">"Agree an action"</h3>
+                <h3 class="rt-heading-s">{if amending { "Add an action to the final minutes" } else { "Agree an action" }}</h3>
                 <SelectField name="action-owner" label="Owning agency" error=form.error options=sources.clone() />
                 <SelectField name="action-person" label="Named person (optional)" error=form.error options=people.clone()
                     hint="Someone of the owning agency" />
                 <TextArea name="action-description" label="What is to be done" error=form.error rows=2 />
                 <TextField name="action-due" label="Due date" input_type="date" width="rt-input--width-10" error=form.error />
+                {amending.then(|| view! { <TextArea name="action-reason" label="Reason for the amendment" error=form.error rows=2
+                    hint="For example: agreed at the meeting but not written down" /> })}
                 <PendingButton pending=form.pending label="Agree action" pending_label="Agreeing\u{2026}" id="add-action" />
             </form>
         })}
@@ -454,10 +481,11 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
             <ul class="rt-list rt-list--bullet" id="amendments">{c.case.amendments.iter().map(|a| view! { <li>{a.clone()}</li> }).collect_view()}</ul>
         }))}
         {writes.amend.then(|| view! {
-            <h2 class="rt-heading-l">"Amend the final minutes"</h2>
-            <form on:submit=on_amend novalidate>
+            <h2 class="rt-heading-l">"Correct the final minutes"</h2>
+            <form on:submit=on_amend on:change=on_amend_target novalidate>
                 <SelectField name="amend-target" label="What to correct" error=form.error options=amend_targets />
-                <TextArea name="amended" label="The corrected text" error=form.error rows=3 />
+                <TextArea name="amended" label="The corrected text" error=form.error rows=3 bound=amended
+                    hint="It starts with the text as it stands; the original is kept beside the correction." />
                 <TextArea name="amend-reason" label="Reason for the amendment" error=form.error rows=2 />
                 <PendingButton pending=form.pending label="Record amendment" pending_label="Recording\u{2026}" id="amend" secondary=true />
             </form>

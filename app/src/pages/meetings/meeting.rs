@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::finalising::FinaliseCheck;
 use shared::display::{instant, iso_date};
 use shared::meeting::{Attendance, MeetingStatus};
 use shared::policy::exposure::Standing;
@@ -18,23 +19,86 @@ use crate::components::fields::{FormValues, SelectField, TextField};
 use crate::components::live::follow_meeting;
 use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
-use crate::components::submit_task::FormState;
+use crate::components::submit_task::{load_page, FormState};
 use crate::components::summary_row::SummaryRow;
 use crate::pages::meetings::case::ActionList;
 
-/// "Meeting" page.
+/// "Meeting" page; `?finalise` is the step that asks the chair to confirm finalising.
 #[component]
 pub fn MeetingPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let reload = RwSignal::new(0u32);
-    let notice = RwSignal::new(None::<String>);
+    let finalised = query.with_untracked(|q| q.get("finalised").is_some());
+    let notice = RwSignal::new(finalised.then(|| "The minutes are final and locked. They can now be sent to the agencies.".to_string()));
+    let confirming = Memo::new(move |_| query.with(|q| q.get("finalise").is_some()));
     let meeting = Resource::new(move || (params.with(|p| p.get("id").unwrap_or_default()), reload.get()), |(id, _)| view_meeting(id));
     view! {
         <Title text="Meeting" />
-        <a class="rt-back-link" href="/meetings">"Meetings"</a>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
-            {move || Suspend::new(async move { loaded(meeting.await, move |m| view! { <Meeting m reload notice /> }.into_any()) })}
+            {move || Suspend::new(async move {
+                let confirming = confirming.get();
+                loaded(meeting.await, move |m| match m.finalise_check.clone().filter(|_| confirming && m.rights.finalise) {
+                    Some(check) => view! { <ConfirmFinalise m check /> }.into_any(),
+                    None => view! { <a class="rt-back-link" href="/meetings">"Meetings"</a><Meeting m reload notice /> }.into_any(),
+                })
+            })}
         </Transition>
+    }
+}
+
+/// The GOV.UK "are you sure" step before the minutes are finalised, with what is missing.
+/// While a case has nothing minuted there is nothing to confirm: the step lists those cases.
+#[component]
+fn ConfirmFinalise(m: MeetingView, check: FinaliseCheck) -> impl IntoView {
+    let form = FormState::new();
+    let id = StoredValue::new(m.summary.id.clone());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.submit(move || finalise_minutes(id.get_value()), move |()| load_page(&format!("/meetings/{}?finalised=1", id.get_value())));
+    };
+    let back = format!("/meetings/{}", m.summary.id);
+    let case_link = move |case_id: &str, reference: &str| {
+        view! { <li><a class="rt-link" href=format!("/meetings/{}/cases/{case_id}", id.get_value())>{reference.to_string()}</a></li> }
+    };
+    let ready = check.ready();
+    let heading = if ready { "Finalise the minutes?" } else { "The minutes cannot be finalised yet" };
+    view! {
+        <Title text=heading />
+        <a class="rt-back-link" href=back.clone()>"Back to the meeting"</a>
+        <ErrorSummary error=form.error />
+        <span class="rt-caption-l">{format!("MARAC meeting, {}", instant(m.summary.starts_at))}</span>
+        <h1 class="rt-heading-xl" id="finalise-title">{heading}</h1>
+        <div class="rt-confirm" id="finalise-check">
+            {(!ready).then(|| view! {
+                <p class="rt-body">"Nothing is minuted yet for these cases. Record what was said, or the decision (for example that the case was deferred), then finalise:"</p>
+                <ul class="rt-list rt-list--bullet" id="unminuted">{check.blank.iter().map(|c| case_link(&c.case_id, &c.reference)).collect_view()}</ul>
+            })}
+            {ready.then(|| view! { <p class="rt-body">{format!("All {} cases on the agenda have minutes.", check.cases)}</p> })}
+            {(!check.undecided.is_empty()).then(|| view! {
+                <p class="rt-body">"No decision is recorded for:"</p>
+                <ul class="rt-list rt-list--bullet" id="undecided">{check.undecided.iter().map(|c| case_link(&c.case_id, &c.reference)).collect_view()}</ul>
+            })}
+            {(check.unnamed_actions > 0).then(|| view! {
+                <p class="rt-body" id="unnamed-actions">{match check.unnamed_actions {
+                    1 => "1 action names nobody in the agency that owns it.".to_string(),
+                    n => format!("{n} actions name nobody in the agency that owns them."),
+                }}</p>
+            })}
+            {if ready {
+                view! {
+                    <p class="rt-body">"Once final, the minutes are locked: a later change is an amendment, with its reason, kept beside the original. The minutes can then be sent to the agencies."</p>
+                    <form on:submit=on_submit novalidate>
+                        <div class="rt-button-group">
+                            <PendingButton pending=form.pending label="Yes, finalise the minutes" pending_label="Finalising\u{2026}" id="confirm-finalise" warning=true />
+                            <a class="rt-link rt-mb-4" href=back id="cancel-finalise">"No, go back to the meeting"</a>
+                        </div>
+                    </form>
+                }.into_any()
+            } else {
+                view! { <p class="rt-body"><a class="rt-link" href=back id="cancel-finalise">"Go back to the meeting"</a></p> }.into_any()
+            }}
+        </div>
     }
 }
 
@@ -64,9 +128,9 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
     let advance = move |to: &'static str, message: &'static str| {
         form.submit(move || advance_meeting(id.get_value(), to.to_string()), done(message));
     };
-    let finalise = move |_| form.submit(move || finalise_minutes(id.get_value()), done("The minutes are final and locked."));
     let rights = m.rights;
     view! {
+        <Title text=format!("MARAC meeting, {}", instant(m.summary.starts_at)) />
         <span class="rt-caption-l">{m.summary.status_label.clone()}</span>
         <h1 class="rt-heading-xl" id="meeting-title">{format!("MARAC meeting, {}", instant(m.summary.starts_at))}</h1>
         <Notice message=notice />
@@ -185,9 +249,15 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
                 <button type="button" class="rt-button rt-button--secondary" id="close-meeting" on:click=move |_| advance("minutes_draft", "The meeting is closed; the minutes are in draft.")>"Close the meeting"</button>
             })}
             {rights.finalise.then(|| view! {
-                <button type="button" class="rt-button rt-button--warning" id="finalise-minutes" on:click=finalise>"Finalise the minutes"</button>
+                <a class="rt-button rt-button--warning" id="finalise-minutes" role="button" href=format!("/meetings/{}?finalise=check", id.get_value())>"Finalise the minutes"</a>
             })}
         </div>
+        {m.finalise_check.clone().filter(|c| !c.ready()).map(|c| view! {
+            <div class="rt-inset-text" id="minutes-missing">
+                <p class="rt-body">{format!("Before the minutes can be final, these cases need something minuted: {}.",
+                    c.blank.iter().map(|b| b.reference.as_str()).collect::<Vec<_>>().join(", "))}</p>
+            </div>
+        })}
 
         {rights.distribute.then(|| view! {
             <h2 class="rt-heading-l">"Minutes"</h2>
