@@ -63,6 +63,24 @@ test('the coordinator schedules a meeting, publishes its agenda and fills the ne
   meetingPath = new URL(priya.url()).pathname;
   await priya.waitForSelector('body[data-hydrated="true"]');
   assert.equal(await priya.locator('#agenda li').count(), 3);
+
+  // Keyboard only: the moved case keeps the focus, and each move is announced.
+  const first = await priya.locator('#agenda li').first().locator('.rt-table__sub').innerText();
+  const firstCase = (await priya.locator('#agenda li').first().getByRole('button', { name: `Move ${first} down` }).getAttribute('id')).replace('down-', '');
+  await priya.locator(`#down-${firstCase}`).focus();
+  await priya.keyboard.press('Enter');
+  await priya.locator('#agenda-moves').getByText(`${first} moved down to number 2 of the agenda.`).waitFor({ state: 'attached' });
+  await priya.waitForFunction((id) => document.activeElement?.id === id, `down-${firstCase}`);
+  assert.equal((await priya.locator('#agenda li').nth(1).innerText()).includes(first), true, 'the case is second now');
+  await priya.keyboard.press('Enter');
+  await priya.waitForFunction((id) => document.activeElement?.id === id, `up-${firstCase}`);
+  assert.ok((await priya.locator('#agenda li').last().innerText()).includes(first), 'and last; at the bottom the focus moves to its Up button');
+  await priya.keyboard.press('Enter');
+  await priya.locator('#agenda-moves').getByText(`${first} moved up to number 2 of the agenda.`).waitFor({ state: 'attached' });
+  await priya.keyboard.press('Enter');
+  await priya.locator('#agenda-moves').getByText(`${first} moved up to number 1 of the agenda.`).waitFor({ state: 'attached' });
+  await priya.waitForFunction((id) => document.activeElement?.id === id, `down-${firstCase}`);
+  assert.ok((await priya.locator('#agenda li').first().innerText()).includes(first), 'back where it was');
 });
 
 test('four agencies research from their research lists: identifiers only', async () => {
@@ -159,15 +177,52 @@ test('the chair finalises and amends; afterwards each agency keeps only its part
   await world.server.open(morgan, meetingPath);
   await morgan.locator('#close-meeting').click();
   await assert.doesNotReject(morgan.getByText('the minutes are in draft').waitFor());
+
+  // Finalising waits while a case has nothing minuted, and says which.
+  await morgan.locator('#minutes-missing').waitFor();
   await morgan.locator('#finalise-minutes').click();
+  await morgan.getByRole('heading', { name: 'The minutes cannot be finalised yet' }).waitFor();
+  const unminuted = await morgan.locator('#unminuted li').allInnerTexts();
+  assert.ok(unminuted.length >= 1 && !unminuted.includes(reference('Cerys Mallender')), `the unminuted cases, not Cerys's: ${unminuted}`);
+  assert.equal(await morgan.locator('#confirm-finalise').count(), 0, 'nothing to confirm yet');
+  await checked(morgan, 'finalise-refused');
+  for (const ref of unminuted) {
+    await world.server.open(morgan, `${meetingPath}?finalise=check`);
+    await morgan.locator('#unminuted').getByRole('link', { name: ref }).click();
+    await morgan.waitForSelector('body[data-hydrated="true"]');
+    await morgan.locator('#decision').fill('Deferred to the next meeting: the referrer was not present.');
+    await morgan.locator('#save-minutes').click();
+    await morgan.getByText('Risks and decision saved.').waitFor();
+  }
+  await world.server.open(morgan, meetingPath);
+  await morgan.locator('#finalise-minutes').click();
+  await morgan.getByRole('heading', { name: 'Finalise the minutes?' }).waitFor();
+  assert.equal(await morgan.title(), 'Finalise the minutes? – Roundtable');
+  await checked(morgan, 'finalise-confirm');
+  await morgan.locator('#confirm-finalise').click();
   await assert.doesNotReject(morgan.getByText('The minutes are final and locked').waitFor());
+
+  // Final minutes: a correction starts from the current text; a forgotten action is added, with its reason.
   await openCase(morgan, /^Cerys Mallender$/);
-  assert.equal(await morgan.locator('#entry-form').count(), 0, 'final minutes take no new entries');
+  await morgan.getByRole('heading', { name: 'Add an entry to the final minutes' }).waitFor();
+  const firstEntry = await morgan.locator('#amend-target option', { hasText: 'Two call-outs' }).getAttribute('value');
+  await morgan.locator('#amend-target').selectOption(firstEntry);
+  assert.equal(await morgan.locator('#amended').inputValue(), 'Two call-outs since the referral.', 'the entry as it stands');
   await morgan.locator('#amend-target').selectOption('decision');
   await morgan.locator('#amended').fill('Refer to the housing panel.');
   await morgan.locator('#amend-reason').fill('The decision was not written down at the meeting.');
   await morgan.locator('#amend').click();
   await assert.doesNotReject(morgan.locator('#amendments').getByText('The decision was not written down').waitFor());
+  await morgan.locator('#action-owner').selectOption({ label: 'Wyvern Homes' });
+  await morgan.locator('#action-description').fill('Confirm the door has been repaired');
+  await morgan.locator('#action-due').fill('2027-03-31');
+  await morgan.locator('#add-action').click();
+  await morgan.locator('#action-reason-error').waitFor();
+  assert.equal(await morgan.locator('#action-description').inputValue(), 'Confirm the door has been repaired', 'the typed text is kept');
+  await morgan.locator('#action-reason').fill('Agreed at the meeting but not written down.');
+  await morgan.locator('#add-action').click();
+  await assert.doesNotReject(morgan.locator('#amendments').getByText(/Action added .*Agreed at the meeting but not written down/).waitFor());
+  await morgan.locator('#actions').getByText('Confirm the door has been repaired').waitFor();
   await checked(morgan, 'meeting-amended');
 
   // Housing referred Cerys and researched her: it keeps her case, with the discussion.

@@ -37,6 +37,8 @@ fn Record(c: CaseView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) 
     let r = c.record.clone();
     let title = r.parties.victim.as_ref().map_or_else(|| r.reference.clone(), |v| v.name.clone());
     view! {
+        // The reference, never the victim's name: titles stay in browser history and tab lists.
+        <Title text=format!("Case {}", r.reference) />
         <span class="rt-caption-l">{r.reference.clone()}
             {(r.status == "closed").then(|| view! { " " <strong class="rt-tag rt-tag--grey">"Closed"</strong> })}
             {r.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}

@@ -27,7 +27,7 @@ pub fn ActionsPage() -> impl IntoView {
         _ => "Your agency's actions",
     };
     view! {
-        <Title text="Actions" />
+        <Title text=title />
         <h1 class="rt-heading-xl">{title}</h1>
         <ActionTabs current=Signal::derive(scope) />
         <ErrorSummary error=form.error />

@@ -139,6 +139,8 @@ fn CaseWork(c: CaseAtMeeting) -> impl IntoView {
     let ids = StoredValue::new((c.case.meeting_id.clone(), c.case.case_id.clone()));
     let view_of = move |f: fn(&CaseAtMeeting) -> AnyView| move || live.latest.with(f);
     view! {
+        // The reference, never the victim's name: titles stay in browser history and tab lists.
+        <Title text=format!("{} at the meeting", c.case.reference) />
         <nav class="rt-case-steps" aria-label="Agenda">
             {view_of(|c| {
                 let meeting = c.case.meeting_id.clone();

@@ -32,6 +32,9 @@ pub fn MeetingPage() -> impl IntoView {
     let finalised = query.with_untracked(|q| q.get("finalised").is_some());
     let notice = RwSignal::new(finalised.then(|| "The minutes are final and locked. They can now be sent to the agencies.".to_string()));
     let confirming = Memo::new(move |_| query.with(|q| q.get("finalise").is_some()));
+    // An agenda move: which button keeps the focus after the agenda is drawn again, and what is announced.
+    let moved = RwSignal::new(None::<(String, bool)>);
+    let announce = RwSignal::new(String::new());
     let meeting = Resource::new(move || (params.with(|p| p.get("id").unwrap_or_default()), reload.get()), |(id, _)| view_meeting(id));
     view! {
         <Title text="Meeting" />
@@ -40,10 +43,11 @@ pub fn MeetingPage() -> impl IntoView {
                 let confirming = confirming.get();
                 loaded(meeting.await, move |m| match m.finalise_check.clone().filter(|_| confirming && m.rights.finalise) {
                     Some(check) => view! { <ConfirmFinalise m check /> }.into_any(),
-                    None => view! { <a class="rt-back-link" href="/meetings">"Meetings"</a><Meeting m reload notice /> }.into_any(),
+                    None => view! { <a class="rt-back-link" href="/meetings">"Meetings"</a><Meeting m reload notice moved announce /> }.into_any(),
                 })
             })}
         </Transition>
+        <p class="rt-visually-hidden" id="agenda-moves" aria-live="polite">{move || announce.get()}</p>
     }
 }
 
@@ -103,7 +107,13 @@ fn ConfirmFinalise(m: MeetingView, check: FinaliseCheck) -> impl IntoView {
 }
 
 #[component]
-fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn Meeting(
+    m: MeetingView,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+    moved: RwSignal<Option<(String, bool)>>,
+    announce: RwSignal<String>,
+) -> impl IntoView {
     let form = FormState::new();
     let id = StoredValue::new(m.summary.id.clone());
     let status = MeetingStatus::parse(&m.summary.status).unwrap_or(MeetingStatus::Scheduled);
@@ -129,6 +139,21 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
         form.submit(move || advance_meeting(id.get_value(), to.to_string()), done(message));
     };
     let rights = m.rights;
+    Effect::new(move |_| {
+        if let Some((case, up)) = moved.get_untracked() {
+            moved.set(None);
+            // After the redrawn agenda is in the document.
+            request_animation_frame(move || focus_move_button(&case, up));
+        }
+    });
+    let move_item = move |case: String, reference: String, up: bool, to: usize| {
+        let moving = case.clone();
+        form.submit(move || move_agenda_item(id.get_value(), moving.clone(), up), move |()| {
+            announce.set(format!("{reference} moved {} to number {to} of the agenda.", if up { "up" } else { "down" }));
+            moved.set(Some((case.clone(), up)));
+            reload.update(|n| *n += 1);
+        });
+    };
     view! {
         <Title text=format!("MARAC meeting, {}", instant(m.summary.starts_at)) />
         <span class="rt-caption-l">{m.summary.status_label.clone()}</span>
@@ -172,7 +197,8 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
             view! {
                 <ol class="rt-agenda" id="agenda">
                     {m.agenda.iter().cloned().enumerate().map(|(i, item)| {
-                        let (up_case, down_case) = (item.case_id.clone(), item.case_id.clone());
+                        let (case, reference) = (item.case_id.clone(), item.reference.clone());
+                        let (down_case, down_reference) = (case.clone(), reference.clone());
                         let title = item.victim_name.clone().unwrap_or_else(|| item.reference.clone());
                         view! {
                             <li class="rt-agenda__item">
@@ -189,11 +215,11 @@ fn Meeting(m: MeetingView, reload: RwSignal<u32>, notice: RwSignal<Option<String
                                 {manage.then(|| view! {
                                     <span class="rt-agenda__move">
                                         <button type="button" class="rt-button rt-button--secondary rt-button--small" disabled=i == 0
-                                            aria-label=format!("Move {} up", item.reference)
-                                            on:click=move |_| { let c = up_case.clone(); form.submit(move || move_agenda_item(id.get_value(), c.clone(), true), move |()| reload.update(|n| *n += 1)) }>"Up"</button>
+                                            id=format!("up-{}", item.case_id) aria-label=format!("Move {} up", item.reference)
+                                            on:click=move |_| move_item(case.clone(), reference.clone(), true, i)>"Up"</button>
                                         <button type="button" class="rt-button rt-button--secondary rt-button--small" disabled=i == last
-                                            aria-label=format!("Move {} down", item.reference)
-                                            on:click=move |_| { let c = down_case.clone(); form.submit(move || move_agenda_item(id.get_value(), c.clone(), false), move |()| reload.update(|n| *n += 1)) }>"Down"</button>
+                                            id=format!("down-{}", item.case_id) aria-label=format!("Move {} down", item.reference)
+                                            on:click=move |_| move_item(down_case.clone(), down_reference.clone(), false, i + 2)>"Down"</button>
                                     </span>
                                 })}
                             </li>
@@ -320,5 +346,17 @@ fn Register(m: MeetingView, form: FormState, reload: RwSignal<u32>) -> impl Into
                 <PendingButton pending=form.pending label="Record attendance" pending_label="Recording\u{2026}" id="record-attendance" secondary=true />
             </form>
         })}
+    }
+}
+
+/// Puts the focus back on the button that moved `case` (or its other button, once the case
+/// reaches the top or bottom), so a keyboard user can keep moving it.
+fn focus_move_button(case: &str, up: bool) {
+    use leptos::wasm_bindgen::JsCast;
+    let button = |direction: &str| document().get_element_by_id(&format!("{direction}-{case}"));
+    let (first, other) = if up { ("up", "down") } else { ("down", "up") };
+    let target = button(first).filter(|b| !b.has_attribute("disabled")).or_else(|| button(other));
+    if let Some(b) = target.and_then(|b| b.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
+        let _ = b.focus();
     }
 }
