@@ -67,19 +67,17 @@ test('the coordinator schedules a meeting, publishes its agenda and fills the ne
   // Keyboard only: the moved case keeps the focus, and each move is announced.
   const first = await priya.locator('#agenda li').first().locator('.rt-table__sub').innerText();
   const firstCase = (await priya.locator('#agenda li').first().getByRole('button', { name: `Move ${first} down` }).getAttribute('id')).replace('down-', '');
+  const pressed = async (direction, to, focused) => {
+    await priya.keyboard.press('Enter');
+    await priya.locator('#agenda-moves').getByText(`${first} moved ${direction} to number ${to} of the agenda.`).waitFor({ state: 'attached' });
+    await priya.waitForFunction(([ref, index]) => document.querySelectorAll('#agenda li')[index]?.innerText.includes(ref), [first, to - 1]);
+    await priya.waitForFunction((id) => document.activeElement?.id === id, `${focused}-${firstCase}`);
+  };
   await priya.locator(`#down-${firstCase}`).focus();
-  await priya.keyboard.press('Enter');
-  await priya.locator('#agenda-moves').getByText(`${first} moved down to number 2 of the agenda.`).waitFor({ state: 'attached' });
-  await priya.waitForFunction((id) => document.activeElement?.id === id, `down-${firstCase}`);
-  assert.equal((await priya.locator('#agenda li').nth(1).innerText()).includes(first), true, 'the case is second now');
-  await priya.keyboard.press('Enter');
-  await priya.waitForFunction((id) => document.activeElement?.id === id, `up-${firstCase}`);
-  assert.ok((await priya.locator('#agenda li').last().innerText()).includes(first), 'and last; at the bottom the focus moves to its Up button');
-  await priya.keyboard.press('Enter');
-  await priya.locator('#agenda-moves').getByText(`${first} moved up to number 2 of the agenda.`).waitFor({ state: 'attached' });
-  await priya.keyboard.press('Enter');
-  await priya.locator('#agenda-moves').getByText(`${first} moved up to number 1 of the agenda.`).waitFor({ state: 'attached' });
-  await priya.waitForFunction((id) => document.activeElement?.id === id, `down-${firstCase}`);
+  await pressed('down', 2, 'down');
+  await pressed('down', 3, 'up');
+  await pressed('up', 2, 'up');
+  await pressed('up', 1, 'down');
   assert.ok((await priya.locator('#agenda li').first().innerText()).includes(first), 'back where it was');
 });
 

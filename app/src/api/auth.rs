@@ -252,7 +252,8 @@ pub async fn finish_reauthentication(ceremony_id: String, credential_json: Strin
     b::backend()?.finish_reauthentication(&actor, &secret, &ceremony_id, &credential_json).await
 }
 
-/// Ends the session and returns to the start page.
+/// Ends the session. The page then loads the start page itself (a redirect here as well made
+/// two navigations race each other).
 #[server(endpoint = "auth/sign-out", client = crate::api::client::RoundtableClient)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::backend as b;
@@ -261,7 +262,6 @@ pub async fn sign_out() -> Result<(), AppError> {
         backend.sign_out(b::current_actor().as_ref(), &secret).await?;
     }
     b::set_cookie(&backend.clear_session_cookie());
-    leptos_axum::redirect("/?signed-out=1");
     Ok(())
 }
 

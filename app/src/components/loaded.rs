@@ -50,12 +50,44 @@ fn ConfirmToSee() -> impl IntoView {
     }
 }
 
-/// A success message after a change (GOV.UK notification banner), announced politely.
+/// A success message after a change (GOV.UK notification banner), announced politely and
+/// given the focus, so after the page is drawn again the keyboard carries on from it.
 #[component]
 pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if message.with(Option::is_some) {
+            request_animation_frame(move || {
+                if let Some(el) = node.get_untracked() {
+                    let _ = el.focus();
+                }
+            });
+        }
+    });
     view! {
-        <div class="rt-notice" role="status" hidden=move || message.with(Option::is_none)>
+        <div class="rt-notice" role="status" tabindex="-1" node_ref=node hidden=move || message.with(Option::is_none)>
             <p class="rt-notice__text">{move || message.get().unwrap_or_default()}</p>
         </div>
+    }
+}
+
+/// A success message inside a form, announced and focused there, so a keyboard user stays
+/// beside the form they were using (the live meeting's forms are used one after another).
+#[component]
+pub fn FormStatus(message: RwSignal<Option<String>>, id: &'static str) -> impl IntoView {
+    let node = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if message.with(Option::is_some) {
+            request_animation_frame(move || {
+                if let Some(el) = node.get_untracked() {
+                    let _ = el.focus();
+                }
+            });
+        }
+    });
+    view! {
+        <p class="rt-notice rt-notice--inline rt-notice__text" id=id role="status" tabindex="-1" node_ref=node hidden=move || message.with(Option::is_none)>
+            {move || message.get().unwrap_or_default()}
+        </p>
     }
 }

@@ -35,8 +35,8 @@ pub fn UserBar() -> impl IntoView {
 /// displayed (the other is `display: none`, so neither screen readers nor the keyboard meet it).
 #[component]
 fn SignedIn(me: SignedInUser) -> impl IntoView {
-    // With JavaScript: end the session, then load the start page afresh so no signed-in state lingers.
-    // Without it, the form posts and the server redirects.
+    // End the session, then load the start page afresh so no signed-in state lingers. (The
+    // server refuses a plain form post to `/api/` without the client's request header.)
     let on_sign_out = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(async move {

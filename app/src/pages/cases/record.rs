@@ -68,7 +68,7 @@ fn Record(c: CaseView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) 
         {r.actions.clone().filter(|a| !a.is_empty()).map(|actions| view! {
             <section aria-labelledby="case-actions-heading">
                 <h2 class="rt-heading-l" id="case-actions-heading">"Actions"</h2>
-                <crate::pages::meetings::case::ActionList actions id="case-actions" empty="" on_change=move || reload.update(|n| *n += 1) />
+                <crate::pages::meetings::case::ActionList actions id="case-actions" empty="" on_change=move |said| { notice.set(Some(said)); reload.update(|n| *n += 1) } />
             </section>
         })}
 

@@ -10,7 +10,7 @@ use crate::api::meetings::list_actions;
 use crate::api::permissions::action_scopes;
 use crate::api::distribution::ACTIONS_PDF_PATH;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, Notice};
 use crate::components::submit_task::{load_page, reauthenticate, FormState};
 
 /// "Actions" page; `?scope=agency|cases|all`.
@@ -21,6 +21,7 @@ pub fn ActionsPage() -> impl IntoView {
     let scope = move || query.with(|q| q.get("scope").unwrap_or_else(|| "agency".into()));
     let list = Resource::new(move || (scope(), reload.get()), |(s, _)| list_actions(s));
     let form = FormState::new();
+    let notice = RwSignal::new(None::<String>);
     let title = move || match scope().as_str() {
         "cases" => "Actions on your cases",
         "all" => "All outstanding actions",
@@ -30,6 +31,7 @@ pub fn ActionsPage() -> impl IntoView {
         <Title text=title />
         <h1 class="rt-heading-xl">{title}</h1>
         <ActionTabs current=Signal::derive(scope) />
+        <Notice message=notice />
         <ErrorSummary error=form.error />
         <Show when=move || scope() == "agency">
             <button type="button" class="rt-button rt-button--secondary" id="actions-pdf" disabled=move || form.pending.get()
@@ -39,7 +41,7 @@ pub fn ActionsPage() -> impl IntoView {
         </Show>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
-                loaded(list.await, move |actions| view! { <ActionList actions id="action-list" empty="No actions." on_change=move || reload.update(|n| *n += 1) /> }.into_any())
+                loaded(list.await, move |actions| view! { <ActionList actions id="action-list" empty="No actions." on_change=move |said| { notice.set(Some(said)); reload.update(|n| *n += 1) } /> }.into_any())
             })}
         </Transition>
     }

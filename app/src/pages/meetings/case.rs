@@ -19,7 +19,7 @@ use crate::api::meetings::{
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextArea, TextField};
 use crate::components::live::follow_meeting;
-use crate::components::loaded::{loaded, Notice};
+use crate::components::loaded::{loaded, FormStatus, Notice};
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
 use crate::error::AppError;
@@ -215,7 +215,7 @@ fn CaseWork(c: CaseAtMeeting) -> impl IntoView {
 
         {move || live.latest.with(|c| c.case.earlier_actions.is_some()).then(|| view! {
             <h2 class="rt-heading-l">"Actions from earlier meetings"</h2>
-            {move || live.latest.with(|c| view! { <ActionList actions=c.case.earlier_actions.clone().unwrap_or_default() id="previous-actions" empty="No outstanding actions from earlier meetings." on_change=move || live.refresh() /> })}
+            {move || live.latest.with(|c| view! { <ActionList actions=c.case.earlier_actions.clone().unwrap_or_default() id="previous-actions" empty="No outstanding actions from earlier meetings." on_change=move |said| { notice.set(Some(said)); live.refresh() } /> })}
         })}
 
         {move || live.latest.with(|c| c.case.entries.is_some()).then(|| view! {
@@ -240,8 +240,11 @@ fn Room(c: CaseAtMeeting, notice: RwSignal<Option<String>>, live: Live) -> impl 
             live.refresh();
         });
     };
+    // Open while the meeting runs (acknowledging is possible only then); folded afterwards, when
+    // the line above it already says who was in the room.
+    let running = c.rights.acknowledge;
     view! {
-        <details class="rt-details" id="room" open=true>
+        <details class="rt-details" id="room" open=running>
             <summary class="rt-details__summary"><span class="rt-details__summary-text">"Who is in the room for this case"</span></summary>
             <div class="rt-details__text">
                 <ErrorSummary error=form.error />
@@ -284,6 +287,8 @@ fn Room(c: CaseAtMeeting, notice: RwSignal<Option<String>>, live: Live) -> impl 
 fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option<String>>) -> impl IntoView {
     let form = FormState::new();
     let ids = StoredValue::new((c.case.meeting_id.clone(), c.case.case_id.clone()));
+    // Each form's own success message, beside it.
+    let [entry_done, minutes_done, action_done, amend_done] = std::array::from_fn(|_| RwSignal::new(None::<String>));
     let on_entry = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
@@ -300,7 +305,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
         let reset = v.resetter();
         form.submit(move || add_entry(input.clone()), move |()| {
             reset();
-            notice.set(Some("The entry was added to the minutes.".into()));
+            entry_done.set(Some("The entry was added to the minutes.".into()));
             live.refresh();
         });
     };
@@ -334,7 +339,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
                 kept.minutes.set(None);
                 kept.error.set(None);
                 server.set((risks.get_untracked(), decision.get_untracked(), version));
-                notice.set(Some("Risks and decision saved.".to_string()));
+                minutes_done.set(Some("Risks and decision saved.".to_string()));
                 live.refresh();
             },
         );
@@ -355,7 +360,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
         let reset = v.resetter();
         form.submit(move || add_action(input.clone()), move |()| {
             reset();
-            notice.set(Some("The action was agreed.".into()));
+            action_done.set(Some("The action was agreed.".into()));
             live.refresh();
         });
     };
@@ -390,7 +395,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
         form.submit(move || amend_minutes(input.clone()), move |()| {
             reset();
             amended.set(risks_now.clone());
-            notice.set(Some("The amendment was recorded; the original stays in the record.".into()));
+            amend_done.set(Some("The amendment was recorded; the original stays in the record.".into()));
             live.refresh();
         });
     };
@@ -414,6 +419,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
         {adds.then(|| view! {
             <form on:submit=on_entry novalidate class="rt-card" id="entry-form">
                 <h3 class="rt-heading-s">{if amending { "Add an entry to the final minutes" } else { "Add to the minutes" }}</h3>
+                <FormStatus message=entry_done id="entry-done" />
                 <SelectField name="entry-kind" label="Fact or opinion" error=form.error options=kinds() />
                 <SelectField name="entry-source" label="Said by (agency)" error=form.error options=sources.clone() />
                 <TextField name="entry-person" label="Said by (person, optional)" error=form.error />
@@ -438,6 +444,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
                     }
                 })}
                 <form on:submit=on_minutes novalidate>
+                    <FormStatus message=minutes_done id="minutes-done" />
                     <div class="rt-form-group">
                         <label class="rt-label" for="risks">"Risks identified"</label>
                         <textarea class="rt-textarea" id="risks" name="risks" rows="3" prop:value=move || risks.get() on:input=move |ev| risks.set(event_target_value(&ev))></textarea>
@@ -462,11 +469,12 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
 
         {move || live.latest.with(|c| c.case.actions.is_some()).then(|| view! {
             <h2 class="rt-heading-l">"Actions agreed"</h2>
-            {move || live.latest.with(|c| view! { <ActionList actions=c.case.actions.clone().unwrap_or_default() id="actions" empty="No actions agreed yet." on_change=move || live.refresh() /> })}
+            {move || live.latest.with(|c| view! { <ActionList actions=c.case.actions.clone().unwrap_or_default() id="actions" empty="No actions agreed yet." on_change=move |said| { notice.set(Some(said)); live.refresh() } /> })}
         })}
         {adds.then(|| view! {
             <form on:submit=on_action novalidate class="rt-card" id="action-form">
                 <h3 class="rt-heading-s">{if amending { "Add an action to the final minutes" } else { "Agree an action" }}</h3>
+                <FormStatus message=action_done id="action-done" />
                 <SelectField name="action-owner" label="Owning agency" error=form.error options=sources.clone() />
                 <SelectField name="action-person" label="Named person (optional)" error=form.error options=people.clone()
                     hint="Someone of the owning agency" />
@@ -485,6 +493,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
         {writes.amend.then(|| view! {
             <h2 class="rt-heading-l">"Correct the final minutes"</h2>
             <form on:submit=on_amend on:change=on_amend_target novalidate>
+                <FormStatus message=amend_done id="amend-done" />
                 <SelectField name="amend-target" label="What to correct" error=form.error options=amend_targets />
                 <TextArea name="amended" label="The corrected text" error=form.error rows=3 bound=amended
                     hint="It starts with the text as it stands; the original is kept beside the correction." />
@@ -579,7 +588,7 @@ fn EntryRow(e: EntryView, number: usize, editable: bool, live: Live, kept: Kept)
 
 /// Actions with their status; those the viewer may update have a status form.
 #[component]
-pub fn ActionList(actions: Vec<ActionView>, id: &'static str, empty: &'static str, on_change: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+pub fn ActionList(actions: Vec<ActionView>, id: &'static str, empty: &'static str, on_change: impl Fn(String) + Clone + Send + Sync + 'static) -> impl IntoView {
     if actions.is_empty() {
         return view! { <p class="rt-body" id=id>{empty}</p> }.into_any();
     }
@@ -598,24 +607,26 @@ pub fn ActionList(actions: Vec<ActionView>, id: &'static str, empty: &'static st
 }
 
 #[component]
-fn ActionRow(a: ActionView, on_change: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+fn ActionRow(a: ActionView, on_change: impl Fn(String) + Clone + Send + Sync + 'static) -> impl IntoView {
     let form = FormState::new();
     let (action_id, version) = (a.id.clone(), a.version);
     let statuses: Vec<(String, String)> = ActionStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
     let status_field = format!("status-{}", a.id);
     let note_field = format!("note-{}", a.id);
+    let name = if a.case_restricted { a.case_reference.clone() } else { a.description.chars().take(60).collect::<String>() };
     let on_update = {
-        let (status_field, note_field) = (status_field.clone(), note_field.clone());
+        let (status_field, note_field, short) = (status_field.clone(), note_field.clone(), name.clone());
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let v = FormValues::from_event(&ev);
             let input = ActionUpdate { action_id: action_id.clone(), status: v.get(&status_field), note: v.get(&note_field), version };
             let on_change = on_change.clone();
-            form.submit(move || update_action(input.clone()), move |_| on_change());
+            let status = ActionStatus::parse(&input.status).map_or("", |s| s.label());
+            let said = format!("Action updated ({status}): {}", short);
+            form.submit(move || update_action(input.clone()), move |_| on_change(said.clone()));
         }
     };
     let current = a.status.as_str().to_string();
-    let name = if a.case_restricted { a.case_reference.clone() } else { a.description.chars().take(60).collect::<String>() };
     view! {
         <tr class:rt-overdue=a.overdue>
             <td class="rt-table__cell">{if a.case_restricted { "Restricted: not shared. Contact the MARAC coordinator.".to_string() } else { a.description.clone() }}

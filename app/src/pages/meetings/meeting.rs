@@ -237,7 +237,7 @@ fn Meeting(
         })}
         {(!m.review_actions.is_empty()).then(|| view! {
             <h2 class="rt-heading-l">"Actions from earlier meetings to review"</h2>
-            <ActionList actions=m.review_actions.clone() id="review-actions" empty="" on_change=move || reload.update(|n| *n += 1) />
+            <ActionList actions=m.review_actions.clone() id="review-actions" empty="" on_change=move |said| { notice.set(Some(said)); reload.update(|n| *n += 1) } />
         })}
 
         {rights.manage.then(|| view! {
