@@ -481,6 +481,9 @@ fn amendment_line(a: &AmendmentRow) -> String {
         "decision" => "Decision",
         _ => "Minute entry",
     };
+    if a.original.trim().is_empty() {
+        return format!("{what} added {by}: \u{201c}{}\u{201d}", a.amended);
+    }
     format!("{what} amended {by}: \u{201c}{}\u{201d} became \u{201c}{}\u{201d}", a.original, a.amended)
 }
 

@@ -288,7 +288,14 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
     let form = FormState::new();
     let ids = StoredValue::new((c.case.meeting_id.clone(), c.case.case_id.clone()));
     // Each form's own success message, beside it.
-    let [entry_done, minutes_done, action_done, amend_done] = std::array::from_fn(|_| RwSignal::new(None::<String>));
+    let statuses: [RwSignal<Option<String>>; 4] = std::array::from_fn(|_| RwSignal::new(None));
+    let [entry_done, minutes_done, action_done, amend_done] = statuses;
+    // One message at a time: the newest, beside the form it came from.
+    let done = move |which: RwSignal<Option<String>>, message: &str| {
+        statuses.iter().for_each(|s| s.set(None));
+        which.set(Some(message.to_string()));
+    };
+    let amending = !c.case.writes.minute && c.case.writes.amend;
     let on_entry = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
@@ -305,7 +312,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
         let reset = v.resetter();
         form.submit(move || add_entry(input.clone()), move |()| {
             reset();
-            entry_done.set(Some("The entry was added to the minutes.".into()));
+            done(entry_done, if amending { "The entry was added to the final minutes, with its reason." } else { "The entry was added to the minutes." });
             live.refresh();
         });
     };
@@ -339,7 +346,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
                 kept.minutes.set(None);
                 kept.error.set(None);
                 server.set((risks.get_untracked(), decision.get_untracked(), version));
-                minutes_done.set(Some("Risks and decision saved.".to_string()));
+                done(minutes_done, "Risks and decision saved.");
                 live.refresh();
             },
         );
@@ -360,7 +367,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
         let reset = v.resetter();
         form.submit(move || add_action(input.clone()), move |()| {
             reset();
-            action_done.set(Some("The action was agreed.".into()));
+            done(action_done, if amending { "The action was added to the final minutes, with its reason." } else { "The action was agreed." });
             live.refresh();
         });
     };
@@ -395,7 +402,7 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
         form.submit(move || amend_minutes(input.clone()), move |()| {
             reset();
             amended.set(risks_now.clone());
-            amend_done.set(Some("The amendment was recorded; the original stays in the record.".into()));
+            done(amend_done, "The amendment was recorded; the original stays in the record.");
             live.refresh();
         });
     };
@@ -409,7 +416,6 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
     let writes = c.case.writes;
     // After the minutes are final, entries and actions are still added, as amendments with a reason.
     let adds = writes.minute || writes.amend;
-    let amending = !writes.minute && writes.amend;
     let mut amend_targets = vec![("risks".to_string(), "Risks identified".to_string()), ("decision".to_string(), "Decision".to_string())];
     amend_targets.extend(
         c.case.entries.iter().flatten().enumerate().map(|(i, e)| (format!("entry:{}", e.id), format!("Entry {}: {}", i + 1, e.body.chars().take(40).collect::<String>()))),
