@@ -50,20 +50,25 @@ fn ConfirmToSee() -> impl IntoView {
     }
 }
 
-/// A success message after a change (GOV.UK notification banner), announced politely and
-/// given the focus, so after the page is drawn again the keyboard carries on from it.
-#[component]
-pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
-    let node = NodeRef::<leptos::html::Div>::new();
+/// Gives the element the focus whenever `message` is set, once it is drawn.
+fn focus_when_shown(message: RwSignal<Option<String>>, element: impl Fn() -> Option<leptos::web_sys::HtmlElement> + Copy + 'static) {
     Effect::new(move |_| {
         if message.with(Option::is_some) {
             request_animation_frame(move || {
-                if let Some(el) = node.get_untracked() {
+                if let Some(el) = element() {
                     let _ = el.focus();
                 }
             });
         }
     });
+}
+
+/// A success message after a change (GOV.UK notification banner), announced politely and
+/// given the focus, so after the page is drawn again the keyboard carries on from it.
+#[component]
+pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    focus_when_shown(message, move || node.get_untracked().map(Into::into));
     view! {
         <div class="rt-notice" role="status" tabindex="-1" node_ref=node hidden=move || message.with(Option::is_none)>
             <p class="rt-notice__text">{move || message.get().unwrap_or_default()}</p>
@@ -76,15 +81,7 @@ pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
 #[component]
 pub fn FormStatus(message: RwSignal<Option<String>>, id: &'static str) -> impl IntoView {
     let node = NodeRef::<leptos::html::P>::new();
-    Effect::new(move |_| {
-        if message.with(Option::is_some) {
-            request_animation_frame(move || {
-                if let Some(el) = node.get_untracked() {
-                    let _ = el.focus();
-                }
-            });
-        }
-    });
+    focus_when_shown(message, move || node.get_untracked().map(Into::into));
     view! {
         <p class="rt-notice rt-notice--inline rt-notice__text" id=id role="status" tabindex="-1" node_ref=node hidden=move || message.with(Option::is_none)>
             {move || message.get().unwrap_or_default()}
