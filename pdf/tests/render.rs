@@ -1,6 +1,6 @@
 //! Renders documents and reads them back with poppler (`pdftotext`, `pdfinfo`), as a reader would.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

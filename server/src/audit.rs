@@ -123,7 +123,7 @@ fn check_bounds(event: &AuditEvent, details: &str) -> Result<(), Error> {
 pub async fn append(tx: &mut Tx, at: i64, event: AuditEvent) -> Result<i64, Error> {
     let details = event.details.to_string();
     check_bounds(&event, &details)?;
-    crate::db::dialect::lock_audit_tail(&mut **tx).await?;
+    crate::db::dialect::lock_audit_tail(tx).await?;
     let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     let (prev_seq, prev_hash) = match last {
         Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get::<String, _>("hash")?),
@@ -173,7 +173,7 @@ async fn check_key_once(tx: &mut Tx) -> Result<(), Error> {
     if KEY_CHECKED.get().is_some() {
         return Ok(());
     }
-    check_key(&mut **tx).await?;
+    check_key(tx).await?;
     let _ = KEY_CHECKED.set(());
     Ok(())
 }

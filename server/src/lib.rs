@@ -19,5 +19,6 @@ pub mod live;
 pub mod mail;
 pub mod retention;
 pub mod seed;
+pub mod shutdown;
 pub mod telemetry;
 pub mod witness;

@@ -116,8 +116,9 @@ fn message(config: &MailConfig, row: &sqlx::any::AnyRow) -> Result<Message, Stri
         .map_err(|e| e.to_string())
 }
 
-/// Runs the outbox forever: every `every`, or at once when `wakeup` is notified.
-pub fn spawn(db: Db, config: MailConfig, clock: Clock, every: Duration, wakeup: Arc<Notify>) {
+/// Runs the outbox until `stop`: every `every`, or at once when `wakeup` is notified. A pass
+/// under way finishes first, so no message is left half-recorded.
+pub fn spawn(db: Db, config: MailConfig, clock: Clock, every: Duration, wakeup: Arc<Notify>, mut stop: crate::shutdown::Shutdown) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             match send_due(&db, &config, clock.unix()).await {
@@ -128,9 +129,10 @@ pub fn spawn(db: Db, config: MailConfig, clock: Clock, every: Duration, wakeup: 
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}
                 _ = wakeup.notified() => {}
+                _ = stop.requested() => return,
             }
         }
-    });
+    })
 }
 
 /// What an account notice says happened. Notices name the event only: never case data, never

@@ -196,12 +196,23 @@ pub async fn purge(db: &Db, now: i64, settings: &RetentionSettings, sessions: Se
 }
 
 /// Runs the purge every `every` until the process ends; failures are logged and retried next time.
-pub async fn run_every(db: Db, clock: Clock, settings: RetentionSettings, sessions: SessionLimits, every: Duration) {
+pub async fn run_every(
+    db: Db,
+    clock: Clock,
+    settings: RetentionSettings,
+    sessions: SessionLimits,
+    every: Duration,
+    mut stop: crate::shutdown::Shutdown,
+) {
     // The first run comes one interval after start, so starting the server stays quick.
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        ticks.tick().await;
+        // A purge under way finishes: the stop is only heard between runs.
+        tokio::select! {
+            _ = ticks.tick() => {}
+            _ = stop.requested() => return,
+        }
         let started = std::time::Instant::now();
         match purge(&db, clock.unix(), &settings, sessions).await {
             Ok(counts) => {

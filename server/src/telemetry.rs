@@ -2,8 +2,29 @@
 
 use tracing_subscriber::EnvFilter;
 
-/// Starts the tracing subscriber, filtered by `RUST_LOG` (default `info`).
+/// Starts the tracing subscriber on stderr, filtered by `RUST_LOG` (default `info`): readable
+/// lines, or one JSON object per line when `ROUNDTABLE_LOG_FORMAT=json` (for a log collector).
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr).try_init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if json_wanted(std::env::var("ROUNDTABLE_LOG_FORMAT").ok().as_deref()) {
+        builder.json().with_current_span(true).try_init()
+    } else {
+        builder.with_target(false).try_init()
+    };
+}
+
+fn json_wanted(format: Option<&str>) -> bool {
+    format.is_some_and(|f| f.trim().eq_ignore_ascii_case("json"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_only_when_asked_for() {
+        assert!(super::json_wanted(Some("json")));
+        assert!(super::json_wanted(Some(" JSON ")));
+        assert!(!super::json_wanted(Some("text")));
+        assert!(!super::json_wanted(None));
+    }
 }

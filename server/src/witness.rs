@@ -144,15 +144,22 @@ pub async fn record(db: &Db, path: &Path, now: i64) -> Result<Option<Checkpoint>
 }
 
 /// Records a checkpoint every `every` until the process ends; failures are logged loudly.
-pub async fn run_every(db: Db, clock: crate::clock::Clock, path: PathBuf, every: std::time::Duration) {
+/// On stopping it writes one last checkpoint, so the witness holds the log's final head.
+pub async fn run_every(db: Db, clock: crate::clock::Clock, path: PathBuf, every: std::time::Duration, mut stop: crate::shutdown::Shutdown) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        ticks.tick().await;
+        let stopping = tokio::select! {
+            _ = ticks.tick() => false,
+            _ = stop.requested() => true,
+        };
         match record(&db, &path, clock.unix()).await {
             Ok(Some(c)) => tracing::info!(seq = c.seq, "audit checkpoint written"),
             Ok(None) => {}
             Err(e) => tracing::error!(error = %e, "AUDIT CHECKPOINT REFUSED: the audit chain does not verify from the last checkpoint; run `roundtable verify-audit`"),
+        }
+        if stopping {
+            return;
         }
     }
 }

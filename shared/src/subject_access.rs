@@ -157,7 +157,7 @@ pub const WITHHELD_HARM: &str = "What agencies shared and decided about another 
 /// hyphens and apostrophes) that are not also part of the subject's own name. Addresses and
 /// contact details are never split into words. Needles are kept folded (see [`fold`]).
 fn needles(third_parties: &[ThirdParty], subject: &str) -> Vec<Vec<char>> {
-    let own: Vec<Vec<char>> = name_parts(subject).map(|w| fold(w)).collect();
+    let own: Vec<Vec<char>> = name_parts(subject).map(fold).collect();
     let mut out: Vec<Vec<char>> = Vec::new();
     for t in third_parties {
         let whole = t.text.trim();

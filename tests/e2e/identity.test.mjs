@@ -46,7 +46,9 @@ test('a first administrator enrols, signs out, signs in and manages passkeys', a
   await page.waitForURL((url) => url.search.includes('signed-out=1'));
   await assert.doesNotReject(page.getByRole('link', { name: 'Sign in' }).waitFor());
   const replay = await fetch(`${server.baseUrl}/account`, { headers: { cookie: `__Host-roundtable=${cookieBefore.value}` } });
-  assert.ok(!(await replay.text()).includes('First Administrator'), 'the old session id no longer works');
+  const replayed = await replay.text();
+  assert.ok(replayed.includes('You need to sign in to see this page'), 'the old session id gets the sign-in prompt');
+  assert.ok(!replayed.includes('First Administrator'), 'the old session id no longer works');
 
   // Sign in with the passkey; no username is asked for.
   await page.goto(`${server.baseUrl}/sign-in`);

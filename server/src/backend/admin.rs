@@ -195,7 +195,7 @@ impl ServerBackend {
             let event = actor_event(actor, "role_grant.request").on("role_grant", id).detail("user_id", user_id).detail("roles", role_list(&part));
             audit::append(tx, now, event).await.map_err(internal)?;
         }
-        queue_notice(&mut **tx, user_id, Notice::RolesRequested, &self.config.public_url, now).await.map_err(internal_db)?;
+        queue_notice(tx, user_id, Notice::RolesRequested, &self.config.public_url, now).await.map_err(internal_db)?;
         Ok(())
     }
 

@@ -213,7 +213,9 @@ impl AuthBackend for ServerBackend {
         }
         match self.try_sign_in(ceremony_id, credential_json, now).await {
             Ok(session) => Ok(session),
-            Err((user_id, reason)) => {
+            // The server's own failure is not the person's: no attempt is counted against them.
+            Err(SignInError::Internal) => Err(AppError::Internal),
+            Err(SignInError::Refused(user_id, reason)) => {
                 self.throttle.fail(client_key, user_id.as_deref(), now);
                 let event = AuditEvent::system("session.sign_in").by(user_id.clone(), None).outcome(Outcome::Failure).detail("reason", reason);
                 if reason == "agency_not_current" {
@@ -476,29 +478,30 @@ impl ServerBackend {
 
 impl ServerBackend {
     /// The sign-in proper. On failure returns the identified user (if any) and a reason for the audit.
-    async fn try_sign_in(&self, ceremony_id: &str, credential_json: &str, now: i64) -> Result<NewSession, (Option<String>, &'static str)> {
-        let mut tx = self.db.begin_write().await.map_err(|_| (None, "database"))?;
+    async fn try_sign_in(&self, ceremony_id: &str, credential_json: &str, now: i64) -> Result<NewSession, SignInError> {
+        let mut tx = self.db.begin_write().await.map_err(sign_in_db)?;
         let state: DiscoverableAuthentication =
-            ceremonies::take(&mut tx, ceremony_id, Kind::SignIn, None, now).await.map_err(|_| (None, "database"))?.ok_or((None, "no_ceremony"))?;
-        tx.commit().await.map_err(|_| (None, "database"))?;
-        let credential: PublicKeyCredential = serde_json::from_str(credential_json).map_err(|_| (None, "malformed"))?;
-        let (user_uuid, cred_id) = self.rp.webauthn.identify_discoverable_authentication(&credential).map_err(|_| (None, "unidentified"))?;
+            ceremonies::take(&mut tx, ceremony_id, Kind::SignIn, None, now).await.map_err(sign_in_db)?.ok_or(SignInError::Refused(None, "no_ceremony"))?;
+        tx.commit().await.map_err(sign_in_db)?;
+        let credential: PublicKeyCredential = serde_json::from_str(credential_json).map_err(|_| SignInError::Refused(None, "malformed"))?;
+        let (user_uuid, cred_id) = self.rp.webauthn.identify_discoverable_authentication(&credential).map_err(|_| SignInError::Refused(None, "unidentified"))?;
         let user_id = user_uuid.to_string();
-        let fail = |reason| (Some(user_id.clone()), reason);
-        let mut tx = self.db.begin_write().await.map_err(|_| fail("database"))?;
+        let fail = |reason| SignInError::Refused(Some(user_id.clone()), reason);
+        let mut tx = self.db.begin_write().await.map_err(sign_in_db)?;
         let mut stored = passkeys::find(&mut tx, &user_id, &passkeys::credential_id_text(cred_id))
             .await
-            .map_err(|_| fail("database"))?
+            .map_err(sign_in_db)?
             .ok_or_else(|| fail("unknown_credential"))?;
         let result = self.rp.webauthn.finish_discoverable_authentication_v2(&credential, state, &stored.passkey).map_err(|_| fail("verification"))?;
         stored.passkey.update_credential(&result);
-        passkeys::touch(&mut tx, &stored, now).await.map_err(|_| fail("database"))?;
-        let secret = sessions::create_with_passkey(&mut tx, &user_id, &stored.id, now).await.map_err(|_| fail("database"))?;
+        passkeys::touch(&mut tx, &stored, now).await.map_err(sign_in_db)?;
+        let secret = sessions::create_with_passkey(&mut tx, &user_id, &stored.id, now).await.map_err(sign_in_db)?;
         // The new session must resolve to an actor who may enter (active, agency current);
         // otherwise the transaction is dropped and nothing of the sign-in remains but the failure.
         let actor = match crate::identity::actor::resolve_on(&mut tx, &secret, now, self.config.session_limits()).await {
             Ok(Ok(actor)) => actor,
-            _ => {
+            Err(e) => return Err(sign_in_db(e)),
+            Ok(Err(_)) => {
                 // An active person whose agency is not current is told so (they proved their passkey);
                 // a disabled account learns nothing.
                 let agency_ended =
@@ -506,8 +509,21 @@ impl ServerBackend {
                 return Err(fail(if agency_ended { "agency_not_current" } else { "access_not_current" }));
             }
         };
-        audit::append(&mut tx, now, actor_event(&actor, "session.sign_in")).await.map_err(|_| fail("database"))?;
-        tx.commit().await.map_err(|_| fail("database"))?;
+        audit::append(&mut tx, now, actor_event(&actor, "session.sign_in")).await.map_err(sign_in_db)?;
+        tx.commit().await.map_err(sign_in_db)?;
         Ok(NewSession { secret })
     }
+}
+
+/// Why a sign-in did not open a session.
+enum SignInError {
+    /// The attempt was refused (the person, if the passkey named one, and why): counted and audited.
+    Refused(Option<String>, &'static str),
+    /// The database failed; logged, and not counted against anyone.
+    Internal,
+}
+
+fn sign_in_db(e: impl std::fmt::Display) -> SignInError {
+    tracing::error!(error = %e, "sign-in failed on the server");
+    SignInError::Internal
 }

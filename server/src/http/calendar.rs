@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use http::{header, StatusCode};
+use http::header;
 
 use app::backend::CurrentActor;
 
@@ -21,7 +21,7 @@ pub fn routes() -> Router<AppState> {
 
 async fn calendar(State(state): State<AppState>, Extension(CurrentActor(actor)): Extension<CurrentActor>, Path(id): Path<String>) -> Response {
     let Some(actor) = actor else {
-        return (StatusCode::NOT_FOUND, "Not found").into_response();
+        return super::api_status::refusal(&app::error::AppError::NotFound);
     };
     match state.backend.calendar(&actor, &id).await {
         Ok(ics) => (
@@ -29,6 +29,6 @@ async fn calendar(State(state): State<AppState>, Extension(CurrentActor(actor)):
             ics,
         )
             .into_response(),
-        Err(_) => (StatusCode::NOT_FOUND, "Not found").into_response(),
+        Err(e) => super::api_status::refusal(&e),
     }
 }

@@ -38,18 +38,26 @@ async fn events(State(state): State<AppState>, Extension(CurrentActor(actor)): E
     if state.backend.follow_meeting(&actor, &id).await.is_err() {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     }
-    Sse::new(changes(state.live.subscribe(), id)).keep_alive(KeepAlive::default()).into_response()
+    Sse::new(changes(state.live.subscribe(), id, state.stop.clone())).keep_alive(KeepAlive::default()).into_response()
 }
 
-/// "changed" each time meeting `id` changes, until the stream's time is up.
-fn changes(rx: tokio::sync::broadcast::Receiver<std::sync::Arc<str>>, id: String) -> impl Stream<Item = Result<Event, Infallible>> {
+/// "changed" each time meeting `id` changes, until the stream's time is up or the server stops.
+fn changes(
+    rx: tokio::sync::broadcast::Receiver<std::sync::Arc<str>>,
+    id: String,
+    stop: crate::shutdown::Shutdown,
+) -> impl Stream<Item = Result<Event, Infallible>> {
     let until = Instant::now() + STREAM_FOR;
-    stream::unfold((rx, id), move |(mut rx, id)| async move {
+    stream::unfold((rx, id, stop), move |(mut rx, id, mut stop)| async move {
         loop {
-            match tokio::time::timeout_at(until, rx.recv()).await {
-                Ok(Ok(meeting)) if *meeting == *id => return Some((Ok(Event::default().data("changed")), (rx, id))),
+            let next = tokio::select! {
+                next = tokio::time::timeout_at(until, rx.recv()) => next,
+                _ = stop.requested() => return None,
+            };
+            match next {
+                Ok(Ok(meeting)) if *meeting == *id => return Some((Ok(Event::default().data("changed")), (rx, id, stop))),
                 Ok(Ok(_)) => {}
-                Ok(Err(RecvError::Lagged(_))) => return Some((Ok(Event::default().data("changed")), (rx, id))),
+                Ok(Err(RecvError::Lagged(_))) => return Some((Ok(Event::default().data("changed")), (rx, id, stop))),
                 Ok(Err(RecvError::Closed)) | Err(_) => return None,
             }
         }

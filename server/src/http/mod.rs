@@ -57,10 +57,12 @@ pub struct AppState {
     pub backend: Arc<dyn Backend>,
     /// Tells open meeting screens that their meeting changed.
     pub live: crate::live::Live,
+    /// Ends the long-lived event streams when the server stops.
+    pub stop: crate::shutdown::Shutdown,
 }
 
 /// Migrates, checks the audit key against the log, writes a checkpoint, says how to enrol the
-/// first administrator if none has, then serves until Ctrl-C.
+/// first administrator if none has, then serves until SIGTERM or Ctrl-C (`shutdown`).
 pub async fn serve(db_args: DatabaseArgs, args: ServeArgs, witness: std::path::PathBuf) -> Result<(), Error> {
     let db_config = db_args.resolve()?;
     let mut config = args.resolve()?;
@@ -90,17 +92,19 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs, witness: std::path::P
     let addr = listener.local_addr()?;
     let config = Arc::new(config);
     let backend = Arc::new(ServerBackend::new(db.clone(), Clock::System, config.clone())?);
+    let (stop_tasks, stop) = crate::shutdown::channel();
+    let mut tasks = Vec::new();
     if let Some(mail) = &config.mail {
-        crate::mail::spawn(db.clone(), mail.clone(), Clock::System, config.mail_interval, backend.mail_wakeup.clone());
+        tasks.push(crate::mail::spawn(db.clone(), mail.clone(), Clock::System, config.mail_interval, backend.mail_wakeup.clone(), stop.clone()));
     }
     if let Some(every) = config.retention.interval {
-        tokio::spawn(crate::retention::run_every(db.clone(), Clock::System, config.retention, config.session_limits(), every));
+        tasks.push(tokio::spawn(crate::retention::run_every(db.clone(), Clock::System, config.retention, config.session_limits(), every, stop.clone())));
     }
     if let Some(every) = config.checkpoint_interval {
-        tokio::spawn(crate::witness::run_every(db.clone(), Clock::System, config.witness.clone(), every));
+        tasks.push(tokio::spawn(crate::witness::run_every(db.clone(), Clock::System, config.witness.clone(), every, stop.clone())));
     }
     let live = backend.live.clone();
-    let state = AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend, live };
+    let state = AppState { leptos_options: leptos_options(&config, addr), db: db.clone(), config, clock: Clock::System, backend, live, stop };
     println!("roundtable: listening on http://{addr}");
     tracing::info!(%addr, "listening");
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -109,7 +113,21 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs, witness: std::path::P
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    // The stop reaches the event streams and background tasks at once; the server then waits
+    // for the requests in flight.
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            crate::shutdown::signal().await;
+            stop_tasks.fire();
+        })
+        .await?;
+    let finished = tokio::time::timeout(crate::shutdown::GRACE, futures::future::join_all(tasks)).await;
+    if finished.is_err() {
+        tracing::warn!("background tasks did not finish within {} s; stopping anyway", crate::shutdown::GRACE.as_secs());
+    }
+    db.pool().close().await;
+    tracing::info!("stopped");
+    println!("roundtable: stopped");
     Ok(())
 }
 
@@ -189,10 +207,6 @@ fn request_span<B>(req: &Request<B>) -> tracing::Span {
     tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
 }
 
-async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,7 +222,7 @@ mod tests {
         let backend = Arc::new(ServerBackend::new(db.clone(), Clock::System, config.clone()).unwrap_or_else(|e| panic!("{e}")));
         let addr: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
         let live = backend.live.clone();
-        AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend, live }
+        AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend, live, stop: crate::shutdown::channel().1 }
     }
 
     #[tokio::test]

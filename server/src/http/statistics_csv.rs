@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use http::{header, StatusCode};
+use http::header;
 
 use app::backend::CurrentActor;
 
@@ -27,7 +27,7 @@ async fn csv(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(actor) = actor else {
-        return (StatusCode::NOT_FOUND, "Not found").into_response();
+        return super::api_status::refusal(&app::error::AppError::NotFound);
     };
     let quarter = q.get("quarter").cloned().unwrap_or_default();
     match state.backend.statistics_csv(&actor, &quarter).await {
@@ -36,6 +36,6 @@ async fn csv(
             body,
         )
             .into_response(),
-        Err(_) => (StatusCode::NOT_FOUND, "Not found").into_response(),
+        Err(e) => super::api_status::refusal(&e),
     }
 }

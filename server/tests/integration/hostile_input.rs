@@ -2,7 +2,7 @@
 //! Each gets a clear refusal (never a server error), nothing is stored half-way, and script in
 //! stored text is printed as text, never markup.
 
-mod common;
+use crate::common;
 
 use common::world::World;
 use common::{open_db, run};

@@ -2,7 +2,7 @@
 //! research, chair and coordinator minuting at once without losing each other's edits, actions,
 //! hearings recorded, finalisation locks, amendments keep the original, and each agency's actions.
 
-mod common;
+use crate::common;
 
 use common::open_db;
 use common::passkey::Browser;
@@ -132,7 +132,7 @@ async fn a_whole_meeting() {
     let other = text(&agenda[1]["case_id"]);
     let check = world.person("Morgan Ashby").browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
     let blank: Vec<String> = check["finalise_check"]["blank"].as_array().into_iter().flatten().map(|c| text(&c["case_id"])).collect();
-    assert_eq!(blank, [other.clone()], "only the unminuted case holds finalising back: {}", check["finalise_check"]);
+    assert_eq!(blank, std::slice::from_ref(&other), "only the unminuted case holds finalising back: {}", check["finalise_check"]);
     let early = world.person("Morgan Ashby").browser.call("/api/minutes/finalise", &[("id", &id)]).await;
     assert_eq!(early.error().as_deref(), Some("Conflict"), "{}", early.text);
     assert!(early.text.contains(&text(&agenda[1]["reference"])), "the refusal names the case: {}", early.text);

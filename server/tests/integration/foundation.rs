@@ -1,9 +1,10 @@
 //! The foundation over real HTTP: probes, headers, error pages, configuration, database set-up.
 
-mod common;
+use crate::common;
 
 use common::{client, open_db, run, TestServer};
 use sqlx::Row;
+use std::time::Duration;
 
 #[tokio::test]
 async fn health_and_readiness_answer() {
@@ -147,4 +148,25 @@ fn seed_demo_loads_fictional_agencies_and_prints_links() {
     assert!(text.contains("Wyvernshire"));
     // Running it again adds no duplicate agencies.
     assert!(run(data.path(), &["seed-demo"]).status.success());
+}
+
+/// SIGTERM (what systemd and container runtimes send) stops the server cleanly, even with a
+/// meeting screen's event stream open: it ends the stream, writes its last audit checkpoint,
+/// closes the database and exits 0.
+#[tokio::test]
+async fn sigterm_stops_the_server_cleanly_with_an_event_stream_open() {
+    let mut world = crate::common::world::World::demo().await;
+    let meetings = world.person("Priya Lakeland").browser.call("/api/meetings/list", &[]).await.ok();
+    let meeting = meetings["meetings"][0]["id"].as_str().map(str::to_string).unwrap_or_default();
+    assert!(!meeting.is_empty(), "the demo has an upcoming meeting: {meetings}");
+    let (status, kind) = world.person("Priya Lakeland").browser.status_of(&format!("/meetings/{meeting}/events")).await;
+    assert_eq!((status, kind.starts_with("text/event-stream")), (200, true), "the coordinator listens to the meeting");
+    let witness = crate::common::witness_path(world.server.data.path());
+    let checkpoints_before = std::fs::read_to_string(&witness).unwrap_or_default().lines().count();
+
+    let (exit, printed) = world.server.terminate(Duration::from_secs(15));
+    assert_eq!(exit.map(|s| s.success()), Some(true), "the server exits 0 within 15 s of SIGTERM; printed {printed:?}");
+    assert!(printed.iter().any(|l| l == "roundtable: stopped"), "it says it stopped: {printed:?}");
+    let checkpoints_after = std::fs::read_to_string(&witness).unwrap_or_default().lines().count();
+    assert!(checkpoints_after >= checkpoints_before, "checkpoints kept: {checkpoints_before} then {checkpoints_after}");
 }

@@ -1,6 +1,6 @@
 //! Cross-site request forgery: state-changing requests must come from Roundtable's own origin.
 
-mod common;
+use crate::common;
 
 use common::{client, TestServer};
 

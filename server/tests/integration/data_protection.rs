@@ -2,7 +2,7 @@
 //! shows it only to those who may see that detail; restriction hides a case from everyone but
 //! the coordinator and the DPO and marks it wherever it appears; erasure and objections.
 
-mod common;
+use crate::common;
 
 use common::open_db;
 use common::world::World;

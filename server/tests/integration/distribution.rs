@@ -3,7 +3,7 @@
 //! copy opens only for its recipient after a passkey check, is logged, expires and can be revoked;
 //! a failed email is retried.
 
-mod common;
+use crate::common;
 
 use common::pdf::{info as pdf_info, text as pdf_text};
 use common::{age_passkey_checks, open_db};

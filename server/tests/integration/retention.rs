@@ -3,7 +3,7 @@
 //! under a legal hold and an open case survive; the audit chain still verifies. In process: old
 //! audit entries are purged behind a recorded horizon, and a large purge runs in batches.
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 

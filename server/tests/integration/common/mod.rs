@@ -2,8 +2,6 @@
 //! SQLite file, or, when `ROUNDTABLE_TEST_POSTGRES` names a PostgreSQL server
 //! (`postgres://user@host:port`), a new database on it for each server.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -74,15 +72,21 @@ pub fn witness_path(data: &Path) -> PathBuf {
     data.join("witness").join("audit-checkpoints.jsonl")
 }
 
-/// A running server; stopped and its data removed when dropped.
+/// A running server; stopped and its data removed when dropped. Before the data goes, the drop
+/// checks what every test must leave intact: the audit chain verifies, and no row points at a
+/// missing one.
 pub struct TestServer {
     child: Child,
+    /// Whether the drop checks the data (not after `kill`, nor after a test broke the chain on purpose).
+    check_on_drop: bool,
     /// `http://127.0.0.1:PORT`
     pub base_url: String,
     /// The temporary data folder.
     pub data: tempfile::TempDir,
     /// Lines the server printed on stdout before it was ready.
     pub startup_output: Vec<String>,
+    /// What it prints on stdout after that.
+    later_output: mpsc::Receiver<String>,
 }
 
 impl TestServer {
@@ -118,7 +122,7 @@ impl TestServer {
             }
             startup_output.push(line);
         };
-        TestServer { child, base_url, data, startup_output }
+        TestServer { child, check_on_drop: true, base_url, data, startup_output, later_output: rx }
     }
 
     /// The URL of a path on this server.
@@ -126,8 +130,28 @@ impl TestServer {
         format!("{}{}", self.base_url, path)
     }
 
+    /// Sends SIGTERM, as a service manager stops a service, and waits up to `within` for the
+    /// process to end: its exit status (None if it did not end) and what it printed meanwhile.
+    pub fn terminate(&mut self, within: Duration) -> (Option<std::process::ExitStatus>, Vec<String>) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap_or_else(|e| panic!("kill: {e}"));
+        assert!(sent.success(), "kill -TERM {pid}");
+        let deadline = std::time::Instant::now() + within;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap_or_else(|e| panic!("wait: {e}")) {
+                break Some(status);
+            }
+            if std::time::Instant::now() > deadline {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        (status, self.later_output.try_iter().collect())
+    }
+
     /// Kills the server at once (SIGKILL: no shutdown, no flushing) and hands back its data folder.
     pub fn kill(mut self) -> tempfile::TempDir {
+        self.check_on_drop = false;
         let _ = self.child.kill();
         let _ = self.child.wait();
         let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
@@ -145,11 +169,50 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// For a test that tampers with the audit log on purpose: the drop does not verify it.
+    pub fn audit_tampered_on_purpose(&mut self) {
+        self.check_on_drop = false;
+    }
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if self.check_on_drop && !std::thread::panicking() {
+            check_integrity(self.data.path());
+        }
     }
+}
+
+/// The audit chain verifies and, on SQLite, `PRAGMA foreign_key_check` finds nothing.
+/// (PostgreSQL enforces its foreign keys on every statement.)
+fn check_integrity(data: &Path) {
+    let out = run(data, &["verify-audit"]);
+    assert!(
+        out.status.success(),
+        "the audit log does not verify after this test:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = data.join("roundtable.db");
+    if database_url(data).is_some() || !file.exists() {
+        return;
+    }
+    // The drop may run inside the test's runtime: the check gets a thread and a runtime of its own.
+    let dangling = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("runtime: {e}"));
+        runtime.block_on(async {
+            let db = open_db(&file).await;
+            let rows: Vec<(String, i64, String)> =
+                sqlx::query_as("SELECT \"table\", CAST(rowid AS INTEGER), parent FROM pragma_foreign_key_check").fetch_all(&db).await.unwrap_or_else(|e| panic!("foreign_key_check: {e}"));
+            rows
+        })
+    })
+    .join()
+    .unwrap_or_else(|_| panic!("foreign key check panicked"));
+    assert!(dangling.is_empty(), "rows point at missing rows after this test (table, rowid, parent): {dangling:?}");
 }
 
 /// Runs a subcommand against a data folder and returns its output.

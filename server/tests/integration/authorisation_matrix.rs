@@ -3,7 +3,7 @@
 //! The table must list every address `roundtable routes` prints, so a new route cannot be
 //! added without deciding who may use it.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -30,7 +30,8 @@ const PLAYER: [Option<&str>; 10] = [
 ];
 
 /// A allowed, D denied (answered exactly as "not found" / "sign in"), R needs re-authentication,
-/// P public (the same answer whoever asks). Columns follow `WHO`.
+/// P public (the same answer whoever asks). Columns follow `WHO`. A check that finds a server
+/// error or a page that is neither its own nor a refusal reports `E`, never `D`.
 const TABLE: &[(&str, &str)] = &[
     ("GET /", "PPPPPPPPPP"),
     ("GET /sign-in", "PPPPPPPPPP"),
@@ -527,9 +528,32 @@ async fn path_of(route: &str, ids: &Ids) -> String {
         .replace("/cases/{id}", &format!("/cases/{}", ids.dalia_case))
 }
 
-async fn page(browser: &mut Browser, route: &str, ids: &Ids) -> String {
+async fn page(browser: &mut Browser, route: &str, ids: &Ids) -> (u16, String) {
     let path = path_of(route, ids).await;
-    browser.get(&path).await.text
+    let answer = browser.get(&path).await;
+    (answer.status, answer.text)
+}
+
+/// A page is allowed when it shows its marker, and denied only when it gives one of the two
+/// refusals a person is meant to see ("not found", "sign in"). Anything else (a server error,
+/// a load error, a page without its marker) is `E`, which no table cell expects, so a broken
+/// page cannot pass as a correct refusal.
+fn classify_page(status: u16, html: &str, marker: &str) -> char {
+    const NOT_FOUND_PAGE: &str = "Page not found</h1>";
+    const NOT_FOUND_LOAD: &str = "We could not find that. It may not exist, or you may not have access to it.";
+    const SIGN_IN: &str = "You need to sign in to see this page.";
+    if status >= 500 {
+        return 'E';
+    }
+    if !marker.is_empty() && html.contains(marker) {
+        'A'
+    } else if html.contains("id=\"confirm-to-see\"") {
+        'R'
+    } else if (status == 404 && html.contains(NOT_FOUND_PAGE)) || html.contains(NOT_FOUND_LOAD) || html.contains(SIGN_IN) {
+        'D'
+    } else {
+        'E'
+    }
 }
 
 #[tokio::test]
@@ -632,26 +656,23 @@ async fn every_route_for_every_kind_of_person() {
             let got = if route.ends_with("/events") {
                 match browser.status_of(&path_of(route, &ids).await).await {
                     (200, kind) if kind.starts_with("text/event-stream") => 'A',
-                    _ => 'D',
+                    (401 | 404, _) => 'D',
+                    _ => 'E',
                 }
             } else if route.ends_with(".pdf") || route.ends_with(".json") {
                 match browser.download(&path_of(route, &ids).await).await.0 {
                     200 => 'A',
                     403 => 'R',
-                    _ => 'D',
+                    401 | 404 => 'D',
+                    _ => 'E',
                 }
             } else if route.starts_with("GET ") {
-                let html = page(browser, route, &ids).await;
-                let marker = page_marker(route, who);
+                let (status, html) = page(browser, route, &ids).await;
                 if expected[who] == 'P' {
-                    public_answers.insert(html.contains("<main").to_string());
+                    public_answers.insert(format!("{status} {}", html.contains("<main")));
                     'P'
-                } else if !marker.is_empty() && html.contains(marker) {
-                    'A'
-                } else if html.contains("id=\"confirm-to-see\"") {
-                    'R'
                 } else {
-                    'D'
+                    classify_page(status, &html, page_marker(route, who))
                 }
             } else {
                 let (status, body, raw) = call(browser, route, &ids, n * 10 + who).await;

@@ -2,7 +2,7 @@
 //! checks, repeat detection and triage, destruction on rejection, need-to-know on the record,
 //! and audited, hashed search.
 
-mod common;
+use crate::common;
 
 use common::open_db;
 use common::world::World;

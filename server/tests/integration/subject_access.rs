@@ -2,7 +2,7 @@
 //! with other people's data taken out, approves it, and downloads JSON and PDF; each step needs a
 //! fresh passkey check and is audited, and the search terms never reach the audit log.
 
-mod common;
+use crate::common;
 
 use common::pdf::text as pdf_text;
 use common::{age_passkey_checks, open_db};

@@ -2,7 +2,7 @@
 //! shown to fail (with the legitimate use beside it still working). On SQLite by default and on
 //! PostgreSQL when `ROUNDTABLE_TEST_POSTGRES` is set.
 
-mod common;
+use crate::common;
 
 use common::passkey::{secret_of, Browser, SoftPasskey, ORIGIN};
 use common::world::{link_in, World};

@@ -1,7 +1,7 @@
 //! What the page asks to warn before the idle timeout: the session's times over real HTTP;
 //! asking keeps the session alive, and answers nothing once it has ended.
 
-mod common;
+use crate::common;
 
 use common::open_db;
 use common::passkey::Browser;

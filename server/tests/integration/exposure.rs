@@ -5,7 +5,7 @@
 //! actions, each person's PDF copy of the minutes and the action-list PDF. Every absence is
 //! asserted beside a presence on the same answer, so a broken answer cannot pass.
 
-mod common;
+use crate::common;
 
 use common::pdf::text as pdf_text;
 use common::world::World;

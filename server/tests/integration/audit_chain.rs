@@ -1,7 +1,7 @@
 //! The audit log's hash chain: append-only in the database, and any change, removal, reordering
 //! or truncation found and named by `roundtable verify-audit` and the audit page.
 
-mod common;
+use crate::common;
 
 use common::passkey::Browser;
 use common::world::World;

@@ -1,7 +1,7 @@
 //! Identity over real HTTP with a software passkey: enrolment, sign-in, cookies, sessions and
 //! their ends, rate limiting, recovery, and the ISA standing of an agency taking effect at once.
 
-mod common;
+use crate::common;
 
 use common::passkey::{secret_of, Browser, SoftPasskey};
 use common::world::{link_in, World};

@@ -2,7 +2,7 @@
 //! that passes SQLite's integrity check (on SQLite) and the audit chain; and a server killed with SIGKILL a
 //! hundred times while clients write keeps every write it acknowledged.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Anonymised statistics over real HTTP: figures from the demo's hearings, small counts hidden
 //! (the threshold is a setting), a spreadsheet-safe CSV, and only for those who may see them.
 
-mod common;
+use crate::common;
 
 use common::world::World;
 use serde_json::Value;
