@@ -29,14 +29,7 @@ pub fn AccountPage() -> impl IntoView {
         <h1 class="rt-heading-xl">"Your account"</h1>
         <Transition fallback=|| view! { <p class="rt-body">"Loading\u{2026}"</p> }>
             {move || Suspend::new(async move {
-                match account.await {
-                    Ok(view) => view! { <AccountDetails view reload error /> }.into_any(),
-                    Err(AppError::SignInRequired) => view! {
-                        <p class="rt-body">"You need to sign in to see your account. "
-                            <a class="rt-link" href="/sign-in">"Sign in"</a></p>
-                    }.into_any(),
-                    Err(e) => view! { <p class="rt-body">{e.to_string()}</p> }.into_any(),
-                }
+                crate::components::loaded::loaded(account.await, |view| view! { <AccountDetails view reload error /> }.into_any())
             })}
         </Transition>
     }

@@ -22,7 +22,8 @@ async fn activity(world: &mut World) {
 }
 
 /// Runs statements as an attacker with write access to the database file would.
-async fn sql(world: &World, statements: &[&str]) {
+async fn sql(world: &mut World, statements: &[&str]) {
+    world.server.audit_tampered_on_purpose();
     let db = open_db(&world.server.db_path()).await;
     for s in statements {
         sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&db).await.unwrap_or_else(|e| panic!("{s}: {e}"));
@@ -62,8 +63,8 @@ async fn an_intact_log_verifies_and_prints_its_head() {
 async fn a_changed_entry_is_named() {
     let mut world = World::admin_only().await;
     activity(&mut world).await;
-    sql(&world, &drop_guards()).await;
-    sql(&world, &["UPDATE audit_log SET outcome = 'denied' WHERE seq = 3"]).await;
+    sql(&mut world, &drop_guards()).await;
+    sql(&mut world, &["UPDATE audit_log SET outcome = 'denied' WHERE seq = 3"]).await;
     let (ok, text) = verify(&world, &[]);
     assert!(!ok, "{text}");
     assert!(text.contains("Entry 3 was changed after it was written"), "{text}");
@@ -73,8 +74,8 @@ async fn a_changed_entry_is_named() {
 async fn a_removed_entry_is_named() {
     let mut world = World::admin_only().await;
     activity(&mut world).await;
-    sql(&world, &drop_guards()).await;
-    sql(&world, &["DELETE FROM audit_log WHERE seq = 2"]).await;
+    sql(&mut world, &drop_guards()).await;
+    sql(&mut world, &["DELETE FROM audit_log WHERE seq = 2"]).await;
     let (ok, text) = verify(&world, &[]);
     assert!(!ok, "{text}");
     assert!(text.contains("Entry 2 is missing"), "{text}");
@@ -84,10 +85,10 @@ async fn a_removed_entry_is_named() {
 async fn reordered_entries_are_found() {
     let mut world = World::admin_only().await;
     activity(&mut world).await;
-    sql(&world, &drop_guards()).await;
+    sql(&mut world, &drop_guards()).await;
     // Swap the content of entries 2 and 3 while keeping their hashes and numbers.
     sql(
-        &world,
+        &mut world,
         &[
             "UPDATE audit_log SET seq = -2 WHERE seq = 2",
             "UPDATE audit_log SET seq = 2, prev_hash = (SELECT prev_hash FROM audit_log WHERE seq = -2) WHERE seq = 3",
@@ -107,8 +108,8 @@ async fn entries_removed_from_the_end_are_found_with_a_recorded_head() {
     let (_, text) = verify(&world, &[]);
     let head = text.lines().find_map(|l| l.strip_prefix("Chain head: ")).unwrap_or_else(|| panic!("{text}")).trim().to_string();
     let last: i64 = head.split(':').next().and_then(|s| s.parse().ok()).unwrap_or_default();
-    sql(&world, &drop_guards()).await;
-    sql(&world, &[&format!("DELETE FROM audit_log WHERE seq >= {}", last - 1)]).await;
+    sql(&mut world, &drop_guards()).await;
+    sql(&mut world, &[&format!("DELETE FROM audit_log WHERE seq >= {}", last - 1)]).await;
     let (plain_ok, _) = verify(&world, &[]);
     assert!(plain_ok, "without an anchor what is left is still a valid chain");
     let (ok, text) = verify(&world, &["--expect-head", &head]);
@@ -129,8 +130,8 @@ async fn the_dpo_checks_the_chain_from_the_audit_page_and_others_cannot() {
     let denied = rep.browser.call("/api/audit/verify", &[]).await;
     assert_eq!(denied.error().as_deref(), Some("NotFound"), "{denied:?}");
 
-    sql(&world, &drop_guards()).await;
-    sql(&world, &["UPDATE audit_log SET actor_user_id = NULL WHERE seq = 4"]).await;
+    sql(&mut world, &drop_guards()).await;
+    sql(&mut world, &["UPDATE audit_log SET actor_user_id = NULL WHERE seq = 4"]).await;
     let broken = world.person("Ifeoma Castellanos").browser.call("/api/audit/verify", &[]).await.ok();
     assert_eq!(broken["first_broken_seq"], 4, "{broken}");
 }

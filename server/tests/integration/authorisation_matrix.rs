@@ -659,7 +659,7 @@ async fn every_route_for_every_kind_of_person() {
                     (401 | 404, _) => 'D',
                     _ => 'E',
                 }
-            } else if route.ends_with(".pdf") || route.ends_with(".json") {
+            } else if [".pdf", ".json", ".ics", ".csv"].iter().any(|file| route.ends_with(file)) {
                 match browser.download(&path_of(route, &ids).await).await.0 {
                     200 => 'A',
                     403 => 'R',

@@ -292,6 +292,7 @@ async fn trimming_and_forging_the_audit_log_are_refused_or_found() {
         _ => None,
     };
     let mut world = World::admin_only_in(data, &[]).await;
+    world.server.audit_tampered_on_purpose();
     for _ in 0..3 {
         let mut b = Browser::new(&world.server.base_url);
         b.sign_in(&mut world.admin.passkey).await.ok();
@@ -348,6 +349,7 @@ async fn trimming_and_forging_the_audit_log_are_refused_or_found() {
     // With the owner's (or the file holder's) power the guards can be lifted; the checkpoint and
     // the seals still tell: entries removed from the end, and a forged horizon under old entries.
     let mut world = World::admin_only().await;
+    world.server.audit_tampered_on_purpose();
     for _ in 0..3 {
         let mut b = Browser::new(&world.server.base_url);
         b.sign_in(&mut world.admin.passkey).await.ok();
