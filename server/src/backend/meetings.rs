@@ -260,7 +260,8 @@ impl ServerBackend {
     }
 
     /// The actions of `case_ids` that `keep` selects, each as the policy lets `actor` see it on
-    /// the case's record, soonest due first; one audit entry per case whose actions it shows.
+    /// the case's record, soonest due first; one audit entry per case whose actions it shows
+    /// (appended together).
     pub(super) async fn action_views_of(
         &self,
         tx: &mut Tx,
@@ -272,6 +273,7 @@ impl ServerBackend {
         let facts = exposure::facts(tx, case_ids, actor).await.map_err(internal_db)?;
         let heads = file::list_files(tx, case_ids, now).await.map_err(internal_db)?;
         let mut out = Vec::new();
+        let mut listed = Vec::new();
         for head in heads {
             let Some(facts) = facts.get(&head.head.id) else { continue };
             let g = grant(actor, &Context { facts: facts.clone(), seat: None });
@@ -281,12 +283,11 @@ impl ServerBackend {
             let actions = file::actions(tx, &head.head.id, today(now)).await.map_err(internal_db)?;
             let shown: Vec<ActionView> = actions.iter().filter(|a| keep(a)).filter_map(|a| action_view(a, &head.head, &g, actor)).collect();
             if shown.iter().any(|a| !a.case_restricted) {
-                audit::append(tx, now, actor_event(actor, "case.listed").on("case", head.head.id.clone()).detail("via", "action.list"))
-                    .await
-                    .map_err(internal)?;
+                listed.push(actor_event(actor, "case.listed").on("case", head.head.id.clone()).detail("via", "action.list"));
             }
             out.extend(shown);
         }
+        audit::append_all(tx, now, listed).await.map_err(internal)?;
         out.sort_by(|a, b| (a.due_on.as_str(), a.case_reference.as_str()).cmp(&(b.due_on.as_str(), b.case_reference.as_str())));
         Ok(out)
     }
@@ -429,15 +430,15 @@ impl MeetingBackend for ServerBackend {
         let ids: Vec<String> = files.iter().map(|f| f.head.id.clone()).collect();
         let grants = agenda_grants(&mut tx, actor, &m, &ids).await?;
         let mut agenda = Vec::new();
+        let mut listed = Vec::new();
         for f in &files {
             let Some(item) = grants.get(&f.head.id).and_then(|g| agenda_entry(f, g, actor)) else { continue };
             if item.victim_name.is_some() {
-                audit::append(&mut tx, now, actor_event(actor, "case.listed").on("case", item.case_id.clone()).detail("via", "meeting.read"))
-                    .await
-                    .map_err(internal)?;
+                listed.push(actor_event(actor, "case.listed").on("case", item.case_id.clone()).detail("via", "meeting.read"));
             }
             agenda.push(item);
         }
+        audit::append_all(&mut tx, now, listed).await.map_err(internal)?;
         let invitations = if m.rights.manage {
             sqlx::query_as::<_, (String, String, i64)>(
                 "SELECT a.id, a.name, (SELECT COUNT(*) FROM meeting_agencies ma WHERE ma.meeting_id = $1 AND ma.agency_id = a.id) AS invited \
