@@ -245,8 +245,9 @@ pub(super) async fn register_candidates(conn: &mut AnyConnection, meeting_id: &s
 }
 
 impl ServerBackend {
-    /// Outstanding actions agreed at earlier meetings, each as the policy lets `actor` see it.
-    async fn review_actions(&self, tx: &mut Tx, actor: &Actor, meeting_id: &str) -> Result<Vec<ActionView>, AppError> {
+    /// Outstanding actions agreed at earlier meetings, each as the policy lets `actor` see it,
+    /// and the audit entries for the cases they show (for the caller to append).
+    async fn review_actions(&self, tx: &mut Tx, actor: &Actor, meeting_id: &str) -> Result<(Vec<ActionView>, Vec<audit::AuditEvent>), AppError> {
         let now = self.clock.unix();
         let case_ids: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT case_id FROM actions WHERE meeting_id <> $1 AND status IN ('open', 'in_progress') ORDER BY case_id LIMIT 500",
@@ -255,8 +256,7 @@ impl ServerBackend {
         .fetch_all(&mut **tx)
         .await
         .map_err(internal_db)?;
-        let out = self.action_views_of(tx, actor, &case_ids, |a| a.meeting_id != meeting_id && a.status.is_outstanding(), now).await?;
-        Ok(out)
+        self.action_views_and_entries(tx, actor, &case_ids, |a| a.meeting_id != meeting_id && a.status.is_outstanding(), now).await
     }
 
     /// The actions of `case_ids` that `keep` selects, each as the policy lets `actor` see it on
@@ -270,6 +270,20 @@ impl ServerBackend {
         keep: impl Fn(&ActionRecord) -> bool,
         now: i64,
     ) -> Result<Vec<ActionView>, AppError> {
+        let (out, listed) = self.action_views_and_entries(tx, actor, case_ids, keep, now).await?;
+        audit::append_all(tx, now, listed).await.map_err(internal)?;
+        Ok(out)
+    }
+
+    /// As [`Self::action_views_of`], but the audit entries are returned for the caller to append.
+    async fn action_views_and_entries(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        case_ids: &[String],
+        keep: impl Fn(&ActionRecord) -> bool,
+        now: i64,
+    ) -> Result<(Vec<ActionView>, Vec<audit::AuditEvent>), AppError> {
         let facts = exposure::facts(tx, case_ids, actor).await.map_err(internal_db)?;
         let heads = file::list_files(tx, case_ids, now).await.map_err(internal_db)?;
         let mut out = Vec::new();
@@ -287,9 +301,8 @@ impl ServerBackend {
             }
             out.extend(shown);
         }
-        audit::append_all(tx, now, listed).await.map_err(internal)?;
         out.sort_by(|a, b| (a.due_on.as_str(), a.case_reference.as_str()).cmp(&(b.due_on.as_str(), b.case_reference.as_str())));
-        Ok(out)
+        Ok((out, listed))
     }
 }
 
@@ -438,7 +451,6 @@ impl MeetingBackend for ServerBackend {
             }
             agenda.push(item);
         }
-        audit::append_all(&mut tx, now, listed).await.map_err(internal)?;
         let invitations = if m.rights.manage {
             sqlx::query_as::<_, (String, String, i64)>(
                 "SELECT a.id, a.name, (SELECT COUNT(*) FROM meeting_agencies ma WHERE ma.meeting_id = $1 AND ma.agency_id = a.id) AS invited \
@@ -488,7 +500,13 @@ impl MeetingBackend for ServerBackend {
             Some(u) => sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(u).fetch_optional(&mut *tx).await.map_err(internal_db)?,
             None => None,
         };
-        let review_actions = if m.rights.register { self.review_actions(&mut tx, actor, id).await? } else { Vec::new() };
+        let review_actions = if m.rights.register {
+            let (views, entries) = self.review_actions(&mut tx, actor, id).await?;
+            listed.extend(entries);
+            views
+        } else {
+            Vec::new()
+        };
         let research_progress = if m.rights.research_list {
             let answered: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM research_answers r JOIN agenda_items ai ON ai.case_id = r.case_id AND ai.meeting_id = r.meeting_id \
@@ -523,7 +541,11 @@ impl MeetingBackend for ServerBackend {
             people,
             research_progress,
         };
-        self.audit_and_commit(tx, actor_event(actor, "meeting.read").on("meeting", id)).await?;
+        // The agenda's entries go in last, with the page's own: on PostgreSQL appending takes the
+        // writers' lock, which other readers then wait for until this transaction ends.
+        listed.push(actor_event(actor, "meeting.read").on("meeting", id));
+        audit::append_all(&mut tx, now, listed).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
         Ok(view)
     }
 
