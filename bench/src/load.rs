@@ -19,6 +19,9 @@ pub struct RouteResult {
     pub p50_ms: f64,
     /// 99th percentile latency, milliseconds.
     pub p99_ms: f64,
+    /// Audit entries the server appends for one request, where counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_entries: Option<i64>,
 }
 
 /// Drives `url` with `connections` concurrent clients for `duration`.
@@ -81,6 +84,7 @@ pub async fn run_with(
         rps: latencies.len() as f64 / elapsed,
         p50_ms: percentile(&latencies, 0.50),
         p99_ms: percentile(&latencies, 0.99),
+        audit_entries: None,
     })
 }
 

@@ -3,6 +3,7 @@
 //! loopback, and prints requests/s, p50 and p99, with the ratio to the bare handler.
 
 mod audit;
+mod list_fixture;
 mod load;
 mod meeting_fixture;
 mod minutes_pdf;
@@ -50,6 +51,14 @@ struct Args {
     /// Seconds of mixed load (bounded: at most 300).
     #[arg(long, default_value_t = 60)]
     mixed_seconds: u64,
+    /// Cases added (each on a second meeting's agenda, each with an open action) for the list
+    /// routes: case list, search, actions, a long agenda and its research list (0 skips them).
+    #[arg(long, default_value_t = 200)]
+    list_cases: usize,
+    /// Measure only the bare handler and the list routes (skips the PDFs, the other routes,
+    /// the audit chain, the repeat lookup and the mixed load).
+    #[arg(long)]
+    lists_only: bool,
     /// Measure only the minutes PDFs (every agency's copy of a 30-case meeting, and LibreOffice).
     #[arg(long)]
     pdf_only: bool,
@@ -109,34 +118,108 @@ async fn meeting_routes(
     Ok(out)
 }
 
+/// Audit entries the server appends for one request `make` builds (counted in the database).
+async fn audit_entries_per_request(
+    data_dir: &std::path::Path,
+    client: &reqwest::Client,
+    make: &(impl Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + Clone + 'static),
+) -> Result<i64, Box<dyn std::error::Error>> {
+    let args = server::cli::DatabaseArgs { data_dir: data_dir.to_path_buf(), database_url: database_url() };
+    let db = server::db::Db::open(&args.resolve()?).await?;
+    let count = || async {
+        let mut conn = db.pool().acquire().await?;
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(&mut *conn).await
+    };
+    let before = count().await?;
+    let res = make(client).send().await?;
+    if !res.status().is_success() {
+        return Err(format!("{} answered {}", res.url(), res.status()).into());
+    }
+    res.bytes().await?;
+    Ok(count().await? - before)
+}
+
+/// The routes that disclose a page of cases, each of which the server audits: the case list,
+/// a name search, every outstanding action (API and page), and a long agenda with its research list.
+async fn list_routes(
+    base: &str,
+    data_dir: &std::path::Path,
+    f: &meeting_fixture::MeetingFixture,
+    lists: &list_fixture::ListFixture,
+    connections: usize,
+    duration: Duration,
+) -> Result<Vec<load::RouteResult>, Box<dyn std::error::Error>> {
+    let n = lists.cases;
+    let post = |path: &str| format!("{base}/api/{path}");
+    let meeting = lists.meeting_id.clone();
+    let (coordinator, representative) = (f.cookie.clone(), lists.representative_cookie.clone());
+    let routes: Vec<(String, String, Option<Vec<(&str, String)>>, String)> = vec![
+        ("POST cases/mine (case list)".into(), post("cases/mine"), Some(vec![]), coordinator.clone()),
+        ("POST cases/search (name)".into(), post("cases/search"), Some(vec![("query", "bench".to_string())]), coordinator.clone()),
+        ("POST actions/list (all)".into(), post("actions/list"), Some(vec![("scope", "all".to_string())]), coordinator.clone()),
+        ("GET /actions?scope=all (SSR)".into(), format!("{base}/actions?scope=all"), None, coordinator.clone()),
+        ("GET /cases (SSR)".into(), format!("{base}/cases"), None, coordinator.clone()),
+        (format!("POST meetings/view ({n} cases)"), post("meetings/view"), Some(vec![("id", meeting.clone())]), coordinator),
+        (format!("POST meetings/research-list ({n})"), post("meetings/research-list"), Some(vec![("id", meeting.clone())]), representative),
+    ];
+    let client = reqwest::Client::new();
+    let mut out = Vec::new();
+    for (name, url, form, cookie) in routes {
+        let make = move |client: &reqwest::Client| match &form {
+            Some(form) => client.post(&url).header("cookie", &cookie).header("origin", ORIGIN).header("x-roundtable-request", "1").form(form),
+            None => client.get(&url).header("cookie", &cookie),
+        };
+        let entries = audit_entries_per_request(data_dir, &client, &make).await?;
+        eprintln!("measuring {name} ({entries} audit entries a request)...");
+        let mut result = load::run_with(&name, connections, duration, make).await?;
+        result.audit_entries = Some(entries);
+        out.push(result);
+    }
+    Ok(out)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     if let Some(port) = args.baseline_port {
         return Ok(servers::serve_baseline(port).await?);
     }
-    eprintln!("measuring every agency's minutes PDF for a {AGENDA_CASES}-case meeting...");
-    let work = tempfile::tempdir()?;
-    let pdfs = minutes_pdf::measure(AGENDA_CASES, work.path())?;
-    report::print_pdf(&pdfs);
+    if !args.lists_only {
+        eprintln!("measuring every agency's minutes PDF for a {AGENDA_CASES}-case meeting...");
+        let work = tempfile::tempdir()?;
+        let pdfs = minutes_pdf::measure(AGENDA_CASES, work.path())?;
+        report::print_pdf(&pdfs);
+    }
     if args.pdf_only {
         return Ok(());
     }
     let duration = Duration::from_secs(args.seconds.clamp(1, 120));
     let data = servers::Roundtable::seed(&args.roundtable, args.records)?;
     let fixture = meeting_fixture::prepare(data.path(), AGENDA_CASES).await?;
+    let lists = if args.list_cases > 0 { Some(list_fixture::prepare(data.path(), &fixture, args.list_cases).await?) } else { None };
     let roundtable = servers::Roundtable::start(&args.roundtable, &args.site_root, data)?;
     let baseline = servers::Baseline::start()?;
-    let routes = [
+    let mut routes = vec![
         ("bare axum handler", format!("{}/", baseline.base_url)),
         ("GET /healthz", format!("{}/healthz", roundtable.base_url)),
         ("GET /readyz (database)", format!("{}/readyz", roundtable.base_url)),
         ("GET / (start page, SSR)", format!("{}/", roundtable.base_url)),
     ];
+    if args.lists_only {
+        routes.truncate(1);
+    }
     let mut results = Vec::new();
     for (name, url) in routes {
         eprintln!("measuring {name} for {}s with {} connections...", duration.as_secs(), args.connections);
         results.push(load::run(name, &url, args.connections, duration).await?);
+    }
+    if let Some(lists) = &lists {
+        results.extend(list_routes(&roundtable.base_url, roundtable.data_dir(), &fixture, lists, args.connections, duration).await?);
+    }
+    if args.lists_only {
+        report::print(&results, args.records, None, None);
+        report::write_json(&args.output, &results, args.records, None, None)?;
+        return Ok(());
     }
     let audit = if args.audit_rows > 0 {
         eprintln!("measuring audit chain verification over {} entries...", args.audit_rows);

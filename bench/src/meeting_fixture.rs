@@ -42,36 +42,8 @@ pub async fn prepare(data_dir: &Path, cases: usize) -> Result<MeetingFixture, Bo
         .execute(&mut *tx)
         .await?;
     let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1").bind(&meeting_id).fetch_one(&mut *tx).await?;
-    let mut dash = DashAnswers::blank();
-    for q in 1..=15 {
-        dash.set(q, DashAnswer::Yes)?;
-    }
     for i in have as usize..cases {
-        let form = ReferralForm {
-            latest_incident_on: shared::validation::iso_date(today),
-            victim: VictimForm { name: format!("Bench Victim {i:02}"), date_of_birth: "1990-01-01".into(), ..VictimForm::default() },
-            perpetrators: vec![PerpetratorForm {
-                name: format!("Bench Perpetrator {i:02}"),
-                relationship: "Partner".into(),
-                ..PerpetratorForm::default()
-            }],
-            dash,
-            consent: "consented".into(),
-            summary: "Fictional case for the benchmark.".into(),
-            ..ReferralForm::default()
-        };
-        let checked = referral::check(&form, today).map_err(|p| format!("{p:?}"))?;
-        let id = uuid::Uuid::new_v4().to_string();
-        sqlx::query("INSERT INTO referrals (id, status, referrer_user_id, agency_id, created_at, updated_at) VALUES ($1, 'draft', $2, $3, $4, $4)")
-            .bind(&id)
-            .bind(&coordinator)
-            .bind(&agency_id)
-            .bind(unix)
-            .execute(&mut *tx)
-            .await?;
-        intake::submit(&mut tx, &id, &form, &checked, today, unix).await?;
-        let acceptance = Acceptance { referral_id: &id, same_victim_case: None, repeat: false, meeting_id: &meeting_id, decided_by: &coordinator };
-        intake::accept(&mut tx, acceptance, today, unix).await?;
+        add_case(&mut tx, &format!("Bench Victim {i:02}"), &format!("Bench Perpetrator {i:02}"), &coordinator, &agency_id, &meeting_id, today, unix).await?;
     }
     sqlx::query("INSERT INTO attendance (meeting_id, user_id, agency_id, status, acknowledged_at) VALUES ($1, $2, $3, 'present', $4)")
         .bind(&meeting_id)
@@ -87,4 +59,44 @@ pub async fn prepare(data_dir: &Path, cases: usize) -> Result<MeetingFixture, Bo
     let secret = sessions::create(&mut tx, &coordinator, unix).await?;
     tx.commit().await?;
     Ok(MeetingFixture { meeting_id, case_id, cookie: format!("__Host-roundtable={secret}"), agency_id })
+}
+
+/// Refers one fictional case (victim and perpetrator named as given, every DASH answer yes) from
+/// `agency_id` and accepts it onto `meeting_id` through the server's own intake; its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_case(
+    tx: &mut server::db::Tx,
+    victim: &str,
+    perpetrator: &str,
+    coordinator: &str,
+    agency_id: &str,
+    meeting_id: &str,
+    today: time::Date,
+    unix: i64,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let mut dash = DashAnswers::blank();
+    for q in 1..=15 {
+        dash.set(q, DashAnswer::Yes)?;
+    }
+    let form = ReferralForm {
+        latest_incident_on: shared::validation::iso_date(today),
+        victim: VictimForm { name: victim.into(), date_of_birth: "1990-01-01".into(), ..VictimForm::default() },
+        perpetrators: vec![PerpetratorForm { name: perpetrator.into(), relationship: "Partner".into(), ..PerpetratorForm::default() }],
+        dash,
+        consent: "consented".into(),
+        summary: "Fictional case for the benchmark.".into(),
+        ..ReferralForm::default()
+    };
+    let checked = referral::check(&form, today).map_err(|p| format!("{p:?}"))?;
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query("INSERT INTO referrals (id, status, referrer_user_id, agency_id, created_at, updated_at) VALUES ($1, 'draft', $2, $3, $4, $4)")
+        .bind(&id)
+        .bind(coordinator)
+        .bind(agency_id)
+        .bind(unix)
+        .execute(&mut **tx)
+        .await?;
+    intake::submit(tx, &id, &form, &checked, today, unix).await?;
+    let acceptance = Acceptance { referral_id: &id, same_victim_case: None, repeat: false, meeting_id, decided_by: coordinator };
+    Ok(intake::accept(tx, acceptance, today, unix).await?)
 }

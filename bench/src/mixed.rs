@@ -164,7 +164,7 @@ pub async fn run(base: &str, f: MixedFixture, duration: Duration) -> Result<Vec<
         .map(|(route, (mut lat, errors))| {
             lat.sort_unstable();
             let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).map_or(0.0, |v| f64::from(*v) / 1000.0);
-            RouteResult { name: format!("mixed: {route}"), requests: lat.len() as u64, errors, rps: lat.len() as f64 / elapsed, p50_ms: pct(0.50), p99_ms: pct(0.99) }
+            RouteResult { name: format!("mixed: {route}"), requests: lat.len() as u64, errors, rps: lat.len() as f64 / elapsed, p50_ms: pct(0.50), p99_ms: pct(0.99), audit_entries: None }
         })
         .collect())
 }

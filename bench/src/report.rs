@@ -10,13 +10,14 @@ use crate::repeat::RepeatFigures;
 pub fn print(results: &[RouteResult], records: u32, audit: Option<&AuditFigures>, repeat: Option<&RepeatFigures>) {
     let baseline = results.first().map(|r| r.rps).unwrap_or(f64::NAN);
     println!("\nRoundtable bench: {records} seeded records, loopback, closed loop\n");
-    println!("{:<28} {:>10} {:>8} {:>10} {:>10} {:>10}", "route", "requests", "errors", "req/s", "p50 ms", "p99 ms");
+    println!("{:<36} {:>10} {:>8} {:>10} {:>10} {:>10} {:>10}", "route", "requests", "errors", "req/s", "p50 ms", "p99 ms", "audit/req");
     for r in results {
-        println!("{:<28} {:>10} {:>8} {:>10.0} {:>10.2} {:>10.2}", r.name, r.requests, r.errors, r.rps, r.p50_ms, r.p99_ms);
+        let audit = r.audit_entries.map(|n| n.to_string()).unwrap_or_default();
+        println!("{:<36} {:>10} {:>8} {:>10.0} {:>10.2} {:>10.2} {:>10}", r.name, r.requests, r.errors, r.rps, r.p50_ms, r.p99_ms, audit);
     }
     println!("\nthroughput relative to the bare axum handler:");
     for r in results.iter().skip(1) {
-        println!("  {:<28} {:>6.3}", r.name, r.rps / baseline);
+        println!("  {:<36} {:>6.3}", r.name, r.rps / baseline);
     }
     if let Some(a) = audit {
         println!("\naudit chain: {} entries appended in {} ms, verified in {} ms", a.rows, a.fill_ms, a.verify_ms);

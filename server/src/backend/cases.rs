@@ -45,12 +45,13 @@ pub(super) fn shown(grant: &Grant, mask: Parts) -> Parts {
 
 impl ServerBackend {
     /// `case_ids` as lists show them to `actor`, each decided by the policy; records one
-    /// audit entry per case whose victim's name the list discloses.
+    /// audit entry per case whose victim's name the list discloses (appended together).
     async fn case_hits(&self, tx: &mut Tx, actor: &Actor, case_ids: &[String], via: &'static str) -> Result<Vec<CaseHit>, AppError> {
         let now = self.clock.unix();
         let facts = exposure::facts(tx, case_ids, actor).await.map_err(internal_db)?;
         let files = file::list_files(tx, case_ids, now).await.map_err(internal_db)?;
         let mut hits = Vec::new();
+        let mut listed = Vec::new();
         for f in &files {
             let Some(facts) = facts.get(&f.head.id) else { continue };
             let g = grant(actor, &Context { facts: facts.clone(), seat: None });
@@ -61,11 +62,12 @@ impl ServerBackend {
             }
             if let Some(hit) = case_hit(f, &g) {
                 if hit.victim_name.is_some() {
-                    audit::append(tx, now, actor_event(actor, "case.listed").on("case", hit.id.clone()).detail("via", via)).await.map_err(internal)?;
+                    listed.push(actor_event(actor, "case.listed").on("case", hit.id.clone()).detail("via", via));
                 }
                 hits.push(hit);
             }
         }
+        audit::append_all(tx, now, listed).await.map_err(internal)?;
         Ok(hits)
     }
 

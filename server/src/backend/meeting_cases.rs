@@ -134,13 +134,15 @@ impl ServerBackend {
         let ids = agenda_ids(&mut tx, id).await?;
         let grants = agenda_grants(&mut tx, actor, &m, &ids).await?;
         let mut cases = Vec::new();
+        let mut read = Vec::new();
         for case_id in &ids {
             let Some(g) = grants.get(case_id).filter(|g| g.visible()) else { continue };
             let case = self.meeting_case_file(&mut tx, actor, &m, case_id, g, RESEARCH_ITEM).await?;
             let event = actor_event(actor, "case.read").on("case", case_id.clone()).detail("meeting_id", id).detail("via", "research_list");
-            audit::append(&mut tx, now, event.detail("parts", shown(g, RESEARCH_ITEM).names())).await.map_err(internal)?;
+            read.push(event.detail("parts", shown(g, RESEARCH_ITEM).names()));
             cases.push(case);
         }
+        audit::append_all(&mut tx, now, read).await.map_err(internal)?;
         let answered = cases.iter().filter(|c| !c.answers.is_empty()).count();
         let view = ResearchList {
             summary: meeting_summary(&m, i64::try_from(ids.len()).unwrap_or_default())?,

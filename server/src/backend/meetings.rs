@@ -245,8 +245,9 @@ pub(super) async fn register_candidates(conn: &mut AnyConnection, meeting_id: &s
 }
 
 impl ServerBackend {
-    /// Outstanding actions agreed at earlier meetings, each as the policy lets `actor` see it.
-    async fn review_actions(&self, tx: &mut Tx, actor: &Actor, meeting_id: &str) -> Result<Vec<ActionView>, AppError> {
+    /// Outstanding actions agreed at earlier meetings, each as the policy lets `actor` see it,
+    /// and the audit entries for the cases they show (for the caller to append).
+    async fn review_actions(&self, tx: &mut Tx, actor: &Actor, meeting_id: &str) -> Result<(Vec<ActionView>, Vec<audit::AuditEvent>), AppError> {
         let now = self.clock.unix();
         let case_ids: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT case_id FROM actions WHERE meeting_id <> $1 AND status IN ('open', 'in_progress') ORDER BY case_id LIMIT 500",
@@ -255,12 +256,12 @@ impl ServerBackend {
         .fetch_all(&mut **tx)
         .await
         .map_err(internal_db)?;
-        let out = self.action_views_of(tx, actor, &case_ids, |a| a.meeting_id != meeting_id && a.status.is_outstanding(), now).await?;
-        Ok(out)
+        self.action_views_and_entries(tx, actor, &case_ids, |a| a.meeting_id != meeting_id && a.status.is_outstanding(), now).await
     }
 
     /// The actions of `case_ids` that `keep` selects, each as the policy lets `actor` see it on
-    /// the case's record, soonest due first; one audit entry per case whose actions it shows.
+    /// the case's record, soonest due first; one audit entry per case whose actions it shows
+    /// (appended together).
     pub(super) async fn action_views_of(
         &self,
         tx: &mut Tx,
@@ -269,9 +270,24 @@ impl ServerBackend {
         keep: impl Fn(&ActionRecord) -> bool,
         now: i64,
     ) -> Result<Vec<ActionView>, AppError> {
+        let (out, listed) = self.action_views_and_entries(tx, actor, case_ids, keep, now).await?;
+        audit::append_all(tx, now, listed).await.map_err(internal)?;
+        Ok(out)
+    }
+
+    /// As [`Self::action_views_of`], but the audit entries are returned for the caller to append.
+    async fn action_views_and_entries(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        case_ids: &[String],
+        keep: impl Fn(&ActionRecord) -> bool,
+        now: i64,
+    ) -> Result<(Vec<ActionView>, Vec<audit::AuditEvent>), AppError> {
         let facts = exposure::facts(tx, case_ids, actor).await.map_err(internal_db)?;
         let heads = file::list_files(tx, case_ids, now).await.map_err(internal_db)?;
         let mut out = Vec::new();
+        let mut listed = Vec::new();
         for head in heads {
             let Some(facts) = facts.get(&head.head.id) else { continue };
             let g = grant(actor, &Context { facts: facts.clone(), seat: None });
@@ -281,14 +297,12 @@ impl ServerBackend {
             let actions = file::actions(tx, &head.head.id, today(now)).await.map_err(internal_db)?;
             let shown: Vec<ActionView> = actions.iter().filter(|a| keep(a)).filter_map(|a| action_view(a, &head.head, &g, actor)).collect();
             if shown.iter().any(|a| !a.case_restricted) {
-                audit::append(tx, now, actor_event(actor, "case.listed").on("case", head.head.id.clone()).detail("via", "action.list"))
-                    .await
-                    .map_err(internal)?;
+                listed.push(actor_event(actor, "case.listed").on("case", head.head.id.clone()).detail("via", "action.list"));
             }
             out.extend(shown);
         }
         out.sort_by(|a, b| (a.due_on.as_str(), a.case_reference.as_str()).cmp(&(b.due_on.as_str(), b.case_reference.as_str())));
-        Ok(out)
+        Ok((out, listed))
     }
 }
 
@@ -429,12 +443,11 @@ impl MeetingBackend for ServerBackend {
         let ids: Vec<String> = files.iter().map(|f| f.head.id.clone()).collect();
         let grants = agenda_grants(&mut tx, actor, &m, &ids).await?;
         let mut agenda = Vec::new();
+        let mut listed = Vec::new();
         for f in &files {
             let Some(item) = grants.get(&f.head.id).and_then(|g| agenda_entry(f, g, actor)) else { continue };
             if item.victim_name.is_some() {
-                audit::append(&mut tx, now, actor_event(actor, "case.listed").on("case", item.case_id.clone()).detail("via", "meeting.read"))
-                    .await
-                    .map_err(internal)?;
+                listed.push(actor_event(actor, "case.listed").on("case", item.case_id.clone()).detail("via", "meeting.read"));
             }
             agenda.push(item);
         }
@@ -487,7 +500,13 @@ impl MeetingBackend for ServerBackend {
             Some(u) => sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(u).fetch_optional(&mut *tx).await.map_err(internal_db)?,
             None => None,
         };
-        let review_actions = if m.rights.register { self.review_actions(&mut tx, actor, id).await? } else { Vec::new() };
+        let review_actions = if m.rights.register {
+            let (views, entries) = self.review_actions(&mut tx, actor, id).await?;
+            listed.extend(entries);
+            views
+        } else {
+            Vec::new()
+        };
         let research_progress = if m.rights.research_list {
             let answered: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM research_answers r JOIN agenda_items ai ON ai.case_id = r.case_id AND ai.meeting_id = r.meeting_id \
@@ -522,7 +541,11 @@ impl MeetingBackend for ServerBackend {
             people,
             research_progress,
         };
-        self.audit_and_commit(tx, actor_event(actor, "meeting.read").on("meeting", id)).await?;
+        // The agenda's entries go in last, with the page's own: on PostgreSQL appending takes the
+        // writers' lock, which other readers then wait for until this transaction ends.
+        listed.push(actor_event(actor, "meeting.read").on("meeting", id));
+        audit::append_all(&mut tx, now, listed).await.map_err(internal)?;
+        tx.commit().await.map_err(internal_db)?;
         Ok(view)
     }
 

@@ -247,3 +247,53 @@ async fn people_reading_at_once_leave_one_unbroken_chain_with_every_read_in_it()
     let (ok, text) = verify(&world, &[]);
     assert!(ok, "{text}");
 }
+
+/// The chain after `batches` of appends, each batch one `append_all` (or, with `one_by_one`,
+/// one `append` per event): the (seq, prev_hash, hash, record_id) of every entry.
+async fn chain_after(batches: &[usize], one_by_one: bool) -> Vec<(i64, String, String, Option<String>)> {
+    use server::audit::{self, AuditEvent};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let args = server::cli::DatabaseArgs { data_dir: dir.path().to_path_buf(), database_url: None };
+    let db = server::db::Db::open(&args.resolve().unwrap_or_else(|e| panic!("{e}"))).await.unwrap_or_else(|e| panic!("{e}"));
+    db.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut n = 0;
+    for (b, size) in batches.iter().enumerate() {
+        let mut tx = db.begin_write().await.unwrap_or_else(|e| panic!("{e}"));
+        let events: Vec<AuditEvent> = (0..*size)
+            .map(|_| {
+                n += 1;
+                AuditEvent::system("case.listed").on("case", format!("case-{n:04}")).detail("via", "case.list")
+            })
+            .collect();
+        let at = 1_790_000_000 + b as i64;
+        if one_by_one {
+            for e in events {
+                audit::append(&mut tx, at, e).await.unwrap_or_else(|e| panic!("{e}"));
+            }
+        } else {
+            let last = audit::append_all(&mut tx, at, events).await.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(last, (*size > 0).then_some(n as i64), "the last sequence number is returned");
+        }
+        tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let result = audit::verify(&db, None).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(result.broken.is_none() && result.checked == n as u64, "{result:?}");
+    sqlx::query_as("SELECT seq, prev_hash, hash, record_id FROM audit_log ORDER BY seq")
+        .fetch_all(db.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn a_page_of_entries_appended_at_once_is_the_chain_one_at_a_time_would_give() {
+    // Beyond one INSERT's worth (200), an empty page, and pages before and after.
+    let batches = [1, 450, 0, 3, 200, 1];
+    let together = chain_after(&batches, false).await;
+    let apart = chain_after(&batches, true).await;
+    assert_eq!(together.len(), 655);
+    assert_eq!(together, apart, "the same entries, sealed the same way, in the same order");
+    for (i, (seq, _, _, record)) in together.iter().enumerate() {
+        assert_eq!(*seq, i as i64 + 1);
+        assert_eq!(record.as_deref(), Some(format!("case-{:04}", i + 1).as_str()));
+    }
+}
