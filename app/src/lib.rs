@@ -22,7 +22,9 @@ use crate::pages::admin::{
 };
 use crate::pages::cases::{record::CasePage, CasesPage};
 use crate::pages::copies::CopyPage;
-use crate::pages::meetings::{actions::ActionsPage, case::MeetingCasePage, distribution::DistributionPage, meeting::MeetingPage, research::ResearchPage, MeetingsPage};
+use crate::pages::meetings::{
+    actions::ActionsPage, case::MeetingCasePage, distribution::DistributionPage, meeting::MeetingPage, research::ResearchPage, MeetingsPage,
+};
 use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};
 use crate::pages::retention::RetentionPage;
 use crate::pages::statistics::StatisticsPage;

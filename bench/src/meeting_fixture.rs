@@ -43,7 +43,8 @@ pub async fn prepare(data_dir: &Path, cases: usize) -> Result<MeetingFixture, Bo
         .await?;
     let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1").bind(&meeting_id).fetch_one(&mut *tx).await?;
     for i in have as usize..cases {
-        add_case(&mut tx, &format!("Bench Victim {i:02}"), &format!("Bench Perpetrator {i:02}"), &coordinator, &agency_id, &meeting_id, today, unix).await?;
+        add_case(&mut tx, &format!("Bench Victim {i:02}"), &format!("Bench Perpetrator {i:02}"), &coordinator, &agency_id, &meeting_id, today, unix)
+            .await?;
     }
     sqlx::query("INSERT INTO attendance (meeting_id, user_id, agency_id, status, acknowledged_at) VALUES ($1, $2, $3, 'present', $4)")
         .bind(&meeting_id)

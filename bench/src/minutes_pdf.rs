@@ -8,7 +8,9 @@ use std::process::Command;
 use std::time::Instant;
 
 use serde::Serialize;
-use shared::casefile::{ActionRecord, CaseFile, CaseHead, EntryRecord, HouseholdRecord, MeetingRecord, PerpetratorRecord, ReferralRecord, VictimRecord};
+use shared::casefile::{
+    ActionRecord, CaseFile, CaseHead, EntryRecord, HouseholdRecord, MeetingRecord, PerpetratorRecord, ReferralRecord, VictimRecord,
+};
 use shared::document::{Block, Document};
 use shared::identity::Role;
 use shared::isa::SignatoryStatus;
@@ -80,12 +82,19 @@ fn record(cases: usize) -> MinutesRecord {
             .map(|c| CaseFile {
                 head: CaseHead { id: format!("case-{c}"), reference: format!("C-2026-{:05}", c + 1), status: "open".into(), ..CaseHead::default() },
                 victim: Some(VictimRecord { name: format!("Victim Adébáyọ̀ {c}"), ..VictimRecord::default() }),
-                perpetrators: vec![PerpetratorRecord { name: format!("Perpetrator Ó Briain {c}"), relationship: "Ex-partner".into(), ..PerpetratorRecord::default() }],
-                household: (0..c % 3).map(|k| HouseholdRecord { name: format!("Child {k} of case {c}"), relationship: "Child".into(), ..HouseholdRecord::default() }).collect(),
+                perpetrators: vec![PerpetratorRecord {
+                    name: format!("Perpetrator Ó Briain {c}"),
+                    relationship: "Ex-partner".into(),
+                    ..PerpetratorRecord::default()
+                }],
+                household: (0..c % 3)
+                    .map(|k| HouseholdRecord { name: format!("Child {k} of case {c}"), relationship: "Child".into(), ..HouseholdRecord::default() })
+                    .collect(),
                 referral: Some(ReferralRecord {
                     criteria: vec!["Visible high risk (DASH 14 or more)".into()],
                     dash_score: Some(16),
-                    summary_markdown: "Police attended after a neighbour called.\n\n- Separation two months ago\n- Breach of a non-molestation order".into(),
+                    summary_markdown: "Police attended after a neighbour called.\n\n- Separation two months ago\n- Breach of a non-molestation order"
+                        .into(),
                     ..ReferralRecord::default()
                 }),
                 actions: (0..4)
@@ -130,7 +139,11 @@ fn grants(i: usize, record: &MinutesRecord) -> BTreeMap<String, Grant> {
         .iter()
         .enumerate()
         .map(|(c, f)| {
-            let marked = if (c + i).is_multiple_of(3) { [[Involvement::Victim, Involvement::Perpetrator, Involvement::Household][(c + i) % 3]].into_iter().collect() } else { Default::default() };
+            let marked = if (c + i).is_multiple_of(3) {
+                [[Involvement::Victim, Involvement::Perpetrator, Involvement::Household][(c + i) % 3]].into_iter().collect()
+            } else {
+                Default::default()
+            };
             let owns_action = f.actions.iter().any(|a| a.owner_agency_id == format!("agency-{i}"));
             let facts = CaseFacts { marked, owns_action, ..CaseFacts::default() };
             (f.head.id.clone(), grant(&actor, &Context { facts, seat: Some(seat) }))
@@ -164,7 +177,10 @@ fn html(doc: &Document) -> String {
             Block::Markdown(m) => markdown(m),
             Block::Entry { kind, source, body } => format!("<p><b>{}</b> Source: {}</p>{}", kind.label(), escape(source), markdown(body)),
             Block::Fields(f) => {
-                format!("<table>{}</table>", f.iter().map(|(k, v)| format!("<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(v))).collect::<String>())
+                format!(
+                    "<table>{}</table>",
+                    f.iter().map(|(k, v)| format!("<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(v))).collect::<String>()
+                )
             }
             Block::PageBreak => "<p style=\"page-break-after:always\"></p>".into(),
         });

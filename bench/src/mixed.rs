@@ -36,15 +36,16 @@ pub async fn prepare(data_dir: &Path, meeting_id: &str, users: usize) -> Result<
     let db = Db::open(&args.resolve()?).await?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut tx = db.begin_write().await?;
-    let agencies: Vec<String> =
-        sqlx::query_scalar("SELECT agency_id FROM meeting_agencies WHERE meeting_id = $1 ORDER BY agency_id").bind(meeting_id).fetch_all(&mut *tx).await?;
+    let agencies: Vec<String> = sqlx::query_scalar("SELECT agency_id FROM meeting_agencies WHERE meeting_id = $1 ORDER BY agency_id")
+        .bind(meeting_id)
+        .fetch_all(&mut *tx)
+        .await?;
     let case_ids: Vec<String> =
         sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position").bind(meeting_id).fetch_all(&mut *tx).await?;
-    let coordinator_agency: String = sqlx::query_scalar(
-        "SELECT u.agency_id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'coordinator' LIMIT 1",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let coordinator_agency: String =
+        sqlx::query_scalar("SELECT u.agency_id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'coordinator' LIMIT 1")
+            .fetch_one(&mut *tx)
+            .await?;
     let mut people = Vec::with_capacity(users);
     for i in 0..users {
         let coordinator = i % 10 == 0;
@@ -164,7 +165,15 @@ pub async fn run(base: &str, f: MixedFixture, duration: Duration) -> Result<Vec<
         .map(|(route, (mut lat, errors))| {
             lat.sort_unstable();
             let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).map_or(0.0, |v| f64::from(*v) / 1000.0);
-            RouteResult { name: format!("mixed: {route}"), requests: lat.len() as u64, errors, rps: lat.len() as f64 / elapsed, p50_ms: pct(0.50), p99_ms: pct(0.99), audit_entries: None }
+            RouteResult {
+                name: format!("mixed: {route}"),
+                requests: lat.len() as u64,
+                errors,
+                rps: lat.len() as f64 / elapsed,
+                p50_ms: pct(0.50),
+                p99_ms: pct(0.99),
+                audit_entries: None,
+            }
         })
         .collect())
 }

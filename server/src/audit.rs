@@ -223,7 +223,9 @@ async fn check_key_once(tx: &mut Tx) -> Result<(), Error> {
 /// Whether the newest sealed entry verifies with this process's audit key (`Ok` when no entry is
 /// sealed yet). Serve calls it at start, so a missing key file is reported before anything runs.
 pub async fn check_key(conn: &mut sqlx::AnyConnection) -> Result<(), Error> {
-    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_ROWS} WHERE chain = 2 ORDER BY seq DESC LIMIT 1"))).fetch_optional(&mut *conn).await? else {
+    let Some(row) =
+        sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_ROWS} WHERE chain = 2 ORDER BY seq DESC LIMIT 1"))).fetch_optional(&mut *conn).await?
+    else {
         return Ok(());
     };
     let stored = stored_row(&row)?;
@@ -291,7 +293,9 @@ pub async fn verify_with(db: &Db, anchor: Option<Anchor>, retention_days: Option
     let total = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(&mut *conn).await?;
     let floor: i64 = match retention_days {
         Some(d) => d,
-        None => sqlx::query_scalar::<_, i64>("SELECT retention_days FROM audit_policy WHERE id = 1").fetch_optional(&mut *conn).await?.unwrap_or(2555),
+        None => {
+            sqlx::query_scalar::<_, i64>("SELECT retention_days FROM audit_policy WHERE id = 1").fetch_optional(&mut *conn).await?.unwrap_or(2555)
+        }
     };
     let mut verifier = ChainVerifier::default().with_key(keys.mac.clone()).anchored(anchor.clone());
     let mut after = i64::MIN;
@@ -306,7 +310,8 @@ pub async fn verify_with(db: &Db, anchor: Option<Anchor>, retention_days: Option
         let mac: Option<String> = row.try_get("mac")?;
         if let (Some(last_at), Some(mac)) = (last_at, mac) {
             if !same_seal(&horizon_mac(&keys.mac, seq, &hash, last_at, purged_at), &mac) {
-                horizon_problems.push(format!("The retention horizon at entry {seq} was not set by Roundtable's purge: entries up to it were removed."));
+                horizon_problems
+                    .push(format!("The retention horizon at entry {seq} was not set by Roundtable's purge: entries up to it were removed."));
             } else if purged_at - last_at < floor * 86_400 {
                 horizon_problems.push(format!("The retention horizon at entry {seq} removed entries younger than the audit retention period."));
             }
@@ -397,7 +402,9 @@ pub fn describe(b: &ChainBreak) -> String {
         BreakReason::Content => {
             format!("Entry {} was changed after it was written, or was not written by Roundtable (its seal does not verify).", b.seq)
         }
-        BreakReason::Unsealed => format!("Entry {} was not written by Roundtable: it lacks the seal every entry since the audit key was introduced carries.", b.seq),
+        BreakReason::Unsealed => {
+            format!("Entry {} was not written by Roundtable: it lacks the seal every entry since the audit key was introduced carries.", b.seq)
+        }
         BreakReason::Anchor => format!("Entry {} differs from the chain head recorded earlier: the log was rebuilt.", b.seq),
         BreakReason::Truncated => format!("Entries from {} onward were removed: the log ends before the chain head recorded earlier.", b.seq),
     }

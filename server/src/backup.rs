@@ -33,7 +33,9 @@ fn sqlite_file(config: &DatabaseConfig) -> PathBuf {
 pub fn split_password(url: &str) -> (String, Option<String>) {
     match url::Url::parse(url) {
         Ok(mut parsed) => {
-            let password = parsed.password().map(|p| url::form_urlencoded::parse(format!("p={}", p.replace('+', "%2B")).as_bytes()).map(|(_, v)| v.into_owned()).next().unwrap_or_default());
+            let password = parsed.password().map(|p| {
+                url::form_urlencoded::parse(format!("p={}", p.replace('+', "%2B")).as_bytes()).map(|(_, v)| v.into_owned()).next().unwrap_or_default()
+            });
             let _ = parsed.set_password(None);
             (parsed.to_string(), password.filter(|p| !p.is_empty()))
         }
@@ -58,9 +60,7 @@ fn pg_tool(tool: &str, args: &[&str]) -> Result<(), Error> {
 }
 
 fn run_tool(tool: &str, cmd: &mut std::process::Command) -> Result<(), Error> {
-    let out = cmd
-        .output()
-        .map_err(|e| Error::Config(format!("{tool} is needed for PostgreSQL backups (Debian package postgresql-client): {e}")))?;
+    let out = cmd.output().map_err(|e| Error::Config(format!("{tool} is needed for PostgreSQL backups (Debian package postgresql-client): {e}")))?;
     if out.status.success() {
         Ok(())
     } else {
@@ -126,7 +126,8 @@ pub async fn restore(db_args: DatabaseArgs, source: &Path, now: i64) -> Result<(
     let config = db_args.resolve()?;
     if config.backend == Backend::Postgres {
         let db = Db::open(&config).await?;
-        let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'").fetch_one(db.pool()).await?;
+        let tables: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'").fetch_one(db.pool()).await?;
         if tables > 0 {
             return Err(Error::Config("restore into a new, empty PostgreSQL database: this one already holds tables".into()));
         }

@@ -37,8 +37,7 @@ impl DatabaseConfig {
                 format!("sqlite://{}/roundtable.db", args.data_dir.display())
             }
         };
-        let backend = Backend::from_url(&url)
-            .ok_or_else(|| Error::Config("--database-url must start with sqlite:// or postgres://".into()))?;
+        let backend = Backend::from_url(&url).ok_or_else(|| Error::Config("--database-url must start with sqlite:// or postgres://".into()))?;
         Ok(Self { url, backend, data_dir: args.data_dir.clone() })
     }
 }
@@ -205,7 +204,8 @@ mod tests {
 
     #[test]
     fn trusted_proxies_are_addresses_or_blocks() {
-        assert!(parse_proxy("10.0.0.5").is_ok_and(|n| n.contains(&"10.0.0.5".parse::<std::net::IpAddr>().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0])))));
+        assert!(parse_proxy("10.0.0.5")
+            .is_ok_and(|n| n.contains(&"10.0.0.5".parse::<std::net::IpAddr>().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0])))));
         assert!(parse_proxy("10.0.0.0/24").is_ok());
         assert!(parse_proxy("::1").is_ok());
         assert!(parse_proxy("proxy.example").is_err());
@@ -223,7 +223,10 @@ mod tests {
         assert_eq!(london.name(), "Europe/London");
         // 1 July 2026, 09:00 UTC: summer time in London, by the database as by the built-in rule.
         assert_eq!(shared::display::instant_in(&london, 1_782_896_400), "1 July 2026, 10:00 BST");
-        assert_eq!(time_zone("America/New_York").map(|z| shared::display::instant_in(&z, 1_782_896_400)).ok().as_deref(), Some("1 July 2026, 05:00 EDT"));
+        assert_eq!(
+            time_zone("America/New_York").map(|z| shared::display::instant_in(&z, 1_782_896_400)).ok().as_deref(),
+            Some("1 July 2026, 05:00 EDT")
+        );
         assert!(time_zone("Mars/Olympus_Mons").is_err());
         assert!(time_zone("").is_err());
     }

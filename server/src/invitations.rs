@@ -98,7 +98,8 @@ pub async fn admin_link(db: &Db, clock: &Clock, public_url: &Url, email: &str, n
     }
     let now = clock.unix();
     let mut tx = db.begin_write().await?;
-    let existing = sqlx::query("SELECT id, CAST(active AS INTEGER) AS active FROM users WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?;
+    let existing =
+        sqlx::query("SELECT id, CAST(active AS INTEGER) AS active FROM users WHERE email = $1").bind(&email).fetch_optional(&mut *tx).await?;
     let (user_id, was_active) = match existing {
         Some(row) => (row.try_get::<String, _>("id")?, row.try_get::<i64, _>("active")? != 0),
         None => {
@@ -122,7 +123,12 @@ pub async fn admin_link(db: &Db, clock: &Clock, public_url: &Url, email: &str, n
     .await?
     .rows_affected();
     if granted > 0 {
-        audit::append(&mut tx, now, AuditEvent::system("user.grant_roles").on("user", user_id.clone()).detail("roles", vec!["administrator"]).detail("via", "command_line")).await?;
+        audit::append(
+            &mut tx,
+            now,
+            AuditEvent::system("user.grant_roles").on("user", user_id.clone()).detail("roles", vec!["administrator"]).detail("via", "command_line"),
+        )
+        .await?;
     }
     if !was_active {
         sqlx::query("UPDATE users SET active = TRUE WHERE id = $1").bind(&user_id).execute(&mut *tx).await?;

@@ -30,7 +30,9 @@ pub struct MailConfig {
 impl MailConfig {
     /// Validates the flags.
     pub fn new(url: &str, from: &str) -> Result<Self, Error> {
-        let from = from.parse().map_err(|_| Error::Config(format!("--mail-from must be an address such as Roundtable <marac@example.org>, not {from:?}")))?;
+        let from = from
+            .parse()
+            .map_err(|_| Error::Config(format!("--mail-from must be an address such as Roundtable <marac@example.org>, not {from:?}")))?;
         AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| Error::Config(format!("--smtp-url is not usable ({e})")))?;
         Ok(Self { url: url.into(), from })
     }
@@ -106,7 +108,8 @@ pub async fn send_due(db: &Db, config: &MailConfig, now: i64) -> Result<Pass, Er
 }
 
 fn message(config: &MailConfig, row: &sqlx::any::AnyRow) -> Result<Message, String> {
-    let to: Mailbox = row.try_get::<String, _>("to_address").map_err(|e| e.to_string())?.parse().map_err(|_| "the address is not valid".to_string())?;
+    let to: Mailbox =
+        row.try_get::<String, _>("to_address").map_err(|e| e.to_string())?.parse().map_err(|_| "the address is not valid".to_string())?;
     Message::builder()
         .from(config.from.clone())
         .to(to)
@@ -118,7 +121,14 @@ fn message(config: &MailConfig, row: &sqlx::any::AnyRow) -> Result<Message, Stri
 
 /// Runs the outbox until `stop`: every `every`, or at once when `wakeup` is notified. A pass
 /// under way finishes first, so no message is left half-recorded.
-pub fn spawn(db: Db, config: MailConfig, clock: Clock, every: Duration, wakeup: Arc<Notify>, mut stop: crate::shutdown::Shutdown) -> tokio::task::JoinHandle<()> {
+pub fn spawn(
+    db: Db,
+    config: MailConfig,
+    clock: Clock,
+    every: Duration,
+    wakeup: Arc<Notify>,
+    mut stop: crate::shutdown::Shutdown,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             match send_due(&db, &config, clock.unix()).await {

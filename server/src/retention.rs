@@ -8,9 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use shared::retention::{
-    latest_due_start, purge_decision, PurgeDecision, RetentionPolicy, SENT_EMAIL_RETENTION_DAYS, SUBJECT_ACCESS_RETENTION_DAYS,
-};
+use shared::retention::{latest_due_start, purge_decision, PurgeDecision, RetentionPolicy, SENT_EMAIL_RETENTION_DAYS, SUBJECT_ACCESS_RETENTION_DAYS};
 use shared::session::SessionLimits;
 use shared::validation::iso_date;
 use sqlx::{AnyConnection, Row};
@@ -62,7 +60,10 @@ const CASE_TABLES: [(&str, &str); 21] = [
     ("perpetrators", "DELETE FROM perpetrators WHERE referral_id IN (SELECT id FROM referrals WHERE case_id IN ({ids}))"),
     ("household_members", "DELETE FROM household_members WHERE referral_id IN (SELECT id FROM referrals WHERE case_id IN ({ids}))"),
     // Another case's referral may name one of these as the case it repeats: it stops doing so.
-    ("repeat_links_cleared", "UPDATE referrals SET repeat_of_case_id = NULL WHERE repeat_of_case_id IN ({ids}) AND (case_id IS NULL OR case_id NOT IN ({ids}))"),
+    (
+        "repeat_links_cleared",
+        "UPDATE referrals SET repeat_of_case_id = NULL WHERE repeat_of_case_id IN ({ids}) AND (case_id IS NULL OR case_id NOT IN ({ids}))",
+    ),
     ("referrals", "DELETE FROM referrals WHERE case_id IN ({ids})"),
     ("cases", "DELETE FROM cases WHERE id IN ({ids})"),
 ];
@@ -226,7 +227,8 @@ pub async fn run_every(
 /// `roundtable purge`: runs the purge once and prints what it removed.
 pub async fn purge_once(db_args: crate::cli::DatabaseArgs, args: crate::cli::PurgeArgs) -> Result<(), Error> {
     let settings = args.retention.resolve()?;
-    let sessions = SessionLimits { idle_secs: i64::from(args.session_idle_minutes) * 60, absolute_secs: i64::from(args.session_absolute_hours) * 3600 };
+    let sessions =
+        SessionLimits { idle_secs: i64::from(args.session_idle_minutes) * 60, absolute_secs: i64::from(args.session_absolute_hours) * 3600 };
     let db = Db::open(&db_args.resolve()?).await?;
     db.migrate().await?;
     let started = std::time::Instant::now();

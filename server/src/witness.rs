@@ -156,7 +156,9 @@ pub async fn run_every(db: Db, clock: crate::clock::Clock, path: PathBuf, every:
         match record(&db, &path, clock.unix()).await {
             Ok(Some(c)) => tracing::info!(seq = c.seq, "audit checkpoint written"),
             Ok(None) => {}
-            Err(e) => tracing::error!(error = %e, "AUDIT CHECKPOINT REFUSED: the audit chain does not verify from the last checkpoint; run `roundtable verify-audit`"),
+            Err(e) => {
+                tracing::error!(error = %e, "AUDIT CHECKPOINT REFUSED: the audit chain does not verify from the last checkpoint; run `roundtable verify-audit`")
+            }
         }
         if stopping {
             return;

@@ -5,11 +5,11 @@
 
 pub mod audit;
 pub mod casefile;
-pub mod data_protection;
 pub mod dash;
-pub mod document;
+pub mod data_protection;
 pub mod display;
 pub mod distribution;
+pub mod document;
 pub mod equality;
 pub mod finalising;
 pub mod identity;
@@ -18,8 +18,8 @@ pub mod markdown;
 pub mod marking;
 pub mod meeting;
 pub mod names;
-pub mod printed;
 pub mod policy;
+pub mod printed;
 pub mod referral;
 pub mod repeat;
 pub mod retention;

@@ -477,9 +477,15 @@ mod tests {
         let zone = &ics[ics.find("BEGIN:VTIMEZONE").unwrap_or(0)..ics.find("END:VTIMEZONE").unwrap_or(0)];
         assert!(zone.contains("TZID:Europe/London\r\n"), "{zone}");
         // In force at the start: summer time since 29 March 2026, 01:00 GMT.
-        assert!(zone.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260329T010000\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nTZNAME:BST\r\nEND:DAYLIGHT"), "{zone}");
+        assert!(
+            zone.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260329T010000\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nTZNAME:BST\r\nEND:DAYLIGHT"),
+            "{zone}"
+        );
         // Then back to GMT on 25 October 2026 at 02:00 BST.
-        assert!(zone.contains("BEGIN:STANDARD\r\nDTSTART:20261025T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nTZNAME:GMT\r\nEND:STANDARD"), "{zone}");
+        assert!(
+            zone.contains("BEGIN:STANDARD\r\nDTSTART:20261025T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nTZNAME:GMT\r\nEND:STANDARD"),
+            "{zone}"
+        );
     }
 
     #[test]

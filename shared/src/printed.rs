@@ -191,13 +191,7 @@ pub fn minutes_copy(record: &MinutesRecord, recipient: &Actor, grants: &BTreeMap
         blocks.push(Block::Text("Your agency has no actions from this meeting.".into()));
     }
     blocks.extend(own_actions.iter().map(action_fields));
-    Document {
-        id: id.into(),
-        title: "MARAC minutes".into(),
-        marking: PROTECTIVE_MARKING.into(),
-        watermark: watermark(recipient),
-        blocks,
-    }
+    Document { id: id.into(), title: "MARAC minutes".into(), marking: PROTECTIVE_MARKING.into(), watermark: watermark(recipient), blocks }
 }
 
 /// `recipient`'s agency's outstanding actions, as a document.
@@ -312,7 +306,8 @@ mod tests {
         let homes = rep("homes");
         let g = grants(&homes, &[("1", CaseFacts { owns_action: true, ..CaseFacts::default() })]);
         let doc = minutes_copy(&record(), &homes, &g, "D-1");
-        let last_heading = doc.blocks.iter().rposition(|b| matches!(b, Block::Heading { level: 1, text } if text == "Your agency's actions from this meeting"));
+        let last_heading =
+            doc.blocks.iter().rposition(|b| matches!(b, Block::Heading { level: 1, text } if text == "Your agency's actions from this meeting"));
         let tail = format!("{:?}", &doc.blocks[last_heading.unwrap_or_default()..]);
         assert!(last_heading.is_some() && tail.contains("Change the locks") && tail.contains("1 December 2026"));
     }

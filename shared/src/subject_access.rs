@@ -443,7 +443,8 @@ mod tests {
                 ThirdParty::detail("14 Larkspur Row, Wyvernbridge WY4 2QT"),
                 ThirdParty::detail("Text first, never leave a voicemail"),
             ],
-            summary: "Callum strangled Ada. Milo was at home. Police went to 14 Larkspur Row, Wyvernbridge WY4 2QT. The victim fears the worst.".into(),
+            summary: "Callum strangled Ada. Milo was at home. Police went to 14 Larkspur Row, Wyvernbridge WY4 2QT. The victim fears the worst."
+                .into(),
             points: vec![HeldPoint { kind: EntryKind::Opinion, agency: "IDVA service".into(), body: "callum THORNBURY is escalating".into() }],
             decisions: vec!["Refer Callum to a perpetrator programme".into()],
             actions: vec!["Strategy discussion about Milo".into()],
@@ -492,7 +493,10 @@ mod tests {
     #[test]
     fn name_parts_inside_other_words_are_left_alone() {
         let n = needles(&[ThirdParty::name("Al Rae"), ThirdParty::name("Ann Lee")], "Bea Quill");
-        assert_eq!(scrub("Annual review with Ann Lee; Ann agreed.", &n), "Annual review with [withheld: another person]; [withheld: another person] agreed.");
+        assert_eq!(
+            scrub("Annual review with Ann Lee; Ann agreed.", &n),
+            "Annual review with [withheld: another person]; [withheld: another person] agreed."
+        );
     }
 
     #[test]
@@ -514,7 +518,10 @@ mod tests {
         let third = [ThirdParty::name("Zoë Brannigan")];
         let n = needles(&third, "Ada Thornbury");
         let out = scrub("Zoe\u{0308} and ZOE BRANNIGAN and ｚｏë and Brannigan's car", &n);
-        assert_eq!(out, "[withheld: another person] and [withheld: another person] and [withheld: another person] and [withheld: another person]'s car");
+        assert_eq!(
+            out,
+            "[withheld: another person] and [withheld: another person] and [withheld: another person] and [withheld: another person]'s car"
+        );
     }
 
     #[test]
@@ -539,7 +546,10 @@ mod tests {
         let third = [ThirdParty::name("Callum Thornbury")];
         let n = needles(&third, "Ada Thornbury");
         let out = scrub("Ada met \u{301}Callum; \u{301}\u{301}callum thornbury came. Callum\u{301}'s car.", &n);
-        assert_eq!(out, "Ada met \u{301}[withheld: another person]; \u{301}\u{301}[withheld: another person] came. [withheld: another person]'s car.");
+        assert_eq!(
+            out,
+            "Ada met \u{301}[withheld: another person]; \u{301}\u{301}[withheld: another person] came. [withheld: another person]'s car."
+        );
         assert!(!leaks(&out, &third, "Ada Thornbury"), "{out}");
         // A mark on a letter still joins it to what follows: one word, left alone.
         assert_eq!(scrub("Ade\u{301}Callum", &n), "Ade\u{301}Callum");

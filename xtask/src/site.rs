@@ -81,11 +81,7 @@ pub fn build(layout: &Layout) -> Result<Report, Error> {
     let css = pkg.join(format!("{}.css", layout.output_name));
     let style = layout.root.join(layout.style_file);
     std::fs::copy(&style, &css).map_err(|source| Error::File { path: style, source })?;
-    Ok(Report {
-        wasm_bytes: size(&out_wasm)?,
-        js_bytes: size(&pkg.join(format!("{}.js", layout.output_name)))?,
-        css_bytes: size(&css)?,
-    })
+    Ok(Report { wasm_bytes: size(&out_wasm)?, js_bytes: size(&pkg.join(format!("{}.js", layout.output_name)))?, css_bytes: size(&css)? })
 }
 
 fn compile_wasm(layout: &Layout) -> Result<PathBuf, Error> {

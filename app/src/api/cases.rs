@@ -9,8 +9,8 @@ use crate::error::AppError;
 
 pub use shared::casefile::HistoryItem;
 pub use shared::views::case::{
-    CaseHit, CaseParties, CaseRecord, ConsentView, DashLine, HouseholdView, InvolvementView, PerpetratorView, ReferralView, VictimAddress, VictimContact,
-    VictimIdentity, VictimProfile,
+    CaseHit, CaseParties, CaseRecord, ConsentView, DashLine, HouseholdView, InvolvementView, PerpetratorView, ReferralView, VictimAddress,
+    VictimContact, VictimIdentity, VictimProfile,
 };
 
 /// Choices the coordinator has when managing the case.

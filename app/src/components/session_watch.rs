@@ -159,9 +159,9 @@ pub fn SessionWatch(children: Children) -> impl IntoView {
                 let max_age_ms = times.absolute_left as f64 * 1000.0 + 8.0 * 3600.0 * 1000.0;
                 kept_text::restore(&path, &times.user_key, max_age_ms, RESTORE_WAIT_MS, move |n| {
                     let fields = if n == 1 { "field" } else { "fields" };
-                    session.notice.set(Some(format!(
-                        "What you typed before your session ended was put back ({n} {fields}). Check it, then save or send it."
-                    )));
+                    session
+                        .notice
+                        .set(Some(format!("What you typed before your session ended was put back ({n} {fields}). Check it, then save or send it.")));
                 });
             }
             session.answered(answer);

@@ -5,13 +5,13 @@ use leptos_meta::Title;
 
 use crate::api::audit::{export_audit, record_checkpoint, search_audit, verify_audit, AuditFilter, AuditSearch, AuditVerification, CheckpointView};
 use crate::api::auth::area_allowed;
-use crate::pages::admin::grants::RoleGrantsPanel;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextField};
 use crate::components::loaded::loaded;
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::FormState;
 use crate::error::AppError;
+use crate::pages::admin::grants::RoleGrantsPanel;
 
 /// "Audit log".
 #[component]

@@ -45,10 +45,15 @@ pub fn EnrolPage() -> impl IntoView {
     let ended = RwSignal::new(None::<String>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        submit_task(pending, error, move || enrol(name.get_untracked(), keep.get_untracked()), move |notice: Option<String>| match notice {
-            Some(text) => ended.set(Some(text)),
-            None => load_page("/?enrolled=1"),
-        });
+        submit_task(
+            pending,
+            error,
+            move || enrol(name.get_untracked(), keep.get_untracked()),
+            move |notice: Option<String>| match notice {
+                Some(text) => ended.set(Some(text)),
+                None => load_page("/?enrolled=1"),
+            },
+        );
     };
     view! {
         <Title text="Set up your passkey" />

@@ -62,7 +62,10 @@ fn Retention(r: RetentionView, reload: RwSignal<u32>, notice: RwSignal<Option<St
         "Closed cases are kept for {} years after they close, audit log entries for {} years. {}",
         r.case_years,
         r.audit_years,
-        r.interval_minutes.map_or_else(|| "The server does not purge on its own: run roundtable purge.".to_string(), |m| format!("What is due is purged every {m} minutes."))
+        r.interval_minutes.map_or_else(
+            || "The server does not purge on its own: run roundtable purge.".to_string(),
+            |m| format!("What is due is purged every {m} minutes.")
+        )
     );
     view! {
         <p class="rt-body" id="retention-settings">{schedule}</p>

@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use app::api::admin::{
-    AdminBackend, AdminView, AgencyInput, AgencyStateInput, AgencySummary, EnrolmentLink, IsaInput, IsaVersionView, RoleGrantView, RoleGrantList,
+    AdminBackend, AdminView, AgencyInput, AgencyStateInput, AgencySummary, EnrolmentLink, IsaInput, IsaVersionView, RoleGrantList, RoleGrantView,
     SessionView, SignatureInput, SignatureView, UserInput, UserSummary,
 };
 use app::error::AppError;
@@ -266,7 +266,9 @@ impl AdminBackend for ServerBackend {
         let isa_versions = self.isa_versions(&mut conn).await?;
         let grantable_roles = Role::ALL
             .iter()
-            .filter(|r| decide(Some(actor), &Action::Invite { roles: [**r].into_iter().collect(), platform: false }) != shared::policy::Decision::Deny)
+            .filter(|r| {
+                decide(Some(actor), &Action::Invite { roles: [**r].into_iter().collect(), platform: false }) != shared::policy::Decision::Deny
+            })
             .map(|r| r.as_str().to_string())
             .collect();
         Ok(AdminView { agencies, isa_versions, may_administer: decide(Some(actor), &Action::EditAgency).is_allowed(), grantable_roles })
@@ -538,7 +540,10 @@ impl AdminBackend for ServerBackend {
             .map_err(duplicate_email)?;
         let (now_roles, waiting) = self.split_grant(&BTreeSet::new(), &fields.roles);
         Self::write_roles(&mut tx, &id, &now_roles).await?;
-        let event = actor_event(actor, "user.create").on("user", id.clone()).detail("roles", role_list(&now_roles)).detail("awaiting_approval", role_list(&waiting));
+        let event = actor_event(actor, "user.create")
+            .on("user", id.clone())
+            .detail("roles", role_list(&now_roles))
+            .detail("awaiting_approval", role_list(&waiting));
         audit::append(&mut tx, now, event).await.map_err(internal)?;
         if !waiting.is_empty() {
             self.request_grant(&mut tx, actor, &id, &waiting, now).await?;
@@ -726,7 +731,8 @@ impl AdminBackend for ServerBackend {
         let dpo = actor.has(Role::DataProtectionOfficer) && actor.agency_is_current();
         let mut pending = Vec::new();
         for r in &rows {
-            let roles: Vec<Role> = serde_json::from_str::<Vec<String>>(&col::<String>(r, "roles")?).unwrap_or_default().iter().filter_map(|x| Role::parse(x)).collect();
+            let roles: Vec<Role> =
+                serde_json::from_str::<Vec<String>>(&col::<String>(r, "roles")?).unwrap_or_default().iter().filter_map(|x| Role::parse(x)).collect();
             let includes_dpo = roles.contains(&Role::DataProtectionOfficer);
             let grantee: String = col(r, "user_id")?;
             let requested_by: String = col(r, "requested_by")?;
@@ -827,9 +833,13 @@ impl AdminBackend for ServerBackend {
             .await
             .map_err(internal_db)?;
         let action = if approve { "role_grant.approve" } else { "role_grant.refuse" };
-        audit::append(&mut tx, now, actor_event(actor, action).on("role_grant", grant_id).detail("user_id", grantee).detail("roles", role_list(&roles)))
-            .await
-            .map_err(internal)?;
+        audit::append(
+            &mut tx,
+            now,
+            actor_event(actor, action).on("role_grant", grant_id).detail("user_id", grantee).detail("roles", role_list(&roles)),
+        )
+        .await
+        .map_err(internal)?;
         tx.commit().await.map_err(internal_db)?;
         self.mail_wakeup.notify_one();
         Ok(())

@@ -16,7 +16,8 @@ impl AuditBackend for ServerBackend {
         let mut result = audit::verify(&self.db, witness.latest.as_ref().map(crate::witness::Checkpoint::anchor)).await.map_err(internal)?;
         if result.broken.is_none() && (!result.horizon_problems.is_empty() || !witness.bad_lines.is_empty()) {
             // Reported as a break at the horizon (or the head) so the page says the log is not intact.
-            result.broken = Some(shared::audit::ChainBreak { seq: result.head.as_ref().map_or(0, |h| h.seq), reason: shared::audit::BreakReason::Anchor });
+            result.broken =
+                Some(shared::audit::ChainBreak { seq: result.head.as_ref().map_or(0, |h| h.seq), reason: shared::audit::BreakReason::Anchor });
         }
         let extra = result.horizon_problems.join(" ")
             + if witness.bad_lines.is_empty() { "" } else { " The checkpoint witness holds lines not signed by this installation." };
@@ -55,9 +56,9 @@ impl AuditBackend for ServerBackend {
         match written {
             Ok(Some(c)) => Ok(CheckpointView { seq: c.seq, head: c.head, at: c.at }),
             Ok(None) => Err(AppError::Invalid("The audit log is empty: there is nothing to checkpoint yet.".into())),
-            Err(crate::error::Error::AuditBroken(why)) => Err(AppError::Invalid(format!(
-                "No checkpoint was written: the audit log does not verify from the last checkpoint. {why}"
-            ))),
+            Err(crate::error::Error::AuditBroken(why)) => {
+                Err(AppError::Invalid(format!("No checkpoint was written: the audit log does not verify from the last checkpoint. {why}")))
+            }
             Err(e) => Err(internal(e)),
         }
     }

@@ -43,8 +43,7 @@ fn conditions(f: &AuditFilter, case_id: Option<&str>) -> Result<(String, Vec<Bin
         parts.push(format!("(l.record_id = ${n} OR l.details LIKE ${})", n + 1));
     }
     let record = if case_id.is_some() { String::new() } else { f.record_id.clone() };
-    for (column, value) in [("l.actor_user_id", &f.user_id), ("l.actor_agency_id", &f.agency_id), ("l.record_id", &record), ("l.action", &f.action)]
-    {
+    for (column, value) in [("l.actor_user_id", &f.user_id), ("l.actor_agency_id", &f.agency_id), ("l.record_id", &record), ("l.action", &f.action)] {
         let value = value.trim();
         if !value.is_empty() {
             binds.push(Bind::Text(value.to_string()));
@@ -101,7 +100,11 @@ async fn pairs(tx: &mut Tx, sql: &'static str) -> Result<Vec<(String, String)>, 
 fn looks_like_reference(text: &str) -> bool {
     let t = text.trim();
     let b = t.as_bytes();
-    b.len() >= 8 && (b[0] == b'C' || b[0] == b'c') && b[1] == b'-' && t[2..].split('-').count() == 2 && t[2..].chars().all(|c| c.is_ascii_digit() || c == '-')
+    b.len() >= 8
+        && (b[0] == b'C' || b[0] == b'c')
+        && b[1] == b'-'
+        && t[2..].split('-').count() == 2
+        && t[2..].chars().all(|c| c.is_ascii_digit() || c == '-')
 }
 
 /// The case a reference names, if the filter holds one.

@@ -167,7 +167,12 @@ impl AuthBackend for ServerBackend {
             let mut ended = 0;
             if !kept {
                 for id in &old {
-                    ended += sqlx::query("DELETE FROM sessions WHERE passkey_id = $1").bind(id).execute(&mut *tx).await.map_err(internal_db)?.rows_affected();
+                    ended += sqlx::query("DELETE FROM sessions WHERE passkey_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(internal_db)?
+                        .rows_affected();
                     sqlx::query("DELETE FROM passkeys WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(internal_db)?;
                 }
             }
@@ -182,7 +187,8 @@ impl AuthBackend for ServerBackend {
         }
         // Enrolled, but signed in only if the person may use Roundtable today.
         if !self.agency_is_current_for(&mut tx, &user_id, now).await? {
-            let event = AuditEvent::system("session.sign_in").by(Some(user_id), agency).outcome(Outcome::Denied).detail("reason", "agency_not_current");
+            let event =
+                AuditEvent::system("session.sign_in").by(Some(user_id), agency).outcome(Outcome::Denied).detail("reason", "agency_not_current");
             audit::append(&mut tx, now, event).await.map_err(internal)?;
             tx.commit().await.map_err(internal_db)?;
             return Ok(None);
@@ -207,8 +213,12 @@ impl AuthBackend for ServerBackend {
     async fn finish_sign_in(&self, ceremony_id: &str, credential_json: &str, client_key: &str) -> Result<NewSession, AppError> {
         let now = self.clock.unix();
         if !self.throttle.allows(client_key, now) {
-            self.refused(&format!("client:{client_key}"), AuditEvent::system("session.sign_in").outcome(Outcome::Denied).detail("reason", "rate_limited"), now)
-                .await;
+            self.refused(
+                &format!("client:{client_key}"),
+                AuditEvent::system("session.sign_in").outcome(Outcome::Denied).detail("reason", "rate_limited"),
+                now,
+            )
+            .await;
             return Err(AppError::RateLimited);
         }
         match self.try_sign_in(ceremony_id, credential_json, now).await {
@@ -389,7 +399,8 @@ impl AuthBackend for ServerBackend {
             return Err(AppError::Invalid("You cannot remove your only passkey. Add another passkey first.".into()));
         }
         // Every session the passkey opened ends with it (this one too, if it did).
-        let ended = sqlx::query("DELETE FROM sessions WHERE passkey_id = $1").bind(passkey_id).execute(&mut *tx).await.map_err(internal_db)?.rows_affected();
+        let ended =
+            sqlx::query("DELETE FROM sessions WHERE passkey_id = $1").bind(passkey_id).execute(&mut *tx).await.map_err(internal_db)?.rows_affected();
         sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
             .bind(passkey_id)
             .bind(&actor.user_id)
@@ -421,8 +432,12 @@ impl ServerBackend {
         if self.throttle.start(client_key, now) {
             return Ok(());
         }
-        self.refused(&format!("start:{client_key}"), AuditEvent::system("ceremony.start").outcome(Outcome::Denied).detail("reason", "rate_limited"), now)
-            .await;
+        self.refused(
+            &format!("start:{client_key}"),
+            AuditEvent::system("ceremony.start").outcome(Outcome::Denied).detail("reason", "rate_limited"),
+            now,
+        )
+        .await;
         Err(AppError::RateLimited)
     }
 
@@ -430,7 +445,8 @@ impl ServerBackend {
     async fn refused(&self, key: &str, event: AuditEvent, now: i64) {
         let r = self.throttle.refusal(key, now);
         if r.record {
-            self.audit_alone(event.detail("unrecorded_before", r.unrecorded_before).detail("window_secs", crate::identity::rate_limit::WINDOW_SECS)).await;
+            self.audit_alone(event.detail("unrecorded_before", r.unrecorded_before).detail("window_secs", crate::identity::rate_limit::WINDOW_SECS))
+                .await;
         }
     }
 
@@ -460,7 +476,8 @@ impl ServerBackend {
     /// Checks an assertion by one of `user_id`'s passkeys against a stored ceremony, updating
     /// the passkey's counter. `false` when it does not verify.
     async fn prove_passkey(&self, tx: &mut Tx, user_id: &str, ceremony_id: &str, credential_json: &str, now: i64) -> Result<bool, AppError> {
-        let state: Option<PasskeyAuthentication> = ceremonies::take(tx, ceremony_id, Kind::Reauthenticate, Some(user_id), now).await.map_err(internal)?;
+        let state: Option<PasskeyAuthentication> =
+            ceremonies::take(tx, ceremony_id, Kind::Reauthenticate, Some(user_id), now).await.map_err(internal)?;
         let credential: Option<PublicKeyCredential> = serde_json::from_str(credential_json).ok();
         let verified = match (state, credential) {
             (Some(state), Some(cred)) => self.rp.webauthn.finish_passkey_authentication(&cred, &state).ok().map(|r| (cred, r)),
@@ -480,11 +497,14 @@ impl ServerBackend {
     /// The sign-in proper. On failure returns the identified user (if any) and a reason for the audit.
     async fn try_sign_in(&self, ceremony_id: &str, credential_json: &str, now: i64) -> Result<NewSession, SignInError> {
         let mut tx = self.db.begin_write().await.map_err(sign_in_db)?;
-        let state: DiscoverableAuthentication =
-            ceremonies::take(&mut tx, ceremony_id, Kind::SignIn, None, now).await.map_err(sign_in_db)?.ok_or(SignInError::Refused(None, "no_ceremony"))?;
+        let state: DiscoverableAuthentication = ceremonies::take(&mut tx, ceremony_id, Kind::SignIn, None, now)
+            .await
+            .map_err(sign_in_db)?
+            .ok_or(SignInError::Refused(None, "no_ceremony"))?;
         tx.commit().await.map_err(sign_in_db)?;
         let credential: PublicKeyCredential = serde_json::from_str(credential_json).map_err(|_| SignInError::Refused(None, "malformed"))?;
-        let (user_uuid, cred_id) = self.rp.webauthn.identify_discoverable_authentication(&credential).map_err(|_| SignInError::Refused(None, "unidentified"))?;
+        let (user_uuid, cred_id) =
+            self.rp.webauthn.identify_discoverable_authentication(&credential).map_err(|_| SignInError::Refused(None, "unidentified"))?;
         let user_id = user_uuid.to_string();
         let fail = |reason| SignInError::Refused(Some(user_id.clone()), reason);
         let mut tx = self.db.begin_write().await.map_err(sign_in_db)?;
@@ -504,8 +524,11 @@ impl ServerBackend {
             Ok(Err(_)) => {
                 // An active person whose agency is not current is told so (they proved their passkey);
                 // a disabled account learns nothing.
-                let agency_ended =
-                    crate::identity::actor::of_user(&mut tx, &user_id, now).await.ok().flatten().is_some_and(|a| !a.may_enter() && a.agency_id.is_some());
+                let agency_ended = crate::identity::actor::of_user(&mut tx, &user_id, now)
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|a| !a.may_enter() && a.agency_id.is_some());
                 return Err(fail(if agency_ended { "agency_not_current" } else { "access_not_current" }));
             }
         };

@@ -91,7 +91,8 @@ impl ServerBackend {
     async fn begin_manage(&self, actor: &Actor, case_id: &str) -> Result<Tx, AppError> {
         check(actor, &Action::ManageCase)?;
         let mut tx = self.tx().await?;
-        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let exists: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
         if exists == 0 {
             return Err(AppError::NotFound);
         }

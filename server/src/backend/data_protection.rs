@@ -2,18 +2,18 @@
 //! erasure and objections. Audit rows carry ids and codes only, never the values or reasons typed.
 
 use app::api::data_protection::{
-    CorrectionView, DataProtectionBackend, DataProtectionPanel, EraseInput, ErasureNote, HoldInput, ObjectionDecisionInput, ObjectionInput, ObjectionView,
-    PurgeRun, RectifyInput, RestrictInput, RetainedCase, RetentionView,
+    CorrectionView, DataProtectionBackend, DataProtectionPanel, EraseInput, ErasureNote, HoldInput, ObjectionDecisionInput, ObjectionInput,
+    ObjectionView, PurgeRun, RectifyInput, RestrictInput, RetainedCase, RetentionView,
 };
 use app::error::AppError;
 use shared::data_protection::{ErasureGround, ObjectionDecision, PersonField, PersonKind};
 use shared::policy::parts::Parts;
-use shared::subject_access::{erase_mentions, ThirdParty};
-use shared::views::case::CASE_RECORD;
 use shared::policy::{decide, Action, Actor};
 use shared::referral::{LONG_TEXT, SHORT_TEXT};
 use shared::retention::{case_due_for_purge, latest_due_start};
+use shared::subject_access::{erase_mentions, ThirdParty};
 use shared::validation::{iso_date, Problems};
+use shared::views::case::CASE_RECORD;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use time::Duration;
@@ -29,9 +29,10 @@ const DUE_WINDOW_DAYS: i64 = 90;
 
 fn retained(r: &AnyRow, years: u8) -> Result<RetainedCase, AppError> {
     let closed_on: Option<String> = col(r, "closed_on")?;
-    let due_on = closed_on.as_deref().and_then(parse_date).map(|d| {
-        iso_date(case_due_for_purge(d, &shared::retention::RetentionPolicy { case_years_after_closure: years, audit_years: years }))
-    });
+    let due_on = closed_on
+        .as_deref()
+        .and_then(parse_date)
+        .map(|d| iso_date(case_due_for_purge(d, &shared::retention::RetentionPolicy { case_years_after_closure: years, audit_years: years })));
     Ok(RetainedCase {
         case_id: col(r, "id")?,
         reference: col(r, "reference")?,
@@ -45,10 +46,7 @@ fn retained(r: &AnyRow, years: u8) -> Result<RetainedCase, AppError> {
 
 /// Whether `person_id` of `kind` belongs to a referral of `case_id`; returns the row's columns.
 async fn person_in_case(conn: &mut AnyConnection, kind: PersonKind, person_id: &str, case_id: &str) -> Result<Option<AnyRow>, AppError> {
-    let sql = format!(
-        "SELECT p.* FROM {} p JOIN referrals r ON r.id = p.referral_id WHERE p.id = $1 AND r.case_id = $2",
-        kind.table()
-    );
+    let sql = format!("SELECT p.* FROM {} p JOIN referrals r ON r.id = p.referral_id WHERE p.id = $1 AND r.case_id = $2", kind.table());
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person_id).bind(case_id).fetch_optional(&mut *conn).await.map_err(internal_db)
 }
 
@@ -171,7 +169,10 @@ pub(super) async fn case_extras(
         .collect::<Result<Vec<_>, AppError>>()?;
         let erasable = std::iter::once(("case".to_string(), "The whole case and everyone in it".to_string()))
             .chain(
-                people.iter().filter(|(k, _, _)| *k == PersonKind::Household).map(|(k, id, n)| (format!("{}:{id}", k.as_str()), format!("Household member: {n}"))),
+                people
+                    .iter()
+                    .filter(|(k, _, _)| *k == PersonKind::Household)
+                    .map(|(k, id, n)| (format!("{}:{id}", k.as_str()), format!("Household member: {n}"))),
             )
             .collect();
         Some(DataProtectionPanel {
@@ -190,7 +191,12 @@ pub(super) async fn case_extras(
 /// Free-text columns of a case that may mention a person, and how to find the rows: (table,
 /// row key expression, text columns, condition on `$1` = the case id).
 const CASE_TEXT: &[(&str, &str, &[&str], &str)] = &[
-    ("referrals", "id", &["summary_markdown", "professional_judgement", "information_request", "information_reply", "consent_reason", "draft_json"], "case_id = $1"),
+    (
+        "referrals",
+        "id",
+        &["summary_markdown", "professional_judgement", "information_request", "information_reply", "consent_reason", "draft_json"],
+        "case_id = $1",
+    ),
     ("research", "id", &["body"], "case_id = $1"),
     ("minute_entries", "id", &["body"], "case_id = $1"),
     ("case_minutes", "meeting_id || ':' || case_id", &["risks", "decision"], "case_id = $1"),
@@ -227,13 +233,20 @@ async fn scrub_case_text(conn: &mut AnyConnection, case_id: &str, people: &[Thir
 /// Deletes the subject access requests about the erased people, and any whose export still
 /// names one of them; how many went.
 async fn erase_subject_requests(conn: &mut AnyConnection, person_ids: &[String], names: &[ThirdParty]) -> Result<u64, AppError> {
-    let rows = sqlx::query("SELECT id, subject_id, subject_name, export_json FROM subject_access_requests").fetch_all(&mut *conn).await.map_err(internal_db)?;
+    let rows = sqlx::query("SELECT id, subject_id, subject_name, export_json FROM subject_access_requests")
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)?;
     let mut gone = 0;
     for r in &rows {
         let subject: String = col(r, "subject_id")?;
         let text = format!("{} {}", col::<String>(r, "subject_name")?, col::<String>(r, "export_json")?);
         if person_ids.contains(&subject) || shared::subject_access::leaks(&text, names, "") {
-            sqlx::query("DELETE FROM subject_access_requests WHERE id = $1").bind(col::<String>(r, "id")?).execute(&mut *conn).await.map_err(internal_db)?;
+            sqlx::query("DELETE FROM subject_access_requests WHERE id = $1")
+                .bind(col::<String>(r, "id")?)
+                .execute(&mut *conn)
+                .await
+                .map_err(internal_db)?;
             gone += 1;
         }
     }
@@ -273,7 +286,8 @@ impl ServerBackend {
     async fn begin_case_op(&self, actor: &Actor, action: &Action, case_id: &str) -> Result<crate::db::Tx, AppError> {
         check(actor, action)?;
         let mut tx = self.tx().await?;
-        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let exists: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
         if exists == 0 {
             return Err(AppError::NotFound);
         }
@@ -315,44 +329,41 @@ impl DataProtectionBackend for ServerBackend {
             .iter()
             .map(|r| {
                 let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
-                let counts = details
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|(k, v)| v.as_u64().filter(|n| *n > 0).map(|n| (k.clone(), n)))
-                    .collect();
+                let counts =
+                    details.as_object().into_iter().flatten().filter_map(|(k, v)| v.as_u64().filter(|n| *n > 0).map(|n| (k.clone(), n))).collect();
                 Ok(PurgeRun { at: col(r, "at")?, counts })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        let erasures = sqlx::query("SELECT at, action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq DESC LIMIT 10")
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .iter()
-            .map(|r| {
-                let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
-                let count = |k: &str| details[k].as_u64().unwrap_or(0);
-                let removed = [("mentions in free text", "mentions_erased"), ("subject access requests", "subject_access_requests")]
-                    .into_iter()
-                    .map(|(words, key)| (words.to_string(), count(key)))
-                    .filter(|(_, n)| *n > 0)
-                    .collect();
-                let not_reached = details["not_erasable"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str())
-                    .map(|v| match v.split_once(':') {
-                        Some(("minutes_copies_downloaded", n)) => {
-                            format!("{n} copies of minutes that discussed the case were already downloaded: ask the agencies to delete them")
-                        }
-                        _ => v.to_string(),
-                    })
-                    .collect();
-                let what = if col::<String>(r, "action")? == "case.erase" { "A whole case" } else { "A household member" };
-                Ok(ErasureNote { at: col(r, "at")?, what: what.to_string(), removed, not_reached })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
+        let erasures =
+            sqlx::query("SELECT at, action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq DESC LIMIT 10")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(internal_db)?
+                .iter()
+                .map(|r| {
+                    let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
+                    let count = |k: &str| details[k].as_u64().unwrap_or(0);
+                    let removed = [("mentions in free text", "mentions_erased"), ("subject access requests", "subject_access_requests")]
+                        .into_iter()
+                        .map(|(words, key)| (words.to_string(), count(key)))
+                        .filter(|(_, n)| *n > 0)
+                        .collect();
+                    let not_reached = details["not_erasable"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|v| v.as_str())
+                        .map(|v| match v.split_once(':') {
+                            Some(("minutes_copies_downloaded", n)) => {
+                                format!("{n} copies of minutes that discussed the case were already downloaded: ask the agencies to delete them")
+                            }
+                            _ => v.to_string(),
+                        })
+                        .collect();
+                    let what = if col::<String>(r, "action")? == "case.erase" { "A whole case" } else { "A household member" };
+                    Ok(ErasureNote { at: col(r, "at")?, what: what.to_string(), removed, not_reached })
+                })
+                .collect::<Result<Vec<_>, AppError>>()?;
         self.audit_and_commit(tx, actor_event(actor, "retention.read").detail("due", due.len())).await?;
         Ok(RetentionView {
             case_years: years,
@@ -372,8 +383,11 @@ impl DataProtectionBackend for ServerBackend {
         let reason = if input.hold { p.text("hold-reason", "Reason for the legal hold", &input.reason, LONG_TEXT) } else { String::new() };
         p.finish(())?;
         let mut tx = self.tx().await?;
-        let Some(case_id) =
-            sqlx::query_scalar::<_, String>("SELECT id FROM cases WHERE reference = $1").bind(&reference).fetch_optional(&mut *tx).await.map_err(internal_db)?
+        let Some(case_id) = sqlx::query_scalar::<_, String>("SELECT id FROM cases WHERE reference = $1")
+            .bind(&reference)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal_db)?
         else {
             return Err(AppError::field("hold-reference", "No case has this reference"));
         };
@@ -466,7 +480,10 @@ impl DataProtectionBackend for ServerBackend {
                 .await
                 .map_err(internal_db)?;
         }
-        let event = actor_event(actor, "person.rectify").on(field.kind().as_str(), person_id).detail("case_id", input.case_id.as_str()).detail("field", field.as_str());
+        let event = actor_event(actor, "person.rectify")
+            .on(field.kind().as_str(), person_id)
+            .detail("case_id", input.case_id.as_str())
+            .detail("field", field.as_str());
         self.audit_and_commit(tx, event).await
     }
 
@@ -505,7 +522,8 @@ impl DataProtectionBackend for ServerBackend {
             return Ok(());
         }
         let person = input.target.strip_prefix("household:").unwrap_or_default().to_string();
-        let Some(row) = (if person.is_empty() { None } else { person_in_case(&mut tx, PersonKind::Household, &person, &input.case_id).await? }) else {
+        let Some(row) = (if person.is_empty() { None } else { person_in_case(&mut tx, PersonKind::Household, &person, &input.case_id).await? })
+        else {
             return Err(AppError::field("erase-target", "Choose what to erase"));
         };
         let name: String = col(&row, "name")?;
@@ -564,7 +582,8 @@ impl DataProtectionBackend for ServerBackend {
         .execute(&mut *tx)
         .await
         .map_err(internal_db)?;
-        let event = actor_event(actor, "objection.record").on("objection", id).detail("case_id", input.case_id.as_str()).detail("person_id", person_id);
+        let event =
+            actor_event(actor, "objection.record").on("objection", id).detail("case_id", input.case_id.as_str()).detail("person_id", person_id);
         self.audit_and_commit(tx, event).await
     }
 

@@ -25,7 +25,12 @@ use crate::identity::actor::{of_user, today};
 
 /// Everything minuted at a meeting, as `reader` may see it after the meeting, in agenda order:
 /// what their copy is cut from, with the policy's grant for each case.
-async fn minutes_record(conn: &mut AnyConnection, reader: &Actor, meeting_id: &str, now: i64) -> Result<(MinutesRecord, BTreeMap<String, shared::policy::exposure::Grant>), AppError> {
+async fn minutes_record(
+    conn: &mut AnyConnection,
+    reader: &Actor,
+    meeting_id: &str,
+    now: i64,
+) -> Result<(MinutesRecord, BTreeMap<String, shared::policy::exposure::Grant>), AppError> {
     let m = sqlx::query(
         "SELECT m.starts_at, m.place, u.name AS chair, v.confidentiality_statement FROM meetings m LEFT JOIN users u ON u.id = m.chair_user_id \
          LEFT JOIN isa_versions v ON v.id = m.isa_version_id WHERE m.id = $1",
@@ -45,7 +50,11 @@ async fn minutes_record(conn: &mut AnyConnection, reader: &Actor, meeting_id: &s
     let (mut present, mut apologies) = (Vec::new(), Vec::new());
     for (name, agency, status) in register {
         let line = format!("{name}, {agency}");
-        if status == "present" { present.push(line) } else { apologies.push(line) }
+        if status == "present" {
+            present.push(line)
+        } else {
+            apologies.push(line)
+        }
     }
     let seat = exposure::seat(conn, meeting_id, reader).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
     let ids: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
@@ -62,7 +71,8 @@ async fn minutes_record(conn: &mut AnyConnection, reader: &Actor, meeting_id: &s
         if !g.visible() {
             continue;
         }
-        let want = file::Want { parts: shown(&g, MINUTES_COPY), meeting: Some(meeting_id), agency: reader.agency_id.as_deref(), today: today(now), now };
+        let want =
+            file::Want { parts: shown(&g, MINUTES_COPY), meeting: Some(meeting_id), agency: reader.agency_id.as_deref(), today: today(now), now };
         if let Some(case) = file::load(conn, id, want).await.map_err(internal_db)? {
             grants.insert(id.clone(), g);
             cases.push(case);
@@ -276,12 +286,14 @@ impl DistributionBackend for ServerBackend {
         let m = load(&mut tx, actor, meeting_id).await?;
         require(m.rights.distribute)?;
         let which = "meeting_id = $1 AND revoked_at IS NULL AND ($2 = '' OR agency_id = $2)";
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM email_outbox WHERE sent_at IS NULL AND copy_id IN (SELECT id FROM minute_copies WHERE {which})")))
-            .bind(meeting_id)
-            .bind(agency_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM email_outbox WHERE sent_at IS NULL AND copy_id IN (SELECT id FROM minute_copies WHERE {which})"
+        )))
+        .bind(meeting_id)
+        .bind(agency_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?;
         let revoked = sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE minute_copies SET revoked_at = $3, revoked_by = $4 WHERE {which}")))
             .bind(meeting_id)
             .bind(agency_id)
@@ -348,7 +360,9 @@ impl DistributionBackend for ServerBackend {
         check(actor, &Action::DownloadMinutesCopy { own })?;
         match copy_state(col(&row, "expires_at")?, col::<Option<i64>>(&row, "revoked_at")?.is_some(), now) {
             CopyState::Live => {}
-            CopyState::Expired => return Err(AppError::Conflict("This copy's link has expired. Ask your MARAC coordinator to send it again.".into())),
+            CopyState::Expired => {
+                return Err(AppError::Conflict("This copy's link has expired. Ask your MARAC coordinator to send it again.".into()))
+            }
             CopyState::Revoked => return Err(AppError::Conflict("The coordinator has withdrawn this copy.".into())),
         }
         let meeting_id: String = col(&row, "meeting_id")?;
@@ -375,12 +389,13 @@ impl DistributionBackend for ServerBackend {
         let now = self.clock.unix();
         let agency = actor.agency_id.clone().unwrap_or_default();
         let mut tx = self.tx().await?;
-        let case_ids: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT case_id FROM actions WHERE owner_agency_id = $1 AND status IN ('open', 'in_progress') ORDER BY case_id")
-                .bind(&agency)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(internal_db)?;
+        let case_ids: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT case_id FROM actions WHERE owner_agency_id = $1 AND status IN ('open', 'in_progress') ORDER BY case_id",
+        )
+        .bind(&agency)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal_db)?;
         let views = self.action_views_of(&mut tx, actor, &case_ids, |a| a.owner_agency_id == agency && a.status.is_outstanding(), now).await?;
         let lines: Vec<ActionLine> = views.iter().map(ActionLine::from).collect();
         let id = Uuid::new_v4().to_string();

@@ -5,10 +5,10 @@
 
 use app::api::meetings::{CaseAtMeeting, EntryInput, InRoom, ItemAttendanceInput, ResearchAnswerInput, ResearchList};
 use app::error::AppError;
+use shared::meeting::EntryKind;
 use shared::policy::exposure::{Grant, Involvement};
 use shared::policy::parts::Parts;
 use shared::policy::Actor;
-use shared::meeting::EntryKind;
 use shared::referral::{LONG_TEXT, SUMMARY_TEXT};
 use shared::validation::Problems;
 use shared::views::meeting::{meeting_case, LIVE_VIEW, RESEARCH_ITEM};
@@ -25,7 +25,15 @@ use crate::identity::actor::today;
 
 impl ServerBackend {
     /// Records a point of the actor's agency's research.
-    async fn insert_research(&self, tx: &mut Tx, actor: &Actor, meeting_id: &str, case_id: &str, kind: EntryKind, body: &str) -> Result<(), AppError> {
+    async fn insert_research(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        meeting_id: &str,
+        case_id: &str,
+        kind: EntryKind,
+        body: &str,
+    ) -> Result<(), AppError> {
         sqlx::query(
             "INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -44,7 +52,15 @@ impl ServerBackend {
     }
 
     /// Loads case `case_id` as `route` shows it at meeting `m` to `actor`.
-    async fn meeting_case_file(&self, tx: &mut Tx, actor: &Actor, m: &Loaded, case_id: &str, g: &Grant, route: Parts) -> Result<shared::views::meeting::MeetingCase, AppError> {
+    async fn meeting_case_file(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        m: &Loaded,
+        case_id: &str,
+        g: &Grant,
+        route: Parts,
+    ) -> Result<shared::views::meeting::MeetingCase, AppError> {
         let now = self.clock.unix();
         let want = file::Want { parts: shown(g, route), meeting: Some(&m.id), agency: actor.agency_id.as_deref(), today: today(now), now };
         let case = file::load(tx, case_id, want).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
@@ -122,7 +138,8 @@ impl ServerBackend {
             case,
         };
         let parts = shown(&g, LIVE_VIEW);
-        self.audit_and_commit(tx, actor_event(actor, "case.read").on("case", case_id).detail("meeting_id", id).detail("parts", parts.names())).await?;
+        self.audit_and_commit(tx, actor_event(actor, "case.read").on("case", case_id).detail("meeting_id", id).detail("parts", parts.names()))
+            .await?;
         Ok(view)
     }
 
@@ -182,7 +199,8 @@ impl ServerBackend {
         if known && about.is_empty() {
             p.add("research-known-about", "Say whom your records know: the victim, a perpetrator, or the children or household");
         }
-        let withheld = p.optional_text("research-withheld", "Information held but not shared, and why", &input.withheld, LONG_TEXT).unwrap_or_default();
+        let withheld =
+            p.optional_text("research-withheld", "Information held but not shared, and why", &input.withheld, LONG_TEXT).unwrap_or_default();
         let entry = if input.body.trim().is_empty() {
             None
         } else {

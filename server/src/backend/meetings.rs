@@ -14,10 +14,10 @@ use shared::casefile::{ActionRecord, CaseFile, CaseHead, HouseholdRecord, Meetin
 use shared::display::instant;
 use shared::meeting::{first_date_problem, schedule_starts, suggested_order, AgendaFacts, Attendance, EntryKind, MeetingStatus};
 use shared::policy::exposure::{grant, Context, Grant};
-use shared::time_zone::area_zone;
 use shared::policy::meetings::{meeting_rights, MeetingRelation, MeetingRights};
 use shared::policy::{decide, Action, Actor};
 use shared::referral::{SHORT_TEXT, SUMMARY_TEXT};
+use shared::time_zone::area_zone;
 use shared::validation::{iso_date, Problems};
 use shared::views::actions::action_view;
 use shared::views::meeting::agenda_entry;
@@ -93,17 +93,29 @@ pub(super) fn meeting_summary(m: &Loaded, cases: i64) -> Result<MeetingSummary, 
 
 /// The case ids on the meeting's agenda, in order.
 pub(super) async fn agenda_ids(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<String>, AppError> {
-    sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position").bind(meeting_id).fetch_all(&mut *conn).await.map_err(internal_db)
+    sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
+        .bind(meeting_id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(internal_db)
 }
 
 /// The policy's grant for `actor` on each case of the agenda, at this meeting.
-pub(super) async fn agenda_grants(conn: &mut AnyConnection, actor: &Actor, m: &Loaded, case_ids: &[String]) -> Result<BTreeMap<String, Grant>, AppError> {
+pub(super) async fn agenda_grants(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    m: &Loaded,
+    case_ids: &[String],
+) -> Result<BTreeMap<String, Grant>, AppError> {
     let facts = exposure::facts(conn, case_ids, actor).await.map_err(internal_db)?;
-    Ok(facts.into_iter().map(|(id, facts)| {
-        let seat = Some(m.seat.for_case(&id));
-        let g = grant(actor, &Context { facts, seat });
-        (id, g)
-    }).collect())
+    Ok(facts
+        .into_iter()
+        .map(|(id, facts)| {
+            let seat = Some(m.seat.for_case(&id));
+            let g = grant(actor, &Context { facts, seat });
+            (id, g)
+        })
+        .collect())
 }
 
 /// The policy's grant for `actor` on one case of the agenda; not found when it is not on it or
@@ -201,7 +213,11 @@ async fn agenda_files(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<
             household: household
                 .iter()
                 .filter(|(referral, _, _)| Some(referral) == r.referral_id.as_ref())
-                .map(|(_, name, relationship)| HouseholdRecord { name: name.clone(), relationship: relationship.clone(), ..HouseholdRecord::default() })
+                .map(|(_, name, relationship)| HouseholdRecord {
+                    name: name.clone(),
+                    relationship: relationship.clone(),
+                    ..HouseholdRecord::default()
+                })
                 .collect(),
             referral: Some(ReferralRecord { repeat: r.criteria.unwrap_or_default().split(',').any(|c| c == "repeat"), ..ReferralRecord::default() }),
             actions: outstanding
@@ -718,7 +734,8 @@ impl MeetingBackend for ServerBackend {
         if !candidates.iter().any(|(id, _)| *id == input.user_id) {
             return Err(AppError::field("attendance-person", "Choose someone from an invited agency that has signed the ISA"));
         }
-        let agency: String = sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&input.user_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let agency: String =
+            sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&input.user_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
         let deputy = Some(input.deputy_for.trim().to_string()).filter(|d| !d.is_empty());
         sqlx::query(
             "INSERT INTO attendance (meeting_id, user_id, agency_id, status, deputy_for) VALUES ($1, $2, $3, $4, $5) \

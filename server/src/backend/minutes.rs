@@ -12,10 +12,10 @@ use shared::validation::{iso_date, Problems};
 use uuid::Uuid;
 
 use super::meetings::{case_grant, check_entry, load, require};
-use shared::policy::exposure::Writes;
 use super::{actor_event, check, col, internal_db, ServerBackend};
 use crate::casework::{agency_is_active, exposure};
 use crate::identity::actor::today;
+use shared::policy::exposure::Writes;
 use sqlx::AnyConnection;
 
 /// An amendment to final minutes, as stored beside what it changed.
@@ -128,7 +128,15 @@ impl ServerBackend {
             .await
             .map_err(internal_db)?;
         if let Some(reason) = &reason {
-            let a = Amendment { meeting_id: &input.meeting_id, case_id: &input.case_id, target: "entry_added", entry_id: Some(&id), original: "", amended: &body, reason };
+            let a = Amendment {
+                meeting_id: &input.meeting_id,
+                case_id: &input.case_id,
+                target: "entry_added",
+                entry_id: Some(&id),
+                original: "",
+                amended: &body,
+                reason,
+            };
             record_amendment(&mut tx, a, actor, now).await?;
         }
         self.audit_and_commit(tx, actor_event(actor, "minutes.entry_add").on("minute_entry", id).detail("case_id", input.case_id.as_str())).await?;
@@ -356,7 +364,15 @@ impl ServerBackend {
             .await
             .map_err(internal_db)?;
         if let Some(reason) = &reason {
-            let a = Amendment { meeting_id: &input.meeting_id, case_id: &input.case_id, target: "action_added", entry_id: None, original: "", amended: &description, reason };
+            let a = Amendment {
+                meeting_id: &input.meeting_id,
+                case_id: &input.case_id,
+                target: "action_added",
+                entry_id: None,
+                original: "",
+                amended: &description,
+                reason,
+            };
             record_amendment(&mut tx, a, actor, now).await?;
         }
         self.audit_and_commit(tx, actor_event(actor, "action.add").on("action", id).detail("case_id", input.case_id.as_str())).await?;
@@ -368,12 +384,13 @@ impl ServerBackend {
         require(actor.agency_is_current())?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
-        let (owner, case_id, meeting_id): (String, String, String) = sqlx::query_as("SELECT owner_agency_id, case_id, meeting_id FROM actions WHERE id = $1")
-            .bind(&input.action_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .ok_or(AppError::NotFound)?;
+        let (owner, case_id, meeting_id): (String, String, String) =
+            sqlx::query_as("SELECT owner_agency_id, case_id, meeting_id FROM actions WHERE id = $1")
+                .bind(&input.action_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(internal_db)?
+                .ok_or(AppError::NotFound)?;
         let granted = exposure::record_grant(&mut tx, &case_id, actor).await.map_err(internal_db)?.map(|(_, g)| g);
         require(granted.is_some_and(|g| g.open() && g.writes.may_update_action(actor, &owner)))?;
         let status = ActionStatus::parse(&input.status).ok_or_else(|| AppError::field("action-status", "Choose a status"))?;
@@ -421,7 +438,10 @@ impl ServerBackend {
             }
             "cases" => {
                 check(actor, &Action::ListCases)?;
-                ("SELECT id FROM cases WHERE idva_user_id = $1 AND id IN (SELECT case_id FROM actions) ORDER BY id LIMIT 500", Some(actor.user_id.clone()))
+                (
+                    "SELECT id FROM cases WHERE idva_user_id = $1 AND id IN (SELECT case_id FROM actions) ORDER BY id LIMIT 500",
+                    Some(actor.user_id.clone()),
+                )
             }
             "all" => {
                 check(actor, &Action::ViewAllActions)?;

@@ -6,8 +6,8 @@ mod audit_check;
 mod audit_search;
 mod auth;
 mod cases;
-mod distribution;
 mod data_protection;
+mod distribution;
 mod meeting_cases;
 mod meetings;
 mod minutes;
@@ -46,7 +46,15 @@ impl ServerBackend {
     /// Builds the backend.
     pub fn new(db: Db, clock: Clock, config: Arc<ServeConfig>) -> Result<Self, Error> {
         let rp = RelyingParty::new(&config.public_url)?;
-        Ok(Self { db, clock, rp, config, throttle: SignInThrottle::default(), mail_wakeup: Arc::new(tokio::sync::Notify::new()), live: Default::default() })
+        Ok(Self {
+            db,
+            clock,
+            rp,
+            config,
+            throttle: SignInThrottle::default(),
+            mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+            live: Default::default(),
+        })
     }
 
     /// A transaction that writes: one at a time, with the audit chain.

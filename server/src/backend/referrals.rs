@@ -10,7 +10,9 @@ use shared::dash::Criterion;
 use shared::markdown::to_safe_html;
 use shared::names::name_keys;
 use shared::policy::{Action, Actor};
-use shared::referral::{self, age_on, criterion_label, rejection_notice_shown, Consent, ReferralForm, ReferralStatus, RejectionReason, REJECTION_NOTICE_DAYS};
+use shared::referral::{
+    self, age_on, criterion_label, rejection_notice_shown, Consent, ReferralForm, ReferralStatus, RejectionReason, REJECTION_NOTICE_DAYS,
+};
 use shared::repeat::{is_within_repeat_window, PersonKey};
 use shared::validation::{iso_date, parse_iso_date, Problems};
 use sqlx::any::AnyRow;
@@ -145,12 +147,14 @@ fn describe_person(name: &str, dob: Option<&str>, today: time::Date) -> String {
 /// The referrer's referrals that were rejected lately: reference, when and why only, since
 /// the rest was destroyed.
 async fn rejection_notices(conn: &mut AnyConnection, actor: &Actor, now: i64) -> Result<Vec<ReferralSummary>, AppError> {
-    let rows = sqlx::query("SELECT referral_id, reference, reason, rejected_at FROM rejected_referral_notices WHERE referrer_user_id = $1 AND rejected_at > $2")
-        .bind(&actor.user_id)
-        .bind(now - REJECTION_NOTICE_DAYS * 86_400)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(internal_db)?;
+    let rows = sqlx::query(
+        "SELECT referral_id, reference, reason, rejected_at FROM rejected_referral_notices WHERE referrer_user_id = $1 AND rejected_at > $2",
+    )
+    .bind(&actor.user_id)
+    .bind(now - REJECTION_NOTICE_DAYS * 86_400)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal_db)?;
     let mut out = Vec::new();
     for r in &rows {
         let rejected_at: i64 = col(r, "rejected_at")?;
@@ -554,15 +558,17 @@ impl ReferralBackend for ServerBackend {
             .execute(&mut *tx)
             .await
             .map_err(internal_db)?;
-        sqlx::query("INSERT INTO rejected_referral_notices (referral_id, reference, referrer_user_id, reason, rejected_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(id)
-            .bind(col::<Option<String>>(&row, "reference")?.unwrap_or_default())
-            .bind(col::<String>(&row, "referrer_user_id")?)
-            .bind(reason.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+        sqlx::query(
+            "INSERT INTO rejected_referral_notices (referral_id, reference, referrer_user_id, reason, rejected_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(col::<Option<String>>(&row, "reference")?.unwrap_or_default())
+        .bind(col::<String>(&row, "referrer_user_id")?)
+        .bind(reason.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?;
         sqlx::query(
             "INSERT INTO rejected_referral_counts (agency_id, month, count) VALUES ($1, $2, 1) \
              ON CONFLICT (agency_id, month) DO UPDATE SET count = rejected_referral_counts.count + 1",

@@ -7,10 +7,10 @@
 use app::api::subject_access::{RequestSummary, RequestView, SubjectAccessBackend, SubjectMatch};
 use app::error::AppError;
 use shared::display::{day_of, instant, iso_date};
+use shared::equality::{label, DISABILITY, ETHNIC_GROUPS, GENDERS, ORIENTATIONS};
 use shared::meeting::EntryKind;
 use shared::names::normalise_name;
 use shared::policy::{Action, Actor};
-use shared::equality::{label, DISABILITY, ETHNIC_GROUPS, GENDERS, ORIENTATIONS};
 use shared::subject_access::{export_document, redact, Appearance, HeldPoint, SubjectExport, SubjectKind, ThirdParty};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -119,7 +119,9 @@ async fn appearance(conn: &mut AnyConnection, kind: SubjectKind, person: &AnyRow
                 points.push(HeldPoint { kind, agency: col(&r, "agency")?, body: col(&r, "body")? });
             }
         }
-        for r in sqlx::query("SELECT risks, decision FROM case_minutes WHERE case_id = $1").bind(case).fetch_all(&mut *conn).await.map_err(internal_db)? {
+        for r in
+            sqlx::query("SELECT risks, decision FROM case_minutes WHERE case_id = $1").bind(case).fetch_all(&mut *conn).await.map_err(internal_db)?
+        {
             decisions.push(format!("Risks: {} Decision: {}", col::<String>(&r, "risks")?, col::<String>(&r, "decision")?));
         }
         actions = sqlx::query_scalar("SELECT description FROM actions WHERE case_id = $1 ORDER BY created_at")
@@ -198,7 +200,8 @@ impl SubjectAccessBackend for ServerBackend {
             }
         }
         let key = search_key::key(&mut tx).await.map_err(internal_db)?;
-        let event = actor_event(actor, "subject_access.search").detail("terms_hash", search_key::hash_terms(&key, &terms)).detail("found", found.len());
+        let event =
+            actor_event(actor, "subject_access.search").detail("terms_hash", search_key::hash_terms(&key, &terms)).detail("found", found.len());
         self.audit_and_commit(tx, event).await?;
         Ok(found)
     }
@@ -286,14 +289,16 @@ impl SubjectAccessBackend for ServerBackend {
                 "You prepared this export, so another data protection officer must review and approve it before it is released.".into(),
             ));
         }
-        let n = sqlx::query("UPDATE subject_access_requests SET approved_by = $1, approved_at = $2 WHERE id = $3 AND approved_at IS NULL AND prepared_by <> $1")
-            .bind(&actor.user_id)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .rows_affected();
+        let n = sqlx::query(
+            "UPDATE subject_access_requests SET approved_by = $1, approved_at = $2 WHERE id = $3 AND approved_at IS NULL AND prepared_by <> $1",
+        )
+        .bind(&actor.user_id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal_db)?
+        .rows_affected();
         if n == 0 {
             return Err(AppError::Conflict("This export was already approved.".into()));
         }
@@ -315,7 +320,8 @@ impl SubjectAccessBackend for ServerBackend {
             }
             _ => return Err(AppError::NotFound),
         };
-        let event = actor_event(actor, "subject_access.download").on("subject_access_request", id).detail("format", format).detail("bytes", file.1.len());
+        let event =
+            actor_event(actor, "subject_access.download").on("subject_access_request", id).detail("format", format).detail("bytes", file.1.len());
         self.audit_and_commit(tx, event).await?;
         Ok(file)
     }

@@ -165,7 +165,8 @@ pub async fn record_grant(conn: &mut AnyConnection, case_id: &str, actor: &Actor
         return Ok(None);
     };
     let mut granted = grant(actor, &Context { facts: facts.clone(), seat: None });
-    let meetings = sqlx::query_scalar::<_, String>("SELECT meeting_id FROM agenda_items WHERE case_id = $1").bind(case_id).fetch_all(&mut *conn).await?;
+    let meetings =
+        sqlx::query_scalar::<_, String>("SELECT meeting_id FROM agenda_items WHERE case_id = $1").bind(case_id).fetch_all(&mut *conn).await?;
     for meeting in meetings {
         if let Some(s) = seat(conn, &meeting, actor).await? {
             granted = granted.union(grant(actor, &Context { facts: facts.clone(), seat: Some(s.for_case(case_id)) }));

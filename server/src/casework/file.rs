@@ -181,7 +181,8 @@ pub async fn load(conn: &mut AnyConnection, case_id: &str, want: Want<'_>) -> Re
         },
         ..CaseFile::default()
     };
-    file.hearings = sqlx::query_scalar("SELECT heard_on FROM case_hearings WHERE case_id = $1 ORDER BY heard_on").bind(case_id).fetch_all(&mut *conn).await?;
+    file.hearings =
+        sqlx::query_scalar("SELECT heard_on FROM case_hearings WHERE case_id = $1 ORDER BY heard_on").bind(case_id).fetch_all(&mut *conn).await?;
     file.upcoming = upcoming_for_case(conn, case_id, want.now).await?;
     let victim = match &head.victim_id {
         Some(v) => sqlx::query_as::<_, VictimRow>("SELECT * FROM victims WHERE id = $1").bind(v).fetch_optional(&mut *conn).await?,
@@ -303,7 +304,11 @@ async fn referral(conn: &mut AnyConnection, referral_id: &str, p: Parts) -> Resu
             professional_judgement: r.professional_judgement,
             latest_incident_on: r.latest_incident_on.unwrap_or_default(),
             summary_markdown: r.summary_markdown.unwrap_or_default(),
-            consent: if consent { r.consent.as_deref().and_then(Consent::parse).map(|c| c.label().to_string()).unwrap_or_default() } else { String::new() },
+            consent: if consent {
+                r.consent.as_deref().and_then(Consent::parse).map(|c| c.label().to_string()).unwrap_or_default()
+            } else {
+                String::new()
+            },
             consent_reason: r.consent_reason.filter(|_| consent),
             referrer_name: if consent { r.referrer_name } else { String::new() },
             referrer_agency: if consent { r.referrer_agency } else { String::new() },
@@ -415,7 +420,12 @@ async fn meeting_record(conn: &mut AnyConnection, meeting_id: &str, case_id: &st
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|r| ResearchAnswer { agency_id: r.agency_id, agency_name: r.agency_name, known: involvements(&r.known_about).into_iter().collect(), withheld: r.withheld })
+        .map(|r| ResearchAnswer {
+            agency_id: r.agency_id,
+            agency_name: r.agency_name,
+            known: involvements(&r.known_about).into_iter().collect(),
+            withheld: r.withheld,
+        })
         .collect();
     }
     if p.has(Part::Discussion) {
@@ -432,13 +442,12 @@ async fn meeting_record(conn: &mut AnyConnection, meeting_id: &str, case_id: &st
         .collect();
     }
     if p.has(Part::Outcome) {
-        if let Some((risks, decision, version)) = sqlx::query_as::<_, (String, String, i64)>(
-            "SELECT risks, decision, version FROM case_minutes WHERE meeting_id = $1 AND case_id = $2",
-        )
-        .bind(meeting_id)
-        .bind(case_id)
-        .fetch_optional(&mut *conn)
-        .await?
+        if let Some((risks, decision, version)) =
+            sqlx::query_as::<_, (String, String, i64)>("SELECT risks, decision, version FROM case_minutes WHERE meeting_id = $1 AND case_id = $2")
+                .bind(meeting_id)
+                .bind(case_id)
+                .fetch_optional(&mut *conn)
+                .await?
         {
             (record.risks, record.decision, record.minutes_version) = (risks, decision, version);
         }

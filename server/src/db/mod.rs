@@ -88,7 +88,8 @@ impl Db {
         if self.backend != Backend::Postgres {
             return Err(Error::Config("a separate application role is for PostgreSQL; an SQLite file has no roles".into()));
         }
-        let statements = dialect::app_role_grants(role).ok_or_else(|| Error::Config(format!("{role:?} is not a plain role name (letters, digits and _, starting with a letter)")))?;
+        let statements = dialect::app_role_grants(role)
+            .ok_or_else(|| Error::Config(format!("{role:?} is not a plain role name (letters, digits and _, starting with a letter)")))?;
         let mut tx = self.pool.begin().await?;
         for statement in statements {
             sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await?;

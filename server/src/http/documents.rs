@@ -43,7 +43,8 @@ fn typed(result: Result<(&'static str, Vec<u8>), AppError>, filename: &str) -> R
         )
             .into_response(),
         Err(AppError::ReauthenticationRequired) => {
-            (StatusCode::FORBIDDEN, "Confirm it is you with your passkey on the document's page in Roundtable, then download it again.").into_response()
+            (StatusCode::FORBIDDEN, "Confirm it is you with your passkey on the document's page in Roundtable, then download it again.")
+                .into_response()
         }
         // A copy whose link has expired or been revoked is gone, not merely refused.
         Err(AppError::Conflict(message)) => (StatusCode::GONE, message).into_response(),

@@ -2,8 +2,8 @@
 
 mod api_status;
 mod calendar;
-mod documents;
 mod csrf;
+mod documents;
 mod error_page;
 mod health;
 mod live;
@@ -98,7 +98,14 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs, witness: std::path::P
         tasks.push(crate::mail::spawn(db.clone(), mail.clone(), Clock::System, config.mail_interval, backend.mail_wakeup.clone(), stop.clone()));
     }
     if let Some(every) = config.retention.interval {
-        tasks.push(tokio::spawn(crate::retention::run_every(db.clone(), Clock::System, config.retention, config.session_limits(), every, stop.clone())));
+        tasks.push(tokio::spawn(crate::retention::run_every(
+            db.clone(),
+            Clock::System,
+            config.retention,
+            config.session_limits(),
+            every,
+            stop.clone(),
+        )));
     }
     if let Some(every) = config.checkpoint_interval {
         tasks.push(tokio::spawn(crate::witness::run_every(db.clone(), Clock::System, config.witness.clone(), every, stop.clone())));
@@ -214,7 +221,8 @@ mod tests {
     use tower::ServiceExt;
 
     async fn test_state(dir: &std::path::Path) -> AppState {
-        let cli = crate::cli::Cli::try_parse_from(["roundtable", "--data-dir", &dir.display().to_string(), "serve"]).unwrap_or_else(|e| panic!("{e}"));
+        let cli =
+            crate::cli::Cli::try_parse_from(["roundtable", "--data-dir", &dir.display().to_string(), "serve"]).unwrap_or_else(|e| panic!("{e}"));
         let crate::cli::Command::Serve(args) = cli.command else { panic!("not serve") };
         let config = Arc::new(args.resolve().unwrap_or_else(|e| panic!("{e}")));
         let db = Db::open(&cli.database.resolve().unwrap_or_else(|e| panic!("{e}"))).await.unwrap_or_else(|e| panic!("{e}"));
@@ -222,19 +230,30 @@ mod tests {
         let backend = Arc::new(ServerBackend::new(db.clone(), Clock::System, config.clone()).unwrap_or_else(|e| panic!("{e}")));
         let addr: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
         let live = backend.live.clone();
-        AppState { leptos_options: leptos_options(&config, addr), db, config, clock: Clock::System, backend, live, stop: crate::shutdown::channel().1 }
+        AppState {
+            leptos_options: leptos_options(&config, addr),
+            db,
+            config,
+            clock: Clock::System,
+            backend,
+            live,
+            stop: crate::shutdown::channel().1,
+        }
     }
 
     #[tokio::test]
     async fn a_panic_is_answered_with_the_security_headers_and_no_internals() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let state = test_state(dir.path()).await;
-        let boom = Router::new().route("/boom", axum::routing::get(|| async {
-            if std::hint::black_box(true) {
-                panic!("case text C-2026-00001 Ada Thornbury");
-            }
-            "unreachable"
-        }));
+        let boom = Router::new().route(
+            "/boom",
+            axum::routing::get(|| async {
+                if std::hint::black_box(true) {
+                    panic!("case text C-2026-00001 Ada Thornbury");
+                }
+                "unreachable"
+            }),
+        );
         let app = with_middleware(boom, state);
         let res = app.oneshot(Request::get("/boom").body(axum::body::Body::empty()).unwrap_or_default()).await.unwrap_or_else(|e| match e {});
         assert_eq!(res.status(), http::StatusCode::INTERNAL_SERVER_ERROR);

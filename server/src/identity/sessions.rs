@@ -39,15 +39,13 @@ pub async fn create(tx: &mut Tx, user_id: &str, now: i64) -> Result<String, Erro
 /// Starts a session opened with `passkey_id`: revoking that passkey ends the session.
 pub async fn create_with_passkey(tx: &mut Tx, user_id: &str, passkey_id: &str, now: i64) -> Result<String, Error> {
     let (secret, hash) = new_secret();
-    sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, reauthenticated_at, passkey_id) VALUES ($1, $2, $3, $3, $3, $4)",
-    )
-    .bind(hash)
-    .bind(user_id)
-    .bind(now)
-    .bind(passkey_id)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, reauthenticated_at, passkey_id) VALUES ($1, $2, $3, $3, $3, $4)")
+        .bind(hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(passkey_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(secret)
 }
 

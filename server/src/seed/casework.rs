@@ -306,19 +306,29 @@ const BEA_MINUTES: DemoMinutes = DemoMinutes {
     decision: "IDVA to offer support through the hospital's safe route. Police to flag the address for an urgent response.",
 };
 
-async fn minutes(tx: &mut Tx, meeting_id: &str, case_id: &str, m: &DemoMinutes, users: &[String], agencies: &[String], now: i64) -> Result<(), Error> {
+async fn minutes(
+    tx: &mut Tx,
+    meeting_id: &str,
+    case_id: &str,
+    m: &DemoMinutes,
+    users: &[String],
+    agencies: &[String],
+    now: i64,
+) -> Result<(), Error> {
     for (agency, author, kind, body) in m.research {
-        sqlx::query("INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(Uuid::new_v4().to_string())
-            .bind(meeting_id)
-            .bind(case_id)
-            .bind(&agencies[*agency])
-            .bind(&users[*author])
-            .bind(*kind)
-            .bind(*body)
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(meeting_id)
+        .bind(case_id)
+        .bind(&agencies[*agency])
+        .bind(&users[*author])
+        .bind(*kind)
+        .bind(*body)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     }
     for (i, (agency, person, kind, body)) in m.entries.iter().enumerate() {
         sqlx::query(
@@ -337,22 +347,33 @@ async fn minutes(tx: &mut Tx, meeting_id: &str, case_id: &str, m: &DemoMinutes, 
         .execute(&mut **tx)
         .await?;
     }
-    sqlx::query("INSERT INTO case_minutes (meeting_id, case_id, risks, decision, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $6)")
-        .bind(meeting_id)
-        .bind(case_id)
-        .bind(m.risks)
-        .bind(m.decision)
-        .bind(&users[COORDINATOR])
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO case_minutes (meeting_id, case_id, risks, decision, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $6)",
+    )
+    .bind(meeting_id)
+    .bind(case_id)
+    .bind(m.risks)
+    .bind(m.decision)
+    .bind(&users[COORDINATOR])
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
 /// An agency's research answer: whom its records know (empty: not known), and what it holds
 /// but did not share.
 #[allow(clippy::too_many_arguments)]
-async fn answer(tx: &mut Tx, meeting_id: &str, case_id: &str, agency: &str, user: &str, known_about: &str, withheld: &str, now: i64) -> Result<(), Error> {
+async fn answer(
+    tx: &mut Tx,
+    meeting_id: &str,
+    case_id: &str,
+    agency: &str,
+    user: &str,
+    known_about: &str,
+    withheld: &str,
+    now: i64,
+) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO research_answers (meeting_id, case_id, agency_id, known_about, withheld, answered_by, answered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -384,7 +405,9 @@ async fn out_for(tx: &mut Tx, meeting_id: &str, case_id: &str, user: &str, marke
 /// The register of a held meeting: everyone present and acknowledged, except the health
 /// representative, who sent apologies.
 async fn register(tx: &mut Tx, meeting_id: &str, users: &[String], now: i64) -> Result<(), Error> {
-    for (user, status) in [(CHAIR, "present"), (COORDINATOR, "present"), (IDVA, "present"), (HOLLIS, "present"), (ROWAN, "present"), (ZOE, "apologies")] {
+    for (user, status) in
+        [(CHAIR, "present"), (COORDINATOR, "present"), (IDVA, "present"), (HOLLIS, "present"), (ROWAN, "present"), (ZOE, "apologies")]
+    {
         sqlx::query(
             "INSERT INTO attendance (meeting_id, user_id, agency_id, status, acknowledged_at) SELECT $1, id, agency_id, $2, $3 FROM users WHERE id = $4",
         )
@@ -513,17 +536,29 @@ pub async fn seed(tx: &mut Tx, agencies: &[String], users: &[String], today: Dat
     )
     .await?;
     // The police have researched Dalia's case for the next meeting; housing has not started.
-    answer(tx, &next, &dalia, &agencies[POLICE], &users[CHAIR], "perpetrator", "A sensitive intelligence report, not shared: it could identify its source.", now).await?;
-    sqlx::query("INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, 'fact', $6, $7)")
-        .bind(Uuid::new_v4().to_string())
-        .bind(&next)
-        .bind(&dalia)
-        .bind(&agencies[POLICE])
-        .bind(&users[CHAIR])
-        .bind("Marek Venn: two call-outs to the address in 2025 for verbal disputes; no charges.")
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    answer(
+        tx,
+        &next,
+        &dalia,
+        &agencies[POLICE],
+        &users[CHAIR],
+        "perpetrator",
+        "A sensitive intelligence report, not shared: it could identify its source.",
+        now,
+    )
+    .await?;
+    sqlx::query(
+        "INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, 'fact', $6, $7)",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(&next)
+    .bind(&dalia)
+    .bind(&agencies[POLICE])
+    .bind(&users[CHAIR])
+    .bind("Marek Venn: two call-outs to the address in 2025 for verbal disputes; no charges.")
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
 
     // Waiting for the coordinator: Ada again (a repeat of the case heard four weeks ago), and Eliza.
     referral(tx, &ADA_AGAIN, &users[CHAIR], &agencies[POLICE], today, now).await?;

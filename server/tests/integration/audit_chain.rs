@@ -278,10 +278,7 @@ async fn chain_after(batches: &[usize], one_by_one: bool) -> Vec<(i64, String, S
     }
     let result = audit::verify(&db, None).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(result.broken.is_none() && result.checked == n as u64, "{result:?}");
-    sqlx::query_as("SELECT seq, prev_hash, hash, record_id FROM audit_log ORDER BY seq")
-        .fetch_all(db.pool())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    sqlx::query_as("SELECT seq, prev_hash, hash, record_id FROM audit_log ORDER BY seq").fetch_all(db.pool()).await.unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test]

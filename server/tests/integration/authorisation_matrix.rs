@@ -372,7 +372,9 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             let input = json!({"input": {"first_date": "2027-06-01", "start_time": "10:00", "place": "Matrix Room", "capacity": "10", "every_weeks": "2", "count": "1", "chair_user_id": ""}});
             browser.call_json(path, &input).await
         }
-        "/api/meetings/view" | "/api/meetings/acknowledge" | "/api/meetings/order-children-first" => browser.call(path, &[("id", &ids.meeting)]).await,
+        "/api/meetings/view" | "/api/meetings/acknowledge" | "/api/meetings/order-children-first" => {
+            browser.call(path, &[("id", &ids.meeting)]).await
+        }
         "/api/minutes/finalise" => {
             // Finalising waits for every case to have minutes: the rest of the agenda was deferred.
             let db = open_db(&ids.db_path).await;
@@ -403,7 +405,8 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             browser.call_json(path, &input).await
         }
         "/api/meetings/item-attendance" => {
-            let input = json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "user_id": ids.hollis, "in_room": false, "and_later": false}});
+            let input =
+                json!({"input": {"meeting_id": ids.meeting, "case_id": ids.dalia_case, "user_id": ids.hollis, "in_room": false, "and_later": false}});
             browser.call_json(path, &input).await
         }
         "/api/meetings/attendance" => {
@@ -454,12 +457,15 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             browser.call_json(path, &json!({"input": {"case_id": ids.dalia_case, "reason": "Matrix", "restricted": false}})).await
         }
         "/api/cases/rectify" => {
-            browser.call_json(path, &json!({"input": {"case_id": ids.dalia_case, "target": "victim_name:none", "value": "X", "reason": "Matrix"}})).await
+            browser
+                .call_json(path, &json!({"input": {"case_id": ids.dalia_case, "target": "victim_name:none", "value": "X", "reason": "Matrix"}}))
+                .await
         }
         "/api/cases/objection" => {
             let sql = format!("SELECT v.id, 0 FROM victims v JOIN referrals r ON r.id = v.referral_id WHERE r.case_id = '{}'", ids.dalia_case);
             let (victim, _) = current(&ids.db_path, &sql).await;
-            let input = json!({"input": {"case_id": ids.dalia_case, "person": format!("victim:{victim}"), "received_on": "2026-01-05", "grounds": "Matrix"}});
+            let input =
+                json!({"input": {"case_id": ids.dalia_case, "person": format!("victim:{victim}"), "received_on": "2026-01-05", "grounds": "Matrix"}});
             browser.call_json(path, &input).await
         }
         "/api/cases/decide-objection" => {
@@ -467,7 +473,9 @@ async fn call(browser: &mut Browser, route: &str, ids: &Ids, n: usize) -> (u16, 
             let input = json!({"input": {"objection_id": objection, "decision": "", "reasoning": "", "decided_on": ""}});
             browser.call_json(path, &input).await
         }
-        "/api/cases/erase" => browser.call_json(path, &json!({"input": {"case_id": ids.dalia_case, "target": "case", "ground": "added_in_error"}})).await,
+        "/api/cases/erase" => {
+            browser.call_json(path, &json!({"input": {"case_id": ids.dalia_case, "target": "case", "ground": "added_in_error"}})).await
+        }
         "/api/audit/search" | "/api/audit/export" => {
             let filter = json!({"filter": {"user_id": "", "agency_id": "", "record_id": "", "action": "", "from": "", "to": ""}});
             browser.call_json(path, &filter).await
@@ -716,7 +724,8 @@ async fn nobody_reaches_another_persons_passkeys() {
 /// The case-bearing routes along the phases of one meeting: the same route can be allowed
 /// before the meeting and denied after it. Columns follow `PHASE_WHO`; the case is Dalia's
 /// (referred by children's services, on the next meeting's agenda).
-const PHASE_WHO: [&str; 7] = ["Priya Lakeland", "Morgan Ashby", "Sam Okonjo-Reyes", "Hollis Varga", "Ifeoma Castellanos", "Rowan Ellery", "Tobias Wren"];
+const PHASE_WHO: [&str; 7] =
+    ["Priya Lakeland", "Morgan Ashby", "Sam Okonjo-Reyes", "Hollis Varga", "Ifeoma Castellanos", "Rowan Ellery", "Tobias Wren"];
 /// (phase, route, expected): coordinator, chair, IDVA, referring agency, DPO, another invited agency, withdrawn agency.
 const BY_PHASE: &[(&str, &str, &str)] = &[
     ("research", "POST /api/meetings/case", "AAAADAD"),

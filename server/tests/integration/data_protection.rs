@@ -40,8 +40,14 @@ async fn a_correction_keeps_the_old_value_and_shows_it_only_to_those_who_may_see
     let meetings = world.person("Priya Lakeland").browser.call("/api/meetings/list", &[]).await.ok();
     let meeting = text(&find(&meetings["meetings"], "status", "agenda_published")["id"]);
     let db = open_db(&world.server.db_path()).await;
-    let children: String = sqlx::query_scalar("SELECT id FROM agencies WHERE name = 'Wyvernshire Children''s Services'").fetch_one(&db).await.unwrap_or_default();
-    world.person("Priya Lakeland").browser.call("/api/meetings/invite", &[("id", &meeting), ("agency_id", &children), ("invited", "false")]).await.ok();
+    let children: String =
+        sqlx::query_scalar("SELECT id FROM agencies WHERE name = 'Wyvernshire Children''s Services'").fetch_one(&db).await.unwrap_or_default();
+    world
+        .person("Priya Lakeland")
+        .browser
+        .call("/api/meetings/invite", &[("id", &meeting), ("agency_id", &children), ("invited", "false")])
+        .await
+        .ok();
     let coordinator = world.person("Priya Lakeland");
     let record = coordinator.browser.call("/api/cases/view", &[("id", &dalia)]).await.ok();
     let name = choice(&record["rectifiable"], "victim_name");
@@ -81,7 +87,8 @@ async fn a_correction_keeps_the_old_value_and_shows_it_only_to_those_who_may_see
     assert_eq!(refused.error().as_deref(), Some("NotFound"));
 
     // The audit row names the field, never the values or the reason.
-    let details: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'person.rectify'").fetch_all(&db).await.unwrap_or_default();
+    let details: Vec<String> =
+        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'person.rectify'").fetch_all(&db).await.unwrap_or_default();
     assert_eq!(details.len(), 2);
     assert!(details.iter().all(|d| !d.contains("Venn") && !d.contains("refuge") && d.contains("\"field\"")), "{details:?}");
 }
@@ -96,12 +103,19 @@ async fn a_restricted_case_is_hidden_from_all_but_the_coordinator_and_the_dpo_an
     hollis.browser.call("/api/cases/view", &[("id", &dalia)]).await.ok();
     hollis.browser.call("/api/meetings/case", &[("id", &meeting), ("case_id", &dalia)]).await.ok();
 
-    let refused = world.person("Priya Lakeland").browser.call_json("/api/cases/restrict", &json!({"input": {"case_id": dalia, "reason": "x", "restricted": true}})).await;
+    let refused = world
+        .person("Priya Lakeland")
+        .browser
+        .call_json("/api/cases/restrict", &json!({"input": {"case_id": dalia, "reason": "x", "restricted": true}}))
+        .await;
     assert_eq!(refused.error().as_deref(), Some("NotFound"), "only the DPO restricts");
     let dpo = world.person("Ifeoma Castellanos");
     let no_reason = dpo.browser.call_json("/api/cases/restrict", &json!({"input": {"case_id": dalia, "reason": " ", "restricted": true}})).await;
     assert!(no_reason.text.contains("restriction-reason"), "{}", no_reason.text);
-    dpo.browser.call_json("/api/cases/restrict", &json!({"input": {"case_id": dalia, "reason": "Victim contests accuracy", "restricted": true}})).await.ok();
+    dpo.browser
+        .call_json("/api/cases/restrict", &json!({"input": {"case_id": dalia, "reason": "Victim contests accuracy", "restricted": true}}))
+        .await
+        .ok();
     let record = dpo.browser.call("/api/cases/view", &[("id", &dalia)]).await.ok();
     assert_eq!(record["record"]["restricted"], true);
     assert_eq!(record["data_protection"]["restriction_reason"], "Victim contests accuracy");
@@ -143,7 +157,10 @@ async fn a_restricted_case_is_hidden_from_all_but_the_coordinator_and_the_dpo_an
 
     // Lifting the restriction gives Hollis her view back.
     let dpo = world.person("Ifeoma Castellanos");
-    dpo.browser.call_json("/api/cases/restrict", &json!({"input": {"case_id": dalia, "reason": "Accuracy confirmed", "restricted": false}})).await.ok();
+    dpo.browser
+        .call_json("/api/cases/restrict", &json!({"input": {"case_id": dalia, "reason": "Accuracy confirmed", "restricted": false}}))
+        .await
+        .ok();
     world.person("Hollis Varga").browser.call("/api/cases/view", &[("id", &dalia)]).await.ok();
 }
 
@@ -172,10 +189,11 @@ async fn the_dpo_erases_a_record_added_in_error_and_decides_objections() {
     // A whole case, when the DPO decides erasure applies.
     dpo.browser.call_json("/api/cases/erase", &json!({"input": {"case_id": bea, "target": "case", "ground": "unlawfully_processed"}})).await.ok();
     assert_eq!(dpo.browser.call("/api/cases/view", &[("id", &bea)]).await.error().as_deref(), Some("NotFound"));
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq")
-        .fetch_all(&db)
-        .await
-        .unwrap_or_default();
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq")
+            .fetch_all(&db)
+            .await
+            .unwrap_or_default();
     assert_eq!(rows.len(), 2);
     assert!(rows[0].1.contains("added_in_error") && rows[1].1.contains("unlawfully_processed"), "{rows:?}");
     assert!(rows.iter().all(|(_, d)| !d.contains("Tomas") && !d.contains("Okafor")), "no personal data in the audit rows");
@@ -192,9 +210,7 @@ async fn the_dpo_erases_a_record_added_in_error_and_decides_objections() {
     let objection = &record["data_protection"]["objections"][0];
     assert_eq!(objection["decision"], "Awaiting decision");
     let id = text(&objection["id"]);
-    let decide = |decided_on: &str| {
-        json!({"input": {"objection_id": id, "decision": "not_upheld", "reasoning": "Sharing is needed to protect the victim", "decided_on": decided_on}})
-    };
+    let decide = |decided_on: &str| json!({"input": {"objection_id": id, "decision": "not_upheld", "reasoning": "Sharing is needed to protect the victim", "decided_on": decided_on}});
     let early = dpo.browser.call_json("/api/cases/decide-objection", &decide("2026-01-01")).await;
     assert!(early.text.contains("objection-decided-on"), "{}", early.text);
     dpo.browser.call_json("/api/cases/decide-objection", &decide("2026-01-20")).await.ok();

@@ -6,9 +6,9 @@
 use crate::common;
 
 use common::pdf::{info as pdf_info, text as pdf_text};
-use common::{age_passkey_checks, open_db};
 use common::smtp::SmtpSink;
 use common::world::World;
+use common::{age_passkey_checks, open_db};
 use serde_json::Value;
 
 /// The held meeting at which Ada's case was heard.
@@ -84,7 +84,9 @@ async fn each_agency_gets_only_its_own_copy_by_a_content_free_email_and_a_person
     let (status, kind, pdf) = world.person("Rowan Ellery").browser.download(&path).await;
     assert_eq!((status, kind.as_str()), (200, "application/pdf"));
     let text = pdf_text(&pdf);
-    for expected in ["OFFICIAL-SENSITIVE", "Wyvern Homes", "Rowan Ellery", "Ada Thornbury", "Fit additional locks", "FACT", "OPINION", "Wyvernshire Police"] {
+    for expected in
+        ["OFFICIAL-SENSITIVE", "Wyvern Homes", "Rowan Ellery", "Ada Thornbury", "Fit additional locks", "FACT", "OPINION", "Wyvernshire Police"]
+    {
         assert!(text.contains(expected), "Rowan's copy lacks {expected}:\n{text}");
     }
     assert!(text.contains(&rowan), "the document id is printed");

@@ -28,10 +28,18 @@ async fn invite(client: &reqwest::Client, base: &str, cookie: &str, agency: &Val
 }
 
 /// Writers inviting people until `stop`, each recording the addresses the server acknowledged.
-fn writers(base: &str, cookie: &str, agency: &Value, tag: &str, stop: Arc<Mutex<bool>>, acked: Arc<Mutex<Vec<String>>>) -> Vec<tokio::task::JoinHandle<()>> {
+fn writers(
+    base: &str,
+    cookie: &str,
+    agency: &Value,
+    tag: &str,
+    stop: Arc<Mutex<bool>>,
+    acked: Arc<Mutex<Vec<String>>>,
+) -> Vec<tokio::task::JoinHandle<()>> {
     (0..4)
         .map(|w| {
-            let (base, cookie, agency, tag, stop, acked) = (base.to_string(), cookie.to_string(), agency.clone(), tag.to_string(), stop.clone(), acked.clone());
+            let (base, cookie, agency, tag, stop, acked) =
+                (base.to_string(), cookie.to_string(), agency.clone(), tag.to_string(), stop.clone(), acked.clone());
             tokio::spawn(async move {
                 let client = common::client();
                 for n in 0.. {
@@ -120,7 +128,10 @@ async fn a_backup_under_write_load_restores_whole() {
     // A restore keeps the database it replaces.
     let again = run(restored.data.path(), &["restore", &copy.display().to_string()]);
     if restored.is_postgres() {
-        assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("empty"), "PostgreSQL restores only into an empty database");
+        assert!(
+            !again.status.success() && String::from_utf8_lossy(&again.stderr).contains("empty"),
+            "PostgreSQL restores only into an empty database"
+        );
     } else {
         assert!(String::from_utf8_lossy(&again.stdout).contains("before-restore"), "{}", String::from_utf8_lossy(&again.stdout));
     }
@@ -152,12 +163,8 @@ async fn every_acknowledged_write_survives_a_hundred_sigkills() {
     eprintln!("durability: {KILLS} SIGKILLs, {} acknowledged writes", acked.len());
     assert!(acked.len() >= KILLS, "writes were acknowledged in most cycles: {}", acked.len());
     let pool = open_db(&server.db_path()).await;
-    let stored: std::collections::BTreeSet<String> = sqlx::query_scalar("SELECT email FROM users WHERE email LIKE 'durable-%'")
-        .fetch_all(&pool)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
+    let stored: std::collections::BTreeSet<String> =
+        sqlx::query_scalar("SELECT email FROM users WHERE email LIKE 'durable-%'").fetch_all(&pool).await.unwrap_or_default().into_iter().collect();
     let lost: Vec<&String> = acked.iter().filter(|e| !stored.contains(*e)).collect();
     assert!(lost.is_empty(), "{} acknowledged writes lost, e.g. {:?}", lost.len(), lost.first());
     integrity_ok(&server.db_path()).await;

@@ -97,7 +97,12 @@ async fn each_agency_sees_what_its_part_needs_at_each_phase() {
 
     // 1. On the published agenda: every invited agency gets the research list, identifiers only.
     let zoe_list = answer(&mut world, "Zoë Brannigan", "/api/meetings/research-list", &m).await;
-    shows("an uninvolved agency's research list", &zoe_list, &[CERYS, CERYS_ADDRESS, CERYS_PERPETRATOR, CERYS_CHILD, DALIA], &[CERYS_SAFE_CONTACT, CERYS_SUMMARY, CONSENT_REASON, DALIA_RESEARCH, "\"dash\":[{"]);
+    shows(
+        "an uninvolved agency's research list",
+        &zoe_list,
+        &[CERYS, CERYS_ADDRESS, CERYS_PERPETRATOR, CERYS_CHILD, DALIA],
+        &[CERYS_SAFE_CONTACT, CERYS_SUMMARY, CONSENT_REASON, DALIA_RESEARCH, "\"dash\":[{"],
+    );
     let zoe_case = answer(&mut world, "Zoë Brannigan", "/api/cases/view", &[("id", &cerys)]).await;
     shows("the case record during research", &zoe_case, &[CERYS, CERYS_ADDRESS], &[CERYS_SUMMARY, CERYS_SAFE_CONTACT]);
     let zoe_meeting = answer(&mut world, "Zoë Brannigan", "/api/meetings/view", &m).await;
@@ -111,12 +116,15 @@ async fn each_agency_sees_what_its_part_needs_at_each_phase() {
 
     // Research from the list: the NHS knows neither case; housing knows Dalia, which opens
     // nothing more of her case before the meeting.
-    let research = |case: &str, known: &str, about: &[&str], body: &str| {
-        json!({"input": {"meeting_id": meeting, "case_id": case, "known": known, "known_about": about, "withheld": "", "kind": "fact", "body": body}})
-    };
+    let research = |case: &str, known: &str, about: &[&str], body: &str| json!({"input": {"meeting_id": meeting, "case_id": case, "known": known, "known_about": about, "withheld": "", "kind": "fact", "body": body}});
     world.person("Zoë Brannigan").browser.call_json("/api/meetings/research-answer", &research(&cerys, "not_known", &[], "")).await.ok();
     world.person("Zoë Brannigan").browser.call_json("/api/meetings/research-answer", &research(&dalia, "not_known", &[], "")).await.ok();
-    world.person("Rowan Ellery").browser.call_json("/api/meetings/research-answer", &research(&dalia, "known", &["victim"], "Seen at the housing office in May.")).await.ok();
+    world
+        .person("Rowan Ellery")
+        .browser
+        .call_json("/api/meetings/research-answer", &research(&dalia, "known", &["victim"], "Seen at the housing office in May."))
+        .await
+        .ok();
     let no_whom = world.person("Zoë Brannigan").browser.call_json("/api/meetings/research-answer", &research(&dalia, "known", &[], "")).await;
     assert_eq!(no_whom.error().as_deref(), Some("InvalidFields"), "known to us about whom: {}", no_whom.text);
     let zoe_list = answer(&mut world, "Zoë Brannigan", "/api/meetings/research-list", &m).await;
@@ -130,13 +138,23 @@ async fn each_agency_sees_what_its_part_needs_at_each_phase() {
         world.person(who).browser.call("/api/meetings/acknowledge", &m).await.ok();
     }
     let zoe_live = answer(&mut world, "Zoë Brannigan", "/api/meetings/case", &[("id", &meeting), ("case_id", &dalia)]).await;
-    shows("the case as presented", &zoe_live, &[DALIA, DALIA_RESEARCH, "coercive control", "sensitive intelligence report", "Seen at the housing office"], &[CERYS_SAFE_CONTACT]);
+    shows(
+        "the case as presented",
+        &zoe_live,
+        &[DALIA, DALIA_RESEARCH, "coercive control", "sensitive intelligence report", "Seen at the housing office"],
+        &[CERYS_SAFE_CONTACT],
+    );
     let zoe_id = user_id(&world, "Zoë Brannigan").await;
     let hollis_id = user_id(&world, "Hollis Varga").await;
     let out = json!({"input": {"meeting_id": meeting, "case_id": dalia, "user_id": zoe_id, "in_room": false, "and_later": false}});
     world.person("Priya Lakeland").browser.call_json("/api/meetings/item-attendance", &out).await.ok();
     let zoe_out = answer(&mut world, "Zoë Brannigan", "/api/meetings/case", &[("id", &meeting), ("case_id", &dalia)]).await;
-    shows("the case for someone out of the room", &zoe_out, &[DALIA, "\"stepped_out\":true", "\"known\":[]"], &[DALIA_RESEARCH, "coercive control", "Seen at the housing office"]);
+    shows(
+        "the case for someone out of the room",
+        &zoe_out,
+        &[DALIA, "\"stepped_out\":true", "\"known\":[]"],
+        &[DALIA_RESEARCH, "coercive control", "Seen at the housing office"],
+    );
     let refused_mark = world.person("Rowan Ellery").browser.call_json("/api/meetings/item-attendance", &out).await;
     assert_eq!(refused_mark.error().as_deref(), Some("NotFound"), "only the register's keepers mark who is in the room");
     // Children's services leave after the children's cases: out for Dalia and everything after.
@@ -144,7 +162,8 @@ async fn each_agency_sees_what_its_part_needs_at_each_phase() {
     world.person("Morgan Ashby").browser.call_json("/api/meetings/item-attendance", &leaves).await.ok();
     let room = answer(&mut world, "Priya Lakeland", "/api/meetings/case", &[("id", &meeting), ("case_id", &dalia)]).await;
     shows("the register for the item", &room, &["Morgan Ashby, Wyvernshire Police", "\"in_room\":false"], &[]);
-    let present: Vec<String> = serde_json::from_str::<Value>(&room).ok().and_then(|v| v["present"].as_array().cloned()).unwrap_or_default().iter().map(text).collect();
+    let present: Vec<String> =
+        serde_json::from_str::<Value>(&room).ok().and_then(|v| v["present"].as_array().cloned()).unwrap_or_default().iter().map(text).collect();
     assert!(present.iter().any(|p| p.contains("Morgan Ashby")) && !present.iter().any(|p| p.contains("Zoë") || p.contains("Hollis")), "{present:?}");
 
     // Minuting and an action for the NHS, which was out of the room for Dalia.
@@ -173,7 +192,12 @@ async fn each_agency_sees_what_its_part_needs_at_each_phase() {
     let late_ack = world.person("Zoë Brannigan").browser.call("/api/meetings/acknowledge", &m).await;
     assert_eq!(late_ack.error().as_deref(), Some("Conflict"), "a late acknowledgement changes nothing: {}", late_ack.text);
     let zoe_dalia = answer(&mut world, "Zoë Brannigan", "/api/meetings/case", &[("id", &meeting), ("case_id", &dalia)]).await;
-    shows("the case for the agency that owns an action on it", &zoe_dalia, &[DALIA, "Flag Dalia's records"], &[DALIA_RESEARCH, "coercive control", "Seen at the housing office"]);
+    shows(
+        "the case for the agency that owns an action on it",
+        &zoe_dalia,
+        &[DALIA, "Flag Dalia's records"],
+        &[DALIA_RESEARCH, "coercive control", "Seen at the housing office"],
+    );
     let jude = answer(&mut world, "Jude Marchetti", "/api/meetings/case", &[("id", &meeting), ("case_id", &cerys)]).await;
     shows("the perpetrator-only agency's view", &jude, &[CERYS_PERPETRATOR, DISCUSSION], &[CERYS_ADDRESS, CERYS_CHILD, CERYS_SAFE_CONTACT]);
     let hollis = answer(&mut world, "Hollis Varga", "/api/meetings/case", &[("id", &meeting), ("case_id", &cerys)]).await;
@@ -181,7 +205,12 @@ async fn each_agency_sees_what_its_part_needs_at_each_phase() {
     let rowan = answer(&mut world, "Rowan Ellery", "/api/meetings/case", &[("id", &meeting), ("case_id", &cerys)]).await;
     shows("the referrer's view", &rowan, &[CERYS, DISCUSSION, CERYS_SUMMARY], &[CERYS_SAFE_CONTACT, CERYS_ADDRESS]);
     let rowan_dalia = answer(&mut world, "Rowan Ellery", "/api/meetings/case", &[("id", &meeting), ("case_id", &dalia)]).await;
-    shows("a case the agency's research knew, after the meeting", &rowan_dalia, &[DALIA, DALIA_RESEARCH, "coercive control", "Tomas Venn"], &[CERYS_SAFE_CONTACT]);
+    shows(
+        "a case the agency's research knew, after the meeting",
+        &rowan_dalia,
+        &[DALIA, DALIA_RESEARCH, "coercive control", "Tomas Venn"],
+        &[CERYS_SAFE_CONTACT],
+    );
     let zoe_actions = answer(&mut world, "Zoë Brannigan", "/api/actions/list", &[("scope", "agency")]).await;
     shows("the agency's actions", &zoe_actions, &["Flag Dalia's records", "\"may_update\":true"], &[CERYS]);
     refused(&mut world, "Zoë Brannigan", "/api/actions/list", &[("scope", "all")]).await;
@@ -213,9 +242,19 @@ async fn each_agency_sees_what_its_part_needs_at_each_phase() {
         pdf_text(&pdf)
     };
     let zoe_copy = pdf_of(&mut world, "Zoë Brannigan").await;
-    shows("the action owner's copy", &zoe_copy, &[DALIA, "Flag Dalia's", "Your agency's actions from this meeting"], &[CERYS, DALIA_RESEARCH, "Seen at the housing office"]);
+    shows(
+        "the action owner's copy",
+        &zoe_copy,
+        &[DALIA, "Flag Dalia's", "Your agency's actions from this meeting"],
+        &[CERYS, DALIA_RESEARCH, "Seen at the housing office"],
+    );
     let jude_copy = pdf_of(&mut world, "Jude Marchetti").await;
-    shows("the perpetrator-only agency's copy", &jude_copy, &[CERYS, CERYS_PERPETRATOR, "seen outside the nursery"], &[CERYS_ADDRESS, CERYS_CHILD, DALIA]);
+    shows(
+        "the perpetrator-only agency's copy",
+        &jude_copy,
+        &[CERYS, CERYS_PERPETRATOR, "seen outside the nursery"],
+        &[CERYS_ADDRESS, CERYS_CHILD, DALIA],
+    );
     let hollis_copy = pdf_of(&mut world, "Hollis Varga").await;
     shows("the children's agency's copy", &hollis_copy, &[CERYS, CERYS_CHILD, DALIA], &[CERYS_ADDRESS, CERYS_SAFE_CONTACT]);
 
@@ -229,7 +268,12 @@ async fn each_agency_sees_what_its_part_needs_at_each_phase() {
     let coordinator = answer(&mut world, "Priya Lakeland", "/api/cases/view", &[("id", &cerys)]).await;
     shows("the coordinator's restricted case record", &coordinator, &[CERYS, CERYS_SAFE_CONTACT], &[]);
     let hollis_copy = pdf_of(&mut world, "Hollis Varga").await;
-    shows("a copy with a restricted case", &hollis_copy, &["Restricted. This record is restricted", DALIA], &[CERYS_CHILD, "seen outside the nursery"]);
+    shows(
+        "a copy with a restricted case",
+        &hollis_copy,
+        &["Restricted. This record is restricted", DALIA],
+        &[CERYS_CHILD, "seen outside the nursery"],
+    );
     let chair_actions = answer(&mut world, "Morgan Ashby", "/api/actions/list", &[("scope", "all")]).await;
     shows("actions on a restricted case", &chair_actions, &["\"case_restricted\":true", "Flag Dalia's records"], &["Review Jonah Price"]);
     let probation_actions = answer(&mut world, "Jude Marchetti", "/api/actions/list", &[("scope", "agency")]).await;
@@ -254,7 +298,12 @@ async fn the_action_list_pdf_marks_restricted_cases_and_keeps_other_agencies_out
     let rowan = world.person("Rowan Ellery");
     rowan.reauthenticate().await;
     let (_, _, pdf) = rowan.browser.download("/actions.pdf").await;
-    shows("a restricted case in the action list", &pdf_text(&pdf), &["Restricted. This record is restricted", "Wyvern Homes"], &["Fit additional locks"]);
+    shows(
+        "a restricted case in the action list",
+        &pdf_text(&pdf),
+        &["Restricted. This record is restricted", "Wyvern Homes"],
+        &["Fit additional locks"],
+    );
     let listed = rowan.browser.call("/api/actions/list", &[("scope", "agency")]).await.ok().to_string();
     shows("a restricted case on /actions", &listed, &["\"case_restricted\":true"], &["Fit additional locks", "\"may_update\":true"]);
 }

@@ -136,14 +136,16 @@ async fn a_whole_meeting() {
     let early = world.person("Morgan Ashby").browser.call("/api/minutes/finalise", &[("id", &id)]).await;
     assert_eq!(early.error().as_deref(), Some("Conflict"), "{}", early.text);
     assert!(early.text.contains(&text(&agenda[1]["reference"])), "the refusal names the case: {}", early.text);
-    let deferred = json!({"input": {"meeting_id": id, "case_id": other, "risks": "", "decision": "Deferred: the referrer was not present.", "version": 0}});
+    let deferred =
+        json!({"input": {"meeting_id": id, "case_id": other, "risks": "", "decision": "Deferred: the referrer was not present.", "version": 0}});
     world.person("Morgan Ashby").browser.call_json("/api/minutes/save-case", &deferred).await.ok();
     world.person("Morgan Ashby").browser.call("/api/minutes/finalise", &[("id", &id)]).await.ok();
     let rep_view = world.person("Hollis Varga").browser.call("/api/meetings/view", &[("id", &id)]).await.ok();
     assert!(rep_view["summary"].is_object() && rep_view["finalise_check"].is_null(), "only those who run the meeting see the check");
 
     // Final minutes lock: an entry or action added now is an amendment, with its reason.
-    let locked = world.person("Priya Lakeland").browser.call_json("/api/minutes/add-entry", &entry("Sent in after the meeting.", "fact", &police)).await;
+    let locked =
+        world.person("Priya Lakeland").browser.call_json("/api/minutes/add-entry", &entry("Sent in after the meeting.", "fact", &police)).await;
     assert_eq!(locked.error().as_deref(), Some("InvalidFields"), "a reason is needed: {}", locked.text);
     let mut late_entry = entry("Sent in after the meeting.", "fact", &police);
     late_entry["input"]["reason"] = json!("Police research arrived after the meeting");

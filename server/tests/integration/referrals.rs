@@ -241,14 +241,18 @@ async fn the_coordinator_can_assign_the_idva_when_accepting() {
     let id = find(&list, "victim_name", "Eliza Farrant")["id"].as_str().unwrap_or_default().to_string();
     let view = priya.browser.call("/api/triage/view", &[("id", &id)]).await.ok();
     let idvas = view["idvas"].as_array().cloned().unwrap_or_default();
-    let idva = idvas.iter().find(|p| p[1] == "Sam Okonjo-Reyes").and_then(|p| p[0].as_str()).unwrap_or_else(|| panic!("no IDVA in {view}")).to_string();
+    let idva =
+        idvas.iter().find(|p| p[1] == "Sam Okonjo-Reyes").and_then(|p| p[0].as_str()).unwrap_or_else(|| panic!("no IDVA in {view}")).to_string();
     let not_an_idva =
         priya.browser.call_json("/api/triage/accept", &json!({"input": {"referral_id": id, "meeting_id": "", "idva_user_id": "no-such-user"}})).await;
     assert_eq!(not_an_idva.error().as_deref(), Some("InvalidFields"), "{not_an_idva:?}");
     let case_id =
         priya.browser.call_json("/api/triage/accept", &json!({"input": {"referral_id": id, "meeting_id": "", "idva_user_id": idva}})).await.ok();
     let db = open_db(&world.server.db_path()).await;
-    let assigned: Option<String> =
-        sqlx::query_scalar("SELECT idva_user_id FROM cases WHERE id = $1").bind(case_id.as_str()).fetch_one(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    let assigned: Option<String> = sqlx::query_scalar("SELECT idva_user_id FROM cases WHERE id = $1")
+        .bind(case_id.as_str())
+        .fetch_one(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(assigned.as_deref(), Some(idva.as_str()));
 }

@@ -51,11 +51,13 @@ async fn traces(db: &AnyPool, needle: &str) -> Vec<(String, String, i64)> {
     let mut found = Vec::new();
     for table in common::table_names(db).await {
         for column in common::column_names(db, &table).await {
-            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM \"{table}\" WHERE CAST(\"{column}\" AS TEXT) LIKE '%' || $1 || '%'")))
-                .bind(needle)
-                .fetch_one(db)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM \"{table}\" WHERE CAST(\"{column}\" AS TEXT) LIKE '%' || $1 || '%'"
+            )))
+            .bind(needle)
+            .fetch_one(db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
             if n > 0 {
                 found.push((table.clone(), column, n));
             }
@@ -98,10 +100,12 @@ async fn a_case_past_retention_is_purged_without_trace_and_held_and_open_cases_s
     let mut world = World::demo_with(&["--purge-interval-minutes", "0"]).await;
     let db = open_db(&world.server.db_path()).await;
     let cases = world.person("Priya Lakeland").browser.call("/api/cases/mine", &[]).await.ok();
-    let [ada, bea, dalia] =
-        ["Ada Thornbury", "Bea Okafor-Lind", "Dalia Venn"].map(|n| find(&cases, "victim_name", n).clone()).map(|c| (text(&c["id"]), text(&c["reference"])));
+    let [ada, bea, dalia] = ["Ada Thornbury", "Bea Okafor-Lind", "Dalia Venn"]
+        .map(|n| find(&cases, "victim_name", n).clone())
+        .map(|c| (text(&c["id"]), text(&c["reference"])));
     for (id, _) in [&ada, &bea] {
-        let closed = world.person("Priya Lakeland").browser.call("/api/cases/close", &[("case_id", id), ("reason", "Victim moved out of the area")]).await;
+        let closed =
+            world.person("Priya Lakeland").browser.call("/api/cases/close", &[("case_id", id), ("reason", "Victim moved out of the area")]).await;
         closed.ok();
     }
 
@@ -120,16 +124,39 @@ async fn a_case_past_retention_is_purged_without_trace_and_held_and_open_cases_s
     // Rectification and an objection through the DPO, as they would be made.
     let dpo = world.person("Ifeoma Castellanos");
     let record = dpo.browser.call("/api/cases/view", &[("id", &ada.0)]).await.ok();
-    let target = record["rectifiable"].as_array().into_iter().flatten().find(|t| t[0].as_str().is_some_and(|v| v.starts_with("victim_address:"))).map(|t| text(&t[0])).unwrap_or_else(|| panic!("{record}"));
-    dpo.browser.call_json("/api/cases/rectify", &json!({"input": {"case_id": ada.0, "target": target, "value": "4 Fictional Row, Wyvernbridge", "reason": "Victim moved"}})).await.ok();
+    let target = record["rectifiable"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t[0].as_str().is_some_and(|v| v.starts_with("victim_address:")))
+        .map(|t| text(&t[0]))
+        .unwrap_or_else(|| panic!("{record}"));
+    dpo.browser
+        .call_json(
+            "/api/cases/rectify",
+            &json!({"input": {"case_id": ada.0, "target": target, "value": "4 Fictional Row, Wyvernbridge", "reason": "Victim moved"}}),
+        )
+        .await
+        .ok();
     let person = text(&record["data_protection"]["people"][0][0]);
-    dpo.browser.call_json("/api/cases/objection", &json!({"input": {"case_id": ada.0, "person": person, "received_on": "2026-01-05", "grounds": "Objects to sharing with housing"}})).await.ok();
-    let held = dpo.browser.call_json("/api/retention/hold", &json!({"input": {"reference": bea.1, "reason": "Domestic homicide review", "hold": true}})).await;
+    dpo.browser
+        .call_json(
+            "/api/cases/objection",
+            &json!({"input": {"case_id": ada.0, "person": person, "received_on": "2026-01-05", "grounds": "Objects to sharing with housing"}}),
+        )
+        .await
+        .ok();
+    let held = dpo
+        .browser
+        .call_json("/api/retention/hold", &json!({"input": {"reference": bea.1, "reason": "Domestic homicide review", "hold": true}}))
+        .await;
     held.ok();
 
     // Closed eight years ago.
-    let eight_years_ago = time::OffsetDateTime::now_utc().date().replace_year(time::OffsetDateTime::now_utc().year() - 8).unwrap_or_else(|e| panic!("{e}"));
-    exec(&db, &format!("UPDATE cases SET closed_on = '{}' WHERE id IN ('{}', '{}')", shared::validation::iso_date(eight_years_ago), ada.0, bea.0)).await;
+    let eight_years_ago =
+        time::OffsetDateTime::now_utc().date().replace_year(time::OffsetDateTime::now_utc().year() - 8).unwrap_or_else(|e| panic!("{e}"));
+    exec(&db, &format!("UPDATE cases SET closed_on = '{}' WHERE id IN ('{}', '{}')", shared::validation::iso_date(eight_years_ago), ada.0, bea.0))
+        .await;
 
     let overview = world.person("Ifeoma Castellanos").browser.call("/api/retention/overview", &[]).await.ok();
     let due: Vec<String> = overview["due"].as_array().into_iter().flatten().map(|d| text(&d["reference"])).collect();
@@ -156,10 +183,24 @@ async fn a_case_past_retention_is_purged_without_trace_and_held_and_open_cases_s
     }
 
     // A subject access export prepared long ago, and a notification email sent long ago, go too.
-    exec(&db, &format!("INSERT INTO subject_access_requests (id, subject_kind, subject_id, subject_name, export_json, prepared_by, prepared_at) \
-        VALUES ('sar1', 'victim', 'v', 'Ada Thornbury', '{{\"subject\": \"Ada Thornbury {}\"}}', '{u}', 0)", ada.1)).await;
-    exec(&db, &format!("INSERT INTO email_outbox (id, to_address, subject, body, next_attempt_at, sent_at, created_at) \
-        VALUES ('mail1', 'old@test.invalid', 'Minutes', 'About {}', 0, 0, 0)", ada.1)).await;
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO subject_access_requests (id, subject_kind, subject_id, subject_name, export_json, prepared_by, prepared_at) \
+        VALUES ('sar1', 'victim', 'v', 'Ada Thornbury', '{{\"subject\": \"Ada Thornbury {}\"}}', '{u}', 0)",
+            ada.1
+        ),
+    )
+    .await;
+    exec(
+        &db,
+        &format!(
+            "INSERT INTO email_outbox (id, to_address, subject, body, next_attempt_at, sent_at, created_at) \
+        VALUES ('mail1', 'old@test.invalid', 'Minutes', 'About {}', 0, 0, 0)",
+            ada.1
+        ),
+    )
+    .await;
 
     let out = run(world.server.data.path(), &["purge"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -251,8 +292,14 @@ async fn a_large_purge_runs_in_batches() {
     let (db, _dir) = fresh_db().await;
     let pool = db.pool();
     const N: usize = 2_000;
-    sqlx::query("INSERT INTO agencies (id, name, kind, secure_email, created_at) VALUES ('a1', 'Agency', 'police', 'a@x.invalid', 0)").execute(pool).await.unwrap_or_else(|e| panic!("{e}"));
-    sqlx::query("INSERT INTO users (id, name, email, agency_id, active, created_at) VALUES ('u1', 'Referrer', 'r@x.invalid', 'a1', TRUE, 0)").execute(pool).await.unwrap_or_else(|e| panic!("{e}"));
+    sqlx::query("INSERT INTO agencies (id, name, kind, secure_email, created_at) VALUES ('a1', 'Agency', 'police', 'a@x.invalid', 0)")
+        .execute(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    sqlx::query("INSERT INTO users (id, name, email, agency_id, active, created_at) VALUES ('u1', 'Referrer', 'r@x.invalid', 'a1', TRUE, 0)")
+        .execute(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut tx = db.begin_write().await.unwrap_or_else(|e| panic!("{e}"));
     for i in 0..N {
         let closed = if i % 10 == 0 { "2026-01-01" } else { "2010-01-01" };

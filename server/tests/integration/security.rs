@@ -29,7 +29,10 @@ async fn add_passkey(browser: &mut Browser, name: &str) -> (Option<SoftPasskey>,
     }
     let (passkey, credential) = SoftPasskey::register(begin.body["options_json"].as_str().unwrap_or_default());
     let done = browser
-        .call("/api/account/finish-add-passkey", &[("ceremony_id", &text(&begin.body["id"])), ("credential_json", &credential), ("passkey_name", name)])
+        .call(
+            "/api/account/finish-add-passkey",
+            &[("ceremony_id", &text(&begin.body["id"])), ("credential_json", &credential), ("passkey_name", name)],
+        )
         .await;
     (Some(passkey), done)
 }
@@ -100,8 +103,20 @@ async fn an_administrator_cannot_give_themselves_case_data() {
     let idva_service = text(&find(&overview["agencies"], "name", "Wyvernshire IDVA Service")["id"]);
     let users = world.admin.browser.call("/api/admin/users", &[]).await.ok();
     let dpo_id = text(&find(&users, "name", "Ifeoma Castellanos")["id"]);
-    let admin_id = text(&world.admin.browser.call("/api/admin/users", &[]).await.ok().as_array().into_iter().flatten()
-        .find(|u| u["name"] == "First Administrator").map(|u| u["id"].clone()).unwrap_or_default());
+    let admin_id = text(
+        &world
+            .admin
+            .browser
+            .call("/api/admin/users", &[])
+            .await
+            .ok()
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|u| u["name"] == "First Administrator")
+            .map(|u| u["id"].clone())
+            .unwrap_or_default(),
+    );
     age_passkey_checks(&world.server.db_path()).await;
 
     // Inviting a "coordinator and DPO" of their own making asks for the passkey first...
@@ -179,8 +194,14 @@ async fn an_administrator_cannot_give_themselves_case_data() {
     fresh
         .call(
             "/api/auth/finish-enrolment",
-            &[("token", &secret), ("ceremony_id", &text(&ceremony["id"])), ("credential_json", &credential), ("passkey_name", "New phone"),
-              ("keep_ceremony_id", &text(&keep["id"])), ("keep_credential_json", &proof)],
+            &[
+                ("token", &secret),
+                ("ceremony_id", &text(&ceremony["id"])),
+                ("credential_json", &credential),
+                ("passkey_name", "New phone"),
+                ("keep_ceremony_id", &text(&keep["id"])),
+                ("keep_credential_json", &proof),
+            ],
         )
         .await
         .ok();
@@ -191,16 +212,18 @@ async fn an_administrator_cannot_give_themselves_case_data() {
     // Coordinators invite agency representatives into current signatories only.
     let coordinator = world.person("Priya Lakeland");
     let withdrawn = text(&find(&overview["agencies"], "name", "Wyvernshire Recovery Partnership")["id"]);
-    let person = |roles: &[&str], agency: &str, email: &str| {
-        json!({"input": {"id": null, "name": "Alex Fenwick", "email": email, "agency_id": agency, "roles": roles}})
-    };
+    let person = |roles: &[&str], agency: &str, email: &str| json!({"input": {"id": null, "name": "Alex Fenwick", "email": email, "agency_id": agency, "roles": roles}});
     for role in ["chair", "idva"] {
         let refused = coordinator.browser.call_json("/api/admin/invite-user", &person(&[role], &idva_service, "alex@idva.wyvernshire.invalid")).await;
         assert_eq!(refused.error().as_deref(), Some("NotFound"), "{role}: {refused:?}");
     }
-    let outside = coordinator.browser.call_json("/api/admin/invite-user", &person(&["agency_representative"], &withdrawn, "alex@recovery.invalid")).await;
+    let outside =
+        coordinator.browser.call_json("/api/admin/invite-user", &person(&["agency_representative"], &withdrawn, "alex@recovery.invalid")).await;
     assert_eq!(outside.error().as_deref(), Some("InvalidFields"), "{outside:?}");
-    let ok = coordinator.browser.call_json("/api/admin/invite-user", &person(&["agency_representative"], &idva_service, "alex@idva.wyvernshire.invalid")).await;
+    let ok = coordinator
+        .browser
+        .call_json("/api/admin/invite-user", &person(&["agency_representative"], &idva_service, "alex@idva.wyvernshire.invalid"))
+        .await;
     assert!(ok.ok()["url"].as_str().is_some_and(|u| u.contains("/enrol#")));
 }
 
@@ -218,7 +241,12 @@ async fn via_proxy(base: &str, path: &str, form: &[(&str, &str)], forwarded: &st
     }
     let res = req.send().await.unwrap_or_else(|e| panic!("{e}"));
     let status = res.status().as_u16();
-    let cookie = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("__Host-roundtable=") && !c.starts_with("__Host-roundtable=;"))
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("__Host-roundtable=") && !c.starts_with("__Host-roundtable=;"))
         .map(|c| c.split(';').next().unwrap_or_default().to_string());
     (status, res.text().await.unwrap_or_default(), cookie)
 }
@@ -322,19 +350,29 @@ async fn trimming_and_forging_the_audit_log_are_refused_or_found() {
     // Forging: the app role can append, but not seal; the old unkeyed hash does not pass either.
     let prev: String = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1").bind(head).fetch_one(&db).await.unwrap_or_default();
     let content = shared::audit::AuditContent {
-        seq: head + 1, at: 1_800_000_000, actor_user_id: None, actor_agency_id: None, action: "case.erase".into(), record_type: None,
-        record_id: None, outcome: "success".into(), purpose: None, details: "{}".into(),
+        seq: head + 1,
+        at: 1_800_000_000,
+        actor_user_id: None,
+        actor_agency_id: None,
+        action: "case.erase".into(),
+        record_type: None,
+        record_id: None,
+        outcome: "success".into(),
+        purpose: None,
+        details: "{}".into(),
     };
     // The old unkeyed chain hash, which anyone who can insert could compute before the key.
     let unkeyed = shared::audit::chain_hash(&prev, &content);
-    sqlx::query("INSERT INTO audit_log (seq, at, action, outcome, details, prev_hash, hash, chain) VALUES ($1, $2, 'case.erase', 'success', '{}', $3, $4, 1)")
-        .bind(content.seq)
-        .bind(content.at)
-        .bind(&prev)
-        .bind(&unkeyed)
-        .execute(&db)
-        .await
-        .unwrap_or_else(|e| panic!("the app role may append: {e}"));
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, action, outcome, details, prev_hash, hash, chain) VALUES ($1, $2, 'case.erase', 'success', '{}', $3, $4, 1)",
+    )
+    .bind(content.seq)
+    .bind(content.at)
+    .bind(&prev)
+    .bind(&unkeyed)
+    .execute(&db)
+    .await
+    .unwrap_or_else(|e| panic!("the app role may append: {e}"));
     let (ok, printed) = verify(&world);
     assert!(!ok, "{printed}");
     assert!(printed.contains(&format!("Entry {} was not written by Roundtable", content.seq)), "{printed}");
@@ -369,7 +407,9 @@ async fn trimming_and_forging_the_audit_log_are_refused_or_found() {
     let (ok, printed) = verify(&world);
     assert!(!ok && printed.contains(&format!("Entries from {} onward were removed", head - 1)), "truncation: {printed}");
     sqlx::query("INSERT INTO audit_horizon (seq, hash, purged_at, last_at, mac) SELECT seq, hash, at, at, 'forged' FROM audit_log WHERE seq = 3")
-        .execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
+        .execute(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     sqlx::query("DELETE FROM audit_log WHERE seq <= 3").execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
     let (ok, printed) = verify(&world);
     assert!(!ok && printed.contains("was not set by Roundtable's purge"), "trim from below: {printed}");
@@ -414,7 +454,10 @@ async fn a_victims_export_leaves_out_other_peoples_names_whatever_their_script()
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     sqlx::query("INSERT INTO household_members (id, referral_id, position, name, relationship) VALUES ('hm-ilkay', $1, 9, 'İlkay Yıldız', 'Lodger')")
-        .bind(&referral).execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
+        .bind(&referral)
+        .execute(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     sqlx::query("UPDATE referrals SET summary_markdown = COALESCE(summary_markdown, '') || ' İLKAY YILDIZ and ilkay were there; STRAUSS was not.' WHERE id = $1")
         .bind(&referral).execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
     let dpo = world.person("Ifeoma Castellanos");
@@ -447,19 +490,26 @@ async fn erasure_honours_holds_and_leaves_no_trace_of_the_name_in_the_database()
     let cases = world.person("Priya Lakeland").browser.call("/api/cases/mine", &[]).await.ok();
     let ada_case = text(&find(&cases, "victim_name", "Ada Thornbury")["id"]);
     let reference = text(&find(&cases, "victim_name", "Ada Thornbury")["reference"]);
-    let (member, name): (String, String) = sqlx::query_as(
-        "SELECT h.id, h.name FROM household_members h JOIN referrals r ON r.id = h.referral_id WHERE r.case_id = $1 LIMIT 1",
-    )
-    .bind(&ada_case)
-    .fetch_one(&db)
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let (member, name): (String, String) =
+        sqlx::query_as("SELECT h.id, h.name FROM household_members h JOIN referrals r ON r.id = h.referral_id WHERE r.case_id = $1 LIMIT 1")
+            .bind(&ada_case)
+            .fetch_one(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     // The name in free text, as agencies write it, and in a subject access request about them.
     let marker = format!("{name} Zqxwv");
     sqlx::query("UPDATE referrals SET summary_markdown = COALESCE(summary_markdown, '') || $1 WHERE case_id = $2")
         .bind(format!(" {} was at home. ZQXWV too.", name.to_uppercase()))
-        .bind(&ada_case).execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
-    sqlx::query("UPDATE household_members SET name = $1 WHERE id = $2").bind(&marker).bind(&member).execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
+        .bind(&ada_case)
+        .execute(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    sqlx::query("UPDATE household_members SET name = $1 WHERE id = $2")
+        .bind(&marker)
+        .bind(&member)
+        .execute(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let dpo = world.person("Ifeoma Castellanos");
     dpo.reauthenticate().await;
     let found = dpo.browser.call("/api/subject-access/find", &[("query", "Zqxwv")]).await.ok();
@@ -477,7 +527,11 @@ async fn erasure_honours_holds_and_leaves_no_trace_of_the_name_in_the_database()
 
     assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM household_members WHERE id = '{member}'")).await, 0);
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM subject_access_requests WHERE subject_name LIKE '%Zqxwv%'").await, 0);
-    let summary: String = sqlx::query_scalar("SELECT summary_markdown FROM referrals WHERE case_id = $1 LIMIT 1").bind(&ada_case).fetch_one(&db).await.unwrap_or_default();
+    let summary: String = sqlx::query_scalar("SELECT summary_markdown FROM referrals WHERE case_id = $1 LIMIT 1")
+        .bind(&ada_case)
+        .fetch_one(&db)
+        .await
+        .unwrap_or_default();
     assert!(summary.contains("[erased] too.") && !summary.to_lowercase().contains("zqxwv"), "{summary}");
     assert!(!summary.contains(&name.to_uppercase()) && summary.to_lowercase().contains("thornbury"), "the surname others share stays: {summary}");
     drop(db);
@@ -504,12 +558,17 @@ async fn command_line_administration_is_audited_and_serve_prints_no_link() {
     assert!(world.server.startup_output.iter().all(|l| !l.contains("/enrol#")), "{:?}", world.server.startup_output);
     let db = open_db(&world.server.db_path()).await;
     // An existing person, disabled, made administrator from the command line.
-    sqlx::query("INSERT INTO users (id, name, email, agency_id, active, created_at) VALUES ('u-cli', 'Cli Person', 'cli@roundtable.invalid', NULL, FALSE, 0)")
-        .execute(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    sqlx::query(
+        "INSERT INTO users (id, name, email, agency_id, active, created_at) VALUES ('u-cli', 'Cli Person', 'cli@roundtable.invalid', NULL, FALSE, 0)",
+    )
+    .execute(&db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
     let out = run(world.server.data.path(), &["enrol-link", "--public-url", ORIGIN, "--email", "cli@roundtable.invalid"]);
     assert!(link_in(&String::from_utf8_lossy(&out.stdout)).contains("/enrol#"));
     for action in ["user.grant_roles", "user.enable", "invitation.create"] {
-        let n = scalar(&db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND (record_id = 'u-cli' OR details LIKE '%u-cli%')")).await;
+        let n = scalar(&db, &format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND (record_id = 'u-cli' OR details LIKE '%u-cli%')"))
+            .await;
         assert_eq!(n, 1, "{action} audited");
     }
     let verified = run(world.server.data.path(), &["verify-audit"]);
@@ -528,7 +587,10 @@ async fn a_person_of_a_withdrawn_agency_is_told_why_at_enrolment_and_sign_in() {
     let ceremony = tobias.call("/api/auth/begin-enrolment", &[("token", &secret)]).await.ok();
     let (mut key, credential) = SoftPasskey::register(ceremony["options_json"].as_str().unwrap_or_default());
     let done = tobias
-        .call("/api/auth/finish-enrolment", &[("token", &secret), ("ceremony_id", &text(&ceremony["id"])), ("credential_json", &credential), ("passkey_name", "x")])
+        .call(
+            "/api/auth/finish-enrolment",
+            &[("token", &secret), ("ceremony_id", &text(&ceremony["id"])), ("credential_json", &credential), ("passkey_name", "x")],
+        )
         .await
         .ok();
     assert!(done.as_str().is_some_and(|t| t.contains("Information Sharing") && t.contains("would not help")), "{done}");

@@ -5,8 +5,8 @@
 use crate::common;
 
 use common::pdf::text as pdf_text;
-use common::{age_passkey_checks, open_db};
 use common::world::World;
+use common::{age_passkey_checks, open_db};
 use serde_json::Value;
 
 fn id_of(found: &Value, kind: &str, name: &str) -> String {

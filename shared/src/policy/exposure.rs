@@ -261,8 +261,7 @@ impl Grant {
     }
 }
 
-const NO_WRITES: Writes =
-    Writes { research: false, minute: false, amend: false, update_own_actions: false, update_any_action: false, manage: false };
+const NO_WRITES: Writes = Writes { research: false, minute: false, amend: false, update_own_actions: false, update_any_action: false, manage: false };
 
 /// Everyone's identifiers: names, other names, dates of birth, addresses, schools.
 pub const IDENTIFIERS: Parts =
@@ -272,8 +271,7 @@ pub const IDENTIFIERS: Parts =
 pub const RESEARCH_LIST: Parts = IDENTIFIERS.with(Part::OwnResearch);
 
 /// What the room hears of a case at the meeting.
-pub const PRESENTED: Parts =
-    RESEARCH_LIST.with(Part::Referral).with(Part::Research).with(Part::Discussion).with(Part::Outcome).with(Part::Actions);
+pub const PRESENTED: Parts = RESEARCH_LIST.with(Part::Referral).with(Part::Research).with(Part::Discussion).with(Part::Outcome).with(Part::Actions);
 
 /// What the minutes of a held meeting add for an agency that keeps the case.
 const MINUTES: Parts = Parts::NONE.with(Part::OwnResearch).with(Part::Research).with(Part::Discussion).with(Part::Outcome).with(Part::Actions);

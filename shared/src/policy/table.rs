@@ -24,7 +24,12 @@ fn rows() -> Vec<(&'static str, Vec<Role>, SignatoryStatus, CaseFacts)> {
         ("Agency working with the children or household", rep(), current, involved(Involvement::Household)),
         ("Agency owning an action only", rep(), current, CaseFacts { owns_action: true, ..CaseFacts::default() }),
         ("Other invited agency", rep(), current, CaseFacts::default()),
-        ("Agency whose ISA is withdrawn or suspended", rep(), SignatoryStatus::Withdrawn, CaseFacts { referred: true, owns_action: true, ..CaseFacts::default() }),
+        (
+            "Agency whose ISA is withdrawn or suspended",
+            rep(),
+            SignatoryStatus::Withdrawn,
+            CaseFacts { referred: true, owns_action: true, ..CaseFacts::default() },
+        ),
         ("Administrator", vec![Role::Administrator], current, CaseFacts::default()),
     ]
 }
@@ -90,7 +95,9 @@ pub fn who_sees_what() -> String {
         let a = actor(&roles, status);
         let cells: Vec<String> = cols
             .iter()
-            .map(|(_, seat, restricted)| describe(&grant(&a, &Context { facts: CaseFacts { restricted: *restricted, ..facts.clone() }, seat: *seat })))
+            .map(|(_, seat, restricted)| {
+                describe(&grant(&a, &Context { facts: CaseFacts { restricted: *restricted, ..facts.clone() }, seat: *seat }))
+            })
             .collect();
         out.push_str(&format!("| {who} | {} |\n", cells.join(" | ")));
     }

@@ -144,15 +144,7 @@ pub fn meeting_case(file: &CaseFile, grant: &Grant, actor: &Actor, route: Parts)
         Some(m) if shown.has(Part::OwnResearch) => m.answers.iter().filter(|a| mine(&a.agency_id)).cloned().collect(),
         _ => Vec::new(),
     };
-    let amendments = record
-        .map(|m| {
-            m.amendments
-                .iter()
-                .filter(|a| shown.has(a.part))
-                .map(|a| a.line.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+    let amendments = record.map(|m| m.amendments.iter().filter(|a| shown.has(a.part)).map(|a| a.line.clone()).collect()).unwrap_or_default();
     let actions = |here: bool| {
         shown.only(Part::Actions, || {
             file.actions
@@ -171,7 +163,8 @@ pub fn meeting_case(file: &CaseFile, grant: &Grant, actor: &Actor, route: Parts)
         parties: CaseParties::cut(file, shown),
         history: shown.only(Part::History, || file.history.clone()),
         agencies: shown.only(Part::Agencies, || {
-            let mut list: Vec<String> = file.agencies.iter().map(|a| format!("{}: {}", a.agency_name, a.involvement.label().to_lowercase())).collect();
+            let mut list: Vec<String> =
+                file.agencies.iter().map(|a| format!("{}: {}", a.agency_name, a.involvement.label().to_lowercase())).collect();
             list.extend(file.idva.iter().map(|name| format!("IDVA: {name}")));
             list
         }),

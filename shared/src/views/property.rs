@@ -61,9 +61,11 @@ fn involvements() -> impl Strategy<Value = BTreeSet<Involvement>> {
 
 fn world() -> impl Strategy<Value = World> {
     (2usize..=5, 1usize..=4).prop_flat_map(|(agencies, cases)| {
-        let statuses = [SignatoryStatus::Current, SignatoryStatus::Current, SignatoryStatus::Current, SignatoryStatus::Suspended, SignatoryStatus::Withdrawn];
+        let statuses =
+            [SignatoryStatus::Current, SignatoryStatus::Current, SignatoryStatus::Current, SignatoryStatus::Suspended, SignatoryStatus::Withdrawn];
         let facts = (prop::bool::weighted(0.25), prop::bool::weighted(0.25), involvements(), involvements());
-        let case = (prop::bool::weighted(0.2), prop::collection::vec(facts, agencies)).prop_map(|(restricted, facts)| CaseWorld { restricted, facts });
+        let case =
+            (prop::bool::weighted(0.2), prop::collection::vec(facts, agencies)).prop_map(|(restricted, facts)| CaseWorld { restricted, facts });
         let person = (
             0..agencies,
             prop::sample::subsequence(Role::ALL.to_vec(), 1..=2),
@@ -166,7 +168,12 @@ fn file(case: usize, world: &World) -> CaseFile {
         }),
         agencies: vec![InvolvementRecord { agency_id: "a0".into(), agency_name: s(case, "AGENCIES-NAME"), involvement: Involvement::Victim }],
         idva: Some(s(case, "AGENCIES-IDVA")),
-        history: vec![HistoryItem { reference: s(case, "HISTORY-REF"), referred_on: "2026-01-01".into(), agency_name: s(case, "HISTORY-AGENCY"), repeat: false }],
+        history: vec![HistoryItem {
+            reference: s(case, "HISTORY-REF"),
+            referred_on: "2026-01-01".into(),
+            agency_name: s(case, "HISTORY-AGENCY"),
+            repeat: false,
+        }],
         hearings: vec!["2026-01-20".into()],
         upcoming: vec![],
         actions: vec![action(0, MEETING, 0), action(1, "m-earlier", 1 % agencies)],

@@ -62,7 +62,8 @@ pub fn Rectify(case_id: String, choices: Vec<(String, String)>, reload: RwSignal
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
-        let input = RectifyInput { case_id: id.get_value(), target: v.get("rectify-target"), value: v.get("rectify-value"), reason: v.get("rectify-reason") };
+        let input =
+            RectifyInput { case_id: id.get_value(), target: v.get("rectify-target"), value: v.get("rectify-value"), reason: v.get("rectify-reason") };
         form.submit(move || rectify(input.clone()), done(&v, reload, notice, "The correction was recorded. The old value is kept in the history."));
     };
     view! {

@@ -6,9 +6,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::case::ActionList;
+use crate::api::distribution::ACTIONS_PDF_PATH;
 use crate::api::meetings::list_actions;
 use crate::api::permissions::action_scopes;
-use crate::api::distribution::ACTIONS_PDF_PATH;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::loaded::{loaded, Notice};
 use crate::components::submit_task::{load_page, reauthenticate, FormState};

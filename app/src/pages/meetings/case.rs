@@ -235,10 +235,13 @@ fn Room(c: CaseAtMeeting, notice: RwSignal<Option<String>>, live: Live) -> impl 
     let mark = move |user_id: String, in_room: bool, and_later: bool, message: String| {
         let (meeting_id, case_id) = ids.get_value();
         let input = ItemAttendanceInput { meeting_id, case_id, user_id, in_room, and_later };
-        form.submit(move || set_item_attendance(input.clone()), move |()| {
-            notice.set(Some(message));
-            live.refresh();
-        });
+        form.submit(
+            move || set_item_attendance(input.clone()),
+            move |()| {
+                notice.set(Some(message));
+                live.refresh();
+            },
+        );
     };
     // Open while the meeting runs (acknowledging is possible only then); folded afterwards, when
     // the line above it already says who was in the room.
@@ -310,11 +313,17 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
             reason: v.get("entry-reason"),
         };
         let reset = v.resetter();
-        form.submit(move || add_entry(input.clone()), move |()| {
-            reset();
-            done(entry_done, if amending { "The entry was added to the final minutes, with its reason." } else { "The entry was added to the minutes." });
-            live.refresh();
-        });
+        form.submit(
+            move || add_entry(input.clone()),
+            move |()| {
+                reset();
+                done(
+                    entry_done,
+                    if amending { "The entry was added to the final minutes, with its reason." } else { "The entry was added to the minutes." },
+                );
+                live.refresh();
+            },
+        );
     };
     let outcome = c.case.outcome.clone().unwrap_or_default();
     let server = RwSignal::new((outcome.risks.clone(), outcome.decision.clone(), outcome.version));
@@ -365,11 +374,14 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
             reason: v.get("action-reason"),
         };
         let reset = v.resetter();
-        form.submit(move || add_action(input.clone()), move |()| {
-            reset();
-            done(action_done, if amending { "The action was added to the final minutes, with its reason." } else { "The action was agreed." });
-            live.refresh();
-        });
+        form.submit(
+            move || add_action(input.clone()),
+            move |()| {
+                reset();
+                done(action_done, if amending { "The action was added to the final minutes, with its reason." } else { "The action was agreed." });
+                live.refresh();
+            },
+        );
     };
     // The amendment box starts with the current text of what is being corrected.
     let current = move |target: &str| {
@@ -399,12 +411,15 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
         let reset = v.resetter();
         // After the form resets to its first choice (the risks), the box shows the risks as they now stand.
         let risks_now = if input.target == "risks" { input.amended.clone() } else { current("risks") };
-        form.submit(move || amend_minutes(input.clone()), move |()| {
-            reset();
-            amended.set(risks_now.clone());
-            done(amend_done, "The amendment was recorded; the original stays in the record.");
-            live.refresh();
-        });
+        form.submit(
+            move || amend_minutes(input.clone()),
+            move |()| {
+                reset();
+                amended.set(risks_now.clone());
+                done(amend_done, "The amendment was recorded; the original stays in the record.");
+                live.refresh();
+            },
+        );
     };
     let mut sources = vec![(String::new(), "Choose the agency".to_string())];
     sources.extend(c.agencies.iter().cloned());
@@ -418,7 +433,12 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
     let adds = writes.minute || writes.amend;
     let mut amend_targets = vec![("risks".to_string(), "Risks identified".to_string()), ("decision".to_string(), "Decision".to_string())];
     amend_targets.extend(
-        c.case.entries.iter().flatten().enumerate().map(|(i, e)| (format!("entry:{}", e.id), format!("Entry {}: {}", i + 1, e.body.chars().take(40).collect::<String>()))),
+        c.case
+            .entries
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, e)| (format!("entry:{}", e.id), format!("Entry {}: {}", i + 1, e.body.chars().take(40).collect::<String>()))),
     );
     view! {
         <ErrorSummary error=form.error />
@@ -594,7 +614,12 @@ fn EntryRow(e: EntryView, number: usize, editable: bool, live: Live, kept: Kept)
 
 /// Actions with their status; those the viewer may update have a status form.
 #[component]
-pub fn ActionList(actions: Vec<ActionView>, id: &'static str, empty: &'static str, on_change: impl Fn(String) + Clone + Send + Sync + 'static) -> impl IntoView {
+pub fn ActionList(
+    actions: Vec<ActionView>,
+    id: &'static str,
+    empty: &'static str,
+    on_change: impl Fn(String) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
     if actions.is_empty() {
         return view! { <p class="rt-body" id=id>{empty}</p> }.into_any();
     }

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::finalising::FinaliseCheck;
 use shared::display::{instant, iso_date};
+use shared::finalising::FinaliseCheck;
 use shared::meeting::{Attendance, MeetingStatus};
 use shared::policy::exposure::Standing;
 
@@ -148,11 +148,14 @@ fn Meeting(
     });
     let move_item = move |case: String, reference: String, up: bool, to: usize| {
         let moving = case.clone();
-        form.submit(move || move_agenda_item(id.get_value(), moving.clone(), up), move |()| {
-            announce.set(format!("{reference} moved {} to number {to} of the agenda.", if up { "up" } else { "down" }));
-            moved.set(Some((case.clone(), up)));
-            reload.update(|n| *n += 1);
-        });
+        form.submit(
+            move || move_agenda_item(id.get_value(), moving.clone(), up),
+            move |()| {
+                announce.set(format!("{reference} moved {} to number {to} of the agenda.", if up { "up" } else { "down" }));
+                moved.set(Some((case.clone(), up)));
+                reload.update(|n| *n += 1);
+            },
+        );
     };
     view! {
         <Title text=format!("MARAC meeting, {}", instant(m.summary.starts_at)) />

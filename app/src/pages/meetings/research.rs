@@ -76,7 +76,13 @@ fn print() {
 }
 
 #[component]
-fn ResearchCase(c: MeetingCase, meeting_id: String, open: RwSignal<Option<String>>, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn ResearchCase(
+    c: MeetingCase,
+    meeting_id: String,
+    open: RwSignal<Option<String>>,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let title = c.parties.victim.as_ref().map_or_else(|| c.reference.clone(), |v| v.name.clone());
     let case_id = c.case_id.clone();
     let mine = c.answers.first().cloned();
@@ -145,10 +151,13 @@ pub fn ResearchForm(meeting_id: String, case_id: String, answer: Option<Research
         };
         let reset = v.resetter();
         let on_saved = on_saved.clone();
-        form.submit(move || answer_research(input.clone()), move |()| {
-            reset();
-            on_saved();
-        });
+        form.submit(
+            move || answer_research(input.clone()),
+            move |()| {
+                reset();
+                on_saved();
+            },
+        );
     };
     let checked: Vec<String> = answer.as_ref().map(|a| a.known.iter().map(|i| i.as_str().to_string()).collect()).unwrap_or_default();
     let withheld = answer.as_ref().map(|a| a.withheld.clone()).unwrap_or_default();

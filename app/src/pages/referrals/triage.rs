@@ -17,7 +17,11 @@ pub fn TriagePage() -> impl IntoView {
     let notice = query
         .get("accepted")
         .map(|r| format!("{r} was accepted onto the agenda."))
-        .or_else(|| query.get("rejected").map(|_| "The referral was rejected and its personal data destroyed. The referrer is told that it was rejected, and why.".to_string()))
+        .or_else(|| {
+            query
+                .get("rejected")
+                .map(|_| "The referral was rejected and its personal data destroyed. The referrer is told that it was rejected, and why.".to_string())
+        })
         .or_else(|| query.get("asked").map(|_| "The referrer was asked for more information.".to_string()));
     view! {
         <Title text="Referrals to triage" />

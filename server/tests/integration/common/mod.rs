@@ -44,10 +44,7 @@ pub fn use_database_url(data: &Path, url: &str) {
 
 /// Runs SQL with `psql` on PostgreSQL `url`: what it printed (unaligned, no headers), or its error.
 pub fn psql(url: &str, sql: &str) -> Result<String, String> {
-    let out = Command::new("psql")
-        .args([url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql])
-        .output()
-        .unwrap_or_else(|e| panic!("psql: {e}"));
+    let out = Command::new("psql").args([url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql]).output().unwrap_or_else(|e| panic!("psql: {e}"));
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
@@ -205,8 +202,10 @@ fn check_integrity(data: &Path) {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("runtime: {e}"));
         runtime.block_on(async {
             let db = open_db(&file).await;
-            let rows: Vec<(String, i64, String)> =
-                sqlx::query_as("SELECT \"table\", CAST(rowid AS INTEGER), parent FROM pragma_foreign_key_check").fetch_all(&db).await.unwrap_or_else(|e| panic!("foreign_key_check: {e}"));
+            let rows: Vec<(String, i64, String)> = sqlx::query_as("SELECT \"table\", CAST(rowid AS INTEGER), parent FROM pragma_foreign_key_check")
+                .fetch_all(&db)
+                .await
+                .unwrap_or_else(|e| panic!("foreign_key_check: {e}"));
             rows
         })
     })
