@@ -139,6 +139,9 @@ async fn audit_entries_per_request(
     Ok(count().await? - before)
 }
 
+/// One list route: its name, address, form (None: a GET) and whose cookie it carries.
+type ListRoute = (String, String, Option<Vec<(&'static str, String)>>, String);
+
 /// The routes that disclose a page of cases, each of which the server audits: the case list,
 /// a name search, every outstanding action (API and page), and a long agenda with its research list.
 async fn list_routes(
@@ -153,7 +156,7 @@ async fn list_routes(
     let post = |path: &str| format!("{base}/api/{path}");
     let meeting = lists.meeting_id.clone();
     let (coordinator, representative) = (f.cookie.clone(), lists.representative_cookie.clone());
-    let routes: Vec<(String, String, Option<Vec<(&str, String)>>, String)> = vec![
+    let routes: Vec<ListRoute> = vec![
         ("POST cases/mine (case list)".into(), post("cases/mine"), Some(vec![]), coordinator.clone()),
         ("POST cases/search (name)".into(), post("cases/search"), Some(vec![("query", "bench".to_string())]), coordinator.clone()),
         ("POST actions/list (all)".into(), post("actions/list"), Some(vec![("scope", "all".to_string())]), coordinator.clone()),
