@@ -135,7 +135,7 @@ test('a representative loses access at once when their agency withdraws', async 
   server.sql("UPDATE agencies SET isa_state = 'withdrawn', isa_state_reason = 'Test withdrawal' WHERE name = 'Wyvernshire Children''s Services'");
 
   await page.goto(`${server.baseUrl}/account`);
-  await assert.doesNotReject(page.getByText('You need to sign in to see your account').waitFor());
+  await assert.doesNotReject(page.getByText('You need to sign in to see this page').waitFor());
   assert.equal(await page.getByText('Hollis Varga').count(), 0);
   assert.equal(server.sql("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = 'Hollis Varga'").trim(), '0', 'the session ended');
 
