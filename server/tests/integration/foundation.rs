@@ -159,14 +159,18 @@ async fn sigterm_stops_the_server_cleanly_with_an_event_stream_open() {
     let meetings = world.person("Priya Lakeland").browser.call("/api/meetings/list", &[]).await.ok();
     let meeting = meetings["meetings"][0]["id"].as_str().map(str::to_string).unwrap_or_default();
     assert!(!meeting.is_empty(), "the demo has an upcoming meeting: {meetings}");
-    let (status, kind) = world.person("Priya Lakeland").browser.status_of(&format!("/meetings/{meeting}/events")).await;
-    assert_eq!((status, kind.starts_with("text/event-stream")), (200, true), "the coordinator listens to the meeting");
+    let stream = world.person("Priya Lakeland").browser.open_stream(&format!("/meetings/{meeting}/events")).await;
+    let kind = stream.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!((stream.status().as_u16(), kind.starts_with("text/event-stream")), (200, true), "the coordinator listens to the meeting");
     let witness = crate::common::witness_path(world.server.data.path());
     let checkpoints_before = std::fs::read_to_string(&witness).unwrap_or_default().lines().count();
 
     let (exit, printed) = world.server.terminate(Duration::from_secs(15));
     assert_eq!(exit.map(|s| s.success()), Some(true), "the server exits 0 within 15 s of SIGTERM; printed {printed:?}");
     assert!(printed.iter().any(|l| l == "roundtable: stopped"), "it says it stopped: {printed:?}");
+    // The stream was still open when the server stopped; it ends rather than holding the stop.
+    let rest = tokio::time::timeout(Duration::from_secs(5), stream.bytes()).await;
+    assert!(rest.is_ok(), "the open event stream ended with the server");
     let checkpoints_after = std::fs::read_to_string(&witness).unwrap_or_default().lines().count();
     assert!(checkpoints_after >= checkpoints_before, "checkpoints kept: {checkpoints_before} then {checkpoints_after}");
 }

@@ -249,6 +249,13 @@ impl Browser {
         self.finish(res).await
     }
 
+    /// GET a stream and keep it open: the response, its body unread, for as long as it is held.
+    pub async fn open_stream(&mut self, path: &str) -> reqwest::Response {
+        let res = self.request(reqwest::Method::GET, path).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        self.absorb(&res);
+        res
+    }
+
     /// GET without reading the body (a stream that does not end): status and content type.
     pub async fn status_of(&mut self, path: &str) -> (u16, String) {
         let res = self.request(reqwest::Method::GET, path).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
