@@ -181,14 +181,7 @@ async fn on_postgresql_the_app_role_cannot_change_the_audit_log_or_its_guards() 
         return;
     };
     let data = common::fresh_data_dir();
-    let owner = common::database_url(data.path()).unwrap_or_default();
-    let role = format!("rt_app_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
-    common::psql(&format!("{cluster}/postgres"), &format!("CREATE ROLE {role} LOGIN")).unwrap_or_else(|e| panic!("{e}"));
-    let migrated = run(data.path(), &["migrate", "--app-role", &role]);
-    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
-    let mut app = url::Url::parse(&owner).unwrap_or_else(|e| panic!("{e}"));
-    app.set_username(&role).unwrap_or_else(|()| panic!("username"));
-    common::use_database_url(data.path(), app.as_str());
+    let (owner, app) = common::migrate_for_app_role(&cluster, data.path());
 
     // The whole product runs as the application role: serving, seeding, sign-ins, purging.
     let mut world = World::demo_in(data, &[]).await;
@@ -207,7 +200,7 @@ async fn on_postgresql_the_app_role_cannot_change_the_audit_log_or_its_guards() 
         ("UPDATE audit_horizon SET seq = 0", "permission denied"),
         ("DELETE FROM _sqlx_migrations", "permission denied"),
     ] {
-        let refused = common::psql(app.as_str(), attack);
+        let refused = common::psql(&app, attack);
         assert!(refused.as_ref().is_err_and(|e| e.contains(because)), "{attack}: {refused:?}");
     }
     let (ok, text) = verify(&world, &[]);

@@ -307,16 +307,7 @@ async fn one_client_behind_the_proxy_cannot_lock_everyone_out_of_sign_in() {
 async fn trimming_and_forging_the_audit_log_are_refused_or_found() {
     let data = common::fresh_data_dir();
     let app_url = match (common::postgres(), common::database_url(data.path())) {
-        (Some(cluster), Some(owner)) => {
-            let role = format!("rt_app_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
-            common::psql(&format!("{cluster}/postgres"), &format!("CREATE ROLE {role} LOGIN")).unwrap_or_else(|e| panic!("{e}"));
-            let migrated = run(data.path(), &["migrate", "--app-role", &role]);
-            assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
-            let mut app = url::Url::parse(&owner).unwrap_or_else(|e| panic!("{e}"));
-            app.set_username(&role).unwrap_or_else(|()| panic!("username"));
-            common::use_database_url(data.path(), app.as_str());
-            Some((owner, app.to_string()))
-        }
+        (Some(cluster), Some(_)) => Some(common::migrate_for_app_role(&cluster, data.path())),
         _ => None,
     };
     let mut world = World::admin_only_in(data, &[]).await;

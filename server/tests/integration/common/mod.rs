@@ -37,6 +37,21 @@ pub fn fresh_data_dir() -> tempfile::TempDir {
     data
 }
 
+/// On PostgreSQL (`cluster`): migrates `data`'s new database as its owner, granting a new login
+/// role only the application's rights, and makes the folder connect as that role from now on.
+/// Returns the owner's URL and the application role's.
+pub fn migrate_for_app_role(cluster: &str, data: &Path) -> (String, String) {
+    let owner = database_url(data).unwrap_or_else(|| panic!("the data folder names no PostgreSQL database"));
+    let role = format!("rt_app_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    psql(&format!("{cluster}/postgres"), &format!("CREATE ROLE {role} LOGIN")).unwrap_or_else(|e| panic!("{e}"));
+    let migrated = run(data, &["migrate", "--app-role", &role]);
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    let mut app = url::Url::parse(&owner).unwrap_or_else(|e| panic!("{e}"));
+    app.set_username(&role).unwrap_or_else(|()| panic!("username"));
+    use_database_url(data, app.as_str());
+    (owner, app.to_string())
+}
+
 /// Makes the server and commands of a data folder connect with `url` from now on.
 pub fn use_database_url(data: &Path, url: &str) {
     std::fs::write(data.join(DATABASE_URL_FILE), url).unwrap_or_else(|e| panic!("{e}"));
