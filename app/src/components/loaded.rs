@@ -50,7 +50,9 @@ fn ConfirmToSee() -> impl IntoView {
     }
 }
 
-/// Gives the element the focus whenever `message` is set, once it is drawn.
+/// Gives the element the focus whenever `message` is set, once it is drawn. By then the page
+/// may have been drawn again (a reload after the change) and the element gone: `element` must
+/// answer `None` for that rather than read what was disposed.
 fn focus_when_shown(message: RwSignal<Option<String>>, element: impl Fn() -> Option<leptos::web_sys::HtmlElement> + Copy + 'static) {
     Effect::new(move |_| {
         if message.with(Option::is_some) {
@@ -68,7 +70,7 @@ fn focus_when_shown(message: RwSignal<Option<String>>, element: impl Fn() -> Opt
 #[component]
 pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
     let node = NodeRef::<leptos::html::Div>::new();
-    focus_when_shown(message, move || node.get_untracked().map(Into::into));
+    focus_when_shown(message, move || node.try_get_untracked().flatten().map(Into::into));
     view! {
         <div class="rt-notice" role="status" tabindex="-1" node_ref=node hidden=move || message.with(Option::is_none)>
             <p class="rt-notice__text">{move || message.get().unwrap_or_default()}</p>
@@ -81,7 +83,7 @@ pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
 #[component]
 pub fn FormStatus(message: RwSignal<Option<String>>, id: &'static str) -> impl IntoView {
     let node = NodeRef::<leptos::html::P>::new();
-    focus_when_shown(message, move || node.get_untracked().map(Into::into));
+    focus_when_shown(message, move || node.try_get_untracked().flatten().map(Into::into));
     view! {
         <p class="rt-notice rt-notice--inline rt-notice__text" id=id role="status" tabindex="-1" node_ref=node hidden=move || message.with(Option::is_none)>
             {move || message.get().unwrap_or_default()}
