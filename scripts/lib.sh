@@ -10,7 +10,7 @@ export RUSTFLAGS="--cfg erase_components"
 export LEPTOS_OUTPUT_NAME="roundtable"
 BINARYEN_VERSION="132"
 
-say() { printf '\n==> %s\n' "$*"; }
+say() { printf '\n==> [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
