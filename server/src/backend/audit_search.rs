@@ -9,7 +9,7 @@ use shared::validation::Problems;
 use sqlx::any::AnyRow;
 use time::{OffsetDateTime, Time};
 
-use super::{actor_event, check, col, internal_db, ServerBackend};
+use super::{actor_event, check, col, error::Error, ServerBackend};
 use crate::db::Tx;
 
 /// Entries shown on the page.
@@ -23,7 +23,7 @@ enum Bind {
 }
 
 /// The WHERE clause and its values for a filter; problems name the fields.
-fn conditions(f: &AuditFilter, case_id: Option<&str>) -> Result<(String, Vec<Bind>), AppError> {
+fn conditions(f: &AuditFilter, case_id: Option<&str>) -> Result<(String, Vec<Bind>), Error> {
     let mut p = Problems::default();
     let from = p.optional_date("audit-from", "From", &f.from);
     let to = p.optional_date("audit-to", "To", &f.to);
@@ -62,7 +62,7 @@ fn conditions(f: &AuditFilter, case_id: Option<&str>) -> Result<(String, Vec<Bin
     Ok((clause, binds))
 }
 
-async fn entries(tx: &mut Tx, clause: &str, binds: &[Bind], limit: i64) -> Result<Vec<AuditEntry>, AppError> {
+async fn entries(tx: &mut Tx, clause: &str, binds: &[Bind], limit: i64) -> Result<Vec<AuditEntry>, Error> {
     let sql = format!(
         "SELECT l.seq, l.at, u.name AS actor, a.name AS agency, l.action, l.record_type, l.record_id, l.outcome, l.details FROM audit_log l \
          LEFT JOIN users u ON u.id = l.actor_user_id LEFT JOIN agencies a ON a.id = l.actor_agency_id{clause} ORDER BY l.seq DESC LIMIT {limit}"
@@ -74,10 +74,10 @@ async fn entries(tx: &mut Tx, clause: &str, binds: &[Bind], limit: i64) -> Resul
             Bind::Int(i) => q.bind(*i),
         };
     }
-    q.fetch_all(&mut **tx).await.map_err(internal_db)?.iter().map(entry).collect()
+    q.fetch_all(&mut **tx).await?.iter().map(entry).collect()
 }
 
-fn entry(r: &AnyRow) -> Result<AuditEntry, AppError> {
+fn entry(r: &AnyRow) -> Result<AuditEntry, Error> {
     let kind: Option<String> = col(r, "record_type")?;
     let id: Option<String> = col(r, "record_id")?;
     Ok(AuditEntry {
@@ -92,8 +92,8 @@ fn entry(r: &AnyRow) -> Result<AuditEntry, AppError> {
     })
 }
 
-async fn pairs(tx: &mut Tx, sql: &'static str) -> Result<Vec<(String, String)>, AppError> {
-    sqlx::query(sql).fetch_all(&mut **tx).await.map_err(internal_db)?.iter().map(|r| Ok((col(r, "id")?, col(r, "name")?))).collect()
+async fn pairs(tx: &mut Tx, sql: &'static str) -> Result<Vec<(String, String)>, Error> {
+    sqlx::query(sql).fetch_all(&mut **tx).await?.iter().map(|r| Ok((col(r, "id")?, col(r, "name")?))).collect()
 }
 
 /// Whether `text` is written like a case reference (`C-2026-00005`, any case).
@@ -108,23 +108,22 @@ fn looks_like_reference(text: &str) -> bool {
 }
 
 /// The case a reference names, if the filter holds one.
-async fn case_of_reference(tx: &mut Tx, f: &AuditFilter) -> Result<Option<String>, AppError> {
+async fn case_of_reference(tx: &mut Tx, f: &AuditFilter) -> Result<Option<String>, Error> {
     if !looks_like_reference(&f.record_id) {
         return Ok(None);
     }
     let id: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
         .bind(f.record_id.trim().to_ascii_uppercase())
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(internal_db)?;
+        .await?;
     if id.is_none() {
-        return Err(AppError::field("audit-record", "No case has this reference now (a purged or erased case is found by its id only)"));
+        return Err(AppError::field("audit-record", "No case has this reference now (a purged or erased case is found by its id only)").into());
     }
     Ok(id)
 }
 
 impl ServerBackend {
-    pub(super) async fn search_audit_op(&self, actor: &Actor, filter: AuditFilter) -> Result<AuditSearch, AppError> {
+    pub(super) async fn search_audit_op(&self, actor: &Actor, filter: AuditFilter) -> Result<AuditSearch, Error> {
         check(actor, &Action::SearchAudit)?;
         let mut tx = self.tx().await?;
         let case_id = case_of_reference(&mut tx, &filter).await?;
@@ -138,15 +137,15 @@ impl ServerBackend {
                 Bind::Int(i) => q.bind(*i),
             };
         }
-        let matching = q.fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let matching = q.fetch_one(&mut *tx).await?;
         let people = pairs(&mut tx, "SELECT id, name FROM users ORDER BY name").await?;
         let agencies = pairs(&mut tx, "SELECT id, name FROM agencies ORDER BY name").await?;
-        let actions = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action").fetch_all(&mut *tx).await.map_err(internal_db)?;
+        let actions = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action").fetch_all(&mut *tx).await?;
         self.audit_and_commit(tx, actor_event(actor, "audit.search").detail("matching", matching)).await?;
         Ok(AuditSearch { entries: found, matching, people, agencies, actions })
     }
 
-    pub(super) async fn export_audit_op(&self, actor: &Actor, filter: AuditFilter) -> Result<String, AppError> {
+    pub(super) async fn export_audit_op(&self, actor: &Actor, filter: AuditFilter) -> Result<String, Error> {
         check(actor, &Action::ExportAudit)?;
         let mut tx = self.tx().await?;
         let case_id = case_of_reference(&mut tx, &filter).await?;

@@ -12,7 +12,11 @@ use shared::validation::{iso_date, parse_iso_date, Problems};
 use shared::views::case::{case_hit, case_record, CASE_RECORD};
 use sqlx::AnyConnection;
 
-use super::{actor_event, check, internal, internal_db, ServerBackend};
+use super::{
+    actor_event, check,
+    error::{answer, Error, OrInternal},
+    ServerBackend,
+};
 use crate::audit::{self, Outcome};
 use crate::casework::{agency_is_active, exposure, file, search_key};
 use crate::db::Tx;
@@ -46,10 +50,10 @@ pub(super) fn shown(grant: &Grant, mask: Parts) -> Parts {
 impl ServerBackend {
     /// `case_ids` as lists show them to `actor`, each decided by the policy; records one
     /// audit entry per case whose victim's name the list discloses (appended together).
-    async fn case_hits(&self, tx: &mut Tx, actor: &Actor, case_ids: &[String], via: &'static str) -> Result<Vec<CaseHit>, AppError> {
+    async fn case_hits(&self, tx: &mut Tx, actor: &Actor, case_ids: &[String], via: &'static str) -> Result<Vec<CaseHit>, Error> {
         let now = self.clock.unix();
-        let facts = exposure::facts(tx, case_ids, actor).await.map_err(internal_db)?;
-        let files = file::list_files(tx, case_ids, now).await.map_err(internal_db)?;
+        let facts = exposure::facts(tx, case_ids, actor).await?;
+        let files = file::list_files(tx, case_ids, now).await?;
         let mut hits = Vec::new();
         let mut listed = Vec::new();
         for f in &files {
@@ -67,40 +71,37 @@ impl ServerBackend {
                 hits.push(hit);
             }
         }
-        audit::append_all(tx, now, listed).await.map_err(internal)?;
+        audit::append_all(tx, now, listed).await.or_internal()?;
         Ok(hits)
     }
 
     /// Agencies and IDVAs the coordinator can choose from.
-    async fn manage_choices(&self, conn: &mut AnyConnection) -> Result<ManageChoices, AppError> {
+    async fn manage_choices(&self, conn: &mut AnyConnection) -> Result<ManageChoices, Error> {
         let agencies = sqlx::query_as::<_, (String, String)>("SELECT id, name FROM agencies WHERE isa_state = 'active' ORDER BY name")
             .fetch_all(&mut *conn)
-            .await
-            .map_err(internal_db)?;
+            .await?;
         let idvas = sqlx::query_as::<_, (String, String)>(
             "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'idva' \
              JOIN agencies a ON a.id = u.agency_id AND a.isa_state = 'active' WHERE u.active = TRUE ORDER BY u.name",
         )
         .fetch_all(&mut *conn)
-        .await
-        .map_err(internal_db)?;
+        .await?;
         Ok(ManageChoices { agencies, idvas })
     }
 
     /// Starts a management change: checks permission and that the case exists.
-    async fn begin_manage(&self, actor: &Actor, case_id: &str) -> Result<Tx, AppError> {
+    async fn begin_manage(&self, actor: &Actor, case_id: &str) -> Result<Tx, Error> {
         check(actor, &Action::ManageCase)?;
         let mut tx = self.tx().await?;
-        let exists: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await?;
         if exists == 0 {
-            return Err(AppError::NotFound);
+            return Err(AppError::NotFound.into());
         }
         Ok(tx)
     }
 
     /// Finishes a management change: audit row, then commit.
-    async fn finish_manage(&self, tx: Tx, actor: &Actor, case_id: &str, action: &'static str) -> Result<(), AppError> {
+    async fn finish_manage(&self, tx: Tx, actor: &Actor, case_id: &str, action: &'static str) -> Result<(), Error> {
         self.audit_and_commit(tx, actor_event(actor, action).on("case", case_id)).await
     }
 }
@@ -108,154 +109,171 @@ impl ServerBackend {
 #[async_trait::async_trait]
 impl CaseBackend for ServerBackend {
     async fn my_cases(&self, actor: &Actor) -> Result<Vec<CaseHit>, AppError> {
-        check(actor, &Action::ListCases)?;
-        let mut tx = self.read_tx().await?;
-        let agency = actor.agency_id.clone().unwrap_or_default();
-        let ids: Vec<String> = if decide(Some(actor), &Action::SearchCases).is_allowed() {
-            sqlx::query_scalar("SELECT id FROM cases WHERE status = 'open' ORDER BY created_at DESC LIMIT 200").fetch_all(&mut *tx).await
-        } else {
-            sqlx::query_scalar(
-                "SELECT id FROM cases WHERE status = 'open' AND (idva_user_id = $1 \
+        answer(async move {
+            check(actor, &Action::ListCases)?;
+            let mut tx = self.read_tx().await?;
+            let agency = actor.agency_id.clone().unwrap_or_default();
+            let ids: Vec<String> = if decide(Some(actor), &Action::SearchCases).is_allowed() {
+                sqlx::query_scalar("SELECT id FROM cases WHERE status = 'open' ORDER BY created_at DESC LIMIT 200").fetch_all(&mut *tx).await
+            } else {
+                sqlx::query_scalar(
+                    "SELECT id FROM cases WHERE status = 'open' AND (idva_user_id = $1 \
                  OR id IN (SELECT case_id FROM case_agencies WHERE agency_id = $2) \
                  OR id IN (SELECT case_id FROM referrals WHERE agency_id = $2 AND case_id IS NOT NULL) \
                  OR id IN (SELECT case_id FROM actions WHERE owner_agency_id = $2) \
                  OR id IN (SELECT case_id FROM research_answers WHERE agency_id = $2 AND known_about <> '')) ORDER BY created_at DESC LIMIT 200",
-            )
-            .bind(&actor.user_id)
-            .bind(&agency)
-            .fetch_all(&mut *tx)
-            .await
-        }
-        .map_err(internal_db)?;
-        let out = self.case_hits(&mut tx, actor, &ids, "case.list").await?;
-        self.audit_and_commit(tx, actor_event(actor, "case.list").detail("count", out.len())).await?;
-        Ok(out)
+                )
+                .bind(&actor.user_id)
+                .bind(&agency)
+                .fetch_all(&mut *tx)
+                .await
+            }?;
+            let out = self.case_hits(&mut tx, actor, &ids, "case.list").await?;
+            self.audit_and_commit(tx, actor_event(actor, "case.list").detail("count", out.len())).await?;
+            Ok(out)
+        })
+        .await
     }
 
     async fn case_view(&self, actor: &Actor, id: &str) -> Result<CaseView, AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.read_tx().await?;
-        let granted = exposure::record_grant(&mut tx, id, actor).await.map_err(internal_db)?.map(|(_, g)| g).filter(Grant::visible);
-        let Some(granted) = granted else {
-            drop(tx);
-            self.audit_alone(actor_event(actor, "case.read").on("case", id).outcome(Outcome::Denied)).await;
-            return Err(AppError::NotFound);
-        };
-        let parts = shown(&granted, CASE_RECORD);
-        let want = file::Want { parts, meeting: None, agency: actor.agency_id.as_deref(), today: today(now), now };
-        let case = file::load(&mut tx, id, want).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
-        let record = case_record(&case, &granted, actor).ok_or(AppError::NotFound)?;
-        let manage = if granted.writes.manage { Some(self.manage_choices(&mut tx).await?) } else { None };
-        let (corrections, rectifiable, data_protection) = super::data_protection::case_extras(&mut tx, actor, id, parts).await?;
-        let event = actor_event(actor, "case.read").on("case", id).detail("parts", parts.names());
-        audit::append(&mut tx, now, event).await.map_err(internal)?;
-        tx.commit().await.map_err(internal_db)?;
-        Ok(CaseView { record, manage, corrections, rectifiable, data_protection })
+        answer(async move {
+            let now = self.clock.unix();
+            let mut tx = self.read_tx().await?;
+            let granted = exposure::record_grant(&mut tx, id, actor).await?.map(|(_, g)| g).filter(Grant::visible);
+            let Some(granted) = granted else {
+                drop(tx);
+                self.audit_alone(actor_event(actor, "case.read").on("case", id).outcome(Outcome::Denied)).await;
+                return Err(AppError::NotFound.into());
+            };
+            let parts = shown(&granted, CASE_RECORD);
+            let want = file::Want { parts, meeting: None, agency: actor.agency_id.as_deref(), today: today(now), now };
+            let case = file::load(&mut tx, id, want).await?.ok_or(AppError::NotFound)?;
+            let record = case_record(&case, &granted, actor).ok_or(AppError::NotFound)?;
+            let manage = if granted.writes.manage { Some(self.manage_choices(&mut tx).await?) } else { None };
+            let (corrections, rectifiable, data_protection) = super::data_protection::case_extras(&mut tx, actor, id, parts).await?;
+            let event = actor_event(actor, "case.read").on("case", id).detail("parts", parts.names());
+            audit::append(&mut tx, now, event).await.or_internal()?;
+            tx.commit().await?;
+            Ok(CaseView { record, manage, corrections, rectifiable, data_protection })
+        })
+        .await
     }
 
     async fn search_cases(&self, actor: &Actor, query: &str) -> Result<Vec<CaseHit>, AppError> {
-        check(actor, &Action::SearchCases)?;
-        let mut p = Problems::default();
-        let query = p.text("search", "A name, date of birth or case reference", query, 200);
-        if !query.is_empty() && normalise_name(&query).is_empty() {
-            p.add("search", "Enter a name, date of birth or case reference using letters or numbers");
-        }
-        p.finish(())?;
-        let now = self.clock.unix();
-        let mut tx = self.read_tx().await?;
-        let (kind, ids) = if looks_like_reference(&query) {
-            ("reference", sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1").bind(query.to_ascii_uppercase()).fetch_all(&mut *tx).await)
-        } else if let Some(dob) = typed_date(&query) {
-            let sql = "SELECT id FROM cases WHERE victim_dob = $1 ORDER BY created_at DESC LIMIT 100";
-            ("date_of_birth", sqlx::query_scalar(sql).bind(iso_date(dob)).fetch_all(&mut *tx).await)
-        } else {
-            // Every typed word must begin a word of one of the victim's names (index ranges).
-            let words: Vec<String> = normalise_name(&query).split(' ').filter(|w| !w.is_empty()).take(6).map(str::to_string).collect();
-            let matches = (0..words.len())
-                .map(|i| format!("SELECT case_id FROM case_name_words WHERE word >= ${} AND word < ${}", 2 * i + 1, 2 * i + 2))
-                .collect::<Vec<_>>()
-                .join(" INTERSECT ");
-            let sql = format!("SELECT id FROM cases WHERE id IN ({matches}) ORDER BY created_at DESC LIMIT 100");
-            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
-            for w in &words {
-                q = q.bind(w.clone()).bind(format!("{w}\u{10FFFF}"));
+        answer(async move {
+            check(actor, &Action::SearchCases)?;
+            let mut p = Problems::default();
+            let query = p.text("search", "A name, date of birth or case reference", query, 200);
+            if !query.is_empty() && normalise_name(&query).is_empty() {
+                p.add("search", "Enter a name, date of birth or case reference using letters or numbers");
             }
-            ("name", q.fetch_all(&mut *tx).await)
-        };
-        let ids: Vec<String> = ids.map_err(internal_db)?;
-        let found = self.case_hits(&mut tx, actor, &ids, "case.search").await?;
-        let key = search_key::key(&mut tx).await.map_err(internal_db)?;
-        let event = actor_event(actor, "case.search")
-            .detail("kind", kind)
-            .detail("terms_hash", search_key::hash_terms(&key, &normalise_name(&query)))
-            .detail("results", found.len());
-        audit::append(&mut tx, now, event).await.map_err(internal)?;
-        tx.commit().await.map_err(internal_db)?;
-        Ok(found)
+            p.finish(())?;
+            let now = self.clock.unix();
+            let mut tx = self.read_tx().await?;
+            let (kind, ids) = if looks_like_reference(&query) {
+                (
+                    "reference",
+                    sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1").bind(query.to_ascii_uppercase()).fetch_all(&mut *tx).await,
+                )
+            } else if let Some(dob) = typed_date(&query) {
+                let sql = "SELECT id FROM cases WHERE victim_dob = $1 ORDER BY created_at DESC LIMIT 100";
+                ("date_of_birth", sqlx::query_scalar(sql).bind(iso_date(dob)).fetch_all(&mut *tx).await)
+            } else {
+                // Every typed word must begin a word of one of the victim's names (index ranges).
+                let words: Vec<String> = normalise_name(&query).split(' ').filter(|w| !w.is_empty()).take(6).map(str::to_string).collect();
+                let matches = (0..words.len())
+                    .map(|i| format!("SELECT case_id FROM case_name_words WHERE word >= ${} AND word < ${}", 2 * i + 1, 2 * i + 2))
+                    .collect::<Vec<_>>()
+                    .join(" INTERSECT ");
+                let sql = format!("SELECT id FROM cases WHERE id IN ({matches}) ORDER BY created_at DESC LIMIT 100");
+                let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+                for w in &words {
+                    q = q.bind(w.clone()).bind(format!("{w}\u{10FFFF}"));
+                }
+                ("name", q.fetch_all(&mut *tx).await)
+            };
+            let ids: Vec<String> = ids?;
+            let found = self.case_hits(&mut tx, actor, &ids, "case.search").await?;
+            let key = search_key::key(&mut tx).await?;
+            let event = actor_event(actor, "case.search")
+                .detail("kind", kind)
+                .detail("terms_hash", search_key::hash_terms(&key, &normalise_name(&query)))
+                .detail("results", found.len());
+            audit::append(&mut tx, now, event).await.or_internal()?;
+            tx.commit().await?;
+            Ok(found)
+        })
+        .await
     }
 
     async fn set_involvement(&self, actor: &Actor, input: InvolvementInput) -> Result<(), AppError> {
+        answer(async move {
         let Some(involvement) = Involvement::parse(&input.involvement) else {
-            return Err(AppError::field("involvement", "Choose how the agency works with the case"));
+            return Err(AppError::field("involvement", "Choose how the agency works with the case").into());
         };
         let action = if input.present { "case.involvement_add" } else { "case.involvement_remove" };
         let (case_id, agency_id) = (input.case_id.clone(), input.agency_id.clone());
         let mut tx = self.begin_manage(actor, &case_id).await?;
         {
             let conn: &mut AnyConnection = &mut tx;
-            if !agency_is_active(conn, &agency_id).await.map_err(internal_db)? {
-                return Err(AppError::field("involvement-agency", "Choose an agency that has signed the ISA"));
+            if !agency_is_active(conn, &agency_id).await? {
+                return Err(AppError::field("involvement-agency", "Choose an agency that has signed the ISA").into());
             }
             let sql = if input.present {
                 "INSERT INTO case_agencies (case_id, agency_id, involvement) VALUES ($1, $2, $3) ON CONFLICT (case_id, agency_id, involvement) DO NOTHING"
             } else {
                 "DELETE FROM case_agencies WHERE case_id = $1 AND agency_id = $2 AND involvement = $3"
             };
-            sqlx::query(sql).bind(&case_id).bind(&agency_id).bind(involvement.as_str()).execute(&mut *conn).await.map_err(internal_db)?;
+            sqlx::query(sql).bind(&case_id).bind(&agency_id).bind(involvement.as_str()).execute(&mut *conn).await?;
         }
         self.finish_manage(tx, actor, &case_id, action).await
+    }).await
     }
 
     async fn assign_idva(&self, actor: &Actor, case_id: &str, user_id: &str) -> Result<(), AppError> {
-        let (case, user) = (case_id.to_string(), user_id.trim().to_string());
-        let mut tx = self.begin_manage(actor, case_id).await?;
-        {
-            let conn: &mut AnyConnection = &mut tx;
-            if !user.is_empty() {
-                let is_idva: i64 = sqlx::query_scalar(
+        answer(async move {
+            let (case, user) = (case_id.to_string(), user_id.trim().to_string());
+            let mut tx = self.begin_manage(actor, case_id).await?;
+            {
+                let conn: &mut AnyConnection = &mut tx;
+                if !user.is_empty() {
+                    let is_idva: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.user_id = $1 AND r.role = 'idva' AND u.active = TRUE",
                 )
                 .bind(&user)
                 .fetch_one(&mut *conn)
                 .await
-                .map_err(internal_db)?;
-                if is_idva == 0 {
-                    return Err(AppError::field("idva", "Choose an IDVA"));
+                ?;
+                    if is_idva == 0 {
+                        return Err(AppError::field("idva", "Choose an IDVA").into());
+                    }
                 }
+                sqlx::query("UPDATE cases SET idva_user_id = $1 WHERE id = $2")
+                    .bind(Some(user).filter(|u| !u.is_empty()))
+                    .bind(&case)
+                    .execute(&mut *conn)
+                    .await?;
             }
-            sqlx::query("UPDATE cases SET idva_user_id = $1 WHERE id = $2")
-                .bind(Some(user).filter(|u| !u.is_empty()))
-                .bind(&case)
-                .execute(&mut *conn)
-                .await
-                .map_err(internal_db)?;
-        }
-        self.finish_manage(tx, actor, case_id, "case.assign_idva").await
+            self.finish_manage(tx, actor, case_id, "case.assign_idva").await
+        })
+        .await
     }
 
     async fn close_case(&self, actor: &Actor, case_id: &str, reason: &str) -> Result<(), AppError> {
-        let mut p = Problems::default();
-        let reason = p.text("close-reason", "Reason for closing", reason, LONG_TEXT);
-        p.finish(())?;
-        let today = iso_date(today(self.clock.unix()));
-        let mut tx = self.begin_manage(actor, case_id).await?;
-        sqlx::query("UPDATE cases SET status = 'closed', closed_on = $1, closed_reason = $2 WHERE id = $3 AND status = 'open'")
-            .bind(&today)
-            .bind(&reason)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        self.finish_manage(tx, actor, case_id, "case.close").await
+        answer(async move {
+            let mut p = Problems::default();
+            let reason = p.text("close-reason", "Reason for closing", reason, LONG_TEXT);
+            p.finish(())?;
+            let today = iso_date(today(self.clock.unix()));
+            let mut tx = self.begin_manage(actor, case_id).await?;
+            sqlx::query("UPDATE cases SET status = 'closed', closed_on = $1, closed_reason = $2 WHERE id = $3 AND status = 'open'")
+                .bind(&today)
+                .bind(&reason)
+                .bind(case_id)
+                .execute(&mut *tx)
+                .await?;
+            self.finish_manage(tx, actor, case_id, "case.close").await
+        })
+        .await
     }
 }

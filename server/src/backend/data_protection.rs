@@ -19,7 +19,11 @@ use sqlx::AnyConnection;
 use time::Duration;
 use uuid::Uuid;
 
-use super::{actor_event, check, col, internal_db, ServerBackend};
+use super::{
+    actor_event, check, col,
+    error::{answer, Error},
+    ServerBackend,
+};
 use crate::casework::{exposure, repeat_lookup};
 use crate::identity::actor::{parse_date, today};
 use crate::retention::{delete_cases, PurgeCounts};
@@ -27,7 +31,7 @@ use crate::retention::{delete_cases, PurgeCounts};
 /// Days ahead the retention page looks.
 const DUE_WINDOW_DAYS: i64 = 90;
 
-fn retained(r: &AnyRow, years: u8) -> Result<RetainedCase, AppError> {
+fn retained(r: &AnyRow, years: u8) -> Result<RetainedCase, Error> {
     let closed_on: Option<String> = col(r, "closed_on")?;
     let due_on = closed_on
         .as_deref()
@@ -45,20 +49,20 @@ fn retained(r: &AnyRow, years: u8) -> Result<RetainedCase, AppError> {
 }
 
 /// Whether `person_id` of `kind` belongs to a referral of `case_id`; returns the row's columns.
-async fn person_in_case(conn: &mut AnyConnection, kind: PersonKind, person_id: &str, case_id: &str) -> Result<Option<AnyRow>, AppError> {
+async fn person_in_case(conn: &mut AnyConnection, kind: PersonKind, person_id: &str, case_id: &str) -> Result<Option<AnyRow>, Error> {
     let sql = format!("SELECT p.* FROM {} p JOIN referrals r ON r.id = p.referral_id WHERE p.id = $1 AND r.case_id = $2", kind.table());
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person_id).bind(case_id).fetch_optional(&mut *conn).await.map_err(internal_db)
+    Ok(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person_id).bind(case_id).fetch_optional(&mut *conn).await?)
 }
 
 /// The people of a case: (kind, id, name), victims first.
-async fn people_of(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<(PersonKind, String, String)>, AppError> {
+async fn people_of(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<(PersonKind, String, String)>, Error> {
     let mut out = Vec::new();
     for kind in [PersonKind::Victim, PersonKind::Perpetrator, PersonKind::Household] {
         let sql = format!(
             "SELECT p.id, p.name FROM {} p JOIN referrals r ON r.id = p.referral_id WHERE r.case_id = $1 ORDER BY r.submitted_at, p.name",
             kind.table()
         );
-        for r in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(case_id).fetch_all(&mut *conn).await.map_err(internal_db)? {
+        for r in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(case_id).fetch_all(&mut *conn).await? {
             out.push((kind, col(&r, "id")?, col(&r, "name")?));
         }
     }
@@ -96,15 +100,14 @@ pub(super) async fn case_extras(
     actor: &Actor,
     case_id: &str,
     parts: Parts,
-) -> Result<(Vec<CorrectionView>, Vec<(String, String)>, Option<DataProtectionPanel>), AppError> {
+) -> Result<(Vec<CorrectionView>, Vec<(String, String)>, Option<DataProtectionPanel>), Error> {
     let rows = sqlx::query(
         "SELECT x.field, x.old_value, x.new_value, x.reason, x.corrected_at, u.name FROM rectifications x JOIN users u ON u.id = x.corrected_by \
          WHERE x.case_id = $1 ORDER BY x.corrected_at, x.id",
     )
     .bind(case_id)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal_db)?;
+    .await?;
     let mut corrections = Vec::new();
     for r in &rows {
         let Some(field) = PersonField::parse(&col::<String>(r, "field")?) else { continue };
@@ -140,8 +143,7 @@ pub(super) async fn case_extras(
         let case = sqlx::query("SELECT restricted, restriction_reason, legal_hold, legal_hold_reason FROM cases WHERE id = $1")
             .bind(case_id)
             .fetch_one(&mut *conn)
-            .await
-            .map_err(internal_db)?;
+            .await?;
         let name_of = |kind: &str, id: &str| {
             people.iter().find(|(k, i, _)| k.as_str() == kind && i == id).map(|(k, _, n)| format!("{}: {n}", kind_words(*k))).unwrap_or_default()
         };
@@ -151,7 +153,7 @@ pub(super) async fn case_extras(
         .bind(case_id)
         .fetch_all(&mut *conn)
         .await
-        .map_err(internal_db)?
+        ?
         .iter()
         .map(|r| {
             let decision = ObjectionDecision::parse(&col::<String>(r, "decision")?).unwrap_or(ObjectionDecision::Pending);
@@ -166,7 +168,7 @@ pub(super) async fn case_extras(
                 decided_on: col(r, "decided_on")?,
             })
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .collect::<Result<Vec<_>, Error>>()?;
         let erasable = std::iter::once(("case".to_string(), "The whole case and everyone in it".to_string()))
             .chain(
                 people
@@ -208,11 +210,11 @@ const CASE_TEXT: &[(&str, &str, &[&str], &str)] = &[
 ];
 
 /// Replaces every mention of `people` in the case's free text with "[erased]"; how many went.
-async fn scrub_case_text(conn: &mut AnyConnection, case_id: &str, people: &[ThirdParty], keep: &[String]) -> Result<u64, AppError> {
+async fn scrub_case_text(conn: &mut AnyConnection, case_id: &str, people: &[ThirdParty], keep: &[String]) -> Result<u64, Error> {
     let mut total = 0u64;
     for (table, key, columns, condition) in CASE_TEXT {
         let select = format!("SELECT {key} AS row_key, {} FROM {table} WHERE {condition}", columns.join(", "));
-        let rows = sqlx::query(sqlx::AssertSqlSafe(select)).bind(case_id).fetch_all(&mut *conn).await.map_err(internal_db)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(select)).bind(case_id).fetch_all(&mut *conn).await?;
         for r in &rows {
             let row_key: String = col(r, "row_key")?;
             for column in *columns {
@@ -223,7 +225,7 @@ async fn scrub_case_text(conn: &mut AnyConnection, case_id: &str, people: &[Thir
                 }
                 total += n as u64;
                 let update = format!("UPDATE {table} SET {column} = $1 WHERE {key} = $2");
-                sqlx::query(sqlx::AssertSqlSafe(update)).bind(erased).bind(&row_key).execute(&mut *conn).await.map_err(internal_db)?;
+                sqlx::query(sqlx::AssertSqlSafe(update)).bind(erased).bind(&row_key).execute(&mut *conn).await?;
             }
         }
     }
@@ -232,21 +234,14 @@ async fn scrub_case_text(conn: &mut AnyConnection, case_id: &str, people: &[Thir
 
 /// Deletes the subject access requests about the erased people, and any whose export still
 /// names one of them; how many went.
-async fn erase_subject_requests(conn: &mut AnyConnection, person_ids: &[String], names: &[ThirdParty]) -> Result<u64, AppError> {
-    let rows = sqlx::query("SELECT id, subject_id, subject_name, export_json FROM subject_access_requests")
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(internal_db)?;
+async fn erase_subject_requests(conn: &mut AnyConnection, person_ids: &[String], names: &[ThirdParty]) -> Result<u64, Error> {
+    let rows = sqlx::query("SELECT id, subject_id, subject_name, export_json FROM subject_access_requests").fetch_all(&mut *conn).await?;
     let mut gone = 0;
     for r in &rows {
         let subject: String = col(r, "subject_id")?;
         let text = format!("{} {}", col::<String>(r, "subject_name")?, col::<String>(r, "export_json")?);
         if person_ids.contains(&subject) || shared::subject_access::leaks(&text, names, "") {
-            sqlx::query("DELETE FROM subject_access_requests WHERE id = $1")
-                .bind(col::<String>(r, "id")?)
-                .execute(&mut *conn)
-                .await
-                .map_err(internal_db)?;
+            sqlx::query("DELETE FROM subject_access_requests WHERE id = $1").bind(col::<String>(r, "id")?).execute(&mut *conn).await?;
             gone += 1;
         }
     }
@@ -255,15 +250,14 @@ async fn erase_subject_requests(conn: &mut AnyConnection, person_ids: &[String],
 
 /// What erasure cannot reach, for the DPO: copies of minutes already downloaded (made for a
 /// person and never stored here), and subject access exports already downloaded.
-async fn erasure_outside(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<String>, AppError> {
+async fn erasure_outside(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<String>, Error> {
     let downloaded: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM copy_downloads d JOIN minute_copies c ON c.id = d.copy_id \
          WHERE c.meeting_id IN (SELECT meeting_id FROM agenda_items WHERE case_id = $1)",
     )
     .bind(case_id)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal_db)?;
+    .await?;
     let mut out = Vec::new();
     if downloaded > 0 {
         out.push(format!("minutes_copies_downloaded:{downloaded}"));
@@ -283,13 +277,12 @@ impl ServerBackend {
     }
 
     /// Checks `action`, then that the case exists (as not found otherwise).
-    async fn begin_case_op(&self, actor: &Actor, action: &Action, case_id: &str) -> Result<crate::db::Tx, AppError> {
+    async fn begin_case_op(&self, actor: &Actor, action: &Action, case_id: &str) -> Result<crate::db::Tx, Error> {
         check(actor, action)?;
         let mut tx = self.tx().await?;
-        let exists: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE id = $1").bind(case_id).fetch_one(&mut *tx).await?;
         if exists == 0 {
-            return Err(AppError::NotFound);
+            return Err(AppError::NotFound.into());
         }
         Ok(tx)
     }
@@ -298,208 +291,214 @@ impl ServerBackend {
 #[async_trait::async_trait]
 impl DataProtectionBackend for ServerBackend {
     async fn retention(&self, actor: &Actor) -> Result<RetentionView, AppError> {
-        check(actor, &Action::ManageRetention)?;
-        let settings = self.config.retention;
-        let years = settings.policy.case_years_after_closure;
-        let today = today(self.clock.unix());
-        let horizon = today.checked_add(Duration::days(DUE_WINDOW_DAYS)).unwrap_or(today);
-        let mut tx = self.tx().await?;
-        const COLUMNS: &str = "id, reference, closed_on, legal_hold, legal_hold_reason, restricted";
-        let due = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM cases WHERE status = 'closed' AND closed_on <= $1 ORDER BY closed_on, reference LIMIT 500"
-        )))
-        .bind(iso_date(latest_due_start(horizon, years)))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(internal_db)?
-        .iter()
-        .map(|r| retained(r, years))
-        .collect::<Result<Vec<_>, AppError>>()?;
-        let held = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM cases WHERE legal_hold = 1 ORDER BY reference LIMIT 500")))
+        answer(async move {
+            check(actor, &Action::ManageRetention)?;
+            let settings = self.config.retention;
+            let years = settings.policy.case_years_after_closure;
+            let today = today(self.clock.unix());
+            let horizon = today.checked_add(Duration::days(DUE_WINDOW_DAYS)).unwrap_or(today);
+            let mut tx = self.tx().await?;
+            const COLUMNS: &str = "id, reference, closed_on, legal_hold, legal_hold_reason, restricted";
+            let due = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM cases WHERE status = 'closed' AND closed_on <= $1 ORDER BY closed_on, reference LIMIT 500"
+            )))
+            .bind(iso_date(latest_due_start(horizon, years)))
             .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?
+            .await?
             .iter()
             .map(|r| retained(r, years))
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let runs = sqlx::query("SELECT at, details FROM audit_log WHERE action = 'retention.purge' ORDER BY seq DESC LIMIT 10")
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .iter()
-            .map(|r| {
-                let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
-                let counts =
-                    details.as_object().into_iter().flatten().filter_map(|(k, v)| v.as_u64().filter(|n| *n > 0).map(|n| (k.clone(), n))).collect();
-                Ok(PurgeRun { at: col(r, "at")?, counts })
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let erasures =
-            sqlx::query("SELECT at, action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq DESC LIMIT 10")
+            .collect::<Result<Vec<_>, Error>>()?;
+            let held = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM cases WHERE legal_hold = 1 ORDER BY reference LIMIT 500")))
                 .fetch_all(&mut *tx)
-                .await
-                .map_err(internal_db)?
+                .await?
+                .iter()
+                .map(|r| retained(r, years))
+                .collect::<Result<Vec<_>, Error>>()?;
+            let runs = sqlx::query("SELECT at, details FROM audit_log WHERE action = 'retention.purge' ORDER BY seq DESC LIMIT 10")
+                .fetch_all(&mut *tx)
+                .await?
                 .iter()
                 .map(|r| {
                     let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
-                    let count = |k: &str| details[k].as_u64().unwrap_or(0);
-                    let removed = [("mentions in free text", "mentions_erased"), ("subject access requests", "subject_access_requests")]
-                        .into_iter()
-                        .map(|(words, key)| (words.to_string(), count(key)))
-                        .filter(|(_, n)| *n > 0)
-                        .collect();
-                    let not_reached = details["not_erasable"]
-                        .as_array()
+                    let counts = details
+                        .as_object()
                         .into_iter()
                         .flatten()
-                        .filter_map(|v| v.as_str())
-                        .map(|v| match v.split_once(':') {
-                            Some(("minutes_copies_downloaded", n)) => {
-                                format!("{n} copies of minutes that discussed the case were already downloaded: ask the agencies to delete them")
-                            }
-                            _ => v.to_string(),
-                        })
+                        .filter_map(|(k, v)| v.as_u64().filter(|n| *n > 0).map(|n| (k.clone(), n)))
                         .collect();
-                    let what = if col::<String>(r, "action")? == "case.erase" { "A whole case" } else { "A household member" };
-                    Ok(ErasureNote { at: col(r, "at")?, what: what.to_string(), removed, not_reached })
+                    Ok(PurgeRun { at: col(r, "at")?, counts })
                 })
-                .collect::<Result<Vec<_>, AppError>>()?;
-        self.audit_and_commit(tx, actor_event(actor, "retention.read").detail("due", due.len())).await?;
-        Ok(RetentionView {
-            case_years: years,
-            audit_years: settings.policy.audit_years,
-            interval_minutes: settings.interval.map(|d| d.as_secs() / 60),
-            due,
-            held,
-            runs,
-            erasures,
+                .collect::<Result<Vec<_>, Error>>()?;
+            let erasures =
+                sqlx::query("SELECT at, action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq DESC LIMIT 10")
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
+                        let count = |k: &str| details[k].as_u64().unwrap_or(0);
+                        let removed = [("mentions in free text", "mentions_erased"), ("subject access requests", "subject_access_requests")]
+                            .into_iter()
+                            .map(|(words, key)| (words.to_string(), count(key)))
+                            .filter(|(_, n)| *n > 0)
+                            .collect();
+                        let not_reached = details["not_erasable"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|v| v.as_str())
+                            .map(|v| match v.split_once(':') {
+                                Some(("minutes_copies_downloaded", n)) => {
+                                    format!("{n} copies of minutes that discussed the case were already downloaded: ask the agencies to delete them")
+                                }
+                                _ => v.to_string(),
+                            })
+                            .collect();
+                        let what = if col::<String>(r, "action")? == "case.erase" { "A whole case" } else { "A household member" };
+                        Ok(ErasureNote { at: col(r, "at")?, what: what.to_string(), removed, not_reached })
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?;
+            self.audit_and_commit(tx, actor_event(actor, "retention.read").detail("due", due.len())).await?;
+            Ok(RetentionView {
+                case_years: years,
+                audit_years: settings.policy.audit_years,
+                interval_minutes: settings.interval.map(|d| d.as_secs() / 60),
+                due,
+                held,
+                runs,
+                erasures,
+            })
         })
+        .await
     }
 
     async fn set_hold(&self, actor: &Actor, input: HoldInput) -> Result<(), AppError> {
-        check(actor, &Action::ManageRetention)?;
-        let mut p = Problems::default();
-        let reference = p.text("hold-reference", "Case reference", &input.reference, 32).to_ascii_uppercase();
-        let reason = if input.hold { p.text("hold-reason", "Reason for the legal hold", &input.reason, LONG_TEXT) } else { String::new() };
-        p.finish(())?;
-        let mut tx = self.tx().await?;
-        let Some(case_id) = sqlx::query_scalar::<_, String>("SELECT id FROM cases WHERE reference = $1")
-            .bind(&reference)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal_db)?
-        else {
-            return Err(AppError::field("hold-reference", "No case has this reference"));
-        };
-        let (flag, reason, since) = if input.hold { (1_i64, Some(reason), Some(self.clock.unix())) } else { (0, None, None) };
-        sqlx::query("UPDATE cases SET legal_hold = $1, legal_hold_reason = $2, legal_hold_since = $3 WHERE id = $4")
-            .bind(flag)
-            .bind(reason)
-            .bind(since)
-            .bind(&case_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let action = if input.hold { "case.hold_place" } else { "case.hold_lift" };
-        self.audit_and_commit(tx, actor_event(actor, action).on("case", case_id)).await
+        answer(async move {
+            check(actor, &Action::ManageRetention)?;
+            let mut p = Problems::default();
+            let reference = p.text("hold-reference", "Case reference", &input.reference, 32).to_ascii_uppercase();
+            let reason = if input.hold { p.text("hold-reason", "Reason for the legal hold", &input.reason, LONG_TEXT) } else { String::new() };
+            p.finish(())?;
+            let mut tx = self.tx().await?;
+            let Some(case_id) =
+                sqlx::query_scalar::<_, String>("SELECT id FROM cases WHERE reference = $1").bind(&reference).fetch_optional(&mut *tx).await?
+            else {
+                return Err(AppError::field("hold-reference", "No case has this reference").into());
+            };
+            let (flag, reason, since) = if input.hold { (1_i64, Some(reason), Some(self.clock.unix())) } else { (0, None, None) };
+            sqlx::query("UPDATE cases SET legal_hold = $1, legal_hold_reason = $2, legal_hold_since = $3 WHERE id = $4")
+                .bind(flag)
+                .bind(reason)
+                .bind(since)
+                .bind(&case_id)
+                .execute(&mut *tx)
+                .await?;
+            let action = if input.hold { "case.hold_place" } else { "case.hold_lift" };
+            self.audit_and_commit(tx, actor_event(actor, action).on("case", case_id)).await
+        })
+        .await
     }
 
     async fn set_restriction(&self, actor: &Actor, input: RestrictInput) -> Result<(), AppError> {
-        let mut p = Problems::default();
-        let reason = p.text("restriction-reason", "Reason", &input.reason, LONG_TEXT);
-        let mut tx = self.begin_case_op(actor, &Action::RestrictCase, &input.case_id).await?;
-        p.finish(())?;
-        let (flag, reason, since) = if input.restricted { (1_i64, Some(reason), Some(self.clock.unix())) } else { (0, None, None) };
-        sqlx::query("UPDATE cases SET restricted = $1, restriction_reason = $2, restricted_since = $3 WHERE id = $4")
-            .bind(flag)
-            .bind(reason)
-            .bind(since)
-            .bind(&input.case_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let action = if input.restricted { "case.restrict" } else { "case.unrestrict" };
-        self.audit_and_commit(tx, actor_event(actor, action).on("case", input.case_id.as_str())).await
+        answer(async move {
+            let mut p = Problems::default();
+            let reason = p.text("restriction-reason", "Reason", &input.reason, LONG_TEXT);
+            let mut tx = self.begin_case_op(actor, &Action::RestrictCase, &input.case_id).await?;
+            p.finish(())?;
+            let (flag, reason, since) = if input.restricted { (1_i64, Some(reason), Some(self.clock.unix())) } else { (0, None, None) };
+            sqlx::query("UPDATE cases SET restricted = $1, restriction_reason = $2, restricted_since = $3 WHERE id = $4")
+                .bind(flag)
+                .bind(reason)
+                .bind(since)
+                .bind(&input.case_id)
+                .execute(&mut *tx)
+                .await?;
+            let action = if input.restricted { "case.restrict" } else { "case.unrestrict" };
+            self.audit_and_commit(tx, actor_event(actor, action).on("case", input.case_id.as_str())).await
+        })
+        .await
     }
 
     async fn rectify(&self, actor: &Actor, input: RectifyInput) -> Result<(), AppError> {
-        check(actor, &Action::RectifyRecord)?;
-        let mut tx = self.tx().await?;
-        let granted = exposure::record_grant(&mut tx, &input.case_id, actor).await.map_err(internal_db)?.map(|(_, g)| g).filter(|g| g.open());
-        let Some(parts) = granted.map(|g| super::cases::shown(&g, CASE_RECORD)) else { return Err(AppError::NotFound) };
-        let target = input.target.split_once(':').and_then(|(f, id)| PersonField::parse(f).map(|f| (f, id.to_string())));
-        let Some((field, person_id)) = target.filter(|(f, _)| f.visible_with(parts)) else {
-            return Err(AppError::field("rectify-target", "Choose the detail to correct"));
-        };
-        let Some(row) = person_in_case(&mut tx, field.kind(), &person_id, &input.case_id).await? else {
-            return Err(AppError::field("rectify-target", "Choose the detail to correct"));
-        };
-        let mut p = Problems::default();
-        let value = if field.is_date() {
-            p.optional_date("rectify-value", "The corrected value", &input.value).map(iso_date)
-        } else if field.required() {
-            Some(p.text("rectify-value", "The corrected value", &input.value, SHORT_TEXT))
-        } else {
-            p.optional_text("rectify-value", "The corrected value", &input.value, LONG_TEXT)
-        };
-        let reason = p.text("rectify-reason", "Reason for the correction", &input.reason, LONG_TEXT);
-        let old: Option<String> = col(&row, field.column())?;
-        if p.is_empty() && old == value {
-            p.add("rectify-value", "The corrected value is the same as the value recorded now");
-        }
-        p.finish(())?;
-        let now = self.clock.unix();
-        let sql = format!("UPDATE {} SET {} = $1 WHERE id = $2", field.kind().table(), field.column());
-        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(value.clone()).bind(&person_id).execute(&mut *tx).await.map_err(internal_db)?;
-        sqlx::query(
-            "INSERT INTO rectifications (id, case_id, person_kind, person_id, field, old_value, new_value, reason, corrected_by, corrected_at) \
+        answer(async move {
+            check(actor, &Action::RectifyRecord)?;
+            let mut tx = self.tx().await?;
+            let granted = exposure::record_grant(&mut tx, &input.case_id, actor).await?.map(|(_, g)| g).filter(|g| g.open());
+            let Some(parts) = granted.map(|g| super::cases::shown(&g, CASE_RECORD)) else { return Err(AppError::NotFound.into()) };
+            let target = input.target.split_once(':').and_then(|(f, id)| PersonField::parse(f).map(|f| (f, id.to_string())));
+            let Some((field, person_id)) = target.filter(|(f, _)| f.visible_with(parts)) else {
+                return Err(AppError::field("rectify-target", "Choose the detail to correct").into());
+            };
+            let Some(row) = person_in_case(&mut tx, field.kind(), &person_id, &input.case_id).await? else {
+                return Err(AppError::field("rectify-target", "Choose the detail to correct").into());
+            };
+            let mut p = Problems::default();
+            let value = if field.is_date() {
+                p.optional_date("rectify-value", "The corrected value", &input.value).map(iso_date)
+            } else if field.required() {
+                Some(p.text("rectify-value", "The corrected value", &input.value, SHORT_TEXT))
+            } else {
+                p.optional_text("rectify-value", "The corrected value", &input.value, LONG_TEXT)
+            };
+            let reason = p.text("rectify-reason", "Reason for the correction", &input.reason, LONG_TEXT);
+            let old: Option<String> = col(&row, field.column())?;
+            if p.is_empty() && old == value {
+                p.add("rectify-value", "The corrected value is the same as the value recorded now");
+            }
+            p.finish(())?;
+            let now = self.clock.unix();
+            let sql = format!("UPDATE {} SET {} = $1 WHERE id = $2", field.kind().table(), field.column());
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(value.clone()).bind(&person_id).execute(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO rectifications (id, case_id, person_kind, person_id, field, old_value, new_value, reason, corrected_by, corrected_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(Uuid::new_v4().to_string())
-        .bind(&input.case_id)
-        .bind(field.kind().as_str())
-        .bind(&person_id)
-        .bind(field.as_str())
-        .bind(old)
-        .bind(value.clone())
-        .bind(reason)
-        .bind(&actor.user_id)
-        .bind(now)
-        .execute(&mut *tx)
+            )
+            .bind(Uuid::new_v4().to_string())
+            .bind(&input.case_id)
+            .bind(field.kind().as_str())
+            .bind(&person_id)
+            .bind(field.as_str())
+            .bind(old)
+            .bind(value.clone())
+            .bind(reason)
+            .bind(&actor.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if field == PersonField::VictimName {
+                reindex_names(&mut tx, &input.case_id).await?;
+            }
+            if field == PersonField::VictimDateOfBirth {
+                sqlx::query("UPDATE cases SET victim_dob = $1 WHERE id = $2 AND victim_id = $3")
+                    .bind(value)
+                    .bind(&input.case_id)
+                    .bind(&person_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let event = actor_event(actor, "person.rectify")
+                .on(field.kind().as_str(), person_id)
+                .detail("case_id", input.case_id.as_str())
+                .detail("field", field.as_str());
+            self.audit_and_commit(tx, event).await
+        })
         .await
-        .map_err(internal_db)?;
-        if field == PersonField::VictimName {
-            reindex_names(&mut tx, &input.case_id).await.map_err(internal_db)?;
-        }
-        if field == PersonField::VictimDateOfBirth {
-            sqlx::query("UPDATE cases SET victim_dob = $1 WHERE id = $2 AND victim_id = $3")
-                .bind(value)
-                .bind(&input.case_id)
-                .bind(&person_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal_db)?;
-        }
-        let event = actor_event(actor, "person.rectify")
-            .on(field.kind().as_str(), person_id)
-            .detail("case_id", input.case_id.as_str())
-            .detail("field", field.as_str());
-        self.audit_and_commit(tx, event).await
     }
 
     async fn erase(&self, actor: &Actor, input: EraseInput) -> Result<(), AppError> {
+        answer(async move {
         let mut tx = self.begin_case_op(actor, &Action::EraseRecord, &input.case_id).await?;
         let Some(ground) = ErasureGround::parse(&input.ground) else {
-            return Err(AppError::field("erase-ground", "Choose why erasure applies"));
+            return Err(AppError::field("erase-ground", "Choose why erasure applies").into());
         };
         // A legal hold stops erasure as it stops the purge.
         let held: i64 =
-            sqlx::query_scalar("SELECT legal_hold FROM cases WHERE id = $1").bind(&input.case_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
+            sqlx::query_scalar("SELECT legal_hold FROM cases WHERE id = $1").bind(&input.case_id).fetch_one(&mut *tx).await?;
         if held != 0 {
             return Err(AppError::field(
                 "erase-target",
                 "This case is under a legal hold, so nothing in it can be erased. If the hold no longer applies, lift it on the data protection page first",
-            ));
+            ).into());
         }
         let people = people_of(&mut tx, &input.case_id).await?;
         let outside = erasure_outside(&mut tx, &input.case_id).await?;
@@ -508,7 +507,7 @@ impl DataProtectionBackend for ServerBackend {
             let ids: Vec<String> = people.iter().map(|(_, id, _)| id.clone()).collect();
             let names: Vec<ThirdParty> = people.iter().map(|(_, _, n)| ThirdParty::name(n.clone())).collect();
             let requests = erase_subject_requests(&mut tx, &ids, &names).await?;
-            delete_cases(&mut tx, std::slice::from_ref(&input.case_id), &mut counts).await.map_err(internal_db)?;
+            delete_cases(&mut tx, std::slice::from_ref(&input.case_id), &mut counts).await?;
             let mut event = actor_event(actor, "case.erase")
                 .on("case", input.case_id.as_str())
                 .detail("ground", ground.as_str())
@@ -524,7 +523,7 @@ impl DataProtectionBackend for ServerBackend {
         let person = input.target.strip_prefix("household:").unwrap_or_default().to_string();
         let Some(row) = (if person.is_empty() { None } else { person_in_case(&mut tx, PersonKind::Household, &person, &input.case_id).await? })
         else {
-            return Err(AppError::field("erase-target", "Choose what to erase"));
+            return Err(AppError::field("erase-target", "Choose what to erase").into());
         };
         let name: String = col(&row, "name")?;
         let keep: Vec<String> = people.iter().filter(|(_, id, _)| *id != person).map(|(_, _, n)| n.clone()).collect();
@@ -535,7 +534,7 @@ impl DataProtectionBackend for ServerBackend {
             "DELETE FROM objections WHERE person_kind = 'household' AND person_id = $1",
             "DELETE FROM household_members WHERE id = $1",
         ] {
-            sqlx::query(sql).bind(&person).execute(&mut *tx).await.map_err(internal_db)?;
+            sqlx::query(sql).bind(&person).execute(&mut *tx).await?;
         }
         let event = actor_event(actor, "person.erase")
             .on("household", person)
@@ -547,9 +546,11 @@ impl DataProtectionBackend for ServerBackend {
         self.audit_and_commit(tx, event).await?;
         self.after_erasure().await;
         Ok(())
+    }).await
     }
 
     async fn record_objection(&self, actor: &Actor, input: ObjectionInput) -> Result<(), AppError> {
+        answer(async move {
         let mut tx = self.begin_case_op(actor, &Action::RecordObjection, &input.case_id).await?;
         let mut p = Problems::default();
         let person = input.person.split_once(':').and_then(|(k, id)| PersonKind::parse(k).map(|k| (k, id.to_string())));
@@ -581,43 +582,43 @@ impl DataProtectionBackend for ServerBackend {
         .bind(self.clock.unix())
         .execute(&mut *tx)
         .await
-        .map_err(internal_db)?;
+        ?;
         let event =
             actor_event(actor, "objection.record").on("objection", id).detail("case_id", input.case_id.as_str()).detail("person_id", person_id);
         self.audit_and_commit(tx, event).await
+    }).await
     }
 
     async fn decide_objection(&self, actor: &Actor, input: ObjectionDecisionInput) -> Result<(), AppError> {
-        check(actor, &Action::RecordObjection)?;
-        let mut tx = self.tx().await?;
-        let received: Option<String> = sqlx::query_scalar("SELECT received_on FROM objections WHERE id = $1")
-            .bind(&input.objection_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let Some(received) = received else { return Err(AppError::NotFound) };
-        let mut p = Problems::default();
-        let decision = ObjectionDecision::parse(&input.decision).filter(|d| d.is_decided());
-        if decision.is_none() {
-            p.add("objection-decision", "Choose whether the objection is upheld");
-        }
-        let reasoning = p.text("objection-reasoning", "The reasoning for the decision", &input.reasoning, LONG_TEXT);
-        let decided_on = p.date("objection-decided-on", "The date of the decision", &input.decided_on);
-        if decided_on.is_some_and(|d| parse_date(&received).is_some_and(|r| d < r)) {
-            p.add("objection-decided-on", "The date of the decision must be on or after the date the objection was received");
-        }
-        let (Some(decision), Some(decided_on)) = (decision, decided_on) else { return Err(p.0.into()) };
-        p.finish(())?;
-        sqlx::query("UPDATE objections SET decision = $1, reasoning = $2, decided_on = $3, decided_by = $4 WHERE id = $5")
-            .bind(decision.as_str())
-            .bind(reasoning)
-            .bind(iso_date(decided_on))
-            .bind(&actor.user_id)
-            .bind(&input.objection_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let event = actor_event(actor, "objection.decide").on("objection", input.objection_id.as_str()).detail("decision", decision.as_str());
-        self.audit_and_commit(tx, event).await
+        answer(async move {
+            check(actor, &Action::RecordObjection)?;
+            let mut tx = self.tx().await?;
+            let received: Option<String> =
+                sqlx::query_scalar("SELECT received_on FROM objections WHERE id = $1").bind(&input.objection_id).fetch_optional(&mut *tx).await?;
+            let Some(received) = received else { return Err(AppError::NotFound.into()) };
+            let mut p = Problems::default();
+            let decision = ObjectionDecision::parse(&input.decision).filter(|d| d.is_decided());
+            if decision.is_none() {
+                p.add("objection-decision", "Choose whether the objection is upheld");
+            }
+            let reasoning = p.text("objection-reasoning", "The reasoning for the decision", &input.reasoning, LONG_TEXT);
+            let decided_on = p.date("objection-decided-on", "The date of the decision", &input.decided_on);
+            if decided_on.is_some_and(|d| parse_date(&received).is_some_and(|r| d < r)) {
+                p.add("objection-decided-on", "The date of the decision must be on or after the date the objection was received");
+            }
+            let (Some(decision), Some(decided_on)) = (decision, decided_on) else { return Err(p.0.into()) };
+            p.finish(())?;
+            sqlx::query("UPDATE objections SET decision = $1, reasoning = $2, decided_on = $3, decided_by = $4 WHERE id = $5")
+                .bind(decision.as_str())
+                .bind(reasoning)
+                .bind(iso_date(decided_on))
+                .bind(&actor.user_id)
+                .bind(&input.objection_id)
+                .execute(&mut *tx)
+                .await?;
+            let event = actor_event(actor, "objection.decide").on("objection", input.objection_id.as_str()).detail("decision", decision.as_str());
+            self.audit_and_commit(tx, event).await
+        })
+        .await
     }
 }

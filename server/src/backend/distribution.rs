@@ -19,7 +19,11 @@ use uuid::Uuid;
 
 use super::cases::shown;
 use super::meetings::{load, require};
-use super::{actor_event, check, col, internal, internal_db, render_pdf, ServerBackend};
+use super::{
+    actor_event, check, col,
+    error::{answer, Error, OrInternal},
+    render_pdf, ServerBackend,
+};
 use crate::casework::{exposure, file};
 use crate::identity::actor::{of_user, today};
 
@@ -30,23 +34,21 @@ async fn minutes_record(
     reader: &Actor,
     meeting_id: &str,
     now: i64,
-) -> Result<(MinutesRecord, BTreeMap<String, shared::policy::exposure::Grant>), AppError> {
+) -> Result<(MinutesRecord, BTreeMap<String, shared::policy::exposure::Grant>), Error> {
     let m = sqlx::query(
         "SELECT m.starts_at, m.place, u.name AS chair, v.confidentiality_statement FROM meetings m LEFT JOIN users u ON u.id = m.chair_user_id \
          LEFT JOIN isa_versions v ON v.id = m.isa_version_id WHERE m.id = $1",
     )
     .bind(meeting_id)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal_db)?;
+    .await?;
     let register: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT u.name, a.name AS agency_name, t.status FROM attendance t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = t.agency_id \
          WHERE t.meeting_id = $1 AND t.status IN ('present', 'apologies') ORDER BY a.name, u.name",
     )
     .bind(meeting_id)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal_db)?;
+    .await?;
     let (mut present, mut apologies) = (Vec::new(), Vec::new());
     for (name, agency, status) in register {
         let line = format!("{name}, {agency}");
@@ -56,13 +58,10 @@ async fn minutes_record(
             apologies.push(line)
         }
     }
-    let seat = exposure::seat(conn, meeting_id, reader).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
-    let ids: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
-        .bind(meeting_id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(internal_db)?;
-    let facts = exposure::facts(conn, &ids, reader).await.map_err(internal_db)?;
+    let seat = exposure::seat(conn, meeting_id, reader).await?.ok_or(AppError::NotFound)?;
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position").bind(meeting_id).fetch_all(&mut *conn).await?;
+    let facts = exposure::facts(conn, &ids, reader).await?;
     let mut grants = BTreeMap::new();
     let mut cases = Vec::with_capacity(ids.len());
     for id in &ids {
@@ -73,7 +72,7 @@ async fn minutes_record(
         }
         let want =
             file::Want { parts: shown(&g, MINUTES_COPY), meeting: Some(meeting_id), agency: reader.agency_id.as_deref(), today: today(now), now };
-        if let Some(case) = file::load(conn, id, want).await.map_err(internal_db)? {
+        if let Some(case) = file::load(conn, id, want).await? {
             grants.insert(id.clone(), g);
             cases.push(case);
         }
@@ -92,19 +91,18 @@ async fn minutes_record(
 
 impl ServerBackend {
     /// The people who receive this meeting's minutes, as they stand now.
-    async fn recipients_of(&self, conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<Actor>, AppError> {
+    async fn recipients_of(&self, conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<Actor>, Error> {
         let rows = sqlx::query(
             "SELECT u.id, u.agency_id, (SELECT COUNT(*) FROM attendance t WHERE t.meeting_id = $1 AND t.user_id = u.id) AS on_register \
              FROM users u JOIN meeting_agencies ma ON ma.agency_id = u.agency_id AND ma.meeting_id = $1 ORDER BY u.agency_id, u.name",
         )
         .bind(meeting_id)
         .fetch_all(&mut *conn)
-        .await
-        .map_err(internal_db)?;
+        .await?;
         let now = self.clock.unix();
         let mut people = Vec::new();
         for r in &rows {
-            if let Some(actor) = of_user(conn, &col::<String>(r, "id")?, now).await.map_err(internal)? {
+            if let Some(actor) = of_user(conn, &col::<String>(r, "id")?, now).await.or_internal()? {
                 people.push(actor);
             }
         }
@@ -116,292 +114,302 @@ impl ServerBackend {
                     people.iter().any(|p| p.user_id == user_id && p.agency_is_current() && RECEIVING_ROLES.iter().any(|role| p.has(*role)));
                 Ok(Candidate { agency_id: col(r, "agency_id")?, receives, on_register: col::<i64>(r, "on_register")? > 0, user_id })
             })
-            .collect::<Result<_, AppError>>()?;
+            .collect::<Result<_, Error>>()?;
         let chosen: Vec<String> = recipients(&candidates).into_iter().map(|c| c.user_id.clone()).collect();
         Ok(people.into_iter().filter(|p| chosen.contains(&p.user_id)).collect())
     }
 
-    async fn copy_row(&self, conn: &mut AnyConnection, copy_id: &str) -> Result<sqlx::any::AnyRow, AppError> {
+    async fn copy_row(&self, conn: &mut AnyConnection, copy_id: &str) -> Result<sqlx::any::AnyRow, Error> {
         sqlx::query(
             "SELECT mc.*, m.starts_at, m.place, a.name AS agency_name FROM minute_copies mc JOIN meetings m ON m.id = mc.meeting_id \
              JOIN agencies a ON a.id = mc.agency_id WHERE mc.id = $1",
         )
         .bind(copy_id)
         .fetch_optional(&mut *conn)
-        .await
-        .map_err(internal_db)?
-        .ok_or(AppError::NotFound)
+        .await?
+        .ok_or(AppError::NotFound.into())
     }
 }
 
 #[async_trait::async_trait]
 impl DistributionBackend for ServerBackend {
     async fn distribution(&self, actor: &Actor, meeting_id: &str) -> Result<DistributionView, AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, meeting_id).await?;
-        require(m.rights.distribute || m.rights.manage)?;
-        let latest: Option<(String, i64)> =
-            sqlx::query("SELECT id, created_at FROM distributions WHERE meeting_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
-                .bind(meeting_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(internal_db)?
-                .map(|r| Ok::<_, AppError>((col(&r, "id")?, col(&r, "created_at")?)))
-                .transpose()?;
-        let mut agencies: Vec<AgencyCopies> = Vec::new();
-        if let Some((distribution, _)) = &latest {
-            let rows = sqlx::query(
-                "SELECT mc.id, mc.agency_id, mc.expires_at, mc.revoked_at, a.name AS agency_name, u.name AS recipient, \
+        answer(async move {
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let m = load(&mut tx, actor, meeting_id).await?;
+            require(m.rights.distribute || m.rights.manage)?;
+            let latest: Option<(String, i64)> =
+                sqlx::query("SELECT id, created_at FROM distributions WHERE meeting_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
+                    .bind(meeting_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|r| Ok::<_, Error>((col(&r, "id")?, col(&r, "created_at")?)))
+                    .transpose()?;
+            let mut agencies: Vec<AgencyCopies> = Vec::new();
+            if let Some((distribution, _)) = &latest {
+                let rows = sqlx::query(
+                    "SELECT mc.id, mc.agency_id, mc.expires_at, mc.revoked_at, a.name AS agency_name, u.name AS recipient, \
                  o.attempts, o.sent_at, o.last_error FROM minute_copies mc JOIN agencies a ON a.id = mc.agency_id JOIN users u ON u.id = mc.user_id \
                  LEFT JOIN email_outbox o ON o.copy_id = mc.id WHERE mc.distribution_id = $1 ORDER BY a.name, u.name",
-            )
-            .bind(distribution)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-            for r in &rows {
-                let id: String = col(r, "id")?;
-                let expires: i64 = col(r, "expires_at")?;
-                let state = copy_state(expires, col::<Option<i64>>(r, "revoked_at")?.is_some(), now);
-                let email_state = col::<Option<i64>>(r, "attempts")?
-                    .map(|n| Ok::<_, AppError>((EmailState::of(col::<Option<i64>>(r, "sent_at")?.is_some(), n), n)))
-                    .transpose()?;
-                let email = match (email_state, col::<Option<String>>(r, "last_error")?) {
-                    (None, _) => "No email: the copy was revoked before it was sent".to_string(),
-                    (Some((e, n)), Some(err)) if e != EmailState::Sent => format!("{} (attempt {n} of {MAX_EMAIL_ATTEMPTS}): {err}", e.label()),
-                    (Some((e, _)), _) => e.label().to_string(),
-                };
-                let downloads = sqlx::query_scalar::<_, i64>("SELECT downloaded_at FROM copy_downloads WHERE copy_id = $1 ORDER BY downloaded_at")
-                    .bind(&id)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(internal_db)?
-                    .into_iter()
-                    .map(instant)
-                    .collect();
-                let line = CopyLine {
-                    recipient: col(r, "recipient")?,
-                    state: match state {
-                        CopyState::Live => format!("Available until {}", day_of(expires)),
-                        other => other.label().to_string(),
-                    },
-                    live: state == CopyState::Live,
-                    email_failed: email_state.is_some_and(|(e, _)| e == EmailState::Failed),
-                    email,
-                    downloads,
-                    copy_id: id,
-                };
-                let agency_id: String = col(r, "agency_id")?;
-                match agencies.iter_mut().find(|a| a.agency_id == agency_id) {
-                    Some(a) => a.copies.push(line),
-                    None => agencies.push(AgencyCopies { agency_id, agency_name: col(r, "agency_name")?, copies: vec![line] }),
+                )
+                .bind(distribution)
+                .fetch_all(&mut *tx)
+                .await?;
+                for r in &rows {
+                    let id: String = col(r, "id")?;
+                    let expires: i64 = col(r, "expires_at")?;
+                    let state = copy_state(expires, col::<Option<i64>>(r, "revoked_at")?.is_some(), now);
+                    let email_state = col::<Option<i64>>(r, "attempts")?
+                        .map(|n| Ok::<_, Error>((EmailState::of(col::<Option<i64>>(r, "sent_at")?.is_some(), n), n)))
+                        .transpose()?;
+                    let email = match (email_state, col::<Option<String>>(r, "last_error")?) {
+                        (None, _) => "No email: the copy was revoked before it was sent".to_string(),
+                        (Some((e, n)), Some(err)) if e != EmailState::Sent => format!("{} (attempt {n} of {MAX_EMAIL_ATTEMPTS}): {err}", e.label()),
+                        (Some((e, _)), _) => e.label().to_string(),
+                    };
+                    let downloads =
+                        sqlx::query_scalar::<_, i64>("SELECT downloaded_at FROM copy_downloads WHERE copy_id = $1 ORDER BY downloaded_at")
+                            .bind(&id)
+                            .fetch_all(&mut *tx)
+                            .await?
+                            .into_iter()
+                            .map(instant)
+                            .collect();
+                    let line = CopyLine {
+                        recipient: col(r, "recipient")?,
+                        state: match state {
+                            CopyState::Live => format!("Available until {}", day_of(expires)),
+                            other => other.label().to_string(),
+                        },
+                        live: state == CopyState::Live,
+                        email_failed: email_state.is_some_and(|(e, _)| e == EmailState::Failed),
+                        email,
+                        downloads,
+                        copy_id: id,
+                    };
+                    let agency_id: String = col(r, "agency_id")?;
+                    match agencies.iter_mut().find(|a| a.agency_id == agency_id) {
+                        Some(a) => a.copies.push(line),
+                        None => agencies.push(AgencyCopies { agency_id, agency_name: col(r, "agency_name")?, copies: vec![line] }),
+                    }
                 }
             }
-        }
-        let view = DistributionView {
-            meeting_id: meeting_id.into(),
-            can_distribute: m.rights.distribute,
-            sent_at: latest.map(|(_, at)| instant(at)),
-            link_days: self.config.copy_link_days,
-            email_configured: self.config.mail.is_some(),
-            agencies,
-        };
-        self.audit_and_commit(tx, actor_event(actor, "minutes.distribution.read").on("meeting", meeting_id)).await?;
-        Ok(view)
+            let view = DistributionView {
+                meeting_id: meeting_id.into(),
+                can_distribute: m.rights.distribute,
+                sent_at: latest.map(|(_, at)| instant(at)),
+                link_days: self.config.copy_link_days,
+                email_configured: self.config.mail.is_some(),
+                agencies,
+            };
+            self.audit_and_commit(tx, actor_event(actor, "minutes.distribution.read").on("meeting", meeting_id)).await?;
+            Ok(view)
+        })
+        .await
     }
 
     async fn distribute(&self, actor: &Actor, meeting_id: &str) -> Result<usize, AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, meeting_id).await?;
-        require(m.rights.distribute)?;
-        let people = self.recipients_of(&mut tx, meeting_id).await?;
-        if people.is_empty() {
-            return Err(AppError::Invalid(
-                "Nobody at the invited agencies can receive the minutes: invite agencies that are current signatories and have representatives."
-                    .into(),
-            ));
-        }
-        sqlx::query("UPDATE minute_copies SET revoked_at = $1, revoked_by = $2 WHERE meeting_id = $3 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(&actor.user_id)
-            .bind(meeting_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        sqlx::query("DELETE FROM email_outbox WHERE sent_at IS NULL AND copy_id IN (SELECT id FROM minute_copies WHERE meeting_id = $1)")
-            .bind(meeting_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let distribution = Uuid::new_v4().to_string();
-        sqlx::query("INSERT INTO distributions (id, meeting_id, created_by, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(&distribution)
-            .bind(meeting_id)
-            .bind(&actor.user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let expires = now + i64::from(self.config.copy_link_days) * 86_400;
-        for person in &people {
-            let copy = Uuid::new_v4().to_string();
-            sqlx::query(
-                "INSERT INTO minute_copies (id, distribution_id, meeting_id, agency_id, user_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(&copy)
-            .bind(&distribution)
-            .bind(meeting_id)
-            .bind(person.agency_id.clone().unwrap_or_default())
-            .bind(&person.user_id)
-            .bind(expires)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-            let link = self.config.public_url.join(&copy_page_path(&copy)).map_err(internal)?;
-            sqlx::query(
-                "INSERT INTO email_outbox (id, copy_id, to_address, subject, body, next_attempt_at, created_at) \
+        answer(async move {
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let m = load(&mut tx, actor, meeting_id).await?;
+            require(m.rights.distribute)?;
+            let people = self.recipients_of(&mut tx, meeting_id).await?;
+            if people.is_empty() {
+                return Err(AppError::Invalid(
+                    "Nobody at the invited agencies can receive the minutes: invite agencies that are current signatories and have representatives."
+                        .into(),
+                )
+                .into());
+            }
+            sqlx::query("UPDATE minute_copies SET revoked_at = $1, revoked_by = $2 WHERE meeting_id = $3 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(&actor.user_id)
+                .bind(meeting_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM email_outbox WHERE sent_at IS NULL AND copy_id IN (SELECT id FROM minute_copies WHERE meeting_id = $1)")
+                .bind(meeting_id)
+                .execute(&mut *tx)
+                .await?;
+            let distribution = Uuid::new_v4().to_string();
+            sqlx::query("INSERT INTO distributions (id, meeting_id, created_by, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(&distribution)
+                .bind(meeting_id)
+                .bind(&actor.user_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let expires = now + i64::from(self.config.copy_link_days) * 86_400;
+            for person in &people {
+                let copy = Uuid::new_v4().to_string();
+                sqlx::query(
+                    "INSERT INTO minute_copies (id, distribution_id, meeting_id, agency_id, user_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&copy)
+                .bind(&distribution)
+                .bind(meeting_id)
+                .bind(person.agency_id.clone().unwrap_or_default())
+                .bind(&person.user_id)
+                .bind(expires)
+                .execute(&mut *tx)
+                .await?;
+                let link = self.config.public_url.join(&copy_page_path(&copy)).or_internal()?;
+                sqlx::query(
+                    "INSERT INTO email_outbox (id, copy_id, to_address, subject, body, next_attempt_at, created_at) \
                  SELECT $1, $2, email, $3, $4, $5, $5 FROM users WHERE id = $6",
-            )
-            .bind(Uuid::new_v4().to_string())
-            .bind(&copy)
-            .bind(EMAIL_SUBJECT)
-            .bind(email_body(link.as_str(), self.config.copy_link_days))
-            .bind(now)
-            .bind(&person.user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        }
-        let event = actor_event(actor, "minutes.distribute").on("meeting", meeting_id).detail("copies", people.len());
-        self.audit_and_commit(tx, event).await?;
-        self.mail_wakeup.notify_one();
-        Ok(people.len())
+                )
+                .bind(Uuid::new_v4().to_string())
+                .bind(&copy)
+                .bind(EMAIL_SUBJECT)
+                .bind(email_body(link.as_str(), self.config.copy_link_days))
+                .bind(now)
+                .bind(&person.user_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let event = actor_event(actor, "minutes.distribute").on("meeting", meeting_id).detail("copies", people.len());
+            self.audit_and_commit(tx, event).await?;
+            self.mail_wakeup.notify_one();
+            Ok(people.len())
+        })
+        .await
     }
 
     async fn revoke_copies(&self, actor: &Actor, meeting_id: &str, agency_id: &str) -> Result<(), AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, meeting_id).await?;
-        require(m.rights.distribute)?;
-        let which = "meeting_id = $1 AND revoked_at IS NULL AND ($2 = '' OR agency_id = $2)";
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DELETE FROM email_outbox WHERE sent_at IS NULL AND copy_id IN (SELECT id FROM minute_copies WHERE {which})"
-        )))
-        .bind(meeting_id)
-        .bind(agency_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal_db)?;
-        let revoked = sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE minute_copies SET revoked_at = $3, revoked_by = $4 WHERE {which}")))
+        answer(async move {
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let m = load(&mut tx, actor, meeting_id).await?;
+            require(m.rights.distribute)?;
+            let which = "meeting_id = $1 AND revoked_at IS NULL AND ($2 = '' OR agency_id = $2)";
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM email_outbox WHERE sent_at IS NULL AND copy_id IN (SELECT id FROM minute_copies WHERE {which})"
+            )))
             .bind(meeting_id)
             .bind(agency_id)
-            .bind(now)
-            .bind(&actor.user_id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .rows_affected();
-        let event = actor_event(actor, "minutes.revoke").on("meeting", meeting_id).detail("agency_id", agency_id).detail("copies", revoked);
-        self.audit_and_commit(tx, event).await
+            .await?;
+            let revoked = sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE minute_copies SET revoked_at = $3, revoked_by = $4 WHERE {which}")))
+                .bind(meeting_id)
+                .bind(agency_id)
+                .bind(now)
+                .bind(&actor.user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let event = actor_event(actor, "minutes.revoke").on("meeting", meeting_id).detail("agency_id", agency_id).detail("copies", revoked);
+            self.audit_and_commit(tx, event).await
+        })
+        .await
     }
 
     async fn resend_email(&self, actor: &Actor, meeting_id: &str, copy_id: &str) -> Result<(), AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, meeting_id).await?;
-        require(m.rights.distribute)?;
-        let n = sqlx::query(
-            "UPDATE email_outbox SET attempts = 0, next_attempt_at = $1, last_error = NULL WHERE sent_at IS NULL AND copy_id = $2 \
+        answer(async move {
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let m = load(&mut tx, actor, meeting_id).await?;
+            require(m.rights.distribute)?;
+            let n = sqlx::query(
+                "UPDATE email_outbox SET attempts = 0, next_attempt_at = $1, last_error = NULL WHERE sent_at IS NULL AND copy_id = $2 \
              AND copy_id IN (SELECT id FROM minute_copies WHERE meeting_id = $3 AND revoked_at IS NULL)",
-        )
-        .bind(now)
-        .bind(copy_id)
-        .bind(meeting_id)
-        .execute(&mut *tx)
+            )
+            .bind(now)
+            .bind(copy_id)
+            .bind(meeting_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            require(n > 0)?;
+            self.audit_and_commit(tx, actor_event(actor, "minutes.email.resend").on("copy", copy_id).detail("meeting_id", meeting_id)).await?;
+            self.mail_wakeup.notify_one();
+            Ok(())
+        })
         .await
-        .map_err(internal_db)?
-        .rows_affected();
-        require(n > 0)?;
-        self.audit_and_commit(tx, actor_event(actor, "minutes.email.resend").on("copy", copy_id).detail("meeting_id", meeting_id)).await?;
-        self.mail_wakeup.notify_one();
-        Ok(())
     }
 
     async fn copy(&self, actor: &Actor, copy_id: &str) -> Result<CopyView, AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let row = self.copy_row(&mut tx, copy_id).await?;
-        let own = col::<String>(&row, "user_id")? == actor.user_id;
-        if decide(Some(actor), &Action::DownloadMinutesCopy { own }) == Decision::Deny {
-            return Err(AppError::NotFound);
-        }
-        let expires: i64 = col(&row, "expires_at")?;
-        let state = copy_state(expires, col::<Option<i64>>(&row, "revoked_at")?.is_some(), now);
-        let view = CopyView {
-            id: copy_id.into(),
-            meeting: format!("{}, {}", instant(col(&row, "starts_at")?), col::<String>(&row, "place")?),
-            agency_name: col(&row, "agency_name")?,
-            state: state.label().into(),
-            expires: instant(expires),
-            live: state == CopyState::Live,
-            download_path: app::api::distribution::copy_pdf_path(copy_id),
-        };
-        self.audit_and_commit(tx, actor_event(actor, "minutes.copy.read").on("copy", copy_id)).await?;
-        Ok(view)
+        answer(async move {
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let row = self.copy_row(&mut tx, copy_id).await?;
+            let own = col::<String>(&row, "user_id")? == actor.user_id;
+            if decide(Some(actor), &Action::DownloadMinutesCopy { own }) == Decision::Deny {
+                return Err(AppError::NotFound.into());
+            }
+            let expires: i64 = col(&row, "expires_at")?;
+            let state = copy_state(expires, col::<Option<i64>>(&row, "revoked_at")?.is_some(), now);
+            let view = CopyView {
+                id: copy_id.into(),
+                meeting: format!("{}, {}", instant(col(&row, "starts_at")?), col::<String>(&row, "place")?),
+                agency_name: col(&row, "agency_name")?,
+                state: state.label().into(),
+                expires: instant(expires),
+                live: state == CopyState::Live,
+                download_path: app::api::distribution::copy_pdf_path(copy_id),
+            };
+            self.audit_and_commit(tx, actor_event(actor, "minutes.copy.read").on("copy", copy_id)).await?;
+            Ok(view)
+        })
+        .await
     }
 
     async fn copy_pdf(&self, actor: &Actor, copy_id: &str) -> Result<Vec<u8>, AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let row = self.copy_row(&mut tx, copy_id).await?;
-        let own = col::<String>(&row, "user_id")? == actor.user_id;
-        check(actor, &Action::DownloadMinutesCopy { own })?;
-        match copy_state(col(&row, "expires_at")?, col::<Option<i64>>(&row, "revoked_at")?.is_some(), now) {
-            CopyState::Live => {}
-            CopyState::Expired => {
-                return Err(AppError::Conflict("This copy's link has expired. Ask your MARAC coordinator to send it again.".into()))
+        answer(async move {
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let row = self.copy_row(&mut tx, copy_id).await?;
+            let own = col::<String>(&row, "user_id")? == actor.user_id;
+            check(actor, &Action::DownloadMinutesCopy { own })?;
+            match copy_state(col(&row, "expires_at")?, col::<Option<i64>>(&row, "revoked_at")?.is_some(), now) {
+                CopyState::Live => {}
+                CopyState::Expired => {
+                    return Err(AppError::Conflict("This copy's link has expired. Ask your MARAC coordinator to send it again.".into()).into())
+                }
+                CopyState::Revoked => return Err(AppError::Conflict("The coordinator has withdrawn this copy.".into()).into()),
             }
-            CopyState::Revoked => return Err(AppError::Conflict("The coordinator has withdrawn this copy.".into())),
-        }
-        let meeting_id: String = col(&row, "meeting_id")?;
-        let (record, grants) = minutes_record(&mut tx, actor, &meeting_id, now).await?;
-        for id in grants.keys() {
-            let event = actor_event(actor, "case.read").on("case", id.clone()).detail("via", "minutes.download").detail("copy_id", copy_id);
-            crate::audit::append(&mut tx, now, event).await.map_err(internal)?;
-        }
-        let bytes = render_pdf(minutes_copy(&record, actor, &grants, copy_id)).await?;
-        sqlx::query("INSERT INTO copy_downloads (id, copy_id, downloaded_at) VALUES ($1, $2, $3)")
-            .bind(Uuid::new_v4().to_string())
-            .bind(copy_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let event = actor_event(actor, "minutes.download").on("copy", copy_id).detail("meeting_id", meeting_id.as_str()).detail("bytes", bytes.len());
-        self.audit_and_commit(tx, event).await?;
-        Ok(bytes)
+            let meeting_id: String = col(&row, "meeting_id")?;
+            let (record, grants) = minutes_record(&mut tx, actor, &meeting_id, now).await?;
+            for id in grants.keys() {
+                let event = actor_event(actor, "case.read").on("case", id.clone()).detail("via", "minutes.download").detail("copy_id", copy_id);
+                crate::audit::append(&mut tx, now, event).await.or_internal()?;
+            }
+            let bytes = render_pdf(minutes_copy(&record, actor, &grants, copy_id)).await?;
+            sqlx::query("INSERT INTO copy_downloads (id, copy_id, downloaded_at) VALUES ($1, $2, $3)")
+                .bind(Uuid::new_v4().to_string())
+                .bind(copy_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let event =
+                actor_event(actor, "minutes.download").on("copy", copy_id).detail("meeting_id", meeting_id.as_str()).detail("bytes", bytes.len());
+            self.audit_and_commit(tx, event).await?;
+            Ok(bytes)
+        })
+        .await
     }
 
     async fn actions_pdf(&self, actor: &Actor) -> Result<Vec<u8>, AppError> {
-        check(actor, &Action::DownloadActionList)?;
-        let now = self.clock.unix();
-        let agency = actor.agency_id.clone().unwrap_or_default();
-        let mut tx = self.tx().await?;
-        let case_ids: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT case_id FROM actions WHERE owner_agency_id = $1 AND status IN ('open', 'in_progress') ORDER BY case_id",
-        )
-        .bind(&agency)
-        .fetch_all(&mut *tx)
+        answer(async move {
+            check(actor, &Action::DownloadActionList)?;
+            let now = self.clock.unix();
+            let agency = actor.agency_id.clone().unwrap_or_default();
+            let mut tx = self.tx().await?;
+            let case_ids: Vec<String> = sqlx::query_scalar(
+                "SELECT DISTINCT case_id FROM actions WHERE owner_agency_id = $1 AND status IN ('open', 'in_progress') ORDER BY case_id",
+            )
+            .bind(&agency)
+            .fetch_all(&mut *tx)
+            .await?;
+            let views = self.action_views_of(&mut tx, actor, &case_ids, |a| a.owner_agency_id == agency && a.status.is_outstanding(), now).await?;
+            let lines: Vec<ActionLine> = views.iter().map(ActionLine::from).collect();
+            let id = Uuid::new_v4().to_string();
+            let bytes = render_pdf(action_list(&lines, actor, &day_of(now), &id)).await?;
+            let event = actor_event(actor, "actions.download").on("document", &id).detail("count", lines.len());
+            self.audit_and_commit(tx, event).await?;
+            Ok(bytes)
+        })
         .await
-        .map_err(internal_db)?;
-        let views = self.action_views_of(&mut tx, actor, &case_ids, |a| a.owner_agency_id == agency && a.status.is_outstanding(), now).await?;
-        let lines: Vec<ActionLine> = views.iter().map(ActionLine::from).collect();
-        let id = Uuid::new_v4().to_string();
-        let bytes = render_pdf(action_list(&lines, actor, &day_of(now), &id)).await?;
-        let event = actor_event(actor, "actions.download").on("document", &id).detail("count", lines.len());
-        self.audit_and_commit(tx, event).await?;
-        Ok(bytes)
     }
 }

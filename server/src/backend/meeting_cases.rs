@@ -16,7 +16,11 @@ use uuid::Uuid;
 
 use super::cases::shown;
 use super::meetings::{agenda_grants, agenda_ids, case_grant, check_entry, load, meeting_summary, require, Loaded};
-use super::{actor_event, internal, internal_db, ServerBackend};
+use super::{
+    actor_event,
+    error::{Error, OrInternal},
+    ServerBackend,
+};
 use crate::audit;
 use crate::casework::exposure::{self, stored_involvements};
 use crate::casework::file;
@@ -25,15 +29,7 @@ use crate::identity::actor::today;
 
 impl ServerBackend {
     /// Records a point of the actor's agency's research.
-    async fn insert_research(
-        &self,
-        tx: &mut Tx,
-        actor: &Actor,
-        meeting_id: &str,
-        case_id: &str,
-        kind: EntryKind,
-        body: &str,
-    ) -> Result<(), AppError> {
+    async fn insert_research(&self, tx: &mut Tx, actor: &Actor, meeting_id: &str, case_id: &str, kind: EntryKind, body: &str) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO research (id, meeting_id, case_id, agency_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -46,8 +42,7 @@ impl ServerBackend {
         .bind(body)
         .bind(self.clock.unix())
         .execute(&mut **tx)
-        .await
-        .map_err(internal_db)?;
+        .await?;
         Ok(())
     }
 
@@ -60,14 +55,14 @@ impl ServerBackend {
         case_id: &str,
         g: &Grant,
         route: Parts,
-    ) -> Result<shared::views::meeting::MeetingCase, AppError> {
+    ) -> Result<shared::views::meeting::MeetingCase, Error> {
         let now = self.clock.unix();
         let want = file::Want { parts: shown(g, route), meeting: Some(&m.id), agency: actor.agency_id.as_deref(), today: today(now), now };
-        let case = file::load(tx, case_id, want).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
-        meeting_case(&case, g, actor, route).ok_or(AppError::NotFound)
+        let case = file::load(tx, case_id, want).await?.ok_or(AppError::NotFound)?;
+        meeting_case(&case, g, actor, route).ok_or(AppError::NotFound.into())
     }
 
-    pub(super) async fn case_at_meeting_op(&self, actor: &Actor, id: &str, case_id: &str) -> Result<CaseAtMeeting, AppError> {
+    pub(super) async fn case_at_meeting_op(&self, actor: &Actor, id: &str, case_id: &str) -> Result<CaseAtMeeting, Error> {
         let mut tx = self.read_tx().await?;
         let m = load(&mut tx, actor, id).await?;
         let g = match case_grant(&mut tx, actor, &m, case_id).await {
@@ -84,8 +79,7 @@ impl ServerBackend {
         )
         .bind(id)
         .fetch_all(&mut *tx)
-        .await
-        .map_err(internal_db)?;
+        .await?;
         let here = order.iter().position(|(c, _)| c == case_id).unwrap_or_default();
         let room: Vec<(String, String, String, i64)> = sqlx::query_as(
             "SELECT u.id, u.name, ag.name, (SELECT COUNT(*) FROM item_absences x WHERE x.meeting_id = at.meeting_id AND x.case_id = $2 AND x.user_id = u.id) \
@@ -96,7 +90,7 @@ impl ServerBackend {
         .bind(case_id)
         .fetch_all(&mut *tx)
         .await
-        .map_err(internal_db)?;
+        ?;
         let present = room.iter().filter(|r| r.3 == 0).map(|(_, name, agency, _)| format!("{name}, {agency}")).collect();
         let room = if m.rights.register {
             room.into_iter().map(|(user_id, name, agency, out)| InRoom { user_id, name: format!("{name}, {agency}"), in_room: out == 0 }).collect()
@@ -111,20 +105,19 @@ impl ServerBackend {
             .bind(id)
             .fetch_all(&mut *tx)
             .await
-            .map_err(internal_db)?;
+            ?;
             let people: Vec<(String, String, String)> = sqlx::query_as(
                 "SELECT u.id, u.name, u.agency_id FROM users u JOIN agencies a ON a.id = u.agency_id AND a.isa_state = 'active' \
                  WHERE u.active = TRUE AND u.agency_id IN (SELECT agency_id FROM meeting_agencies WHERE meeting_id = $1) ORDER BY u.name",
             )
             .bind(id)
             .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+            .await?;
             (agencies, people)
         } else {
             (Vec::new(), Vec::new())
         };
-        let record_link = exposure::record_grant(&mut tx, case_id, actor).await.map_err(internal_db)?.is_some_and(|(_, r)| r.open());
+        let record_link = exposure::record_grant(&mut tx, case_id, actor).await?.is_some_and(|(_, r)| r.open());
         let view = CaseAtMeeting {
             previous_case: here.checked_sub(1).and_then(|i| order.get(i).cloned()),
             next_case: order.get(here + 1).cloned(),
@@ -143,7 +136,7 @@ impl ServerBackend {
         Ok(view)
     }
 
-    pub(super) async fn research_list_op(&self, actor: &Actor, id: &str) -> Result<ResearchList, AppError> {
+    pub(super) async fn research_list_op(&self, actor: &Actor, id: &str) -> Result<ResearchList, Error> {
         let now = self.clock.unix();
         let mut tx = self.read_tx().await?;
         let m = load(&mut tx, actor, id).await?;
@@ -159,7 +152,7 @@ impl ServerBackend {
             read.push(event.detail("parts", shown(g, RESEARCH_ITEM).names()));
             cases.push(case);
         }
-        audit::append_all(&mut tx, now, read).await.map_err(internal)?;
+        audit::append_all(&mut tx, now, read).await.or_internal()?;
         let answered = cases.iter().filter(|c| !c.answers.is_empty()).count();
         let view = ResearchList {
             summary: meeting_summary(&m, i64::try_from(ids.len()).unwrap_or_default())?,
@@ -172,7 +165,7 @@ impl ServerBackend {
         Ok(view)
     }
 
-    pub(super) async fn add_research_op(&self, actor: &Actor, input: EntryInput) -> Result<(), AppError> {
+    pub(super) async fn add_research_op(&self, actor: &Actor, input: EntryInput) -> Result<(), Error> {
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
         let g = case_grant(&mut tx, actor, &m, &input.case_id).await?;
@@ -185,7 +178,7 @@ impl ServerBackend {
         Ok(())
     }
 
-    pub(super) async fn answer_research_op(&self, actor: &Actor, input: ResearchAnswerInput) -> Result<(), AppError> {
+    pub(super) async fn answer_research_op(&self, actor: &Actor, input: ResearchAnswerInput) -> Result<(), Error> {
         let mut p = Problems::default();
         let known = match input.known.as_str() {
             "known" => true,
@@ -230,7 +223,7 @@ impl ServerBackend {
         .bind(self.clock.unix())
         .execute(&mut *tx)
         .await
-        .map_err(internal_db)?;
+        ?;
         if let Some((kind, body)) = &entry {
             self.insert_research(&mut tx, actor, &input.meeting_id, &input.case_id, *kind, body).await?;
         }
@@ -245,24 +238,23 @@ impl ServerBackend {
         Ok(())
     }
 
-    pub(super) async fn set_item_attendance_op(&self, actor: &Actor, input: ItemAttendanceInput) -> Result<(), AppError> {
+    pub(super) async fn set_item_attendance_op(&self, actor: &Actor, input: ItemAttendanceInput) -> Result<(), Error> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
         require(m.rights.register)?;
         if m.status() != shared::meeting::MeetingStatus::InProgress {
-            return Err(AppError::Conflict("Who is in the room is recorded while the meeting is running.".into()));
+            return Err(AppError::Conflict("Who is in the room is recorded while the meeting is running.".into()).into());
         }
         let ids = agenda_ids(&mut tx, &input.meeting_id).await?;
-        let Some(from) = ids.iter().position(|c| *c == input.case_id) else { return Err(AppError::NotFound) };
+        let Some(from) = ids.iter().position(|c| *c == input.case_id) else { return Err(AppError::NotFound.into()) };
         let present: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attendance WHERE meeting_id = $1 AND user_id = $2 AND status = 'present'")
             .bind(&input.meeting_id)
             .bind(&input.user_id)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+            .await?;
         if present == 0 {
-            return Err(AppError::field("room-person", "Mark the person present at the meeting first"));
+            return Err(AppError::field("room-person", "Mark the person present at the meeting first").into());
         }
         let cases = if input.and_later { &ids[from..] } else { &ids[from..=from] };
         for case in cases {
@@ -285,8 +277,7 @@ impl ServerBackend {
                 .bind(now)
                 .execute(&mut *tx)
                 .await
-            }
-            .map_err(internal_db)?;
+            }?;
         }
         let event = actor_event(actor, if input.in_room { "meeting.item_in_room" } else { "meeting.item_out_of_room" })
             .on("meeting", &input.meeting_id)

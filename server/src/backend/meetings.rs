@@ -26,7 +26,11 @@ use sqlx::AnyConnection;
 use time::Time;
 use uuid::Uuid;
 
-use super::{actor_event, check, col, internal, internal_db, ServerBackend};
+use super::{
+    actor_event, check, col,
+    error::{answer, Error, OrInternal},
+    ServerBackend,
+};
 use crate::audit;
 use crate::casework::exposure::{self, MeetingSeat};
 use crate::casework::{agency_is_active, file};
@@ -52,29 +56,29 @@ impl Loaded {
 }
 
 /// Meeting `id` as `actor` stands to it; not found unless they may see it.
-pub(super) async fn load(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Loaded, AppError> {
-    let seat = exposure::seat(conn, id, actor).await.map_err(internal_db)?.ok_or(AppError::NotFound)?;
+pub(super) async fn load(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Loaded, Error> {
+    let seat = exposure::seat(conn, id, actor).await?.ok_or(AppError::NotFound)?;
     let relation = MeetingRelation { status: seat.status, agency_invited: seat.invited, is_chair: seat.chair, acknowledged: seat.acknowledged };
     let rights = meeting_rights(actor, &relation);
     if !rights.see {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
-    let row = sqlx::query("SELECT * FROM meetings WHERE id = $1").bind(id).fetch_one(&mut *conn).await.map_err(internal_db)?;
+    let row = sqlx::query("SELECT * FROM meetings WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
     Ok(Loaded { id: id.to_string(), row, seat, rights })
 }
 
 /// Refuses unless `allowed`, exactly as for a missing record.
-pub(super) fn require(allowed: bool) -> Result<(), AppError> {
+pub(super) fn require(allowed: bool) -> Result<(), Error> {
     if allowed {
         Ok(())
     } else {
-        Err(AppError::NotFound)
+        Err(AppError::NotFound.into())
     }
 }
 
-fn summary(row: &AnyRow, cases: i64) -> Result<MeetingSummary, AppError> {
+fn summary(row: &AnyRow, cases: i64) -> Result<MeetingSummary, Error> {
     let s: String = col(row, "status")?;
-    let status = MeetingStatus::parse(&s).ok_or_else(|| internal(format!("unknown meeting status {s}")))?;
+    let status = MeetingStatus::parse(&s).ok_or_else(|| Error::internal(format!("unknown meeting status {s}")))?;
     Ok(MeetingSummary {
         id: col(row, "id")?,
         starts_at: col(row, "starts_at")?,
@@ -87,17 +91,13 @@ fn summary(row: &AnyRow, cases: i64) -> Result<MeetingSummary, AppError> {
 }
 
 /// The meeting's summary line, for pages that show it.
-pub(super) fn meeting_summary(m: &Loaded, cases: i64) -> Result<MeetingSummary, AppError> {
+pub(super) fn meeting_summary(m: &Loaded, cases: i64) -> Result<MeetingSummary, Error> {
     summary(&m.row, cases)
 }
 
 /// The case ids on the meeting's agenda, in order.
-pub(super) async fn agenda_ids(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<String>, AppError> {
-    sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
-        .bind(meeting_id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(internal_db)
+pub(super) async fn agenda_ids(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<String>, Error> {
+    Ok(sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position").bind(meeting_id).fetch_all(&mut *conn).await?)
 }
 
 /// The policy's grant for `actor` on each case of the agenda, at this meeting.
@@ -106,8 +106,8 @@ pub(super) async fn agenda_grants(
     actor: &Actor,
     m: &Loaded,
     case_ids: &[String],
-) -> Result<BTreeMap<String, Grant>, AppError> {
-    let facts = exposure::facts(conn, case_ids, actor).await.map_err(internal_db)?;
+) -> Result<BTreeMap<String, Grant>, Error> {
+    let facts = exposure::facts(conn, case_ids, actor).await?;
     Ok(facts
         .into_iter()
         .map(|(id, facts)| {
@@ -120,49 +120,45 @@ pub(super) async fn agenda_grants(
 
 /// The policy's grant for `actor` on one case of the agenda; not found when it is not on it or
 /// is hidden from them.
-pub(super) async fn case_grant(conn: &mut AnyConnection, actor: &Actor, m: &Loaded, case_id: &str) -> Result<Grant, AppError> {
+pub(super) async fn case_grant(conn: &mut AnyConnection, actor: &Actor, m: &Loaded, case_id: &str) -> Result<Grant, Error> {
     let on: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1 AND case_id = $2")
         .bind(&m.id)
         .bind(case_id)
         .fetch_one(&mut *conn)
-        .await
-        .map_err(internal_db)?;
+        .await?;
     require(on > 0)?;
     let g = agenda_grants(conn, actor, m, &[case_id.to_string()]).await?.remove(case_id).unwrap_or(Grant::HIDDEN);
     require(g.visible())?;
     Ok(g)
 }
 
-pub(super) fn check_entry(input: &EntryInput, prefix: &str) -> Result<(EntryKind, String), AppError> {
+pub(super) fn check_entry(input: &EntryInput, prefix: &str) -> Result<(EntryKind, String), Error> {
     let mut p = Problems::default();
     let kind = EntryKind::parse(&input.kind);
     if kind.is_none() {
         p.add(&format!("{prefix}-kind"), "Choose fact or opinion");
     }
     let body = p.text(&format!("{prefix}-body"), "What was said", &input.body, SUMMARY_TEXT);
-    p.finish((kind.unwrap_or(EntryKind::Fact), body)).map_err(AppError::from)
+    Ok(p.finish((kind.unwrap_or(EntryKind::Fact), body))?)
 }
 
 /// Records that every case on the agenda was heard on the meeting's date.
-pub(super) async fn record_hearings(conn: &mut AnyConnection, meeting: &AnyRow) -> Result<(), AppError> {
+pub(super) async fn record_hearings(conn: &mut AnyConnection, meeting: &AnyRow) -> Result<(), Error> {
     let id: String = col(meeting, "id")?;
     let day = iso_date(today(col(meeting, "starts_at")?));
-    let cases: Vec<String> =
-        sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1").bind(&id).fetch_all(&mut *conn).await.map_err(internal_db)?;
+    let cases: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1").bind(&id).fetch_all(&mut *conn).await?;
     for case in cases {
         sqlx::query("INSERT INTO case_hearings (case_id, meeting_id, heard_on) VALUES ($1, $2, $3) ON CONFLICT (case_id, heard_on) DO NOTHING")
             .bind(&case)
             .bind(&id)
             .bind(&day)
             .execute(&mut *conn)
-            .await
-            .map_err(internal_db)?;
+            .await?;
         sqlx::query("UPDATE cases SET last_heard_on = $1 WHERE id = $2 AND (last_heard_on IS NULL OR last_heard_on < $1)")
             .bind(&day)
             .bind(&case)
             .execute(&mut *conn)
-            .await
-            .map_err(internal_db)?;
+            .await?;
     }
     Ok(())
 }
@@ -179,7 +175,7 @@ struct AgendaRow {
 }
 
 /// The agenda's cases as held, for the agenda page: a few queries whatever the agenda's length.
-async fn agenda_files(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<CaseFile>, AppError> {
+async fn agenda_files(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<CaseFile>, Error> {
     let rows = sqlx::query_as::<_, AgendaRow>(
         "SELECT ai.case_id, c.reference, c.status, c.restricted, v.name AS victim_name, v.referral_id, r.criteria FROM agenda_items ai \
          JOIN cases c ON c.id = ai.case_id LEFT JOIN victims v ON v.id = c.victim_id LEFT JOIN referrals r ON r.id = v.referral_id \
@@ -187,24 +183,21 @@ async fn agenda_files(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<
     )
     .bind(meeting_id)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal_db)?;
+    .await?;
     let household = sqlx::query_as::<_, (String, String, String)>(
         "SELECT h.referral_id, h.name, h.relationship FROM household_members h JOIN victims v ON v.referral_id = h.referral_id \
          JOIN cases c ON c.victim_id = v.id JOIN agenda_items ai ON ai.case_id = c.id WHERE ai.meeting_id = $1 ORDER BY h.position",
     )
     .bind(meeting_id)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal_db)?;
+    .await?;
     let outstanding = sqlx::query_as::<_, (String, String, String, String)>(
         "SELECT x.case_id, x.id, x.meeting_id, x.status FROM actions x JOIN agenda_items ai ON ai.case_id = x.case_id \
          WHERE ai.meeting_id = $1 AND x.meeting_id <> $1 AND x.status IN ('open', 'in_progress')",
     )
     .bind(meeting_id)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal_db)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| CaseFile {
@@ -245,7 +238,7 @@ async fn agenda_files(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<
 
 /// People who can be put on the register: active users of invited current signatories, and
 /// coordinators and chairs of current signatories: (user id, "name, agency").
-pub(super) async fn register_candidates(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<(String, String)>, AppError> {
+pub(super) async fn register_candidates(conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<(String, String)>, Error> {
     Ok(sqlx::query_as::<_, (String, String, String)>(
         "SELECT u.id, u.name, a.name AS agency_name FROM users u JOIN agencies a ON a.id = u.agency_id AND a.isa_state = 'active' \
          WHERE u.active = TRUE AND (u.agency_id IN (SELECT agency_id FROM meeting_agencies WHERE meeting_id = $1) \
@@ -253,8 +246,7 @@ pub(super) async fn register_candidates(conn: &mut AnyConnection, meeting_id: &s
     )
     .bind(meeting_id)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal_db)?
+    .await?
     .into_iter()
     .map(|(id, name, agency)| (id, format!("{name}, {agency}")))
     .collect())
@@ -263,15 +255,14 @@ pub(super) async fn register_candidates(conn: &mut AnyConnection, meeting_id: &s
 impl ServerBackend {
     /// Outstanding actions agreed at earlier meetings, each as the policy lets `actor` see it,
     /// and the audit entries for the cases they show (for the caller to append).
-    async fn review_actions(&self, tx: &mut Tx, actor: &Actor, meeting_id: &str) -> Result<(Vec<ActionView>, Vec<audit::AuditEvent>), AppError> {
+    async fn review_actions(&self, tx: &mut Tx, actor: &Actor, meeting_id: &str) -> Result<(Vec<ActionView>, Vec<audit::AuditEvent>), Error> {
         let now = self.clock.unix();
         let case_ids: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT case_id FROM actions WHERE meeting_id <> $1 AND status IN ('open', 'in_progress') ORDER BY case_id LIMIT 500",
         )
         .bind(meeting_id)
         .fetch_all(&mut **tx)
-        .await
-        .map_err(internal_db)?;
+        .await?;
         self.action_views_and_entries(tx, actor, &case_ids, |a| a.meeting_id != meeting_id && a.status.is_outstanding(), now).await
     }
 
@@ -285,9 +276,9 @@ impl ServerBackend {
         case_ids: &[String],
         keep: impl Fn(&ActionRecord) -> bool,
         now: i64,
-    ) -> Result<Vec<ActionView>, AppError> {
+    ) -> Result<Vec<ActionView>, Error> {
         let (out, listed) = self.action_views_and_entries(tx, actor, case_ids, keep, now).await?;
-        audit::append_all(tx, now, listed).await.map_err(internal)?;
+        audit::append_all(tx, now, listed).await.or_internal()?;
         Ok(out)
     }
 
@@ -299,9 +290,9 @@ impl ServerBackend {
         case_ids: &[String],
         keep: impl Fn(&ActionRecord) -> bool,
         now: i64,
-    ) -> Result<(Vec<ActionView>, Vec<audit::AuditEvent>), AppError> {
-        let facts = exposure::facts(tx, case_ids, actor).await.map_err(internal_db)?;
-        let heads = file::list_files(tx, case_ids, now).await.map_err(internal_db)?;
+    ) -> Result<(Vec<ActionView>, Vec<audit::AuditEvent>), Error> {
+        let facts = exposure::facts(tx, case_ids, actor).await?;
+        let heads = file::list_files(tx, case_ids, now).await?;
         let mut out = Vec::new();
         let mut listed = Vec::new();
         for head in heads {
@@ -310,7 +301,7 @@ impl ServerBackend {
             if !g.visible() {
                 continue;
             }
-            let actions = file::actions(tx, &head.head.id, today(now)).await.map_err(internal_db)?;
+            let actions = file::actions(tx, &head.head.id, today(now)).await?;
             let shown: Vec<ActionView> = actions.iter().filter(|a| keep(a)).filter_map(|a| action_view(a, &head.head, &g, actor)).collect();
             if shown.iter().any(|a| !a.case_restricted) {
                 listed.push(actor_event(actor, "case.listed").on("case", head.head.id.clone()).detail("via", "action.list"));
@@ -325,50 +316,52 @@ impl ServerBackend {
 #[async_trait::async_trait]
 impl MeetingBackend for ServerBackend {
     async fn meetings(&self, actor: &Actor) -> Result<MeetingList, AppError> {
-        require(actor.agency_is_current())?;
-        let now = self.clock.unix();
-        let mut tx = self.read_tx().await?;
-        let ids: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM meetings ORDER BY CASE WHEN starts_at >= $1 THEN 0 ELSE 1 END, ABS(starts_at - $1) LIMIT 200")
-                .bind(now)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(internal_db)?;
-        let mut out = Vec::new();
-        for id in ids {
-            if let Ok(m) = load(&mut tx, actor, &id).await {
-                let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1")
-                    .bind(&id)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(internal_db)?;
+        answer(async move {
+            require(actor.agency_is_current())?;
+            let now = self.clock.unix();
+            let mut tx = self.read_tx().await?;
+            let ids: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM meetings ORDER BY CASE WHEN starts_at >= $1 THEN 0 ELSE 1 END, ABS(starts_at - $1) LIMIT 200")
+                    .bind(now)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let mut out = Vec::new();
+            for id in ids {
+                // Meetings the actor may not see are left out; a failure is not.
+                let m = match load(&mut tx, actor, &id).await {
+                    Ok(m) => m,
+                    Err(Error::Refused(_)) => continue,
+                    Err(e) => return Err(e),
+                };
+                let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1").bind(&id).fetch_one(&mut *tx).await?;
                 out.push(summary(&m.row, cases)?);
             }
-        }
-        let may_schedule = decide(Some(actor), &Action::ScheduleMeetings).is_allowed();
-        if out.is_empty() && !may_schedule && !decide(Some(actor), &Action::ListCases).is_allowed() {
-            return Err(AppError::NotFound);
-        }
-        let copies = sqlx::query(
-            "SELECT mc.id, m.starts_at, m.place FROM minute_copies mc JOIN meetings m ON m.id = mc.meeting_id \
+            let may_schedule = decide(Some(actor), &Action::ScheduleMeetings).is_allowed();
+            if out.is_empty() && !may_schedule && !decide(Some(actor), &Action::ListCases).is_allowed() {
+                return Err(AppError::NotFound.into());
+            }
+            let copies = sqlx::query(
+                "SELECT mc.id, m.starts_at, m.place FROM minute_copies mc JOIN meetings m ON m.id = mc.meeting_id \
              WHERE mc.user_id = $1 AND mc.revoked_at IS NULL AND mc.expires_at > $2 ORDER BY m.starts_at DESC",
-        )
-        .bind(&actor.user_id)
-        .bind(now)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(internal_db)?
-        .iter()
-        .map(|r| {
-            let id: String = col(r, "id")?;
-            Ok((app::api::distribution::copy_page_path(&id), format!("{}, {}", instant(col(r, "starts_at")?), col::<String>(r, "place")?)))
+            )
+            .bind(&actor.user_id)
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| {
+                let id: String = col(r, "id")?;
+                Ok((app::api::distribution::copy_page_path(&id), format!("{}, {}", instant(col(r, "starts_at")?), col::<String>(r, "place")?)))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+            self.audit_and_commit(tx, actor_event(actor, "meeting.list").detail("count", out.len())).await?;
+            Ok(MeetingList { meetings: out, may_schedule, copies })
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
-        self.audit_and_commit(tx, actor_event(actor, "meeting.list").detail("count", out.len())).await?;
-        Ok(MeetingList { meetings: out, may_schedule, copies })
+        .await
     }
 
     async fn schedule_meetings(&self, actor: &Actor, input: ScheduleInput) -> Result<usize, AppError> {
+        answer(async move {
         check(actor, &Action::ScheduleMeetings)?;
         let now = self.clock.unix();
         let mut p = Problems::default();
@@ -410,7 +403,7 @@ impl MeetingBackend for ServerBackend {
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await
-                    .map_err(internal_db)?;
+                    ?;
                 if ok == 0 {
                     p.add("chair", "Choose a chair");
                 }
@@ -420,10 +413,10 @@ impl MeetingBackend for ServerBackend {
         let first = p.finish(first)?.unwrap_or(today(now));
         let starts = match schedule_starts(area_zone(), first, time.hour(), time.minute(), every, count) {
             Ok(starts) => starts,
-            Err((_, problem)) => return Err(AppError::field("start-time", problem)),
+            Err((_, problem)) => return Err(AppError::field("start-time", problem).into()),
         };
         let agencies: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM agencies WHERE isa_state = 'active'").fetch_all(&mut *tx).await.map_err(internal_db)?;
+            sqlx::query_scalar("SELECT id FROM agencies WHERE isa_state = 'active'").fetch_all(&mut *tx).await?;
         for starts_at in &starts {
             let id = Uuid::new_v4().to_string();
             sqlx::query("INSERT INTO meetings (id, starts_at, place, capacity, status, chair_user_id, coordinator_user_id, created_at) VALUES ($1, $2, $3, $4, 'scheduled', $5, $6, $7)")
@@ -436,264 +429,275 @@ impl MeetingBackend for ServerBackend {
                 .bind(now)
                 .execute(&mut *tx)
                 .await
-                .map_err(internal_db)?;
+                ?;
             for a in &agencies {
                 sqlx::query("INSERT INTO meeting_agencies (meeting_id, agency_id) VALUES ($1, $2)")
                     .bind(&id)
                     .bind(a)
                     .execute(&mut *tx)
                     .await
-                    .map_err(internal_db)?;
+                    ?;
             }
-            audit::append(&mut tx, now, actor_event(actor, "meeting.schedule").on("meeting", id.clone())).await.map_err(internal)?;
+            audit::append(&mut tx, now, actor_event(actor, "meeting.schedule").on("meeting", id.clone())).await.or_internal()?;
         }
-        tx.commit().await.map_err(internal_db)?;
+        tx.commit().await?;
         Ok(starts.len())
+    }).await
     }
 
     async fn meeting(&self, actor: &Actor, id: &str) -> Result<MeetingView, AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.read_tx().await?;
-        let m = load(&mut tx, actor, id).await?;
-        let files = agenda_files(&mut tx, id).await?;
-        let ids: Vec<String> = files.iter().map(|f| f.head.id.clone()).collect();
-        let grants = agenda_grants(&mut tx, actor, &m, &ids).await?;
-        let mut agenda = Vec::new();
-        let mut listed = Vec::new();
-        for f in &files {
-            let Some(item) = grants.get(&f.head.id).and_then(|g| agenda_entry(f, g, actor)) else { continue };
-            if item.victim_name.is_some() {
-                listed.push(actor_event(actor, "case.listed").on("case", item.case_id.clone()).detail("via", "meeting.read"));
+        answer(async move {
+            let now = self.clock.unix();
+            let mut tx = self.read_tx().await?;
+            let m = load(&mut tx, actor, id).await?;
+            let files = agenda_files(&mut tx, id).await?;
+            let ids: Vec<String> = files.iter().map(|f| f.head.id.clone()).collect();
+            let grants = agenda_grants(&mut tx, actor, &m, &ids).await?;
+            let mut agenda = Vec::new();
+            let mut listed = Vec::new();
+            for f in &files {
+                let Some(item) = grants.get(&f.head.id).and_then(|g| agenda_entry(f, g, actor)) else { continue };
+                if item.victim_name.is_some() {
+                    listed.push(actor_event(actor, "case.listed").on("case", item.case_id.clone()).detail("via", "meeting.read"));
+                }
+                agenda.push(item);
             }
-            agenda.push(item);
-        }
-        let invitations = if m.rights.manage {
-            sqlx::query_as::<_, (String, String, i64)>(
-                "SELECT a.id, a.name, (SELECT COUNT(*) FROM meeting_agencies ma WHERE ma.meeting_id = $1 AND ma.agency_id = a.id) AS invited \
+            let invitations = if m.rights.manage {
+                sqlx::query_as::<_, (String, String, i64)>(
+                    "SELECT a.id, a.name, (SELECT COUNT(*) FROM meeting_agencies ma WHERE ma.meeting_id = $1 AND ma.agency_id = a.id) AS invited \
                  FROM agencies a WHERE a.isa_state = 'active' ORDER BY a.name",
+                )
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|(id, name, invited)| (id, name, invited > 0))
+                .collect()
+            } else {
+                Vec::new()
+            };
+            let register = sqlx::query_as::<_, (String, String, String, String, Option<String>, Option<i64>)>(
+                "SELECT at.user_id, u.name, ag.name AS agency_name, at.status, d.name AS deputy_name, at.acknowledged_at FROM attendance at \
+             JOIN users u ON u.id = at.user_id JOIN agencies ag ON ag.id = at.agency_id LEFT JOIN users d ON d.id = at.deputy_for \
+             WHERE at.meeting_id = $1 ORDER BY ag.name, u.name",
             )
             .bind(id)
             .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?
+            .await?
             .into_iter()
-            .map(|(id, name, invited)| (id, name, invited > 0))
-            .collect()
-        } else {
-            Vec::new()
-        };
-        let register = sqlx::query_as::<_, (String, String, String, String, Option<String>, Option<i64>)>(
-            "SELECT at.user_id, u.name, ag.name AS agency_name, at.status, d.name AS deputy_name, at.acknowledged_at FROM attendance at \
-             JOIN users u ON u.id = at.user_id JOIN agencies ag ON ag.id = at.agency_id LEFT JOIN users d ON d.id = at.deputy_for \
-             WHERE at.meeting_id = $1 ORDER BY ag.name, u.name",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(internal_db)?
-        .into_iter()
-        .map(|(user_id, name, agency_name, status, deputy_for, acknowledged_at)| RegisterLine {
-            user_id,
-            name,
-            agency_name,
-            status,
-            deputy_for,
-            acknowledged: acknowledged_at.is_some(),
-        })
-        .collect();
-        let people = if m.rights.register { register_candidates(&mut tx, id).await? } else { Vec::new() };
-        let isa: Option<String> = col(&m.row, "isa_version_id")?;
-        let confidentiality: Option<String> = match isa {
-            Some(v) => sqlx::query_scalar("SELECT confidentiality_statement FROM isa_versions WHERE id = $1").bind(v).fetch_optional(&mut *tx).await,
-            None => {
-                sqlx::query_scalar("SELECT confidentiality_statement FROM isa_versions ORDER BY published_at DESC LIMIT 1")
-                    .fetch_optional(&mut *tx)
-                    .await
-            }
-        }
-        .map_err(internal_db)?;
-        let chair_name: Option<String> = match col::<Option<String>>(&m.row, "chair_user_id")? {
-            Some(u) => sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(u).fetch_optional(&mut *tx).await.map_err(internal_db)?,
-            None => None,
-        };
-        let review_actions = if m.rights.register {
-            let (views, entries) = self.review_actions(&mut tx, actor, id).await?;
-            listed.extend(entries);
-            views
-        } else {
-            Vec::new()
-        };
-        let research_progress = if m.rights.research_list {
-            let answered: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM research_answers r JOIN agenda_items ai ON ai.case_id = r.case_id AND ai.meeting_id = r.meeting_id \
+            .map(|(user_id, name, agency_name, status, deputy_for, acknowledged_at)| RegisterLine {
+                user_id,
+                name,
+                agency_name,
+                status,
+                deputy_for,
+                acknowledged: acknowledged_at.is_some(),
+            })
+            .collect();
+            let people = if m.rights.register { register_candidates(&mut tx, id).await? } else { Vec::new() };
+            let isa: Option<String> = col(&m.row, "isa_version_id")?;
+            let confidentiality: Option<String> = match isa {
+                Some(v) => {
+                    sqlx::query_scalar("SELECT confidentiality_statement FROM isa_versions WHERE id = $1").bind(v).fetch_optional(&mut *tx).await
+                }
+                None => {
+                    sqlx::query_scalar("SELECT confidentiality_statement FROM isa_versions ORDER BY published_at DESC LIMIT 1")
+                        .fetch_optional(&mut *tx)
+                        .await
+                }
+            }?;
+            let chair_name: Option<String> = match col::<Option<String>>(&m.row, "chair_user_id")? {
+                Some(u) => sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(u).fetch_optional(&mut *tx).await?,
+                None => None,
+            };
+            let review_actions = if m.rights.register {
+                let (views, entries) = self.review_actions(&mut tx, actor, id).await?;
+                listed.extend(entries);
+                views
+            } else {
+                Vec::new()
+            };
+            let research_progress = if m.rights.research_list {
+                let answered: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM research_answers r JOIN agenda_items ai ON ai.case_id = r.case_id AND ai.meeting_id = r.meeting_id \
                  WHERE r.meeting_id = $1 AND r.agency_id = $2",
-            )
-            .bind(id)
-            .bind(actor.agency_id.clone().unwrap_or_default())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-            Some((usize::try_from(answered).unwrap_or_default(), ids.len()))
-        } else {
-            None
-        };
-        let finalise_check = if m.status() == MeetingStatus::MinutesDraft && (m.rights.finalise || m.rights.register) {
-            Some(super::minutes::minutes_check(&mut tx, id).await?)
-        } else {
-            None
-        };
-        let view = MeetingView {
-            finalise_check,
-            review_actions,
-            summary: summary(&m.row, i64::try_from(ids.len()).unwrap_or_default())?,
-            research_deadline: col(&m.row, "research_deadline")?,
-            chair_name,
-            rights: m.rights,
-            acknowledged: m.seat.acknowledged,
-            confidentiality: confidentiality.unwrap_or_default(),
-            agenda,
-            invitations,
-            register,
-            people,
-            research_progress,
-        };
-        // The agenda's entries go in last, with the page's own: on PostgreSQL appending takes the
-        // writers' lock, which other readers then wait for until this transaction ends.
-        listed.push(actor_event(actor, "meeting.read").on("meeting", id));
-        audit::append_all(&mut tx, now, listed).await.map_err(internal)?;
-        tx.commit().await.map_err(internal_db)?;
-        Ok(view)
+                )
+                .bind(id)
+                .bind(actor.agency_id.clone().unwrap_or_default())
+                .fetch_one(&mut *tx)
+                .await?;
+                Some((usize::try_from(answered).unwrap_or_default(), ids.len()))
+            } else {
+                None
+            };
+            let finalise_check = if m.status() == MeetingStatus::MinutesDraft && (m.rights.finalise || m.rights.register) {
+                Some(super::minutes::minutes_check(&mut tx, id).await?)
+            } else {
+                None
+            };
+            let view = MeetingView {
+                finalise_check,
+                review_actions,
+                summary: summary(&m.row, i64::try_from(ids.len()).unwrap_or_default())?,
+                research_deadline: col(&m.row, "research_deadline")?,
+                chair_name,
+                rights: m.rights,
+                acknowledged: m.seat.acknowledged,
+                confidentiality: confidentiality.unwrap_or_default(),
+                agenda,
+                invitations,
+                register,
+                people,
+                research_progress,
+            };
+            // The agenda's entries go in last, with the page's own: on PostgreSQL appending takes the
+            // writers' lock, which other readers then wait for until this transaction ends.
+            listed.push(actor_event(actor, "meeting.read").on("meeting", id));
+            audit::append_all(&mut tx, now, listed).await.or_internal()?;
+            tx.commit().await?;
+            Ok(view)
+        })
+        .await
     }
 
     async fn order_children_first(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, id).await?;
-        require(m.rights.manage && m.status().agenda_open())?;
-        let rows = sqlx::query(
-            "SELECT ai.case_id, ai.position, (SELECT COUNT(*) FROM household_members h WHERE h.referral_id = ai.referral_id) AS household \
+        answer(async move {
+            let mut tx = self.tx().await?;
+            let m = load(&mut tx, actor, id).await?;
+            require(m.rights.manage && m.status().agenda_open())?;
+            let rows = sqlx::query(
+                "SELECT ai.case_id, ai.position, (SELECT COUNT(*) FROM household_members h WHERE h.referral_id = ai.referral_id) AS household \
              FROM agenda_items ai WHERE ai.meeting_id = $1 ORDER BY ai.position",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let facts = rows
+                .iter()
+                .map(|r| Ok(AgendaFacts { has_household: col::<i64>(r, "household")? > 0, position: col(r, "position")? }))
+                .collect::<Result<Vec<_>, Error>>()?;
+            for (pos, i) in suggested_order(&facts).into_iter().enumerate() {
+                sqlx::query("UPDATE agenda_items SET position = $1 WHERE meeting_id = $2 AND case_id = $3")
+                    .bind(pos as i64 + 1)
+                    .bind(id)
+                    .bind(col::<String>(&rows[i], "case_id")?)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            self.audit_and_commit(tx, actor_event(actor, "meeting.reorder").on("meeting", id).detail("order", "children_first")).await
+        })
         .await
-        .map_err(internal_db)?;
-        let facts = rows
-            .iter()
-            .map(|r| Ok(AgendaFacts { has_household: col::<i64>(r, "household")? > 0, position: col(r, "position")? }))
-            .collect::<Result<Vec<_>, AppError>>()?;
-        for (pos, i) in suggested_order(&facts).into_iter().enumerate() {
-            sqlx::query("UPDATE agenda_items SET position = $1 WHERE meeting_id = $2 AND case_id = $3")
-                .bind(pos as i64 + 1)
-                .bind(id)
-                .bind(col::<String>(&rows[i], "case_id")?)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal_db)?;
-        }
-        self.audit_and_commit(tx, actor_event(actor, "meeting.reorder").on("meeting", id).detail("order", "children_first")).await
     }
 
     async fn move_agenda_item(&self, actor: &Actor, id: &str, case_id: &str, up: bool) -> Result<(), AppError> {
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, id).await?;
-        require(m.rights.manage && m.status().agenda_open())?;
-        let order: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let Some(i) = order.iter().position(|c| c == case_id) else {
-            return Err(AppError::NotFound);
-        };
-        let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < order.len()) };
-        let Some(j) = j else { return Ok(()) };
-        let mut order = order;
-        order.swap(i, j);
-        for (pos, case) in order.iter().enumerate() {
-            sqlx::query("UPDATE agenda_items SET position = $1 WHERE meeting_id = $2 AND case_id = $3")
-                .bind(pos as i64 + 1)
-                .bind(id)
-                .bind(case)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal_db)?;
-        }
-        self.audit_and_commit(tx, actor_event(actor, "meeting.reorder").on("meeting", id).detail("case_id", case_id)).await
+        answer(async move {
+            let mut tx = self.tx().await?;
+            let m = load(&mut tx, actor, id).await?;
+            require(m.rights.manage && m.status().agenda_open())?;
+            let order: Vec<String> =
+                sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position").bind(id).fetch_all(&mut *tx).await?;
+            let Some(i) = order.iter().position(|c| c == case_id) else {
+                return Err(AppError::NotFound.into());
+            };
+            let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < order.len()) };
+            let Some(j) = j else { return Ok(()) };
+            let mut order = order;
+            order.swap(i, j);
+            for (pos, case) in order.iter().enumerate() {
+                sqlx::query("UPDATE agenda_items SET position = $1 WHERE meeting_id = $2 AND case_id = $3")
+                    .bind(pos as i64 + 1)
+                    .bind(id)
+                    .bind(case)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            self.audit_and_commit(tx, actor_event(actor, "meeting.reorder").on("meeting", id).detail("case_id", case_id)).await
+        })
+        .await
     }
 
     async fn set_invitation(&self, actor: &Actor, id: &str, agency_id: &str, invited: bool) -> Result<(), AppError> {
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, id).await?;
-        require(m.rights.manage)?;
-        if invited && !agency_is_active(&mut tx, agency_id).await.map_err(internal_db)? {
-            return Err(AppError::Invalid("Only agencies that have signed the ISA can be invited.".into()));
-        }
-        let sql = if invited {
-            "INSERT INTO meeting_agencies (meeting_id, agency_id) VALUES ($1, $2) ON CONFLICT (meeting_id, agency_id) DO NOTHING"
-        } else {
-            "DELETE FROM meeting_agencies WHERE meeting_id = $1 AND agency_id = $2"
-        };
-        sqlx::query(sql).bind(id).bind(agency_id).execute(&mut *tx).await.map_err(internal_db)?;
-        let event = actor_event(actor, if invited { "meeting.invite" } else { "meeting.uninvite" }).on("meeting", id).detail("agency_id", agency_id);
-        self.audit_and_commit(tx, event).await
+        answer(async move {
+            let mut tx = self.tx().await?;
+            let m = load(&mut tx, actor, id).await?;
+            require(m.rights.manage)?;
+            if invited && !agency_is_active(&mut tx, agency_id).await? {
+                return Err(AppError::Invalid("Only agencies that have signed the ISA can be invited.".into()).into());
+            }
+            let sql = if invited {
+                "INSERT INTO meeting_agencies (meeting_id, agency_id) VALUES ($1, $2) ON CONFLICT (meeting_id, agency_id) DO NOTHING"
+            } else {
+                "DELETE FROM meeting_agencies WHERE meeting_id = $1 AND agency_id = $2"
+            };
+            sqlx::query(sql).bind(id).bind(agency_id).execute(&mut *tx).await?;
+            let event =
+                actor_event(actor, if invited { "meeting.invite" } else { "meeting.uninvite" }).on("meeting", id).detail("agency_id", agency_id);
+            self.audit_and_commit(tx, event).await
+        })
+        .await
     }
 
     async fn publish_agenda(&self, actor: &Actor, id: &str, research_deadline: &str) -> Result<(), AppError> {
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, id).await?;
-        require(m.rights.manage)?;
-        if m.status() != MeetingStatus::Scheduled {
-            return Err(AppError::Conflict("The agenda has already been published.".into()));
-        }
-        let mut p = Problems::default();
-        let deadline = p.date("research-deadline", "Research deadline", research_deadline);
-        let meeting_day = today(col(&m.row, "starts_at")?);
-        if deadline.is_some_and(|d| d < today(now) || d > meeting_day) {
-            p.add("research-deadline", "The research deadline must be between today and the day of the meeting");
-        }
-        let deadline = p.finish(deadline)?.map(iso_date);
-        let isa: Option<String> = sqlx::query_scalar("SELECT id FROM isa_versions ORDER BY published_at DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        sqlx::query("UPDATE meetings SET status = 'agenda_published', research_deadline = $1, isa_version_id = $2 WHERE id = $3")
-            .bind(&deadline)
-            .bind(&isa)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "meeting.publish_agenda").on("meeting", id)).await
+        answer(async move {
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let m = load(&mut tx, actor, id).await?;
+            require(m.rights.manage)?;
+            if m.status() != MeetingStatus::Scheduled {
+                return Err(AppError::Conflict("The agenda has already been published.".into()).into());
+            }
+            let mut p = Problems::default();
+            let deadline = p.date("research-deadline", "Research deadline", research_deadline);
+            let meeting_day = today(col(&m.row, "starts_at")?);
+            if deadline.is_some_and(|d| d < today(now) || d > meeting_day) {
+                p.add("research-deadline", "The research deadline must be between today and the day of the meeting");
+            }
+            let deadline = p.finish(deadline)?.map(iso_date);
+            let isa: Option<String> =
+                sqlx::query_scalar("SELECT id FROM isa_versions ORDER BY published_at DESC LIMIT 1").fetch_optional(&mut *tx).await?;
+            sqlx::query("UPDATE meetings SET status = 'agenda_published', research_deadline = $1, isa_version_id = $2 WHERE id = $3")
+                .bind(&deadline)
+                .bind(&isa)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            self.audit_and_commit(tx, actor_event(actor, "meeting.publish_agenda").on("meeting", id)).await
+        })
+        .await
     }
 
     async fn advance_meeting(&self, actor: &Actor, id: &str, to: &str) -> Result<(), AppError> {
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, id).await?;
-        let target = MeetingStatus::parse(to).ok_or_else(|| AppError::Invalid("That is not a meeting status.".into()))?;
-        let allowed = match (m.status(), target) {
-            (MeetingStatus::AgendaPublished, MeetingStatus::InProgress) => m.rights.start,
-            (MeetingStatus::InProgress, MeetingStatus::MinutesDraft) => m.rights.register,
-            _ => false,
-        };
-        require(m.rights.start || m.rights.register)?;
-        if !allowed {
-            return Err(AppError::Conflict(format!(
-                "The meeting is {}; it cannot move to {} now.",
-                m.status().label().to_lowercase(),
-                target.label().to_lowercase()
-            )));
-        }
-        if target == MeetingStatus::MinutesDraft {
-            record_hearings(&mut tx, &m.row).await?;
-        }
-        sqlx::query("UPDATE meetings SET status = $1 WHERE id = $2").bind(target.as_str()).bind(id).execute(&mut *tx).await.map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "meeting.advance").on("meeting", id).detail("status", target.as_str())).await?;
-        self.live.changed(id);
-        Ok(())
+        answer(async move {
+            let mut tx = self.tx().await?;
+            let m = load(&mut tx, actor, id).await?;
+            let target = MeetingStatus::parse(to).ok_or_else(|| AppError::Invalid("That is not a meeting status.".into()))?;
+            let allowed = match (m.status(), target) {
+                (MeetingStatus::AgendaPublished, MeetingStatus::InProgress) => m.rights.start,
+                (MeetingStatus::InProgress, MeetingStatus::MinutesDraft) => m.rights.register,
+                _ => false,
+            };
+            require(m.rights.start || m.rights.register)?;
+            if !allowed {
+                return Err(AppError::Conflict(format!(
+                    "The meeting is {}; it cannot move to {} now.",
+                    m.status().label().to_lowercase(),
+                    target.label().to_lowercase()
+                ))
+                .into());
+            }
+            if target == MeetingStatus::MinutesDraft {
+                record_hearings(&mut tx, &m.row).await?;
+            }
+            sqlx::query("UPDATE meetings SET status = $1 WHERE id = $2").bind(target.as_str()).bind(id).execute(&mut *tx).await?;
+            self.audit_and_commit(tx, actor_event(actor, "meeting.advance").on("meeting", id).detail("status", target.as_str())).await?;
+            self.live.changed(id);
+            Ok(())
+        })
+        .await
     }
 
     async fn acknowledge(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
+        answer(async move {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
@@ -702,7 +706,7 @@ impl MeetingBackend for ServerBackend {
             return Err(AppError::Conflict(
                 "The confidentiality statement is acknowledged at the meeting, while it is running. The register of a meeting that has ended does not change."
                     .into(),
-            ));
+            ).into());
         }
         let agency = actor.agency_id.clone().ok_or(AppError::NotFound)?;
         // Acknowledging at a running meeting checks the person in: they are present.
@@ -716,110 +720,119 @@ impl MeetingBackend for ServerBackend {
         .bind(now)
         .execute(&mut *tx)
         .await
-        .map_err(internal_db)?;
+        ?;
         self.audit_and_commit(tx, actor_event(actor, "meeting.acknowledge_confidentiality").on("meeting", id)).await?;
         self.live.changed(id);
         Ok(())
+    }).await
     }
 
     async fn set_attendance(&self, actor: &Actor, input: AttendanceInput) -> Result<(), AppError> {
-        let mut tx = self.tx().await?;
-        let m = load(&mut tx, actor, &input.meeting_id).await?;
-        require(m.rights.register)?;
-        if m.status() >= MeetingStatus::MinutesFinal {
-            return Err(AppError::Conflict("The minutes are final: the register can no longer change.".into()));
-        }
-        let status = Attendance::parse(&input.status).ok_or_else(|| AppError::field("attendance-status", "Choose present, apologies or absent"))?;
-        let candidates = register_candidates(&mut tx, &input.meeting_id).await?;
-        if !candidates.iter().any(|(id, _)| *id == input.user_id) {
-            return Err(AppError::field("attendance-person", "Choose someone from an invited agency that has signed the ISA"));
-        }
-        let agency: String =
-            sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&input.user_id).fetch_one(&mut *tx).await.map_err(internal_db)?;
-        let deputy = Some(input.deputy_for.trim().to_string()).filter(|d| !d.is_empty());
-        sqlx::query(
-            "INSERT INTO attendance (meeting_id, user_id, agency_id, status, deputy_for) VALUES ($1, $2, $3, $4, $5) \
+        answer(async move {
+            let mut tx = self.tx().await?;
+            let m = load(&mut tx, actor, &input.meeting_id).await?;
+            require(m.rights.register)?;
+            if m.status() >= MeetingStatus::MinutesFinal {
+                return Err(AppError::Conflict("The minutes are final: the register can no longer change.".into()).into());
+            }
+            let status =
+                Attendance::parse(&input.status).ok_or_else(|| AppError::field("attendance-status", "Choose present, apologies or absent"))?;
+            let candidates = register_candidates(&mut tx, &input.meeting_id).await?;
+            if !candidates.iter().any(|(id, _)| *id == input.user_id) {
+                return Err(AppError::field("attendance-person", "Choose someone from an invited agency that has signed the ISA").into());
+            }
+            let agency: String = sqlx::query_scalar("SELECT agency_id FROM users WHERE id = $1").bind(&input.user_id).fetch_one(&mut *tx).await?;
+            let deputy = Some(input.deputy_for.trim().to_string()).filter(|d| !d.is_empty());
+            sqlx::query(
+                "INSERT INTO attendance (meeting_id, user_id, agency_id, status, deputy_for) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (meeting_id, user_id) DO UPDATE SET status = $4, deputy_for = $5",
-        )
-        .bind(&input.meeting_id)
-        .bind(&input.user_id)
-        .bind(&agency)
-        .bind(status.as_str())
-        .bind(&deputy)
-        .execute(&mut *tx)
+            )
+            .bind(&input.meeting_id)
+            .bind(&input.user_id)
+            .bind(&agency)
+            .bind(status.as_str())
+            .bind(&deputy)
+            .execute(&mut *tx)
+            .await?;
+            let event = actor_event(actor, "meeting.attendance")
+                .on("meeting", &input.meeting_id)
+                .detail("user_id", input.user_id.as_str())
+                .detail("status", status.as_str());
+            self.audit_and_commit(tx, event).await?;
+            self.live.changed(&input.meeting_id);
+            Ok(())
+        })
         .await
-        .map_err(internal_db)?;
-        let event = actor_event(actor, "meeting.attendance")
-            .on("meeting", &input.meeting_id)
-            .detail("user_id", input.user_id.as_str())
-            .detail("status", status.as_str());
-        self.audit_and_commit(tx, event).await?;
-        self.live.changed(&input.meeting_id);
-        Ok(())
     }
 
     async fn set_item_attendance(&self, actor: &Actor, input: ItemAttendanceInput) -> Result<(), AppError> {
-        self.set_item_attendance_op(actor, input).await
+        answer(async move { self.set_item_attendance_op(actor, input).await }).await
     }
 
     async fn case_at_meeting(&self, actor: &Actor, id: &str, case_id: &str) -> Result<CaseAtMeeting, AppError> {
-        self.case_at_meeting_op(actor, id, case_id).await
+        answer(async move { self.case_at_meeting_op(actor, id, case_id).await }).await
     }
 
     async fn research_list(&self, actor: &Actor, id: &str) -> Result<ResearchList, AppError> {
-        self.research_list_op(actor, id).await
+        answer(async move { self.research_list_op(actor, id).await }).await
     }
 
     async fn add_research(&self, actor: &Actor, input: EntryInput) -> Result<(), AppError> {
-        self.add_research_op(actor, input).await
+        answer(async move { self.add_research_op(actor, input).await }).await
     }
 
     async fn answer_research(&self, actor: &Actor, input: ResearchAnswerInput) -> Result<(), AppError> {
-        self.answer_research_op(actor, input).await
+        answer(async move { self.answer_research_op(actor, input).await }).await
     }
 
     async fn add_entry(&self, actor: &Actor, input: EntryInput) -> Result<(), AppError> {
-        self.add_entry_op(actor, input).await
+        answer(async move { self.add_entry_op(actor, input).await }).await
     }
 
     async fn edit_entry(&self, actor: &Actor, input: EntryEdit) -> Result<i64, AppError> {
-        self.edit_entry_op(actor, input).await
+        answer(async move { self.edit_entry_op(actor, input).await }).await
     }
 
     async fn save_case_minutes(&self, actor: &Actor, input: CaseMinutesInput) -> Result<i64, AppError> {
-        self.save_case_minutes_op(actor, input).await
+        answer(async move { self.save_case_minutes_op(actor, input).await }).await
     }
 
     async fn finalise_minutes(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
-        self.finalise_minutes_op(actor, id).await
+        answer(async move { self.finalise_minutes_op(actor, id).await }).await
     }
 
     async fn amend_minutes(&self, actor: &Actor, input: AmendInput) -> Result<(), AppError> {
-        self.amend_minutes_op(actor, input).await
+        answer(async move { self.amend_minutes_op(actor, input).await }).await
     }
 
     async fn add_action(&self, actor: &Actor, input: ActionInput) -> Result<(), AppError> {
-        self.add_action_op(actor, input).await
+        answer(async move { self.add_action_op(actor, input).await }).await
     }
 
     async fn update_action(&self, actor: &Actor, input: ActionUpdate) -> Result<i64, AppError> {
-        self.update_action_op(actor, input).await
+        answer(async move { self.update_action_op(actor, input).await }).await
     }
 
     async fn actions(&self, actor: &Actor, scope: &str) -> Result<Vec<ActionView>, AppError> {
-        self.actions_op(actor, scope).await
+        answer(async move { self.actions_op(actor, scope).await }).await
     }
 
     async fn calendar(&self, actor: &Actor, id: &str) -> Result<String, AppError> {
-        let mut tx = self.read_tx().await?;
-        let m = load(&mut tx, actor, id).await?;
-        let ics = shared::meeting::calendar_file(id, col(&m.row, "starts_at")?, 180, &col::<String>(&m.row, "place")?, self.clock.unix());
-        self.audit_and_commit(tx, actor_event(actor, "meeting.calendar").on("meeting", id)).await?;
-        Ok(ics)
+        answer(async move {
+            let mut tx = self.read_tx().await?;
+            let m = load(&mut tx, actor, id).await?;
+            let ics = shared::meeting::calendar_file(id, col(&m.row, "starts_at")?, 180, &col::<String>(&m.row, "place")?, self.clock.unix());
+            self.audit_and_commit(tx, actor_event(actor, "meeting.calendar").on("meeting", id)).await?;
+            Ok(ics)
+        })
+        .await
     }
 
     async fn follow_meeting(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
-        let mut tx = self.read_tx().await?;
-        load(&mut tx, actor, id).await.map(|_| ())
+        answer(async move {
+            let mut tx = self.read_tx().await?;
+            load(&mut tx, actor, id).await.map(|_| ())
+        })
+        .await
     }
 }

@@ -12,7 +12,7 @@ use shared::validation::{iso_date, Problems};
 use uuid::Uuid;
 
 use super::meetings::{case_grant, check_entry, load, require};
-use super::{actor_event, check, col, internal_db, ServerBackend};
+use super::{actor_event, check, col, error::Error, ServerBackend};
 use crate::casework::{agency_is_active, exposure};
 use crate::identity::actor::today;
 use shared::policy::exposure::Writes;
@@ -30,7 +30,7 @@ struct Amendment<'a> {
     reason: &'a str,
 }
 
-async fn record_amendment(conn: &mut AnyConnection, a: Amendment<'_>, actor: &Actor, now: i64) -> Result<(), AppError> {
+async fn record_amendment(conn: &mut AnyConnection, a: Amendment<'_>, actor: &Actor, now: i64) -> Result<(), Error> {
     sqlx::query("INSERT INTO amendments (id, meeting_id, case_id, target, entry_id, original, amended, reason, amended_by, amended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .bind(Uuid::new_v4().to_string())
         .bind(a.meeting_id)
@@ -44,13 +44,13 @@ async fn record_amendment(conn: &mut AnyConnection, a: Amendment<'_>, actor: &Ac
         .bind(now)
         .execute(conn)
         .await
-        .map_err(internal_db)?;
+        ?;
     Ok(())
 }
 
 /// Whether an addition is part of the minutes being written (`Ok(None)`) or an amendment to
 /// final minutes, which needs its reason (`Ok(Some(reason))`); refused when it is neither.
-fn addition(writes: &Writes, reason: &str, field: &str, p: &mut Problems) -> Result<Option<String>, AppError> {
+fn addition(writes: &Writes, reason: &str, field: &str, p: &mut Problems) -> Result<Option<String>, Error> {
     if writes.minute {
         return Ok(None);
     }
@@ -70,14 +70,14 @@ struct MinutedRow {
 }
 
 /// What is minuted for each case on the meeting's agenda, and what is missing.
-pub(super) async fn minutes_check(conn: &mut AnyConnection, meeting_id: &str) -> Result<FinaliseCheck, AppError> {
+pub(super) async fn minutes_check(conn: &mut AnyConnection, meeting_id: &str) -> Result<FinaliseCheck, Error> {
     let rows = sqlx::query_as::<_, MinutedRow>(
         "SELECT ai.case_id, c.reference,            (SELECT COUNT(*) FROM minute_entries e WHERE e.meeting_id = ai.meeting_id AND e.case_id = ai.case_id) AS entries,            COALESCE((SELECT cm.risks FROM case_minutes cm WHERE cm.meeting_id = ai.meeting_id AND cm.case_id = ai.case_id), '') AS risks,            COALESCE((SELECT cm.decision FROM case_minutes cm WHERE cm.meeting_id = ai.meeting_id AND cm.case_id = ai.case_id), '') AS decision,            (SELECT COUNT(*) FROM actions a WHERE a.meeting_id = ai.meeting_id AND a.case_id = ai.case_id) AS actions,            (SELECT COUNT(*) FROM actions a WHERE a.meeting_id = ai.meeting_id AND a.case_id = ai.case_id AND a.owner_user_id IS NULL) AS unnamed_actions          FROM agenda_items ai JOIN cases c ON c.id = ai.case_id WHERE ai.meeting_id = $1 ORDER BY ai.position",
     )
     .bind(meeting_id)
     .fetch_all(conn)
     .await
-    .map_err(internal_db)?;
+    ?;
     let count = |n: i64| usize::try_from(n).unwrap_or_default();
     Ok(finalise_check(
         rows.into_iter()
@@ -95,7 +95,7 @@ pub(super) async fn minutes_check(conn: &mut AnyConnection, meeting_id: &str) ->
 }
 
 impl ServerBackend {
-    pub(super) async fn add_entry_op(&self, actor: &Actor, input: EntryInput) -> Result<(), AppError> {
+    pub(super) async fn add_entry_op(&self, actor: &Actor, input: EntryInput) -> Result<(), Error> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
@@ -104,13 +104,9 @@ impl ServerBackend {
         let reason = addition(&writes, &input.reason, "entry-reason", &mut p)?;
         p.finish(())?;
         let (kind, body) = check_entry(&input, "entry")?;
-        let source: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1")
-            .bind(&input.source_agency_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+        let source: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1").bind(&input.source_agency_id).fetch_one(&mut *tx).await?;
         if source == 0 {
-            return Err(AppError::field("entry-source", "Choose the agency it came from"));
+            return Err(AppError::field("entry-source", "Choose the agency it came from").into());
         }
         let person = Some(input.source_person.trim().to_string()).filter(|p| !p.is_empty() && p.chars().count() <= SHORT_TEXT);
         let id = Uuid::new_v4().to_string();
@@ -126,7 +122,7 @@ impl ServerBackend {
             .bind(now)
             .execute(&mut *tx)
             .await
-            .map_err(internal_db)?;
+            ?;
         if let Some(reason) = &reason {
             let a = Amendment {
                 meeting_id: &input.meeting_id,
@@ -144,13 +140,12 @@ impl ServerBackend {
         Ok(())
     }
 
-    pub(super) async fn edit_entry_op(&self, actor: &Actor, input: EntryEdit) -> Result<i64, AppError> {
+    pub(super) async fn edit_entry_op(&self, actor: &Actor, input: EntryEdit) -> Result<i64, Error> {
         let mut tx = self.tx().await?;
         let (meeting, case): (String, String) = sqlx::query_as("SELECT meeting_id, case_id FROM minute_entries WHERE id = $1")
             .bind(&input.entry_id)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal_db)?
+            .await?
             .ok_or(AppError::NotFound)?;
         let m = load(&mut tx, actor, &meeting).await?;
         require(case_grant(&mut tx, actor, &m, &case).await?.writes.minute)?;
@@ -166,17 +161,16 @@ impl ServerBackend {
                 .bind(&input.entry_id)
                 .bind(input.version)
                 .execute(&mut *tx)
-                .await
-                .map_err(internal_db)?;
+                .await?;
         if changed.rows_affected() == 0 {
-            return Err(AppError::Conflict("Someone else changed this entry while you were editing it. Their version is shown above your text, which is kept in the box: compare, then save again.".into()));
+            return Err(AppError::Conflict("Someone else changed this entry while you were editing it. Their version is shown above your text, which is kept in the box: compare, then save again.".into()).into());
         }
         self.audit_and_commit(tx, actor_event(actor, "minutes.entry_edit").on("minute_entry", &input.entry_id)).await?;
         self.live.changed(&meeting);
         Ok(input.version + 1)
     }
 
-    pub(super) async fn save_case_minutes_op(&self, actor: &Actor, input: CaseMinutesInput) -> Result<i64, AppError> {
+    pub(super) async fn save_case_minutes_op(&self, actor: &Actor, input: CaseMinutesInput) -> Result<i64, Error> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
@@ -206,10 +200,9 @@ impl ServerBackend {
                 .bind(input.version)
                 .execute(&mut *tx)
                 .await
-        }
-        .map_err(internal_db)?;
+        }?;
         if changed.rows_affected() == 0 {
-            return Err(AppError::Conflict("Someone else saved the risks or decision while you were editing. Their version is shown above your text, which is kept in the boxes: compare, then save again.".into()));
+            return Err(AppError::Conflict("Someone else saved the risks or decision while you were editing. Their version is shown above your text, which is kept in the boxes: compare, then save again.".into()).into());
         }
         self.audit_and_commit(tx, actor_event(actor, "minutes.case_save").on("case", &input.case_id).detail("meeting_id", input.meeting_id.as_str()))
             .await?;
@@ -217,7 +210,7 @@ impl ServerBackend {
         Ok(input.version + 1)
     }
 
-    pub(super) async fn finalise_minutes_op(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
+    pub(super) async fn finalise_minutes_op(&self, actor: &Actor, id: &str) -> Result<(), Error> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, id).await?;
@@ -227,24 +220,24 @@ impl ServerBackend {
                 MeetingStatus::MinutesFinal => "The minutes are already final.".into(),
                 MeetingStatus::MinutesDraft => "Acknowledge the confidentiality statement before finalising the minutes.".into(),
                 _ => "Close the meeting first: the minutes can be finalised once the meeting has ended.".into(),
-            }));
+            })
+            .into());
         }
         if let Some(refusal) = minutes_check(&mut tx, id).await?.refusal() {
-            return Err(AppError::Conflict(refusal));
+            return Err(AppError::Conflict(refusal).into());
         }
         sqlx::query("UPDATE meetings SET status = 'minutes_final', finalised_at = $1, finalised_by = $2 WHERE id = $3")
             .bind(now)
             .bind(&actor.user_id)
             .bind(id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+            .await?;
         self.audit_and_commit(tx, actor_event(actor, "minutes.finalise").on("meeting", id)).await?;
         self.live.changed(id);
         Ok(())
     }
 
-    pub(super) async fn amend_minutes_op(&self, actor: &Actor, input: AmendInput) -> Result<(), AppError> {
+    pub(super) async fn amend_minutes_op(&self, actor: &Actor, input: AmendInput) -> Result<(), Error> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
@@ -260,16 +253,14 @@ impl ServerBackend {
                     .bind(&input.meeting_id)
                     .bind(&input.case_id)
                     .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(internal_db)?
+                    .await?
                     .ok_or(AppError::NotFound)?;
                 sqlx::query("UPDATE minute_entries SET body = $1, version = version + 1, updated_at = $2 WHERE id = $3")
                     .bind(&amended)
                     .bind(now)
                     .bind(&input.entry_id)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(internal_db)?;
+                    .await?;
                 (body, Some(input.entry_id.clone()))
             }
             target @ ("risks" | "decision") => {
@@ -278,8 +269,7 @@ impl ServerBackend {
                     .bind(&input.meeting_id)
                     .bind(&input.case_id)
                     .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(internal_db)?
+                    .await?
                     .unwrap_or_default();
                 let sql = format!(
                     "INSERT INTO case_minutes (meeting_id, case_id, {target}, version, updated_by, updated_at) VALUES ($1, $2, $3, 1, $4, $5) \
@@ -292,11 +282,10 @@ impl ServerBackend {
                     .bind(&actor.user_id)
                     .bind(now)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(internal_db)?;
+                    .await?;
                 (old, None)
             }
-            _ => return Err(AppError::Invalid("Choose what to amend.".into())),
+            _ => return Err(AppError::Invalid("Choose what to amend.".into()).into()),
         };
         let a = Amendment {
             meeting_id: &input.meeting_id,
@@ -320,7 +309,7 @@ impl ServerBackend {
         Ok(())
     }
 
-    pub(super) async fn add_action_op(&self, actor: &Actor, input: ActionInput) -> Result<(), AppError> {
+    pub(super) async fn add_action_op(&self, actor: &Actor, input: ActionInput) -> Result<(), Error> {
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
         let m = load(&mut tx, actor, &input.meeting_id).await?;
@@ -333,7 +322,7 @@ impl ServerBackend {
         if due.is_some_and(|d| d < meeting_day) {
             p.add("action-due", "The due date must be on or after the meeting");
         }
-        if !agency_is_active(&mut tx, &input.owner_agency_id).await.map_err(internal_db)? {
+        if !agency_is_active(&mut tx, &input.owner_agency_id).await? {
             p.add("action-owner", "Choose the agency that owns the action");
         }
         let person = Some(input.owner_user_id.trim().to_string()).filter(|u| !u.is_empty());
@@ -342,8 +331,7 @@ impl ServerBackend {
                 .bind(user)
                 .bind(&input.owner_agency_id)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(internal_db)?;
+                .await?;
             if of_owner == 0 {
                 p.add("action-person", "Choose someone of the agency that owns the action, or nobody");
             }
@@ -362,7 +350,7 @@ impl ServerBackend {
             .bind(now)
             .execute(&mut *tx)
             .await
-            .map_err(internal_db)?;
+            ?;
         if let Some(reason) = &reason {
             let a = Amendment {
                 meeting_id: &input.meeting_id,
@@ -380,7 +368,7 @@ impl ServerBackend {
         Ok(())
     }
 
-    pub(super) async fn update_action_op(&self, actor: &Actor, input: ActionUpdate) -> Result<i64, AppError> {
+    pub(super) async fn update_action_op(&self, actor: &Actor, input: ActionUpdate) -> Result<i64, Error> {
         require(actor.agency_is_current())?;
         let now = self.clock.unix();
         let mut tx = self.tx().await?;
@@ -388,10 +376,9 @@ impl ServerBackend {
             sqlx::query_as("SELECT owner_agency_id, case_id, meeting_id FROM actions WHERE id = $1")
                 .bind(&input.action_id)
                 .fetch_optional(&mut *tx)
-                .await
-                .map_err(internal_db)?
+                .await?
                 .ok_or(AppError::NotFound)?;
-        let granted = exposure::record_grant(&mut tx, &case_id, actor).await.map_err(internal_db)?.map(|(_, g)| g);
+        let granted = exposure::record_grant(&mut tx, &case_id, actor).await?.map(|(_, g)| g);
         require(granted.is_some_and(|g| g.open() && g.writes.may_update_action(actor, &owner)))?;
         let status = ActionStatus::parse(&input.status).ok_or_else(|| AppError::field("action-status", "Choose a status"))?;
         let mut p = Problems::default();
@@ -406,12 +393,12 @@ impl ServerBackend {
             .bind(&input.action_id)
             .bind(input.version)
             .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+            .await?;
         if changed.rows_affected() == 0 {
             return Err(AppError::Conflict(
                 "Someone else updated this action first. Its current status is shown now; update it again if you still need to.".into(),
-            ));
+            )
+            .into());
         }
         sqlx::query("INSERT INTO action_updates (id, action_id, status, note, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(Uuid::new_v4().to_string())
@@ -421,14 +408,13 @@ impl ServerBackend {
             .bind(&actor.user_id)
             .bind(now)
             .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
+            .await?;
         self.audit_and_commit(tx, actor_event(actor, "action.update").on("action", &input.action_id).detail("status", status.as_str())).await?;
         self.live.changed(&meeting_id);
         Ok(input.version + 1)
     }
 
-    pub(super) async fn actions_op(&self, actor: &Actor, scope: &str) -> Result<Vec<ActionView>, AppError> {
+    pub(super) async fn actions_op(&self, actor: &Actor, scope: &str) -> Result<Vec<ActionView>, Error> {
         let now = self.clock.unix();
         let agency = actor.agency_id.clone().unwrap_or_default();
         let (sql, bind) = match scope {
@@ -447,7 +433,7 @@ impl ServerBackend {
                 check(actor, &Action::ViewAllActions)?;
                 ("SELECT DISTINCT case_id FROM actions WHERE status IN ('open', 'in_progress') ORDER BY case_id LIMIT 500", None)
             }
-            _ => return Err(AppError::NotFound),
+            _ => return Err(AppError::NotFound.into()),
         };
         let mut tx = self.tx().await?;
         let query = sqlx::query_scalar(sql);
@@ -455,7 +441,7 @@ impl ServerBackend {
             Some(b) => query.bind(b),
             None => query,
         };
-        let case_ids: Vec<String> = query.fetch_all(&mut *tx).await.map_err(internal_db)?;
+        let case_ids: Vec<String> = query.fetch_all(&mut *tx).await?;
         let keep = |a: &shared::casefile::ActionRecord| match scope {
             "agency" => a.owner_agency_id == agency,
             "all" => a.status.is_outstanding(),

@@ -8,6 +8,7 @@ mod auth;
 mod cases;
 mod data_protection;
 mod distribution;
+mod error;
 mod meeting_cases;
 mod meetings;
 mod minutes;
@@ -19,13 +20,14 @@ mod subject_access;
 use std::sync::Arc;
 
 use app::error::AppError;
+pub(crate) use error::{Error, OrInternal};
 use shared::policy::{decide, Action, Actor, Decision};
 
 use crate::audit::{self, AuditEvent};
 use crate::clock::Clock;
 use crate::config::ServeConfig;
 use crate::db::{Db, Tx};
-use crate::error::Error;
+use crate::error::Error as ServerError;
 use crate::identity::passkeys::RelyingParty;
 use crate::identity::rate_limit::SignInThrottle;
 
@@ -44,7 +46,7 @@ pub struct ServerBackend {
 
 impl ServerBackend {
     /// Builds the backend.
-    pub fn new(db: Db, clock: Clock, config: Arc<ServeConfig>) -> Result<Self, Error> {
+    pub fn new(db: Db, clock: Clock, config: Arc<ServeConfig>) -> Result<Self, ServerError> {
         let rp = RelyingParty::new(&config.public_url)?;
         Ok(Self {
             db,
@@ -58,20 +60,20 @@ impl ServerBackend {
     }
 
     /// A transaction that writes: one at a time, with the audit chain.
-    pub(crate) async fn tx(&self) -> Result<Tx, AppError> {
-        self.db.begin_write().await.map_err(internal)
+    pub(crate) async fn tx(&self) -> Result<Tx, Error> {
+        Ok(self.db.begin_write().await?)
     }
 
     /// A transaction for work that only reads (its audit entry apart): on PostgreSQL such
     /// transactions run side by side. Anything that writes must use [`Self::tx`].
-    pub(crate) async fn read_tx(&self) -> Result<Tx, AppError> {
-        self.db.begin_read().await.map_err(internal)
+    pub(crate) async fn read_tx(&self) -> Result<Tx, Error> {
+        Ok(self.db.begin_read().await?)
     }
 
     /// Appends the audit row for the work done in `tx`, then commits both together.
-    pub(crate) async fn audit_and_commit(&self, mut tx: Tx, event: AuditEvent) -> Result<(), AppError> {
-        audit::append(&mut tx, self.clock.unix(), event).await.map_err(internal)?;
-        tx.commit().await.map_err(internal_db)
+    pub(crate) async fn audit_and_commit(&self, mut tx: Tx, event: AuditEvent) -> Result<(), Error> {
+        audit::append(&mut tx, self.clock.unix(), event).await?;
+        Ok(tx.commit().await?)
     }
 
     /// Records a failed or refused attempt in its own transaction (the attempt's own was rolled back).
@@ -81,7 +83,7 @@ impl ServerBackend {
             let mut tx = self.db.begin_write().await?;
             audit::append(&mut tx, now, event).await?;
             tx.commit().await?;
-            Ok::<(), Error>(())
+            Ok::<(), ServerError>(())
         }
         .await;
         if let Err(e) = result {
@@ -91,34 +93,25 @@ impl ServerBackend {
 }
 
 /// Lays out `doc` as PDF off the async threads.
-pub(crate) async fn render_pdf(doc: shared::document::Document) -> Result<Vec<u8>, AppError> {
-    tokio::task::spawn_blocking(move || pdf::render(&doc)).await.map_err(internal)?.map_err(internal)
-}
-
-/// Logs an internal error (without personal data) and hides it from the user.
-pub(crate) fn internal(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "internal error");
-    AppError::Internal
-}
-
-pub(crate) fn internal_db(e: sqlx::Error) -> AppError {
-    internal(e)
+pub(crate) async fn render_pdf(doc: shared::document::Document) -> Result<Vec<u8>, Error> {
+    tokio::task::spawn_blocking(move || pdf::render(&doc)).await.or_internal()?.or_internal()
 }
 
 pub(crate) use referrals::criteria_labels;
 
 /// Reads a column, hiding decoding failures as internal errors.
-pub(crate) fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r sqlx::any::AnyRow, name: &str) -> Result<T, AppError> {
+#[track_caller]
+pub(crate) fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r sqlx::any::AnyRow, name: &str) -> Result<T, Error> {
     use sqlx::Row;
-    row.try_get(name).map_err(internal_db)
+    Ok(row.try_get(name)?)
 }
 
 /// Turns a policy decision into an error, or nothing.
-pub(crate) fn check(actor: &Actor, action: &Action) -> Result<(), AppError> {
+pub(crate) fn check(actor: &Actor, action: &Action) -> Result<(), Error> {
     match decide(Some(actor), action) {
         Decision::Allow => Ok(()),
-        Decision::Deny => Err(AppError::NotFound),
-        Decision::ReauthenticationRequired => Err(AppError::ReauthenticationRequired),
+        Decision::Deny => Err(AppError::NotFound.into()),
+        Decision::ReauthenticationRequired => Err(AppError::ReauthenticationRequired.into()),
     }
 }
 

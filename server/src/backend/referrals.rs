@@ -19,7 +19,11 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::{actor_event, check, col, internal, internal_db, ServerBackend};
+use super::{
+    actor_event, check, col,
+    error::{answer, Error, OrInternal},
+    ServerBackend,
+};
 use crate::casework::{intake, meetings, people, repeat_lookup};
 use crate::identity::actor::today;
 
@@ -31,33 +35,31 @@ pub(crate) fn criteria_labels(stored: Option<&str>) -> Vec<String> {
     stored.unwrap_or_default().split(',').filter_map(Criterion::parse_str).map(|c| criterion_label(c).to_string()).collect()
 }
 
-fn status_of(row: &AnyRow) -> Result<ReferralStatus, AppError> {
-    let s: String = row.try_get("status").map_err(internal_db)?;
-    ReferralStatus::parse(&s).ok_or_else(|| internal(format!("unknown referral status {s}")))
+fn status_of(row: &AnyRow) -> Result<ReferralStatus, Error> {
+    let s: String = row.try_get("status")?;
+    ReferralStatus::parse(&s).ok_or_else(|| Error::internal(format!("unknown referral status {s}")))
 }
 
 /// The referral `id` if it belongs to `actor` (as referrer); otherwise not found.
-async fn own_referral(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<AnyRow, AppError> {
+async fn own_referral(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<AnyRow, Error> {
     sqlx::query("SELECT * FROM referrals WHERE id = $1 AND referrer_user_id = $2")
         .bind(id)
         .bind(&actor.user_id)
         .fetch_optional(&mut *conn)
-        .await
-        .map_err(internal_db)?
-        .ok_or(AppError::NotFound)
+        .await?
+        .ok_or(AppError::NotFound.into())
 }
 
 /// A referral waiting for triage (submitted or waiting for more information).
-async fn triage_row(conn: &mut AnyConnection, id: &str) -> Result<AnyRow, AppError> {
+async fn triage_row(conn: &mut AnyConnection, id: &str) -> Result<AnyRow, Error> {
     sqlx::query("SELECT * FROM referrals WHERE id = $1 AND status IN ('submitted', 'more_information_requested')")
         .bind(id)
         .fetch_optional(&mut *conn)
-        .await
-        .map_err(internal_db)?
-        .ok_or(AppError::NotFound)
+        .await?
+        .ok_or(AppError::NotFound.into())
 }
 
-fn decisions(row: &AnyRow) -> Result<BTreeMap<String, String>, AppError> {
+fn decisions(row: &AnyRow) -> Result<BTreeMap<String, String>, Error> {
     let raw: String = col(row, "repeat_decisions")?;
     Ok(serde_json::from_str(&raw).unwrap_or_default())
 }
@@ -67,18 +69,18 @@ fn person_key(victim: &people::Victim) -> PersonKey {
     PersonKey { name_keys: name_keys(&victim.name, &victim.other_names), date_of_birth: victim.date_of_birth.as_deref().and_then(parse_iso_date) }
 }
 
-async fn candidates_for(conn: &mut AnyConnection, referral: &AnyRow) -> Result<Vec<RepeatCandidate>, AppError> {
+async fn candidates_for(conn: &mut AnyConnection, referral: &AnyRow) -> Result<Vec<RepeatCandidate>, Error> {
     let id: String = col(referral, "id")?;
-    let Some(victim) = people::victim_of_referral(conn, &id).await.map_err(internal_db)? else {
+    let Some(victim) = people::victim_of_referral(conn, &id).await? else {
         return Ok(Vec::new());
     };
     let incident = col::<Option<String>>(referral, "latest_incident_on")?.as_deref().and_then(parse_iso_date);
     let decided = decisions(referral)?;
-    let found = repeat_lookup::candidates(conn, &person_key(&victim), victim.date_of_birth.as_deref(), None).await.map_err(internal_db)?;
+    let found = repeat_lookup::candidates(conn, &person_key(&victim), victim.date_of_birth.as_deref(), None).await?;
     let mut out = Vec::new();
     for c in found {
         let name = match &c.victim_id {
-            Some(v) => people::victim(conn, v).await.map_err(internal_db)?.map(|v| v.name).unwrap_or_default(),
+            Some(v) => people::victim(conn, v).await?.map(|v| v.name).unwrap_or_default(),
             None => String::new(),
         };
         let within = match (c.last_heard_on.as_deref().and_then(parse_iso_date), incident) {
@@ -104,19 +106,12 @@ async fn candidates_for(conn: &mut AnyConnection, referral: &AnyRow) -> Result<V
     Ok(out)
 }
 
-async fn summary_of(conn: &mut AnyConnection, row: &AnyRow) -> Result<TriageSummary, AppError> {
+async fn summary_of(conn: &mut AnyConnection, row: &AnyRow) -> Result<TriageSummary, Error> {
     let id: String = col(row, "id")?;
-    let agency: String = sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1")
-        .bind(col::<String>(row, "agency_id")?)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(internal_db)?;
-    let victim = people::victim_of_referral(conn, &id).await.map_err(internal_db)?;
-    let household: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM household_members WHERE referral_id = $1")
-        .bind(&id)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(internal_db)?;
+    let agency: String =
+        sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(col::<String>(row, "agency_id")?).fetch_one(&mut *conn).await?;
+    let victim = people::victim_of_referral(conn, &id).await?;
+    let household: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM household_members WHERE referral_id = $1").bind(&id).fetch_one(&mut *conn).await?;
     let candidates = candidates_for(conn, row).await?;
     let status = status_of(row)?;
     Ok(TriageSummary {
@@ -146,15 +141,14 @@ fn describe_person(name: &str, dob: Option<&str>, today: time::Date) -> String {
 
 /// The referrer's referrals that were rejected lately: reference, when and why only, since
 /// the rest was destroyed.
-async fn rejection_notices(conn: &mut AnyConnection, actor: &Actor, now: i64) -> Result<Vec<ReferralSummary>, AppError> {
+async fn rejection_notices(conn: &mut AnyConnection, actor: &Actor, now: i64) -> Result<Vec<ReferralSummary>, Error> {
     let rows = sqlx::query(
         "SELECT referral_id, reference, reason, rejected_at FROM rejected_referral_notices WHERE referrer_user_id = $1 AND rejected_at > $2",
     )
     .bind(&actor.user_id)
     .bind(now - REJECTION_NOTICE_DAYS * 86_400)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal_db)?;
+    .await?;
     let mut out = Vec::new();
     for r in &rows {
         let rejected_at: i64 = col(r, "rejected_at")?;
@@ -175,11 +169,10 @@ async fn rejection_notices(conn: &mut AnyConnection, actor: &Actor, now: i64) ->
 }
 
 /// The IDVAs a case can be given: (user id, name), by name.
-async fn idva_choices(conn: &mut AnyConnection) -> Result<Vec<(String, String)>, AppError> {
+async fn idva_choices(conn: &mut AnyConnection) -> Result<Vec<(String, String)>, Error> {
     sqlx::query("SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'idva' WHERE u.active = TRUE ORDER BY u.name")
         .fetch_all(&mut *conn)
-        .await
-        .map_err(internal_db)?
+        .await?
         .iter()
         .map(|r| Ok((col(r, "id")?, col(r, "name")?)))
         .collect()
@@ -188,41 +181,44 @@ async fn idva_choices(conn: &mut AnyConnection) -> Result<Vec<(String, String)>,
 #[async_trait::async_trait]
 impl ReferralBackend for ServerBackend {
     async fn my_referrals(&self, actor: &Actor) -> Result<Vec<ReferralSummary>, AppError> {
-        check(actor, &Action::Refer)?;
-        let mut tx = self.tx().await?;
-        let rows = sqlx::query(
-            "SELECT r.id, r.reference, r.status, r.updated_at, r.draft_json, v.name AS victim_name \
+        answer(async move {
+            check(actor, &Action::Refer)?;
+            let mut tx = self.tx().await?;
+            let rows = sqlx::query(
+                "SELECT r.id, r.reference, r.status, r.updated_at, r.draft_json, v.name AS victim_name \
              FROM referrals r LEFT JOIN victims v ON v.referral_id = r.id \
              WHERE r.referrer_user_id = $1 ORDER BY r.updated_at DESC LIMIT 200",
-        )
-        .bind(&actor.user_id)
-        .fetch_all(&mut *tx)
+            )
+            .bind(&actor.user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut out = Vec::new();
+            for r in &rows {
+                let status = status_of(r)?;
+                let draft_name = col::<Option<String>>(r, "draft_json")?
+                    .and_then(|j| serde_json::from_str::<ReferralForm>(&j).ok())
+                    .map(|f| f.victim.name.trim().to_string())
+                    .filter(|n| !n.is_empty());
+                out.push(ReferralSummary {
+                    id: col(r, "id")?,
+                    reference: col(r, "reference")?,
+                    status: status.as_str().into(),
+                    status_label: status.label().into(),
+                    victim_name: col::<Option<String>>(r, "victim_name")?.or(draft_name),
+                    updated_at: col(r, "updated_at")?,
+                    rejection_reason: None,
+                });
+            }
+            out.extend(rejection_notices(&mut tx, actor, self.clock.unix()).await?);
+            out.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
+            self.audit_and_commit(tx, actor_event(actor, "referral.list_own").detail("count", out.len())).await?;
+            Ok(out)
+        })
         .await
-        .map_err(internal_db)?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let status = status_of(r)?;
-            let draft_name = col::<Option<String>>(r, "draft_json")?
-                .and_then(|j| serde_json::from_str::<ReferralForm>(&j).ok())
-                .map(|f| f.victim.name.trim().to_string())
-                .filter(|n| !n.is_empty());
-            out.push(ReferralSummary {
-                id: col(r, "id")?,
-                reference: col(r, "reference")?,
-                status: status.as_str().into(),
-                status_label: status.label().into(),
-                victim_name: col::<Option<String>>(r, "victim_name")?.or(draft_name),
-                updated_at: col(r, "updated_at")?,
-                rejection_reason: None,
-            });
-        }
-        out.extend(rejection_notices(&mut tx, actor, self.clock.unix()).await?);
-        out.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
-        self.audit_and_commit(tx, actor_event(actor, "referral.list_own").detail("count", out.len())).await?;
-        Ok(out)
     }
 
     async fn new_referral(&self, actor: &Actor) -> Result<String, AppError> {
+        answer(async move {
         check(actor, &Action::Refer)?;
         let agency = actor.agency_id.clone().ok_or(AppError::NotFound)?;
         let now = self.clock.unix();
@@ -235,297 +231,312 @@ impl ReferralBackend for ServerBackend {
         .bind(&id)
         .bind(&actor.user_id)
         .bind(&agency)
-        .bind(serde_json::to_string(&form).map_err(internal)?)
+        .bind(serde_json::to_string(&form).or_internal()?)
         .bind(now)
         .execute(&mut *tx)
         .await
-        .map_err(internal_db)?;
+        ?;
         self.audit_and_commit(tx, actor_event(actor, "referral.create").on("referral", &id)).await?;
         Ok(id)
+    }).await
     }
 
     async fn referral_draft(&self, actor: &Actor, id: &str) -> Result<DraftView, AppError> {
-        check(actor, &Action::Refer)?;
-        let mut tx = self.tx().await?;
-        let row = own_referral(&mut tx, actor, id).await?;
-        let status = status_of(&row)?;
-        if !matches!(status, ReferralStatus::Draft | ReferralStatus::MoreInformationRequested) {
-            return Err(AppError::NotFound);
-        }
-        let form = col::<Option<String>>(&row, "draft_json")?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
-        let agency_name: String = sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1")
-            .bind(col::<String>(&row, "agency_id")?)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let view = DraftView {
-            id: id.to_string(),
-            status: status.as_str().into(),
-            reference: col(&row, "reference")?,
-            form,
-            information_request: col(&row, "information_request")?,
-            agency_name,
-            updated_at: col(&row, "updated_at")?,
-        };
-        self.audit_and_commit(tx, actor_event(actor, "referral.read_own").on("referral", id)).await?;
-        Ok(view)
+        answer(async move {
+            check(actor, &Action::Refer)?;
+            let mut tx = self.tx().await?;
+            let row = own_referral(&mut tx, actor, id).await?;
+            let status = status_of(&row)?;
+            if !matches!(status, ReferralStatus::Draft | ReferralStatus::MoreInformationRequested) {
+                return Err(AppError::NotFound.into());
+            }
+            let form = col::<Option<String>>(&row, "draft_json")?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+            let agency_name: String =
+                sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(col::<String>(&row, "agency_id")?).fetch_one(&mut *tx).await?;
+            let view = DraftView {
+                id: id.to_string(),
+                status: status.as_str().into(),
+                reference: col(&row, "reference")?,
+                form,
+                information_request: col(&row, "information_request")?,
+                agency_name,
+                updated_at: col(&row, "updated_at")?,
+            };
+            self.audit_and_commit(tx, actor_event(actor, "referral.read_own").on("referral", id)).await?;
+            Ok(view)
+        })
+        .await
     }
 
     async fn save_draft(&self, actor: &Actor, input: DraftInput) -> Result<i64, AppError> {
-        check(actor, &Action::Refer)?;
-        let json = serde_json::to_string(&input.form).map_err(internal)?;
-        if json.len() > MAX_DRAFT_BYTES {
-            return Err(AppError::Invalid("This referral is too long to save. Shorten the longest answers.".into()));
-        }
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let changed =
-            sqlx::query("UPDATE referrals SET draft_json = $1, updated_at = $2 WHERE id = $3 AND referrer_user_id = $4 AND status = 'draft'")
-                .bind(&json)
-                .bind(now)
-                .bind(&input.id)
-                .bind(&actor.user_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal_db)?;
-        if changed.rows_affected() == 0 {
-            return Err(AppError::NotFound);
-        }
-        self.audit_and_commit(tx, actor_event(actor, "referral.save_draft").on("referral", &input.id)).await?;
-        Ok(now)
+        answer(async move {
+            check(actor, &Action::Refer)?;
+            let json = serde_json::to_string(&input.form).or_internal()?;
+            if json.len() > MAX_DRAFT_BYTES {
+                return Err(AppError::Invalid("This referral is too long to save. Shorten the longest answers.".into()).into());
+            }
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let changed =
+                sqlx::query("UPDATE referrals SET draft_json = $1, updated_at = $2 WHERE id = $3 AND referrer_user_id = $4 AND status = 'draft'")
+                    .bind(&json)
+                    .bind(now)
+                    .bind(&input.id)
+                    .bind(&actor.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            if changed.rows_affected() == 0 {
+                return Err(AppError::NotFound.into());
+            }
+            self.audit_and_commit(tx, actor_event(actor, "referral.save_draft").on("referral", &input.id)).await?;
+            Ok(now)
+        })
+        .await
     }
 
     async fn submit_referral(&self, actor: &Actor, input: DraftInput) -> Result<String, AppError> {
-        check(actor, &Action::Refer)?;
-        let now = self.clock.unix();
-        let today = today(now);
-        let mut tx = self.tx().await?;
-        let row = own_referral(&mut tx, actor, &input.id).await?;
-        if status_of(&row)? != ReferralStatus::Draft {
-            return Err(AppError::NotFound);
-        }
-        // Keep what was typed even when it cannot be submitted yet: nothing is lost.
-        let json = serde_json::to_string(&input.form).map_err(internal)?;
-        if json.len() > MAX_DRAFT_BYTES {
-            return Err(AppError::Invalid("This referral is too long to save. Shorten the longest answers.".into()));
-        }
-        sqlx::query("UPDATE referrals SET draft_json = $1, updated_at = $2 WHERE id = $3")
-            .bind(&json)
-            .bind(now)
-            .bind(&input.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let checked = match referral::check(&input.form, today) {
-            Ok(c) => c,
-            Err(problems) => {
-                tx.commit().await.map_err(internal_db)?;
-                return Err(AppError::InvalidFields(problems));
+        answer(async move {
+            check(actor, &Action::Refer)?;
+            let now = self.clock.unix();
+            let today = today(now);
+            let mut tx = self.tx().await?;
+            let row = own_referral(&mut tx, actor, &input.id).await?;
+            if status_of(&row)? != ReferralStatus::Draft {
+                return Err(AppError::NotFound.into());
             }
-        };
-        let reference = intake::submit(&mut tx, &input.id, &input.form, &checked, today, now).await.map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "referral.submit").on("referral", &input.id)).await?;
-        Ok(reference)
+            // Keep what was typed even when it cannot be submitted yet: nothing is lost.
+            let json = serde_json::to_string(&input.form).or_internal()?;
+            if json.len() > MAX_DRAFT_BYTES {
+                return Err(AppError::Invalid("This referral is too long to save. Shorten the longest answers.".into()).into());
+            }
+            sqlx::query("UPDATE referrals SET draft_json = $1, updated_at = $2 WHERE id = $3")
+                .bind(&json)
+                .bind(now)
+                .bind(&input.id)
+                .execute(&mut *tx)
+                .await?;
+            let checked = match referral::check(&input.form, today) {
+                Ok(c) => c,
+                Err(problems) => {
+                    tx.commit().await?;
+                    return Err(AppError::InvalidFields(problems).into());
+                }
+            };
+            let reference = intake::submit(&mut tx, &input.id, &input.form, &checked, today, now).await?;
+            self.audit_and_commit(tx, actor_event(actor, "referral.submit").on("referral", &input.id)).await?;
+            Ok(reference)
+        })
+        .await
     }
 
     async fn discard_draft(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
-        check(actor, &Action::Refer)?;
-        let mut tx = self.tx().await?;
-        let gone = sqlx::query("DELETE FROM referrals WHERE id = $1 AND referrer_user_id = $2 AND status = 'draft'")
-            .bind(id)
-            .bind(&actor.user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        if gone.rows_affected() == 0 {
-            return Err(AppError::NotFound);
-        }
-        self.audit_and_commit(tx, actor_event(actor, "referral.discard").on("referral", id)).await
+        answer(async move {
+            check(actor, &Action::Refer)?;
+            let mut tx = self.tx().await?;
+            let gone = sqlx::query("DELETE FROM referrals WHERE id = $1 AND referrer_user_id = $2 AND status = 'draft'")
+                .bind(id)
+                .bind(&actor.user_id)
+                .execute(&mut *tx)
+                .await?;
+            if gone.rows_affected() == 0 {
+                return Err(AppError::NotFound.into());
+            }
+            self.audit_and_commit(tx, actor_event(actor, "referral.discard").on("referral", id)).await
+        })
+        .await
     }
 
     async fn reply_to_request(&self, actor: &Actor, id: &str, reply: &str) -> Result<(), AppError> {
-        check(actor, &Action::Refer)?;
-        let mut p = Problems::default();
-        let reply = p.text("reply", "Your reply", reply, referral::LONG_TEXT);
-        p.finish(())?;
-        let mut tx = self.tx().await?;
-        let row = own_referral(&mut tx, actor, id).await?;
-        if status_of(&row)? != ReferralStatus::MoreInformationRequested {
-            return Err(AppError::NotFound);
-        }
-        sqlx::query("UPDATE referrals SET status = 'submitted', information_reply = $1, updated_at = $2 WHERE id = $3")
-            .bind(&reply)
-            .bind(self.clock.unix())
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        self.audit_and_commit(tx, actor_event(actor, "referral.reply").on("referral", id)).await
+        answer(async move {
+            check(actor, &Action::Refer)?;
+            let mut p = Problems::default();
+            let reply = p.text("reply", "Your reply", reply, referral::LONG_TEXT);
+            p.finish(())?;
+            let mut tx = self.tx().await?;
+            let row = own_referral(&mut tx, actor, id).await?;
+            if status_of(&row)? != ReferralStatus::MoreInformationRequested {
+                return Err(AppError::NotFound.into());
+            }
+            sqlx::query("UPDATE referrals SET status = 'submitted', information_reply = $1, updated_at = $2 WHERE id = $3")
+                .bind(&reply)
+                .bind(self.clock.unix())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            self.audit_and_commit(tx, actor_event(actor, "referral.reply").on("referral", id)).await
+        })
+        .await
     }
 
     async fn triage_list(&self, actor: &Actor) -> Result<Vec<TriageSummary>, AppError> {
-        check(actor, &Action::TriageReferrals)?;
-        let mut tx = self.tx().await?;
-        let rows = sqlx::query("SELECT * FROM referrals WHERE status IN ('submitted', 'more_information_requested') ORDER BY submitted_at LIMIT 500")
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let mut out = Vec::new();
-        for r in &rows {
-            out.push(summary_of(&mut tx, r).await?);
-        }
-        self.audit_and_commit(tx, actor_event(actor, "triage.list").detail("count", out.len())).await?;
-        Ok(out)
+        answer(async move {
+            check(actor, &Action::TriageReferrals)?;
+            let mut tx = self.tx().await?;
+            let rows =
+                sqlx::query("SELECT * FROM referrals WHERE status IN ('submitted', 'more_information_requested') ORDER BY submitted_at LIMIT 500")
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let mut out = Vec::new();
+            for r in &rows {
+                out.push(summary_of(&mut tx, r).await?);
+            }
+            self.audit_and_commit(tx, actor_event(actor, "triage.list").detail("count", out.len())).await?;
+            Ok(out)
+        })
+        .await
     }
 
     async fn triage_view(&self, actor: &Actor, id: &str) -> Result<TriageView, AppError> {
-        check(actor, &Action::TriageReferrals)?;
-        let now = self.clock.unix();
-        let today = today(now);
-        let mut tx = self.tx().await?;
-        let row = triage_row(&mut tx, id).await?;
-        let summary = summary_of(&mut tx, &row).await?;
-        let victim = people::victim_of_referral(&mut tx, id).await.map_err(internal_db)?.ok_or_else(|| internal("referral without victim"))?;
-        let perpetrators = people::perpetrators(&mut tx, id)
-            .await
-            .map_err(internal_db)?
-            .iter()
-            .map(|p| Ok(format!("{} ({})", col::<String>(p, "name")?, col::<String>(p, "relationship")?)))
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let household = people::household(&mut tx, id)
-            .await
-            .map_err(internal_db)?
-            .iter()
-            .map(|h| {
-                let who = describe_person(&col::<String>(h, "name")?, col::<Option<String>>(h, "date_of_birth")?.as_deref(), today);
-                Ok(format!("{who}; {}", col::<String>(h, "relationship")?))
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let referrer_name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
-            .bind(col::<String>(&row, "referrer_user_id")?)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let meetings = meetings::upcoming(&mut tx, now)
-            .await
-            .map_err(internal_db)?
-            .into_iter()
-            .map(|m| MeetingChoice { label: m.label(), places_left: m.places_left(), id: m.id })
-            .collect();
-        let consent = col::<Option<String>>(&row, "consent")?.as_deref().and_then(Consent::parse);
-        let view = TriageView {
-            summary,
-            referrer_name,
-            latest_incident_on: col::<Option<String>>(&row, "latest_incident_on")?.unwrap_or_default(),
-            dash_score: col::<Option<i64>>(&row, "dash_score")?.and_then(|s| u8::try_from(s).ok()),
-            professional_judgement: col(&row, "professional_judgement")?,
-            police_callouts: col(&row, "police_callouts")?,
-            believed_repeat: col::<i64>(&row, "believed_repeat")? != 0,
-            consent: consent.map(|c| c.label().to_string()).unwrap_or_default(),
-            consent_reason: col(&row, "consent_reason")?,
-            summary_html: to_safe_html(&col::<Option<String>>(&row, "summary_markdown")?.unwrap_or_default()),
-            victim: describe_person(&victim.name, victim.date_of_birth.as_deref(), today),
-            perpetrators,
-            household,
-            information_request: col(&row, "information_request")?,
-            information_reply: col(&row, "information_reply")?,
-            candidates: candidates_for(&mut tx, &row).await?,
-            meetings,
-            idvas: idva_choices(&mut tx).await?,
-        };
-        self.audit_and_commit(tx, actor_event(actor, "referral.read").on("referral", id)).await?;
-        Ok(view)
+        answer(async move {
+            check(actor, &Action::TriageReferrals)?;
+            let now = self.clock.unix();
+            let today = today(now);
+            let mut tx = self.tx().await?;
+            let row = triage_row(&mut tx, id).await?;
+            let summary = summary_of(&mut tx, &row).await?;
+            let victim = people::victim_of_referral(&mut tx, id).await?.ok_or_else(|| Error::internal("referral without victim"))?;
+            let perpetrators = people::perpetrators(&mut tx, id)
+                .await?
+                .iter()
+                .map(|p| Ok(format!("{} ({})", col::<String>(p, "name")?, col::<String>(p, "relationship")?)))
+                .collect::<Result<Vec<_>, Error>>()?;
+            let household = people::household(&mut tx, id)
+                .await?
+                .iter()
+                .map(|h| {
+                    let who = describe_person(&col::<String>(h, "name")?, col::<Option<String>>(h, "date_of_birth")?.as_deref(), today);
+                    Ok(format!("{who}; {}", col::<String>(h, "relationship")?))
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            let referrer_name: String =
+                sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(col::<String>(&row, "referrer_user_id")?).fetch_one(&mut *tx).await?;
+            let meetings = meetings::upcoming(&mut tx, now)
+                .await?
+                .into_iter()
+                .map(|m| MeetingChoice { label: m.label(), places_left: m.places_left(), id: m.id })
+                .collect();
+            let consent = col::<Option<String>>(&row, "consent")?.as_deref().and_then(Consent::parse);
+            let view = TriageView {
+                summary,
+                referrer_name,
+                latest_incident_on: col::<Option<String>>(&row, "latest_incident_on")?.unwrap_or_default(),
+                dash_score: col::<Option<i64>>(&row, "dash_score")?.and_then(|s| u8::try_from(s).ok()),
+                professional_judgement: col(&row, "professional_judgement")?,
+                police_callouts: col(&row, "police_callouts")?,
+                believed_repeat: col::<i64>(&row, "believed_repeat")? != 0,
+                consent: consent.map(|c| c.label().to_string()).unwrap_or_default(),
+                consent_reason: col(&row, "consent_reason")?,
+                summary_html: to_safe_html(&col::<Option<String>>(&row, "summary_markdown")?.unwrap_or_default()),
+                victim: describe_person(&victim.name, victim.date_of_birth.as_deref(), today),
+                perpetrators,
+                household,
+                information_request: col(&row, "information_request")?,
+                information_reply: col(&row, "information_reply")?,
+                candidates: candidates_for(&mut tx, &row).await?,
+                meetings,
+                idvas: idva_choices(&mut tx).await?,
+            };
+            self.audit_and_commit(tx, actor_event(actor, "referral.read").on("referral", id)).await?;
+            Ok(view)
+        })
+        .await
     }
 
     async fn decide_repeat(&self, actor: &Actor, id: &str, case_id: &str, confirmed: bool) -> Result<(), AppError> {
-        check(actor, &Action::TriageReferrals)?;
-        let mut tx = self.tx().await?;
-        let row = triage_row(&mut tx, id).await?;
-        let candidates = candidates_for(&mut tx, &row).await?;
-        let Some(candidate) = candidates.iter().find(|c| c.case_id == case_id) else {
-            return Err(AppError::NotFound);
-        };
-        let mut decided = decisions(&row)?;
-        let mut repeat_of: Option<String> = col(&row, "repeat_of_case_id")?;
-        if confirmed {
-            // Only one earlier case can be the same victim: confirming one rules out the others.
-            for c in &candidates {
-                if c.case_id != case_id && decided.get(&c.case_id).map(String::as_str) == Some("confirmed") {
-                    decided.insert(c.case_id.clone(), "rejected".into());
+        answer(async move {
+            check(actor, &Action::TriageReferrals)?;
+            let mut tx = self.tx().await?;
+            let row = triage_row(&mut tx, id).await?;
+            let candidates = candidates_for(&mut tx, &row).await?;
+            let Some(candidate) = candidates.iter().find(|c| c.case_id == case_id) else {
+                return Err(AppError::NotFound.into());
+            };
+            let mut decided = decisions(&row)?;
+            let mut repeat_of: Option<String> = col(&row, "repeat_of_case_id")?;
+            if confirmed {
+                // Only one earlier case can be the same victim: confirming one rules out the others.
+                for c in &candidates {
+                    if c.case_id != case_id && decided.get(&c.case_id).map(String::as_str) == Some("confirmed") {
+                        decided.insert(c.case_id.clone(), "rejected".into());
+                    }
+                }
+                decided.insert(case_id.to_string(), "confirmed".into());
+                repeat_of = Some(candidate.case_id.clone());
+            } else {
+                decided.insert(case_id.to_string(), "rejected".into());
+                if repeat_of.as_deref() == Some(case_id) {
+                    repeat_of = None;
                 }
             }
-            decided.insert(case_id.to_string(), "confirmed".into());
-            repeat_of = Some(candidate.case_id.clone());
-        } else {
-            decided.insert(case_id.to_string(), "rejected".into());
-            if repeat_of.as_deref() == Some(case_id) {
-                repeat_of = None;
-            }
-        }
-        sqlx::query("UPDATE referrals SET repeat_decisions = $1, repeat_of_case_id = $2, updated_at = $3 WHERE id = $4")
-            .bind(serde_json::to_string(&decided).map_err(internal)?)
-            .bind(&repeat_of)
-            .bind(self.clock.unix())
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        let event = actor_event(actor, "referral.repeat_decision").on("referral", id).detail("case_id", case_id).detail("confirmed", confirmed);
-        self.audit_and_commit(tx, event).await
+            sqlx::query("UPDATE referrals SET repeat_decisions = $1, repeat_of_case_id = $2, updated_at = $3 WHERE id = $4")
+                .bind(serde_json::to_string(&decided).or_internal()?)
+                .bind(&repeat_of)
+                .bind(self.clock.unix())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let event = actor_event(actor, "referral.repeat_decision").on("referral", id).detail("case_id", case_id).detail("confirmed", confirmed);
+            self.audit_and_commit(tx, event).await
+        })
+        .await
     }
 
     async fn accept_referral(&self, actor: &Actor, input: AcceptInput) -> Result<String, AppError> {
-        check(actor, &Action::TriageReferrals)?;
-        let now = self.clock.unix();
-        let today = today(now);
-        let mut tx = self.tx().await?;
-        let row = triage_row(&mut tx, &input.referral_id).await?;
-        let candidates = candidates_for(&mut tx, &row).await?;
-        if candidates.iter().any(|c| c.decision.is_none()) {
-            return Err(AppError::field("repeat-candidates", "Confirm or rule out each possible earlier case before accepting"));
-        }
-        let upcoming = meetings::upcoming(&mut tx, now).await.map_err(internal_db)?;
-        let meeting = match input.meeting_id.trim() {
-            "" => upcoming.iter().find(|m| m.places_left() > 0),
-            chosen => upcoming.iter().find(|m| m.id == chosen && m.places_left() > 0),
-        };
-        let Some(meeting) = meeting else {
-            return Err(AppError::field("meeting", "Choose a meeting with room on its agenda, or schedule another meeting"));
-        };
-        let idva = match input.idva_user_id.trim() {
-            "" => None,
-            chosen => {
-                check(actor, &Action::ManageCase)?;
-                if !idva_choices(&mut tx).await?.iter().any(|(id, _)| id == chosen) {
-                    return Err(AppError::field("idva", "Choose an IDVA from the list, or leave it for later"));
-                }
-                Some(chosen.to_string())
+        answer(async move {
+            check(actor, &Action::TriageReferrals)?;
+            let now = self.clock.unix();
+            let today = today(now);
+            let mut tx = self.tx().await?;
+            let row = triage_row(&mut tx, &input.referral_id).await?;
+            let candidates = candidates_for(&mut tx, &row).await?;
+            if candidates.iter().any(|c| c.decision.is_none()) {
+                return Err(AppError::field("repeat-candidates", "Confirm or rule out each possible earlier case before accepting").into());
             }
-        };
-        let repeat_of: Option<String> = col(&row, "repeat_of_case_id")?;
-        let repeat = candidates.iter().any(|c| Some(&c.case_id) == repeat_of.as_ref() && c.within_twelve_months);
-        let acceptance = intake::Acceptance {
-            referral_id: &input.referral_id,
-            same_victim_case: repeat_of.as_deref(),
-            repeat,
-            meeting_id: &meeting.id,
-            decided_by: &actor.user_id,
-        };
-        let case_id = intake::accept(&mut tx, acceptance, today, now).await.map_err(internal_db)?;
-        if let Some(idva) = &idva {
-            sqlx::query("UPDATE cases SET idva_user_id = $1 WHERE id = $2").bind(idva).bind(&case_id).execute(&mut *tx).await.map_err(internal_db)?;
-        }
-        let event = actor_event(actor, "referral.accept")
-            .on("referral", &input.referral_id)
-            .detail("case_id", case_id.as_str())
-            .detail("meeting_id", meeting.id.as_str())
-            .detail("repeat", repeat_of.is_some())
-            .detail("idva_user_id", idva.as_deref().unwrap_or(""));
-        self.audit_and_commit(tx, event).await?;
-        Ok(case_id)
+            let upcoming = meetings::upcoming(&mut tx, now).await?;
+            let meeting = match input.meeting_id.trim() {
+                "" => upcoming.iter().find(|m| m.places_left() > 0),
+                chosen => upcoming.iter().find(|m| m.id == chosen && m.places_left() > 0),
+            };
+            let Some(meeting) = meeting else {
+                return Err(AppError::field("meeting", "Choose a meeting with room on its agenda, or schedule another meeting").into());
+            };
+            let idva = match input.idva_user_id.trim() {
+                "" => None,
+                chosen => {
+                    check(actor, &Action::ManageCase)?;
+                    if !idva_choices(&mut tx).await?.iter().any(|(id, _)| id == chosen) {
+                        return Err(AppError::field("idva", "Choose an IDVA from the list, or leave it for later").into());
+                    }
+                    Some(chosen.to_string())
+                }
+            };
+            let repeat_of: Option<String> = col(&row, "repeat_of_case_id")?;
+            let repeat = candidates.iter().any(|c| Some(&c.case_id) == repeat_of.as_ref() && c.within_twelve_months);
+            let acceptance = intake::Acceptance {
+                referral_id: &input.referral_id,
+                same_victim_case: repeat_of.as_deref(),
+                repeat,
+                meeting_id: &meeting.id,
+                decided_by: &actor.user_id,
+            };
+            let case_id = intake::accept(&mut tx, acceptance, today, now).await?;
+            if let Some(idva) = &idva {
+                sqlx::query("UPDATE cases SET idva_user_id = $1 WHERE id = $2").bind(idva).bind(&case_id).execute(&mut *tx).await?;
+            }
+            let event = actor_event(actor, "referral.accept")
+                .on("referral", &input.referral_id)
+                .detail("case_id", case_id.as_str())
+                .detail("meeting_id", meeting.id.as_str())
+                .detail("repeat", repeat_of.is_some())
+                .detail("idva_user_id", idva.as_deref().unwrap_or(""));
+            self.audit_and_commit(tx, event).await?;
+            Ok(case_id)
+        })
+        .await
     }
 
     async fn request_information(&self, actor: &Actor, id: &str, request: &str) -> Result<(), AppError> {
+        answer(async move {
         check(actor, &Action::TriageReferrals)?;
         let mut p = Problems::default();
         let request = p.text("information-request", "What you need to know", request, referral::LONG_TEXT);
@@ -538,49 +549,50 @@ impl ReferralBackend for ServerBackend {
             .bind(id)
             .execute(&mut *tx)
             .await
-            .map_err(internal_db)?;
+            ?;
         self.audit_and_commit(tx, actor_event(actor, "referral.request_information").on("referral", id)).await
+    }).await
     }
 
     async fn reject_referral(&self, actor: &Actor, id: &str, reason: &str) -> Result<(), AppError> {
-        check(actor, &Action::TriageReferrals)?;
-        let Some(reason) = RejectionReason::parse(reason) else {
-            return Err(AppError::field("rejection-reason", "Choose why the referral is rejected"));
-        };
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let row = triage_row(&mut tx, id).await?;
-        let agency: String = col(&row, "agency_id")?;
-        let month = iso_date(today(now))[..7].to_string();
-        // The referrer is told that it was rejected and why; older notices go.
-        sqlx::query("DELETE FROM rejected_referral_notices WHERE rejected_at <= $1")
-            .bind(now - REJECTION_NOTICE_DAYS * 86_400)
+        answer(async move {
+            check(actor, &Action::TriageReferrals)?;
+            let Some(reason) = RejectionReason::parse(reason) else {
+                return Err(AppError::field("rejection-reason", "Choose why the referral is rejected").into());
+            };
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let row = triage_row(&mut tx, id).await?;
+            let agency: String = col(&row, "agency_id")?;
+            let month = iso_date(today(now))[..7].to_string();
+            // The referrer is told that it was rejected and why; older notices go.
+            sqlx::query("DELETE FROM rejected_referral_notices WHERE rejected_at <= $1")
+                .bind(now - REJECTION_NOTICE_DAYS * 86_400)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO rejected_referral_notices (referral_id, reference, referrer_user_id, reason, rejected_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(col::<Option<String>>(&row, "reference")?.unwrap_or_default())
+            .bind(col::<String>(&row, "referrer_user_id")?)
+            .bind(reason.as_str())
+            .bind(now)
             .execute(&mut *tx)
-            .await
-            .map_err(internal_db)?;
-        sqlx::query(
-            "INSERT INTO rejected_referral_notices (referral_id, reference, referrer_user_id, reason, rejected_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(col::<Option<String>>(&row, "reference")?.unwrap_or_default())
-        .bind(col::<String>(&row, "referrer_user_id")?)
-        .bind(reason.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal_db)?;
-        sqlx::query(
-            "INSERT INTO rejected_referral_counts (agency_id, month, count) VALUES ($1, $2, 1) \
+            .await?;
+            sqlx::query(
+                "INSERT INTO rejected_referral_counts (agency_id, month, count) VALUES ($1, $2, 1) \
              ON CONFLICT (agency_id, month) DO UPDATE SET count = rejected_referral_counts.count + 1",
-        )
-        .bind(&agency)
-        .bind(&month)
-        .execute(&mut *tx)
+            )
+            .bind(&agency)
+            .bind(&month)
+            .execute(&mut *tx)
+            .await?;
+            // The people cascade with the referral: nothing personal remains.
+            sqlx::query("DELETE FROM referrals WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            let event = actor_event(actor, "referral.reject").on("referral", id).detail("reason", reason.as_str());
+            self.audit_and_commit(tx, event).await
+        })
         .await
-        .map_err(internal_db)?;
-        // The people cascade with the referral: nothing personal remains.
-        sqlx::query("DELETE FROM referrals WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(internal_db)?;
-        let event = actor_event(actor, "referral.reject").on("referral", id).detail("reason", reason.as_str());
-        self.audit_and_commit(tx, event).await
     }
 }

@@ -8,13 +8,17 @@ use shared::stats::{quarter_report, report_csv, Cell, HeardCase, Quarter, Quarte
 use shared::validation::{iso_date, parse_iso_date};
 use sqlx::Row;
 
-use super::{actor_event, check, col, internal_db, ServerBackend};
+use super::{
+    actor_event, check, col,
+    error::{answer, Error},
+    ServerBackend,
+};
 use crate::identity::actor::today;
 
 /// Quarters offered, newest first.
 const QUARTERS_OFFERED: usize = 8;
 
-fn parse_quarter(raw: &str, now: Quarter) -> Result<Quarter, AppError> {
+fn parse_quarter(raw: &str, now: Quarter) -> Result<Quarter, Error> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(now);
@@ -22,8 +26,8 @@ fn parse_quarter(raw: &str, now: Quarter) -> Result<Quarter, AppError> {
     let (year, q) = raw.split_once("-Q").ok_or_else(|| AppError::Invalid("Choose a quarter like 2026-Q4.".into()))?;
     let (year, q) = (year.parse().ok(), q.parse().ok());
     match (year, q) {
-        (Some(y), Some(q)) => Quarter::new(y, q).map_err(|_| AppError::Invalid("Choose a quarter like 2026-Q4.".into())),
-        _ => Err(AppError::Invalid("Choose a quarter like 2026-Q4.".into())),
+        (Some(y), Some(q)) => Quarter::new(y, q).map_err(|_| AppError::Invalid("Choose a quarter like 2026-Q4.".into()).into()),
+        _ => Err(AppError::Invalid("Choose a quarter like 2026-Q4.".into()).into()),
     }
 }
 
@@ -41,7 +45,7 @@ fn bars(cells: &[(String, Cell)]) -> Vec<(String, String, Option<u32>)> {
 }
 
 impl ServerBackend {
-    async fn report(&self, actor: &Actor, raw: &str) -> Result<QuarterReport, AppError> {
+    async fn report(&self, actor: &Actor, raw: &str) -> Result<QuarterReport, Error> {
         check(actor, &Action::ViewStatistics)?;
         let quarter = parse_quarter(raw, Quarter::from_date(today(self.clock.unix())))?;
         let (start, end) = (quarter.start().map(iso_date).unwrap_or_default(), quarter.end().map(iso_date).unwrap_or_default());
@@ -55,19 +59,17 @@ impl ServerBackend {
         .bind(&start)
         .bind(&end)
         .fetch_all(&mut *tx)
-        .await
-        .map_err(internal_db)?;
+        .await?;
         let mut heard = Vec::new();
         for r in &rows {
             let heard_on = parse_iso_date(&col::<String>(r, "heard_on")?).unwrap_or(time::Date::MIN);
             let dobs: Vec<Option<String>> = sqlx::query_scalar("SELECT date_of_birth FROM household_members WHERE referral_id = $1")
                 .bind(col::<String>(r, "referral_id")?)
                 .fetch_all(&mut *tx)
-                .await
-                .map_err(internal_db)?;
+                .await?;
             let children =
                 dobs.iter().filter(|d| d.as_deref().and_then(parse_iso_date).is_some_and(|d| shared::stats::age_on(d, heard_on) < 18)).count() as u32;
-            let text = |name: &str| r.try_get::<Option<String>, _>(name).map(Option::unwrap_or_default).map_err(internal_db);
+            let text = |name: &str| r.try_get::<Option<String>, _>(name).map(Option::unwrap_or_default);
             heard.push(HeardCase {
                 heard_on,
                 repeat: text("criteria")?.contains("repeat"),
@@ -86,8 +88,7 @@ impl ServerBackend {
         .bind(&start)
         .bind(&end)
         .fetch_all(&mut *tx)
-        .await
-        .map_err(internal_db)?;
+        .await?;
         let mut by_agency: Vec<(String, u32)> = Vec::new();
         for r in &referrals {
             by_agency.push((col(r, "name")?, u32::try_from(col::<i64>(r, "n")?).unwrap_or(0)));
@@ -98,7 +99,7 @@ impl ServerBackend {
             .bind(months[1])
             .fetch_all(&mut *tx)
             .await
-            .map_err(internal_db)?;
+            ?;
         for r in &rejected {
             let (name, n): (String, i64) = (col(r, "name")?, col(r, "n")?);
             match by_agency.iter_mut().find(|(a, _)| *a == name) {
@@ -116,25 +117,31 @@ impl ServerBackend {
 #[async_trait::async_trait]
 impl StatisticsBackend for ServerBackend {
     async fn statistics(&self, actor: &Actor, quarter: &str) -> Result<StatisticsView, AppError> {
-        let report = self.report(actor, quarter).await?;
-        let mut q = Quarter::from_date(today(self.clock.unix()));
-        let mut quarters = Vec::new();
-        for _ in 0..QUARTERS_OFFERED {
-            quarters.push((format!("{}-Q{}", q.year, q.q), format!("Quarter {} of {}", q.q, q.year)));
-            q = previous(q);
-        }
-        Ok(StatisticsView {
-            quarter: format!("{}-Q{}", report.quarter.year, report.quarter.q),
-            quarters,
-            figures: bars(&report.figures),
-            repeat_rate: report.repeat_rate.map_or_else(|| "Not shown: too few cases".to_string(), |r| format!("{r:.0}%")),
-            referrals: bars(&report.referrals_by_agency),
-            threshold: self.config.small_cell_threshold,
+        answer(async move {
+            let report = self.report(actor, quarter).await?;
+            let mut q = Quarter::from_date(today(self.clock.unix()));
+            let mut quarters = Vec::new();
+            for _ in 0..QUARTERS_OFFERED {
+                quarters.push((format!("{}-Q{}", q.year, q.q), format!("Quarter {} of {}", q.q, q.year)));
+                q = previous(q);
+            }
+            Ok(StatisticsView {
+                quarter: format!("{}-Q{}", report.quarter.year, report.quarter.q),
+                quarters,
+                figures: bars(&report.figures),
+                repeat_rate: report.repeat_rate.map_or_else(|| "Not shown: too few cases".to_string(), |r| format!("{r:.0}%")),
+                referrals: bars(&report.referrals_by_agency),
+                threshold: self.config.small_cell_threshold,
+            })
         })
+        .await
     }
 
     async fn statistics_csv(&self, actor: &Actor, quarter: &str) -> Result<String, AppError> {
-        let report = self.report(actor, quarter).await?;
-        Ok(report_csv(&report))
+        answer(async move {
+            let report = self.report(actor, quarter).await?;
+            Ok(report_csv(&report))
+        })
+        .await
     }
 }

@@ -17,7 +17,11 @@ use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use super::meetings::require;
-use super::{actor_event, check, col, internal, internal_db, render_pdf, ServerBackend};
+use super::{
+    actor_event, check, col,
+    error::{answer, Error, OrInternal},
+    render_pdf, ServerBackend,
+};
 use crate::casework::search_key;
 
 /// The most people a search lists.
@@ -32,12 +36,12 @@ fn table(kind: SubjectKind) -> &'static str {
     }
 }
 
-fn opt(row: &AnyRow, name: &str) -> Result<String, AppError> {
+fn opt(row: &AnyRow, name: &str) -> Result<String, Error> {
     Ok(col::<Option<String>>(row, name)?.unwrap_or_default())
 }
 
 /// The person's own details, by kind.
-fn own_details(kind: SubjectKind, r: &AnyRow) -> Result<Vec<(String, String)>, AppError> {
+fn own_details(kind: SubjectKind, r: &AnyRow) -> Result<Vec<(String, String)>, Error> {
     let mut fields = vec![("Name".to_string(), opt(r, "name")?), ("Date of birth".to_string(), iso_date(&opt(r, "date_of_birth")?))];
     let extra: &[(&str, &str)] = match kind {
         SubjectKind::Victim => &[
@@ -73,14 +77,14 @@ fn own_details(kind: SubjectKind, r: &AnyRow) -> Result<Vec<(String, String)>, A
 }
 
 /// Everyone else in a referral: names, addresses and contact details, for redaction.
-async fn third_parties(conn: &mut AnyConnection, referral_id: &str, subject_row: &str) -> Result<Vec<ThirdParty>, AppError> {
+async fn third_parties(conn: &mut AnyConnection, referral_id: &str, subject_row: &str) -> Result<Vec<ThirdParty>, Error> {
     let mut out = Vec::new();
     for sql in [
         "SELECT id, name, other_names, address, safe_contact FROM victims WHERE referral_id = $1",
         "SELECT id, name, other_names, address, '' AS safe_contact FROM perpetrators WHERE referral_id = $1",
         "SELECT id, name, '' AS other_names, '' AS address, '' AS safe_contact FROM household_members WHERE referral_id = $1",
     ] {
-        for r in sqlx::query(sql).bind(referral_id).fetch_all(&mut *conn).await.map_err(internal_db)? {
+        for r in sqlx::query(sql).bind(referral_id).fetch_all(&mut *conn).await? {
             if col::<String>(&r, "id")? == subject_row {
                 continue;
             }
@@ -95,7 +99,7 @@ async fn third_parties(conn: &mut AnyConnection, referral_id: &str, subject_row:
 }
 
 /// One referral the person appears in, with its case around it.
-async fn appearance(conn: &mut AnyConnection, kind: SubjectKind, person: &AnyRow) -> Result<Appearance, AppError> {
+async fn appearance(conn: &mut AnyConnection, kind: SubjectKind, person: &AnyRow) -> Result<Appearance, Error> {
     let referral_id: String = col(person, "referral_id")?;
     let referral = sqlx::query(
         "SELECT r.case_id, r.summary_markdown, COALESCE(r.submitted_at, r.created_at) AS made_at, a.name AS agency_name, c.reference \
@@ -103,8 +107,7 @@ async fn appearance(conn: &mut AnyConnection, kind: SubjectKind, person: &AnyRow
     )
     .bind(&referral_id)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal_db)?;
+    .await?;
     let case_id: Option<String> = col(&referral, "case_id")?;
     let mut points = Vec::new();
     let mut decisions = Vec::new();
@@ -114,21 +117,16 @@ async fn appearance(conn: &mut AnyConnection, kind: SubjectKind, person: &AnyRow
             "SELECT e.kind, e.body, a.name AS agency FROM research e JOIN agencies a ON a.id = e.agency_id WHERE e.case_id = $1 ORDER BY e.created_at",
             "SELECT e.kind, e.body, a.name AS agency FROM minute_entries e JOIN agencies a ON a.id = e.source_agency_id WHERE e.case_id = $1 ORDER BY e.created_at",
         ] {
-            for r in sqlx::query(sql).bind(case).fetch_all(&mut *conn).await.map_err(internal_db)? {
+            for r in sqlx::query(sql).bind(case).fetch_all(&mut *conn).await? {
                 let kind = EntryKind::parse(&col::<String>(&r, "kind")?).unwrap_or(EntryKind::Opinion);
                 points.push(HeldPoint { kind, agency: col(&r, "agency")?, body: col(&r, "body")? });
             }
         }
-        for r in
-            sqlx::query("SELECT risks, decision FROM case_minutes WHERE case_id = $1").bind(case).fetch_all(&mut *conn).await.map_err(internal_db)?
-        {
+        for r in sqlx::query("SELECT risks, decision FROM case_minutes WHERE case_id = $1").bind(case).fetch_all(&mut *conn).await? {
             decisions.push(format!("Risks: {} Decision: {}", col::<String>(&r, "risks")?, col::<String>(&r, "decision")?));
         }
-        actions = sqlx::query_scalar("SELECT description FROM actions WHERE case_id = $1 ORDER BY created_at")
-            .bind(case)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(internal_db)?;
+        actions =
+            sqlx::query_scalar("SELECT description FROM actions WHERE case_id = $1 ORDER BY created_at").bind(case).fetch_all(&mut *conn).await?;
     }
     Ok(Appearance {
         case_reference: col(&referral, "reference")?,
@@ -143,13 +141,13 @@ async fn appearance(conn: &mut AnyConnection, kind: SubjectKind, person: &AnyRow
     })
 }
 
-fn summary_of(r: &AnyRow) -> Result<RequestSummary, AppError> {
+fn summary_of(r: &AnyRow) -> Result<RequestSummary, Error> {
     let approved_at: Option<i64> = col(r, "approved_at")?;
     Ok(RequestSummary {
         id: col(r, "id")?,
         subject: col(r, "subject_name")?,
         prepared: format!("{} by {}", instant(col(r, "prepared_at")?), col::<String>(r, "prepared_name")?),
-        approved: approved_at.map(|at| Ok::<_, AppError>(format!("{} by {}", instant(at), opt(r, "approved_name")?))).transpose()?,
+        approved: approved_at.map(|at| Ok::<_, Error>(format!("{} by {}", instant(at), opt(r, "approved_name")?))).transpose()?,
     })
 }
 
@@ -157,172 +155,184 @@ const REQUEST_SQL: &str = "SELECT s.*, p.name AS prepared_name, a.name AS approv
                            JOIN users p ON p.id = s.prepared_by LEFT JOIN users a ON a.id = s.approved_by";
 
 impl ServerBackend {
-    async fn request_row(&self, conn: &mut AnyConnection, id: &str) -> Result<AnyRow, AppError> {
+    async fn request_row(&self, conn: &mut AnyConnection, id: &str) -> Result<AnyRow, Error> {
         sqlx::query(sqlx::AssertSqlSafe(format!("{REQUEST_SQL} WHERE s.id = $1")))
             .bind(id)
             .fetch_optional(&mut *conn)
-            .await
-            .map_err(internal_db)?
-            .ok_or(AppError::NotFound)
+            .await?
+            .ok_or(AppError::NotFound.into())
     }
 }
 
 #[async_trait::async_trait]
 impl SubjectAccessBackend for ServerBackend {
     async fn find_subject(&self, actor: &Actor, query: &str) -> Result<Vec<SubjectMatch>, AppError> {
-        check(actor, &Action::SubjectAccess)?;
-        let terms = normalise_name(query);
-        if terms.chars().count() < 2 {
-            return Err(AppError::field("subject-query", "Enter at least two letters of the person's name"));
-        }
-        let mut tx = self.tx().await?;
-        let mut found = Vec::new();
-        for kind in SubjectKind::ALL {
-            let sql = format!(
-                "SELECT p.id, p.name, p.date_of_birth, c.reference FROM {} p JOIN referrals r ON r.id = p.referral_id \
-                 LEFT JOIN cases c ON c.id = r.case_id WHERE LOWER(p.name) LIKE $1 ORDER BY p.name LIMIT $2",
-                table(kind)
-            );
-            for r in sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(format!("%{}%", terms.replace(['%', '_'], "")))
-                .bind(MAX_MATCHES)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(internal_db)?
-            {
-                found.push(SubjectMatch {
-                    kind: kind.as_str().into(),
-                    id: col(&r, "id")?,
-                    name: col(&r, "name")?,
-                    date_of_birth: iso_date(&opt(&r, "date_of_birth")?),
-                    reference: col::<Option<String>>(&r, "reference")?.unwrap_or_else(|| "Referral not heard".into()),
-                });
+        answer(async move {
+            check(actor, &Action::SubjectAccess)?;
+            let terms = normalise_name(query);
+            if terms.chars().count() < 2 {
+                return Err(AppError::field("subject-query", "Enter at least two letters of the person's name").into());
             }
-        }
-        let key = search_key::key(&mut tx).await.map_err(internal_db)?;
-        let event =
-            actor_event(actor, "subject_access.search").detail("terms_hash", search_key::hash_terms(&key, &terms)).detail("found", found.len());
-        self.audit_and_commit(tx, event).await?;
-        Ok(found)
+            let mut tx = self.tx().await?;
+            let mut found = Vec::new();
+            for kind in SubjectKind::ALL {
+                let sql = format!(
+                    "SELECT p.id, p.name, p.date_of_birth, c.reference FROM {} p JOIN referrals r ON r.id = p.referral_id \
+                 LEFT JOIN cases c ON c.id = r.case_id WHERE LOWER(p.name) LIKE $1 ORDER BY p.name LIMIT $2",
+                    table(kind)
+                );
+                for r in sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(format!("%{}%", terms.replace(['%', '_'], "")))
+                    .bind(MAX_MATCHES)
+                    .fetch_all(&mut *tx)
+                    .await?
+                {
+                    found.push(SubjectMatch {
+                        kind: kind.as_str().into(),
+                        id: col(&r, "id")?,
+                        name: col(&r, "name")?,
+                        date_of_birth: iso_date(&opt(&r, "date_of_birth")?),
+                        reference: col::<Option<String>>(&r, "reference")?.unwrap_or_else(|| "Referral not heard".into()),
+                    });
+                }
+            }
+            let key = search_key::key(&mut tx).await?;
+            let event =
+                actor_event(actor, "subject_access.search").detail("terms_hash", search_key::hash_terms(&key, &terms)).detail("found", found.len());
+            self.audit_and_commit(tx, event).await?;
+            Ok(found)
+        })
+        .await
     }
 
     async fn prepare_export(&self, actor: &Actor, kind: &str, id: &str) -> Result<String, AppError> {
-        check(actor, &Action::SubjectAccess)?;
-        let kind = SubjectKind::parse(kind).ok_or(AppError::NotFound)?;
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let person = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {} WHERE id = $1", table(kind))))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .ok_or(AppError::NotFound)?;
-        let name: String = col(&person, "name")?;
-        let dob: Option<String> = col(&person, "date_of_birth")?;
-        // The same person in every referral: same kind of record, same name, same date of birth.
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT * FROM {} WHERE LOWER(TRIM(name)) = LOWER(TRIM($1)) AND COALESCE(date_of_birth, '') = COALESCE($2, '') ORDER BY referral_id",
-            table(kind)
-        )))
-        .bind(&name)
-        .bind(&dob)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(internal_db)?;
-        let mut appearances = Vec::with_capacity(rows.len());
-        for r in &rows {
-            appearances.push(appearance(&mut tx, kind, r).await?);
-        }
-        let export = redact(&name, kind, &appearances, &day_of(now));
-        let request = Uuid::new_v4().to_string();
-        sqlx::query(
-            "INSERT INTO subject_access_requests (id, subject_kind, subject_id, subject_name, export_json, prepared_by, prepared_at) \
+        answer(async move {
+            check(actor, &Action::SubjectAccess)?;
+            let kind = SubjectKind::parse(kind).ok_or(AppError::NotFound)?;
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let person = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {} WHERE id = $1", table(kind))))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let name: String = col(&person, "name")?;
+            let dob: Option<String> = col(&person, "date_of_birth")?;
+            // The same person in every referral: same kind of record, same name, same date of birth.
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT * FROM {} WHERE LOWER(TRIM(name)) = LOWER(TRIM($1)) AND COALESCE(date_of_birth, '') = COALESCE($2, '') ORDER BY referral_id",
+                table(kind)
+            )))
+            .bind(&name)
+            .bind(&dob)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut appearances = Vec::with_capacity(rows.len());
+            for r in &rows {
+                appearances.push(appearance(&mut tx, kind, r).await?);
+            }
+            let export = redact(&name, kind, &appearances, &day_of(now));
+            let request = Uuid::new_v4().to_string();
+            sqlx::query(
+                "INSERT INTO subject_access_requests (id, subject_kind, subject_id, subject_name, export_json, prepared_by, prepared_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&request)
-        .bind(kind.as_str())
-        .bind(id)
-        .bind(&name)
-        .bind(serde_json::to_string(&export).map_err(internal)?)
-        .bind(&actor.user_id)
-        .bind(now)
-        .execute(&mut *tx)
+            )
+            .bind(&request)
+            .bind(kind.as_str())
+            .bind(id)
+            .bind(&name)
+            .bind(serde_json::to_string(&export).or_internal()?)
+            .bind(&actor.user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let event = actor_event(actor, "subject_access.prepare").on("subject_access_request", &request).detail("records", appearances.len());
+            self.audit_and_commit(tx, event).await?;
+            Ok(request)
+        })
         .await
-        .map_err(internal_db)?;
-        let event = actor_event(actor, "subject_access.prepare").on("subject_access_request", &request).detail("records", appearances.len());
-        self.audit_and_commit(tx, event).await?;
-        Ok(request)
     }
 
     async fn subject_requests(&self, actor: &Actor) -> Result<Vec<RequestSummary>, AppError> {
-        check(actor, &Action::ViewSubjectAccess)?;
-        let mut tx = self.tx().await?;
-        let list = sqlx::query(sqlx::AssertSqlSafe(format!("{REQUEST_SQL} ORDER BY s.prepared_at DESC LIMIT 100")))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(internal_db)?
-            .iter()
-            .map(summary_of)
-            .collect::<Result<Vec<_>, _>>()?;
-        self.audit_and_commit(tx, actor_event(actor, "subject_access.list").detail("count", list.len())).await?;
-        Ok(list)
+        answer(async move {
+            check(actor, &Action::ViewSubjectAccess)?;
+            let mut tx = self.tx().await?;
+            let list = sqlx::query(sqlx::AssertSqlSafe(format!("{REQUEST_SQL} ORDER BY s.prepared_at DESC LIMIT 100")))
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(summary_of)
+                .collect::<Result<Vec<_>, _>>()?;
+            self.audit_and_commit(tx, actor_event(actor, "subject_access.list").detail("count", list.len())).await?;
+            Ok(list)
+        })
+        .await
     }
 
     async fn subject_request(&self, actor: &Actor, id: &str) -> Result<RequestView, AppError> {
-        check(actor, &Action::SubjectAccess)?;
-        let mut tx = self.tx().await?;
-        let row = self.request_row(&mut tx, id).await?;
-        let export: SubjectExport = serde_json::from_str(&col::<String>(&row, "export_json")?).map_err(internal)?;
-        let view = RequestView { summary: summary_of(&row)?, export };
-        self.audit_and_commit(tx, actor_event(actor, "subject_access.review").on("subject_access_request", id)).await?;
-        Ok(view)
+        answer(async move {
+            check(actor, &Action::SubjectAccess)?;
+            let mut tx = self.tx().await?;
+            let row = self.request_row(&mut tx, id).await?;
+            let export: SubjectExport = serde_json::from_str(&col::<String>(&row, "export_json")?).or_internal()?;
+            let view = RequestView { summary: summary_of(&row)?, export };
+            self.audit_and_commit(tx, actor_event(actor, "subject_access.review").on("subject_access_request", id)).await?;
+            Ok(view)
+        })
+        .await
     }
 
     async fn approve_export(&self, actor: &Actor, id: &str) -> Result<(), AppError> {
-        check(actor, &Action::SubjectAccess)?;
-        let now = self.clock.unix();
-        let mut tx = self.tx().await?;
-        let row = self.request_row(&mut tx, id).await?;
-        // Two people: whoever prepared an export cannot also approve its release.
-        if col::<String>(&row, "prepared_by")? == actor.user_id {
-            return Err(AppError::Invalid(
-                "You prepared this export, so another data protection officer must review and approve it before it is released.".into(),
-            ));
-        }
-        let n = sqlx::query(
-            "UPDATE subject_access_requests SET approved_by = $1, approved_at = $2 WHERE id = $3 AND approved_at IS NULL AND prepared_by <> $1",
-        )
-        .bind(&actor.user_id)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
+        answer(async move {
+            check(actor, &Action::SubjectAccess)?;
+            let now = self.clock.unix();
+            let mut tx = self.tx().await?;
+            let row = self.request_row(&mut tx, id).await?;
+            // Two people: whoever prepared an export cannot also approve its release.
+            if col::<String>(&row, "prepared_by")? == actor.user_id {
+                return Err(AppError::Invalid(
+                    "You prepared this export, so another data protection officer must review and approve it before it is released.".into(),
+                )
+                .into());
+            }
+            let n = sqlx::query(
+                "UPDATE subject_access_requests SET approved_by = $1, approved_at = $2 WHERE id = $3 AND approved_at IS NULL AND prepared_by <> $1",
+            )
+            .bind(&actor.user_id)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(AppError::Conflict("This export was already approved.".into()).into());
+            }
+            self.audit_and_commit(tx, actor_event(actor, "subject_access.approve").on("subject_access_request", id)).await
+        })
         .await
-        .map_err(internal_db)?
-        .rows_affected();
-        if n == 0 {
-            return Err(AppError::Conflict("This export was already approved.".into()));
-        }
-        self.audit_and_commit(tx, actor_event(actor, "subject_access.approve").on("subject_access_request", id)).await
     }
 
     async fn export_file(&self, actor: &Actor, id: &str, format: &str) -> Result<(&'static str, Vec<u8>), AppError> {
-        check(actor, &Action::SubjectAccess)?;
-        let mut tx = self.tx().await?;
-        let row = self.request_row(&mut tx, id).await?;
-        require(col::<Option<i64>>(&row, "approved_at")?.is_some())?;
-        let json: String = col(&row, "export_json")?;
-        let file = match format {
-            "json" => ("application/json", json.into_bytes()),
-            "pdf" => {
-                let export: SubjectExport = serde_json::from_str(&json).map_err(internal)?;
-                let doc = export_document(&export, &shared::printed::watermark(actor), id);
-                ("application/pdf", render_pdf(doc).await?)
-            }
-            _ => return Err(AppError::NotFound),
-        };
-        let event =
-            actor_event(actor, "subject_access.download").on("subject_access_request", id).detail("format", format).detail("bytes", file.1.len());
-        self.audit_and_commit(tx, event).await?;
-        Ok(file)
+        answer(async move {
+            check(actor, &Action::SubjectAccess)?;
+            let mut tx = self.tx().await?;
+            let row = self.request_row(&mut tx, id).await?;
+            require(col::<Option<i64>>(&row, "approved_at")?.is_some())?;
+            let json: String = col(&row, "export_json")?;
+            let file = match format {
+                "json" => ("application/json", json.into_bytes()),
+                "pdf" => {
+                    let export: SubjectExport = serde_json::from_str(&json).or_internal()?;
+                    let doc = export_document(&export, &shared::printed::watermark(actor), id);
+                    ("application/pdf", render_pdf(doc).await?)
+                }
+                _ => return Err(AppError::NotFound.into()),
+            };
+            let event =
+                actor_event(actor, "subject_access.download").on("subject_access_request", id).detail("format", format).detail("bytes", file.1.len());
+            self.audit_and_commit(tx, event).await?;
+            Ok(file)
+        })
+        .await
     }
 }
