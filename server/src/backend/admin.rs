@@ -193,7 +193,7 @@ impl ServerBackend {
                 .execute(&mut **tx)
                 .await?;
             let event = actor_event(actor, "role_grant.request").on("role_grant", id).detail("user_id", user_id).detail("roles", role_list(&part));
-            audit::append(tx, now, event).await.or_internal()?;
+            audit::append(tx, now, event).await?;
         }
         queue_notice(tx, user_id, Notice::RolesRequested, &self.config.public_url, now).await?;
         Ok(())
@@ -303,7 +303,7 @@ impl AdminBackend for ServerBackend {
                     (id.clone(), "agency.update")
                 }
             };
-            audit::append(&mut tx, now, actor_event(actor, action).on("agency", id.clone())).await.or_internal()?;
+            audit::append(&mut tx, now, actor_event(actor, action).on("agency", id.clone())).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -351,7 +351,7 @@ impl AdminBackend for ServerBackend {
                 .on("agency", input.agency_id.clone())
                 .detail("state", state.as_str())
                 .detail("sessions_ended", ended);
-            audit::append(&mut tx, now, event).await.or_internal()?;
+            audit::append(&mut tx, now, event).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -413,7 +413,7 @@ impl AdminBackend for ServerBackend {
                 .on("isa_signature", id)
                 .detail("agency_id", input.agency_id.clone())
                 .detail("isa_version_id", input.isa_version_id.clone());
-            audit::append(&mut tx, now, event).await.or_internal()?;
+            audit::append(&mut tx, now, event).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -455,7 +455,7 @@ impl AdminBackend for ServerBackend {
                 Error::from(e)
             }
         })?;
-            audit::append(&mut tx, now, actor_event(actor, "isa.publish").on("isa_version", id.clone())).await.or_internal()?;
+            audit::append(&mut tx, now, actor_event(actor, "isa.publish").on("isa_version", id.clone())).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -546,7 +546,7 @@ impl AdminBackend for ServerBackend {
                 .on("user", id.clone())
                 .detail("roles", role_list(&now_roles))
                 .detail("awaiting_approval", role_list(&waiting));
-            audit::append(&mut tx, now, event).await.or_internal()?;
+            audit::append(&mut tx, now, event).await?;
             if !waiting.is_empty() {
                 self.request_grant(&mut tx, actor, &id, &waiting, now).await?;
             }
@@ -613,7 +613,7 @@ impl AdminBackend for ServerBackend {
                 .detail("roles", role_list(&now_roles))
                 .detail("awaiting_approval", role_list(&waiting))
                 .detail("access_changed", access_changed);
-            audit::append(&mut tx, now, event).await.or_internal()?;
+            audit::append(&mut tx, now, event).await?;
             if !waiting.is_empty() {
                 self.request_grant(&mut tx, actor, &user_id, &waiting, now).await?;
             }
@@ -641,7 +641,7 @@ impl AdminBackend for ServerBackend {
             }
             let ended = if active { 0 } else { sessions::end_all_for_user(&mut tx, user_id).await.or_internal()? };
             let action = if active { "user.enable" } else { "user.disable" };
-            audit::append(&mut tx, now, actor_event(actor, action).on("user", user_id).detail("sessions_ended", ended)).await.or_internal()?;
+            audit::append(&mut tx, now, actor_event(actor, action).on("user", user_id).detail("sessions_ended", ended)).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -661,9 +661,7 @@ impl AdminBackend for ServerBackend {
                 Some(_) => {}
             }
             let ended = sessions::end_all_for_user(&mut tx, user_id).await.or_internal()?;
-            audit::append(&mut tx, now, actor_event(actor, "user.recovery_link").on("user", user_id).detail("sessions_ended", ended))
-                .await
-                .or_internal()?;
+            audit::append(&mut tx, now, actor_event(actor, "user.recovery_link").on("user", user_id).detail("sessions_ended", ended)).await?;
             let secret = invitations::create(&mut tx, user_id, Some(&actor.user_id), now).await.or_internal()?;
             // The person hears of it at once: whoever uses the link removes their passkeys.
             queue_notice(&mut tx, user_id, Notice::RecoveryLinkIssued, &self.config.public_url, now).await?;
@@ -719,7 +717,7 @@ impl AdminBackend for ServerBackend {
                 return Err(AppError::NotFound.into());
             };
             sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(session_id).execute(&mut *tx).await?;
-            audit::append(&mut tx, now, actor_event(actor, "session.end").on("user", owner)).await.or_internal()?;
+            audit::append(&mut tx, now, actor_event(actor, "session.end").on("user", owner)).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -854,8 +852,7 @@ impl AdminBackend for ServerBackend {
             now,
             actor_event(actor, action).on("role_grant", grant_id).detail("user_id", grantee).detail("roles", role_list(&roles)),
         )
-        .await
-        .or_internal()?;
+        .await?;
         tx.commit().await?;
         self.mail_wakeup.notify_one();
         Ok(())

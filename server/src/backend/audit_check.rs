@@ -32,7 +32,7 @@ impl AuditBackend for ServerBackend {
                 event = event.detail("first_broken_seq", b.seq);
             }
             let mut tx = self.tx().await?;
-            audit::append(&mut tx, now, event).await.or_internal()?;
+            audit::append(&mut tx, now, event).await?;
             tx.commit().await?;
             Ok(AuditVerification {
                 rows_checked: result.checked,

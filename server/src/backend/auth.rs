@@ -165,8 +165,7 @@ impl AuthBackend for ServerBackend {
                     .on("passkey", passkey_id.clone())
                     .detail("invitation_id", invitation_id),
             )
-            .await
-            .or_internal()?;
+            .await?;
             if !old.is_empty() {
                 let mut ended = 0;
                 if !kept {
@@ -181,19 +180,19 @@ impl AuthBackend for ServerBackend {
                     .detail("old_passkeys", old.len())
                     .detail("old_passkeys_kept", kept)
                     .detail("sessions_ended", ended);
-                audit::append(&mut tx, now, event).await.or_internal()?;
+                audit::append(&mut tx, now, event).await?;
                 queue_notice(&mut tx, &user_id, Notice::Recovered, &self.config.public_url, now).await?;
             }
             // Enrolled, but signed in only if the person may use Roundtable today.
             if !self.agency_is_current_for(&mut tx, &user_id, now).await? {
                 let event =
                     AuditEvent::system("session.sign_in").by(Some(user_id), agency).outcome(Outcome::Denied).detail("reason", "agency_not_current");
-                audit::append(&mut tx, now, event).await.or_internal()?;
+                audit::append(&mut tx, now, event).await?;
                 tx.commit().await?;
                 return Ok(None);
             }
             let secret = sessions::create_with_passkey(&mut tx, &user_id, &passkey_id, now).await.or_internal()?;
-            audit::append(&mut tx, now, AuditEvent::system("session.sign_in").by(Some(user_id), agency)).await.or_internal()?;
+            audit::append(&mut tx, now, AuditEvent::system("session.sign_in").by(Some(user_id), agency)).await?;
             tx.commit().await?;
             self.mail_wakeup.notify_one();
             Ok(Some(NewSession { secret }))
@@ -280,7 +279,7 @@ impl AuthBackend for ServerBackend {
                 return Err(AppError::SignInFailed.into());
             }
             sessions::mark_reauthenticated(&mut tx, session_secret, now).await.or_internal()?;
-            audit::append(&mut tx, now, actor_event(actor, "session.reauthenticate")).await.or_internal()?;
+            audit::append(&mut tx, now, actor_event(actor, "session.reauthenticate")).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -297,7 +296,7 @@ impl AuthBackend for ServerBackend {
                     Some(a) => actor_event(a, "session.sign_out"),
                     None => AuditEvent::system("session.sign_out"),
                 };
-                audit::append(&mut tx, now, event).await.or_internal()?;
+                audit::append(&mut tx, now, event).await?;
             }
             tx.commit().await?;
             Ok(())
@@ -368,7 +367,7 @@ impl AuthBackend for ServerBackend {
             let now = self.clock.unix();
             let mut tx = self.tx().await?;
             let id = self.finish_registration(&mut tx, &actor.user_id, ceremony_id, credential_json, &name, now).await?;
-            audit::append(&mut tx, now, actor_event(actor, "passkey.add").on("passkey", id.clone())).await.or_internal()?;
+            audit::append(&mut tx, now, actor_event(actor, "passkey.add").on("passkey", id.clone())).await?;
             queue_notice(&mut tx, &actor.user_id, Notice::PasskeyAdded, &self.config.public_url, now).await?;
             tx.commit().await?;
             self.mail_wakeup.notify_one();
@@ -392,7 +391,7 @@ impl AuthBackend for ServerBackend {
             if done.rows_affected() == 0 {
                 return Err(AppError::NotFound.into());
             }
-            audit::append(&mut tx, now, actor_event(actor, "passkey.rename").on("passkey", passkey_id)).await.or_internal()?;
+            audit::append(&mut tx, now, actor_event(actor, "passkey.rename").on("passkey", passkey_id)).await?;
             queue_notice(&mut tx, &actor.user_id, Notice::PasskeyRenamed, &self.config.public_url, now).await?;
             tx.commit().await?;
             self.mail_wakeup.notify_one();
@@ -421,9 +420,7 @@ impl AuthBackend for ServerBackend {
             // Every session the passkey opened ends with it (this one too, if it did).
             let ended = sqlx::query("DELETE FROM sessions WHERE passkey_id = $1").bind(passkey_id).execute(&mut *tx).await?.rows_affected();
             sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2").bind(passkey_id).bind(&actor.user_id).execute(&mut *tx).await?;
-            audit::append(&mut tx, now, actor_event(actor, "passkey.revoke").on("passkey", passkey_id).detail("sessions_ended", ended))
-                .await
-                .or_internal()?;
+            audit::append(&mut tx, now, actor_event(actor, "passkey.revoke").on("passkey", passkey_id).detail("sessions_ended", ended)).await?;
             queue_notice(&mut tx, &actor.user_id, Notice::PasskeyRevoked, &self.config.public_url, now).await?;
             tx.commit().await?;
             self.mail_wakeup.notify_one();

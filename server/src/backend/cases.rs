@@ -152,7 +152,7 @@ impl CaseBackend for ServerBackend {
             let manage = if granted.writes.manage { Some(self.manage_choices(&mut tx).await?) } else { None };
             let (corrections, rectifiable, data_protection) = super::data_protection::case_extras(&mut tx, actor, id, parts).await?;
             let event = actor_event(actor, "case.read").on("case", id).detail("parts", parts.names());
-            audit::append(&mut tx, now, event).await.or_internal()?;
+            audit::append(&mut tx, now, event).await?;
             tx.commit().await?;
             Ok(CaseView { record, manage, corrections, rectifiable, data_protection })
         })
@@ -199,7 +199,7 @@ impl CaseBackend for ServerBackend {
                 .detail("kind", kind)
                 .detail("terms_hash", search_key::hash_terms(&key, &normalise_name(&query)))
                 .detail("results", found.len());
-            audit::append(&mut tx, now, event).await.or_internal()?;
+            audit::append(&mut tx, now, event).await?;
             tx.commit().await?;
             Ok(found)
         })

@@ -373,7 +373,7 @@ impl DistributionBackend for ServerBackend {
             let (record, grants) = minutes_record(&mut tx, actor, &meeting_id, now).await?;
             for id in grants.keys() {
                 let event = actor_event(actor, "case.read").on("case", id.clone()).detail("via", "minutes.download").detail("copy_id", copy_id);
-                crate::audit::append(&mut tx, now, event).await.or_internal()?;
+                crate::audit::append(&mut tx, now, event).await?;
             }
             let bytes = render_pdf(minutes_copy(&record, actor, &grants, copy_id)).await?;
             sqlx::query("INSERT INTO copy_downloads (id, copy_id, downloaded_at) VALUES ($1, $2, $3)")

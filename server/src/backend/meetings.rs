@@ -438,7 +438,7 @@ impl MeetingBackend for ServerBackend {
                     .await
                     ?;
             }
-            audit::append(&mut tx, now, actor_event(actor, "meeting.schedule").on("meeting", id.clone())).await.or_internal()?;
+            audit::append(&mut tx, now, actor_event(actor, "meeting.schedule").on("meeting", id.clone())).await?;
         }
         tx.commit().await?;
         Ok(starts.len())
