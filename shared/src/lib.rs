@@ -25,6 +25,7 @@ pub mod repeat;
 pub mod retention;
 pub mod session;
 pub mod stats;
+pub mod stored;
 pub mod subject_access;
 pub mod time_zone;
 pub mod validation;

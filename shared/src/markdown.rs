@@ -2,10 +2,30 @@
 //! for raw HTML or script links.
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+use serde::{Deserialize, Serialize};
+
+/// HTML that [`to_safe_html`] made from markdown: the only HTML a page sets as markup. Nothing
+/// else in the server builds one; it is deserialised only on the client, from the server's answer
+/// (no input a server function accepts holds one).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SafeHtml(String);
+
+impl SafeHtml {
+    /// The markup.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The markup, to hand to a page's `inner_html`.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
 
 /// Renders markdown to HTML. Raw HTML in the source is shown as text, and links or images whose
 /// address is not `http`, `https`, `mailto` or relative are reduced to their text.
-pub fn to_safe_html(source: &str) -> String {
+pub fn to_safe_html(source: &str) -> SafeHtml {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut skip_link_end = Vec::new();
     let events = Parser::new_ext(source, options).filter_map(|event| match event {
@@ -34,7 +54,7 @@ pub fn to_safe_html(source: &str) -> String {
     });
     let mut out = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut out, events);
-    out
+    SafeHtml(out)
 }
 
 fn is_safe_url(url: &CowStr<'_>) -> bool {
@@ -56,9 +76,13 @@ fn is_safe_url(url: &CowStr<'_>) -> bool {
 mod tests {
     use super::to_safe_html;
 
+    fn html(source: &str) -> String {
+        to_safe_html(source).into_string()
+    }
+
     #[test]
     fn renders_ordinary_markdown() {
-        let html = to_safe_html("# Purpose\n\nShare *only* what is **needed**.\n\n- one\n- two");
+        let html = html("# Purpose\n\nShare *only* what is **needed**.\n\n- one\n- two");
         assert!(html.contains("<h1>Purpose</h1>"), "{html}");
         assert!(html.contains("<em>only</em>") && html.contains("<strong>needed</strong>"), "{html}");
         assert!(html.contains("<li>one</li>"), "{html}");
@@ -66,7 +90,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_escaped() {
-        let html = to_safe_html("Hello <script>alert(1)</script>\n\n<div onclick=x>block</div>");
+        let html = html("Hello <script>alert(1)</script>\n\n<div onclick=x>block</div>");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<div"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
@@ -74,7 +98,7 @@ mod tests {
 
     #[test]
     fn script_links_and_images_lose_their_address() {
-        let html = to_safe_html("[click](javascript:alert(1)) [ok](https://example.org/a) [rel](/help) ![x](https://t.example/p.png)");
+        let html = html("[click](javascript:alert(1)) [ok](https://example.org/a) [rel](/help) ![x](https://t.example/p.png)");
         assert!(!html.to_lowercase().contains("javascript"), "{html}");
         assert!(html.contains("click"), "{html}");
         assert!(html.contains(r#"<a href="https://example.org/a">ok</a>"#), "{html}");
@@ -84,7 +108,7 @@ mod tests {
 
     #[test]
     fn data_and_vbscript_schemes_are_refused_whatever_their_case() {
-        let html = to_safe_html("[a](DATA:text/html;base64,xx) [b]( VbScript:x )");
+        let html = html("[a](DATA:text/html;base64,xx) [b]( VbScript:x )");
         assert!(!html.contains("href"), "{html}");
     }
 }

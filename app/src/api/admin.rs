@@ -96,7 +96,7 @@ pub struct IsaVersionView {
     /// Date by which agencies must sign it, if any (ISO).
     pub resign_by: Option<String>,
     /// The agreement, rendered to safe HTML.
-    pub body_html: String,
+    pub body_html: shared::markdown::SafeHtml,
     /// The statement attendees acknowledge at each meeting.
     pub confidentiality_statement: String,
     /// How many agencies' latest signature is of this version.

@@ -135,7 +135,7 @@ pub struct TriageView {
     /// The lawful basis or reason for sharing.
     pub consent_reason: Option<String>,
     /// The summary, as safe HTML.
-    pub summary_html: String,
+    pub summary_html: shared::markdown::SafeHtml,
     /// The victim's name and date of birth.
     pub victim: String,
     /// Perpetrators: name and relationship.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn SummaryRow(#[prop(into)] key: String, #[prop(into)] value: String, #[prop(optional)] markdown: bool) -> impl IntoView {
     let value = if markdown {
-        view! { <dd class="rt-summary-list__value rt-prose" inner_html=shared::markdown::to_safe_html(&value)></dd> }.into_any()
+        view! { <dd class="rt-summary-list__value rt-prose" inner_html=shared::markdown::to_safe_html(&value).into_string()></dd> }.into_any()
     } else {
         view! { <dd class="rt-summary-list__value">{value}</dd> }.into_any()
     };

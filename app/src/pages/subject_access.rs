@@ -158,7 +158,7 @@ fn Review(r: RequestView, reload: RwSignal<u32>, notice: RwSignal<Option<String>
                     <dl class="rt-summary-list">
                         {a.your_details.iter().map(|(k, v)| view! { <SummaryRow key=k.clone() value=v.clone() /> }).collect_view()}
                     </dl>
-                    {a.summary.clone().map(|s| view! { <h4 class="rt-heading-s">"Why they were referred"</h4><div class="rt-body" inner_html=to_safe_html(&s)></div> })}
+                    {a.summary.clone().map(|s| view! { <h4 class="rt-heading-s">"Why they were referred"</h4><div class="rt-body" inner_html=to_safe_html(&s).into_string()></div> })}
                     {(!a.shared_by_agencies.is_empty()).then(|| view! {
                         <h4 class="rt-heading-s">"What agencies shared"</h4>
                         <ul class="rt-list">

@@ -31,7 +31,7 @@ pub struct ReferralView {
     /// The referrer's summary (markdown), for documents.
     pub summary: String,
     /// The referrer's summary, as safe HTML.
-    pub summary_html: String,
+    pub summary_html: crate::markdown::SafeHtml,
 }
 
 impl ReferralView {

@@ -45,7 +45,7 @@ pub struct EntryView {
     /// As written (markdown), for editing.
     pub body: String,
     /// As safe HTML.
-    pub body_html: String,
+    pub body_html: crate::markdown::SafeHtml,
     /// Agency (and person) it came from.
     pub source: String,
     /// Version for the concurrency check.

@@ -47,7 +47,7 @@ fn IsaVersion(version: IsaVersionView) -> impl IntoView {
             </summary>
             <div class="rt-details__text">
                 <p class="rt-body">{format!("{} agencies' latest signature is of this version.", version.signatories)} " " {resign}</p>
-                <div class="rt-prose" inner_html=version.body_html.clone()></div>
+                <div class="rt-prose" inner_html=version.body_html.clone().into_string()></div>
                 <h3 class="rt-heading-s">"Confidentiality statement read at each meeting"</h3>
                 <p class="rt-body rt-inset-text">{version.confidentiality_statement.clone()}</p>
             </div>

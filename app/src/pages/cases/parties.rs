@@ -103,7 +103,7 @@ fn Referral(r: ReferralView, id: String) -> impl IntoView {
             <SummaryRow key="Latest incident" value=iso_date(&r.latest_incident_on) />
             {r.professional_judgement.clone().map(|p| view! { <SummaryRow key="Professional judgement" value=p /> })}
         </dl>
-        <div class="rt-prose rt-inset-text" id=id inner_html=r.summary_html.clone()></div>
+        <div class="rt-prose rt-inset-text" id=id inner_html=r.summary_html.clone().into_string()></div>
     }
 }
 

@@ -121,7 +121,7 @@ fn Entries(entries: Vec<EntryView>, id: &'static str, empty: &'static str) -> im
                 view! {
                     <div class=class>
                         <strong class="rt-entry__kind">{e.kind.label()}</strong>" "<span class="rt-source">{format!("Source: {}", e.source)}</span>
-                        <div class="rt-prose" inner_html=e.body_html.clone()></div>
+                        <div class="rt-prose" inner_html=e.body_html.clone().into_string()></div>
                     </div>
                 }
             }).collect_view()}
@@ -587,7 +587,7 @@ fn EntryRow(e: EntryView, number: usize, editable: bool, live: Live, kept: Kept)
     view! {
         <div class=class>
             <strong class="rt-entry__kind">{label}</strong>" "<span class="rt-source">{format!("Source: {}", e.source)}</span>
-            <div class="rt-prose" inner_html=e.body_html.clone()></div>
+            <div class="rt-prose" inner_html=e.body_html.clone().into_string()></div>
             {editable.then(|| view! {
                 <Show when=move || editing.get() fallback=move || view! {
                     <button type="button" class="rt-button rt-button--secondary rt-button--small" aria-label=format!("Edit entry {number}")

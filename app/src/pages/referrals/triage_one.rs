@@ -130,7 +130,7 @@ fn Triage(v: TriageView, reload: RwSignal<u32>) -> impl IntoView {
             <SummaryRow key="Consent" value=format!("{}{}", v.consent, v.consent_reason.as_ref().map(|r| format!(". {r}")).unwrap_or_default()) />
         </dl>
         <h2 class="rt-heading-m">"Summary of the incident and risks"</h2>
-        <div class="rt-prose" inner_html=v.summary_html.clone()></div>
+        <div class="rt-prose" inner_html=v.summary_html.clone().into_string()></div>
         {v.information_request.clone().map(|q| view! {
             <h2 class="rt-heading-m">"More information"</h2>
             <div class="rt-inset-text"><p class="rt-body"><strong>"You asked: "</strong>{q}</p>
