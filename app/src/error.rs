@@ -55,6 +55,18 @@ impl FromServerFnError for AppError {
             other => AppError::Transport(short(&other.to_string())),
         }
     }
+
+    /// Encodes the error for the browser and, on the server, sets the answer's HTTP status
+    /// through the response options (Leptos answers every server-function error with 500
+    /// otherwise), so logs and monitoring count only real failures as server errors.
+    fn ser(&self) -> server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(self.status());
+        }
+        <JsonEncoding as server_fn::Encodes<AppError>>::encode(self)
+            .unwrap_or_else(|_| server_fn::Bytes::from_static(br#""Internal""#))
+    }
 }
 
 impl From<Vec<Problem>> for AppError {
@@ -64,6 +76,22 @@ impl From<Vec<Problem>> for AppError {
 }
 
 impl AppError {
+    /// The HTTP status of the answer: 404 for "not found or not allowed", 401 for "sign in",
+    /// 403 for "confirm it is you", 422 for input problems, 409 for a conflict, 429 for too many
+    /// attempts, 500 for the server's own failures.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::SignInRequired | AppError::SignInFailed => StatusCode::UNAUTHORIZED,
+            AppError::ReauthenticationRequired => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) | AppError::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
     /// One problem with one field.
     pub fn field(field: &str, message: &str) -> Self {
         AppError::InvalidFields(vec![Problem { field: field.into(), message: message.into() }])

@@ -5,7 +5,6 @@
 
 use serde_json::Value;
 use shared::audit::{chain_mac, horizon_mac, same_seal, Anchor, AuditContent, BreakReason, ChainBreak, ChainVerifier, StoredRow, GENESIS_HASH};
-use sqlx::Row;
 
 use crate::db::{Db, Tx};
 use crate::error::Error;
@@ -146,11 +145,8 @@ pub async fn append_all(tx: &mut Tx, at: i64, events: Vec<AuditEvent>) -> Result
         checked.push((event, details));
     }
     crate::db::dialect::lock_audit_tail(tx).await?;
-    let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
-    let (mut seq, mut prev_hash) = match last {
-        Some(row) => (row.try_get::<i64, _>("seq")?, row.try_get::<String, _>("hash")?),
-        None => (0, GENESIS_HASH.to_string()),
-    };
+    let last: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
+    let (mut seq, mut prev_hash) = last.unwrap_or_else(|| (0, GENESIS_HASH.to_string()));
     check_key_once(tx).await?;
     let key = &crate::audit_keys::current().mac;
     let mut sealed = Vec::with_capacity(checked.len());
@@ -188,6 +184,7 @@ pub async fn append_all(tx: &mut Tx, at: i64, events: Vec<AuditEvent>) -> Result
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (content, prev, hash) in chunk {
+            log_security_event(&content);
             query = query
                 .bind(content.seq)
                 .bind(content.at)
@@ -207,6 +204,29 @@ pub async fn append_all(tx: &mut Tx, at: i64, events: Vec<AuditEvent>) -> Result
     Ok(Some(seq))
 }
 
+/// The log target of security events, for a security monitor to collect on their own
+/// (`RUST_LOG=roundtable::security=info`, or the `target` field of JSON lines).
+pub const SECURITY_TARGET: &str = "roundtable::security";
+
+/// Logs an entry that is a security event (`shared::audit::is_security_event`): ids, action and
+/// outcome only, as the audit log holds them. Written as the entry is appended; the transaction
+/// may still roll back, in which case the audit log, not this line, is the record.
+fn log_security_event(c: &AuditContent) {
+    if shared::audit::is_security_event(&c.action, &c.outcome) {
+        tracing::info!(
+            target: SECURITY_TARGET,
+            seq = c.seq,
+            action = %c.action,
+            outcome = %c.outcome,
+            actor = c.actor_user_id.as_deref().unwrap_or(""),
+            agency = c.actor_agency_id.as_deref().unwrap_or(""),
+            record_type = c.record_type.as_deref().unwrap_or(""),
+            record_id = c.record_id.as_deref().unwrap_or(""),
+            "security event"
+        );
+    }
+}
+
 static KEY_CHECKED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
 
 /// Once per process, before its first append: the newest sealed entry must verify with this
@@ -223,12 +243,16 @@ async fn check_key_once(tx: &mut Tx) -> Result<(), Error> {
 /// Whether the newest sealed entry verifies with this process's audit key (`Ok` when no entry is
 /// sealed yet). Serve calls it at start, so a missing key file is reported before anything runs.
 pub async fn check_key(conn: &mut sqlx::AnyConnection) -> Result<(), Error> {
-    let Some(row) =
-        sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_ROWS} WHERE chain = 2 ORDER BY seq DESC LIMIT 1"))).fetch_optional(&mut *conn).await?
+    let Some(row) = sqlx::query_as::<_, AuditRow>(
+        "SELECT seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, details, prev_hash, hash, chain \
+         FROM audit_log WHERE chain = 2 ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?
     else {
         return Ok(());
     };
-    let stored = stored_row(&row)?;
+    let stored = StoredRow::from(row);
     let keys = crate::audit_keys::current();
     if same_seal(&chain_mac(&keys.mac, &stored.prev_hash, &stored.content), &stored.hash) {
         return Ok(());
@@ -246,8 +270,55 @@ pub async fn check_key(conn: &mut sqlx::AnyConnection) -> Result<(), Error> {
     )))
 }
 
-const SELECT_ROWS: &str =
-    "SELECT seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, details, prev_hash, hash, chain FROM audit_log";
+/// An entry as stored.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    chain: i64,
+    seq: i64,
+    at: i64,
+    actor_user_id: Option<String>,
+    actor_agency_id: Option<String>,
+    action: String,
+    record_type: Option<String>,
+    record_id: Option<String>,
+    outcome: String,
+    purpose: Option<String>,
+    details: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<AuditRow> for StoredRow {
+    fn from(r: AuditRow) -> Self {
+        StoredRow {
+            version: r.chain,
+            content: AuditContent {
+                seq: r.seq,
+                at: r.at,
+                actor_user_id: r.actor_user_id,
+                actor_agency_id: r.actor_agency_id,
+                action: r.action,
+                record_type: r.record_type,
+                record_id: r.record_id,
+                outcome: r.outcome,
+                purpose: r.purpose,
+                details: r.details,
+            },
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
+}
+
+/// A retention horizon: where the purge cut the chain, and its seal.
+#[derive(sqlx::FromRow)]
+struct HorizonRow {
+    seq: i64,
+    hash: String,
+    purged_at: i64,
+    last_at: Option<i64>,
+    mac: Option<String>,
+}
 
 /// The outcome of checking the whole chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -301,15 +372,12 @@ pub async fn verify_with(db: &Db, anchor: Option<Anchor>, retention_days: Option
     let mut after = i64::MIN;
     let mut horizon_problems = Vec::new();
     // Old entries purged under the retention period: the chain continues from the last one removed.
-    let horizons = sqlx::query("SELECT seq, hash, purged_at, last_at, mac FROM audit_horizon ORDER BY seq").fetch_all(&mut *conn).await?;
-    for row in &horizons {
-        let seq: i64 = row.try_get("seq")?;
-        let hash: String = row.try_get("hash")?;
-        let purged_at: i64 = row.try_get("purged_at")?;
-        let last_at: Option<i64> = row.try_get("last_at")?;
-        let mac: Option<String> = row.try_get("mac")?;
-        if let (Some(last_at), Some(mac)) = (last_at, mac) {
-            if !same_seal(&horizon_mac(&keys.mac, seq, &hash, last_at, purged_at), &mac) {
+    let horizons: Vec<HorizonRow> =
+        sqlx::query_as("SELECT seq, hash, purged_at, last_at, mac FROM audit_horizon ORDER BY seq").fetch_all(&mut *conn).await?;
+    for HorizonRow { seq, hash, purged_at, last_at, mac } in &horizons {
+        let (seq, purged_at) = (*seq, *purged_at);
+        if let (Some(last_at), Some(mac)) = (*last_at, mac) {
+            if !same_seal(&horizon_mac(&keys.mac, seq, hash, last_at, purged_at), mac) {
                 horizon_problems
                     .push(format!("The retention horizon at entry {seq} was not set by Roundtable's purge: entries up to it were removed."));
             } else if purged_at - last_at < floor * 86_400 {
@@ -319,15 +387,15 @@ pub async fn verify_with(db: &Db, anchor: Option<Anchor>, retention_days: Option
     }
     // A horizon without a seal predates the audit key, so the entry after it must be of the old
     // unkeyed chain too; otherwise someone removed sealed entries and wrote the horizon by hand.
-    if let Some(row) = horizons.last().filter(|r| r.try_get::<Option<String>, _>("mac").ok().flatten().is_none()) {
-        let seq: i64 = row.try_get("seq")?;
+    if let Some(row) = horizons.last().filter(|r| r.mac.is_none()) {
+        let seq = row.seq;
         let next: Option<i64> = sqlx::query_scalar("SELECT chain FROM audit_log WHERE seq = $1").bind(seq + 1).fetch_optional(&mut *conn).await?;
         if next.is_some_and(|c| c != shared::audit::CHAIN_V1) {
             horizon_problems.push(format!("The retention horizon at entry {seq} carries no seal: entries up to it were removed."));
         }
     }
     if let Some(row) = horizons.last() {
-        let horizon = Anchor { seq: row.try_get("seq")?, hash: row.try_get("hash")? };
+        let horizon = Anchor { seq: row.seq, hash: row.hash.clone() };
         after = horizon.seq;
         if anchor.as_ref().is_some_and(|a| a.seq < horizon.seq) {
             // The anchor was purged in the meantime (legitimately, if the horizon checks out).
@@ -335,22 +403,25 @@ pub async fn verify_with(db: &Db, anchor: Option<Anchor>, retention_days: Option
         } else if anchor.as_ref().is_some_and(|a| a.seq == horizon.seq && a.hash != horizon.hash) {
             horizon_problems.push(format!("The retention horizon at entry {} does not match the checkpoint recorded earlier.", horizon.seq));
         }
-        if row.try_get::<Option<String>, _>("mac")?.is_some() {
+        if row.mac.is_some() {
             verifier = verifier.keyed_from_start();
         }
         verifier = verifier.starting_after(&horizon);
     }
     let broken = 'rows: loop {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_ROWS} WHERE seq > $1 ORDER BY seq LIMIT $2")))
-            .bind(after)
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, details, prev_hash, hash, chain \
+             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
             .bind(VERIFY_BATCH)
             .fetch_all(&mut *conn)
             .await?;
         if rows.is_empty() {
             break None;
         }
-        for row in &rows {
-            let stored = stored_row(row)?;
+        for row in rows {
+            let stored = StoredRow::from(row);
             after = stored.content.seq;
             if let Err(b) = verifier.push(&stored) {
                 break 'rows Some(b);
@@ -372,26 +443,6 @@ pub async fn verify_with(db: &Db, anchor: Option<Anchor>, retention_days: Option
 /// The seal a purge puts on a new horizon.
 pub fn seal_horizon(seq: i64, hash: &str, last_at: i64, purged_at: i64) -> String {
     horizon_mac(&crate::audit_keys::current().mac, seq, hash, last_at, purged_at)
-}
-
-fn stored_row(row: &sqlx::any::AnyRow) -> Result<StoredRow, Error> {
-    Ok(StoredRow {
-        version: row.try_get("chain")?,
-        content: AuditContent {
-            seq: row.try_get("seq")?,
-            at: row.try_get("at")?,
-            actor_user_id: row.try_get("actor_user_id")?,
-            actor_agency_id: row.try_get("actor_agency_id")?,
-            action: row.try_get("action")?,
-            record_type: row.try_get("record_type")?,
-            record_id: row.try_get("record_id")?,
-            outcome: row.try_get("outcome")?,
-            purpose: row.try_get("purpose")?,
-            details: row.try_get("details")?,
-        },
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-    })
 }
 
 /// Plain words for a break, for the DPO page and the command line.

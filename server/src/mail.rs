@@ -10,7 +10,6 @@ use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use shared::distribution::retry_delay;
-use sqlx::Row;
 use tokio::sync::Notify;
 
 use crate::clock::Clock;
@@ -59,7 +58,7 @@ pub async fn send_due(db: &Db, config: &MailConfig, now: i64) -> Result<Pass, Er
         .map_err(|e| Error::Config(format!("--smtp-url is not usable ({e})")))?
         .timeout(Some(Duration::from_secs(20)))
         .build();
-    let due = sqlx::query(
+    let due: Vec<Outgoing> = sqlx::query_as(
         "SELECT id, to_address, subject, body, attempts FROM email_outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
          ORDER BY next_attempt_at LIMIT $2",
     )
@@ -69,8 +68,7 @@ pub async fn send_due(db: &Db, config: &MailConfig, now: i64) -> Result<Pass, Er
     .await?;
     let mut pass = Pass::default();
     for row in &due {
-        let id: String = row.try_get("id")?;
-        let attempts: i64 = row.try_get("attempts")?;
+        let (id, attempts) = (&row.id, row.attempts);
         if retry_delay(attempts).is_none() {
             continue;
         }
@@ -83,7 +81,7 @@ pub async fn send_due(db: &Db, config: &MailConfig, now: i64) -> Result<Pass, Er
                 sqlx::query("UPDATE email_outbox SET sent_at = $1, attempts = $2, last_error = NULL WHERE id = $3")
                     .bind(now)
                     .bind(attempts + 1)
-                    .bind(&id)
+                    .bind(id)
                     .execute(db.pool())
                     .await?;
                 pass.sent += 1;
@@ -97,7 +95,7 @@ pub async fn send_due(db: &Db, config: &MailConfig, now: i64) -> Result<Pass, Er
                     .bind(failed)
                     .bind(next)
                     .bind(error)
-                    .bind(&id)
+                    .bind(id)
                     .execute(db.pool())
                     .await?;
                 pass.failed += 1;
@@ -107,15 +105,24 @@ pub async fn send_due(db: &Db, config: &MailConfig, now: i64) -> Result<Pass, Er
     Ok(pass)
 }
 
-fn message(config: &MailConfig, row: &sqlx::any::AnyRow) -> Result<Message, String> {
-    let to: Mailbox =
-        row.try_get::<String, _>("to_address").map_err(|e| e.to_string())?.parse().map_err(|_| "the address is not valid".to_string())?;
+/// A message waiting in the outbox.
+#[derive(sqlx::FromRow)]
+struct Outgoing {
+    id: String,
+    to_address: String,
+    subject: String,
+    body: String,
+    attempts: i64,
+}
+
+fn message(config: &MailConfig, row: &Outgoing) -> Result<Message, String> {
+    let to: Mailbox = row.to_address.parse().map_err(|_| "the address is not valid".to_string())?;
     Message::builder()
         .from(config.from.clone())
         .to(to)
-        .subject(row.try_get::<String, _>("subject").map_err(|e| e.to_string())?)
+        .subject(row.subject.clone())
         .header(ContentType::TEXT_PLAIN)
-        .body(row.try_get::<String, _>("body").map_err(|e| e.to_string())?)
+        .body(row.body.clone())
         .map_err(|e| e.to_string())
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 use shared::retention::{latest_due_start, purge_decision, PurgeDecision, RetentionPolicy, SENT_EMAIL_RETENTION_DAYS, SUBJECT_ACCESS_RETENTION_DAYS};
 use shared::session::SessionLimits;
 use shared::validation::iso_date;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::audit::{self, AuditEvent};
 use crate::clock::Clock;
@@ -91,7 +91,7 @@ pub async fn delete_cases(conn: &mut AnyConnection, ids: &[String], counts: &mut
 async fn due_cases(conn: &mut AnyConnection, now: i64, settings: &RetentionSettings) -> Result<Vec<String>, sqlx::Error> {
     let today = today(now);
     let cutoff = iso_date(latest_due_start(today, settings.policy.case_years_after_closure));
-    let rows = sqlx::query(
+    let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(
         "SELECT id, closed_on, legal_hold FROM cases WHERE status = 'closed' AND legal_hold = 0 AND closed_on IS NOT NULL AND closed_on <= $1 \
          ORDER BY closed_on, id LIMIT $2",
     )
@@ -100,11 +100,10 @@ async fn due_cases(conn: &mut AnyConnection, now: i64, settings: &RetentionSetti
     .fetch_all(&mut *conn)
     .await?;
     let mut ids = Vec::new();
-    for r in &rows {
-        let closed = r.try_get::<Option<String>, _>("closed_on")?.as_deref().and_then(parse_date);
-        let held = r.try_get::<i64, _>("legal_hold")? != 0;
-        if purge_decision(closed, held, today, &settings.policy) == PurgeDecision::Due {
-            ids.push(r.try_get("id")?);
+    for (id, closed_on, legal_hold) in rows {
+        let closed = closed_on.as_deref().and_then(parse_date);
+        if purge_decision(closed, legal_hold != 0, today, &settings.policy) == PurgeDecision::Due {
+            ids.push(id);
         }
     }
     Ok(ids)
@@ -134,8 +133,7 @@ async fn purge_audit(db: &Db, now: i64, policy: &RetentionPolicy, counts: &mut P
         if upto <= horizon {
             return Ok(());
         }
-        let row = sqlx::query("SELECT hash, at FROM audit_log WHERE seq = $1").bind(upto).fetch_one(&mut *tx).await?;
-        let (hash, last_at): (String, i64) = (row.try_get("hash")?, row.try_get("at")?);
+        let (hash, last_at): (String, i64) = sqlx::query_as("SELECT hash, at FROM audit_log WHERE seq = $1").bind(upto).fetch_one(&mut *tx).await?;
         let mac = crate::audit::seal_horizon(upto, &hash, last_at, now);
         sqlx::query("INSERT INTO audit_horizon (seq, hash, purged_at, last_at, mac) VALUES ($1, $2, $3, $4, $5)")
             .bind(upto)

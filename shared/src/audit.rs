@@ -54,6 +54,17 @@ pub fn horizon_mac(key: &MacKey, seq: i64, hash: &str, last_at: i64, purged_at: 
     mac_hex(key, &[format!("roundtable-audit-horizon-v1\n{seq}\n{hash}\n{last_at}\n{purged_at}").as_bytes()])
 }
 
+/// Actions that are security events whatever their outcome: signing in and out, confirming it
+/// is you, passkeys, accounts and their roles, an agency's standing under the ISA, and the audit
+/// log's own checks.
+const SECURITY_ACTIONS: &[&str] = &["session.", "passkey.", "account.", "user.", "role.", "audit.", "agency.state", "invitation."];
+
+/// Whether an audited event is also a security event (logged under its own target for a
+/// security monitor): any refusal or failure, and every action of [`SECURITY_ACTIONS`].
+pub fn is_security_event(action: &str, outcome: &str) -> bool {
+    outcome != "success" || SECURITY_ACTIONS.iter().any(|prefix| action.starts_with(prefix))
+}
+
 /// The `prev_hash` of the first row.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -459,5 +470,17 @@ mod tests {
         assert_eq!(Anchor::parse(&format!("7:{}", "g".repeat(64))), None);
         assert_eq!(Anchor::parse(&format!("7:{}", "A".repeat(64))).map(|a| a.hash), Some("a".repeat(64)));
         assert_eq!(Anchor::parse("x:y"), None);
+    }
+
+    #[test]
+    fn refusals_failures_and_account_actions_are_security_events_and_case_reads_are_not() {
+        use super::is_security_event;
+        assert!(is_security_event("case.read", "denied"));
+        assert!(is_security_event("session.sign_in", "failure"));
+        assert!(is_security_event("session.sign_in", "success"));
+        assert!(is_security_event("user.grant_roles", "success"));
+        assert!(is_security_event("audit.verify", "success"));
+        assert!(!is_security_event("case.read", "success"));
+        assert!(!is_security_event("meeting.list", "success"));
     }
 }

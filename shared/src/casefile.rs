@@ -11,6 +11,43 @@ use crate::meeting::{ActionStatus, EntryKind};
 use crate::policy::exposure::Involvement;
 use crate::policy::parts::Part;
 
+/// Whether a case is open or closed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Open: on agendas, with actions followed up.
+    #[default]
+    Open,
+    /// Closed, with a date and reason; kept until its retention period ends.
+    Closed,
+}
+
+impl CaseStatus {
+    /// Every status.
+    pub const ALL: [CaseStatus; 2] = [CaseStatus::Open, CaseStatus::Closed];
+
+    /// Stable stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<CaseStatus> {
+        CaseStatus::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "Open",
+            CaseStatus::Closed => "Closed",
+        }
+    }
+}
+
 /// The case's own row.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseHead {
@@ -18,8 +55,8 @@ pub struct CaseHead {
     pub id: String,
     /// Its reference, e.g. `C-2026-00005`.
     pub reference: String,
-    /// `open` or `closed`.
-    pub status: String,
+    /// Open or closed.
+    pub status: CaseStatus,
     /// Closure date (ISO) and reason, when closed.
     pub closed: Option<(String, String)>,
     /// Restricted (data protection).

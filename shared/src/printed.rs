@@ -52,7 +52,7 @@ impl From<&ActionView> for ActionLine {
             owner_agency: a.owner_agency.clone(),
             description: if a.case_restricted { RESTRICTED_NOTICE.into() } else { a.description.clone() },
             due: crate::display::iso_date(&a.due_on),
-            status: if a.overdue { format!("{} (overdue)", a.status_label) } else { a.status_label.clone() },
+            status: if a.overdue { format!("{} (overdue)", a.status.label()) } else { a.status.label().to_string() },
         }
     }
 }
@@ -239,7 +239,7 @@ mod tests {
 
     fn case(id: &str, victim: &str, actions: Vec<ActionRecord>) -> CaseFile {
         CaseFile {
-            head: CaseHead { id: id.into(), reference: format!("C-{id}"), status: "open".into(), ..CaseHead::default() },
+            head: CaseHead { id: id.into(), reference: format!("C-{id}"), ..CaseHead::default() },
             victim: Some(VictimRecord { name: victim.into(), ..VictimRecord::default() }),
             referral: Some(ReferralRecord { summary_markdown: format!("Summary about {victim}"), ..ReferralRecord::default() }),
             actions,

@@ -38,6 +38,7 @@ stored_names!(
     ObjectionDecision in data_protection,
     Role in identity,
     AgencyKind in identity,
+    CaseStatus in casefile,
     IsaState in isa,
     MeetingStatus in meeting,
     Attendance in meeting,

@@ -19,10 +19,8 @@ pub struct MeetingSummary {
     pub starts_at: i64,
     /// Where.
     pub place: String,
-    /// Stored status.
-    pub status: String,
-    /// Status in words.
-    pub status_label: String,
+    /// Where it is in its life.
+    pub status: shared::meeting::MeetingStatus,
     /// Cases on the agenda.
     pub cases: i64,
     /// Cases it can hear.
@@ -68,8 +66,8 @@ pub struct RegisterLine {
     pub name: String,
     /// Agency.
     pub agency_name: String,
-    /// `present`, `apologies` or `absent`.
-    pub status: String,
+    /// Present, apologies or absent.
+    pub status: shared::meeting::Attendance,
     /// Whom they deputise for, if anyone.
     pub deputy_for: Option<String>,
     /// Whether they acknowledged the confidentiality statement.

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
-use shared::referral::ReferralForm;
+use shared::referral::{ReferralForm, ReferralStatus};
 
 use crate::error::AppError;
 
@@ -15,10 +15,8 @@ pub struct ReferralSummary {
     pub id: String,
     /// Its reference, once submitted.
     pub reference: Option<String>,
-    /// Stored status.
-    pub status: String,
-    /// Status in words.
-    pub status_label: String,
+    /// Where it stands.
+    pub status: ReferralStatus,
     /// The victim's name as typed (absent once rejected and destroyed).
     pub victim_name: Option<String>,
     /// Last change (Unix seconds); for a rejected referral, when it was rejected.
@@ -33,8 +31,8 @@ pub struct ReferralSummary {
 pub struct DraftView {
     /// Its id.
     pub id: String,
-    /// Stored status.
-    pub status: String,
+    /// Where it stands.
+    pub status: ReferralStatus,
     /// Its reference, once submitted.
     pub reference: Option<String>,
     /// The form as last saved (only while a draft).
@@ -63,10 +61,8 @@ pub struct TriageSummary {
     pub id: String,
     /// Its reference.
     pub reference: String,
-    /// Stored status.
-    pub status: String,
-    /// Status in words.
-    pub status_label: String,
+    /// Where it stands.
+    pub status: ReferralStatus,
     /// The referring agency.
     pub agency_name: String,
     /// When it was submitted (Unix seconds).

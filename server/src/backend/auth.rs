@@ -4,7 +4,6 @@ use app::api::auth::{AccountView, Ceremony, PasskeyView};
 use app::backend::{AuthBackend, NewSession};
 use app::error::AppError;
 use shared::policy::{Action, Actor};
-use sqlx::Row;
 use uuid::Uuid;
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential,
@@ -46,15 +45,14 @@ pub(crate) const AGENCY_NOT_CURRENT: &str = "Your agency's access to Roundtable 
 
 /// A live invitation's user, with their name and email for the passkey.
 async fn invitation_user(tx: &mut Tx, token: &str, now: i64) -> Result<Option<(String, String, String, String)>, Error> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT i.id, u.id AS user_id, u.name, u.email FROM invitations i JOIN users u ON u.id = i.user_id \
          WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.active = TRUE",
     )
     .bind(hash_token(token.trim()))
     .bind(now)
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.and_then(|r| Some((r.try_get("id").ok()?, r.try_get("user_id").ok()?, r.try_get("name").ok()?, r.try_get("email").ok()?))))
+    .await?)
 }
 
 impl ServerBackend {
@@ -309,21 +307,12 @@ impl AuthBackend for ServerBackend {
             check(actor, &Action::ViewOwnAccount)?;
             let mut conn = self.db.pool().acquire().await?;
             let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(&actor.user_id).fetch_one(&mut *conn).await?;
-            let rows = sqlx::query("SELECT id, name, created_at, last_used_at FROM passkeys WHERE user_id = $1 ORDER BY created_at")
+            let rows: Vec<(String, String, i64, Option<i64>)> = sqlx::query_as("SELECT id, name, created_at, last_used_at FROM passkeys WHERE user_id = $1 ORDER BY created_at")
                 .bind(&actor.user_id)
                 .fetch_all(&mut *conn)
                 .await?;
-            let passkeys = rows
-                .iter()
-                .filter_map(|r| {
-                    Some(PasskeyView {
-                        id: r.try_get("id").ok()?,
-                        name: r.try_get("name").ok()?,
-                        created_at: r.try_get("created_at").ok()?,
-                        last_used_at: r.try_get("last_used_at").ok()?,
-                    })
-                })
-                .collect();
+            let passkeys =
+                rows.into_iter().map(|(id, name, created_at, last_used_at)| PasskeyView { id, name, created_at, last_used_at }).collect();
             let pending: Vec<String> =
                 sqlx::query_scalar("SELECT roles FROM role_grants WHERE user_id = $1 AND decided_at IS NULL ORDER BY requested_at")
                     .bind(&actor.user_id)

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use app::api::distribution::{copy_page_path, AgencyCopies, CopyLine, CopyView, DistributionBackend, DistributionView};
 use app::error::AppError;
 use shared::display::{day_of, instant};
+use shared::meeting::Attendance;
 use shared::distribution::{copy_state, email_body, CopyState, EmailState, EMAIL_SUBJECT, MAX_EMAIL_ATTEMPTS};
 use shared::policy::exposure::{grant, Context};
 use shared::policy::minutes::{recipients, Candidate, RECEIVING_ROLES};
@@ -20,12 +21,38 @@ use uuid::Uuid;
 use super::cases::shown;
 use super::meetings::{load, require};
 use super::{
-    actor_event, check, col,
+    actor_event, check,
     error::{answer, Error, OrInternal},
     render_pdf, ServerBackend,
 };
 use crate::casework::{exposure, file};
 use crate::identity::actor::{of_user, today};
+
+/// A person's copy of the minutes, with its meeting and agency.
+#[derive(sqlx::FromRow)]
+struct CopyRow {
+    user_id: String,
+    meeting_id: String,
+    expires_at: i64,
+    revoked_at: Option<i64>,
+    starts_at: i64,
+    place: String,
+    agency_name: String,
+}
+
+/// A copy as the coordinator's distribution page lists it, with its email.
+#[derive(sqlx::FromRow)]
+struct CopyLineRow {
+    id: String,
+    agency_id: String,
+    expires_at: i64,
+    revoked_at: Option<i64>,
+    agency_name: String,
+    recipient: String,
+    attempts: Option<i64>,
+    sent_at: Option<i64>,
+    last_error: Option<String>,
+}
 
 /// Everything minuted at a meeting, as `reader` may see it after the meeting, in agenda order:
 /// what their copy is cut from, with the policy's grant for each case.
@@ -35,7 +62,7 @@ async fn minutes_record(
     meeting_id: &str,
     now: i64,
 ) -> Result<(MinutesRecord, BTreeMap<String, shared::policy::exposure::Grant>), Error> {
-    let m = sqlx::query(
+    let (starts_at, place, chair, statement): (i64, String, Option<String>, Option<String>) = sqlx::query_as(
         "SELECT m.starts_at, m.place, u.name AS chair, v.confidentiality_statement FROM meetings m LEFT JOIN users u ON u.id = m.chair_user_id \
          LEFT JOIN isa_versions v ON v.id = m.isa_version_id WHERE m.id = $1",
     )
@@ -52,7 +79,7 @@ async fn minutes_record(
     let (mut present, mut apologies) = (Vec::new(), Vec::new());
     for (name, agency, status) in register {
         let line = format!("{name}, {agency}");
-        if status == "present" {
+        if status == Attendance::Present.as_str() {
             present.push(line)
         } else {
             apologies.push(line)
@@ -77,11 +104,10 @@ async fn minutes_record(
             cases.push(case);
         }
     }
-    let place: String = col(&m, "place")?;
     let record = MinutesRecord {
-        held: format!("{}, {place}", instant(col(&m, "starts_at")?)),
-        chair: col::<Option<String>>(&m, "chair")?.unwrap_or_default(),
-        statement: col::<Option<String>>(&m, "confidentiality_statement")?.unwrap_or_default(),
+        held: format!("{}, {place}", instant(starts_at)),
+        chair: chair.unwrap_or_default(),
+        statement: statement.unwrap_or_default(),
         present,
         apologies,
         cases,
@@ -92,7 +118,7 @@ async fn minutes_record(
 impl ServerBackend {
     /// The people who receive this meeting's minutes, as they stand now.
     async fn recipients_of(&self, conn: &mut AnyConnection, meeting_id: &str) -> Result<Vec<Actor>, Error> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT u.id, u.agency_id, (SELECT COUNT(*) FROM attendance t WHERE t.meeting_id = $1 AND t.user_id = u.id) AS on_register \
              FROM users u JOIN meeting_agencies ma ON ma.agency_id = u.agency_id AND ma.meeting_id = $1 ORDER BY u.agency_id, u.name",
         )
@@ -101,27 +127,26 @@ impl ServerBackend {
         .await?;
         let now = self.clock.unix();
         let mut people = Vec::new();
-        for r in &rows {
-            if let Some(actor) = of_user(conn, &col::<String>(r, "id")?, now).await.or_internal()? {
+        for (user_id, _, _) in &rows {
+            if let Some(actor) = of_user(conn, user_id, now).await? {
                 people.push(actor);
             }
         }
         let candidates: Vec<Candidate> = rows
-            .iter()
-            .map(|r| {
-                let user_id: String = col(r, "id")?;
+            .into_iter()
+            .map(|(user_id, agency_id, on_register)| {
                 let receives =
                     people.iter().any(|p| p.user_id == user_id && p.agency_is_current() && RECEIVING_ROLES.iter().any(|role| p.has(*role)));
-                Ok(Candidate { agency_id: col(r, "agency_id")?, receives, on_register: col::<i64>(r, "on_register")? > 0, user_id })
+                Candidate { agency_id, receives, on_register: on_register > 0, user_id }
             })
-            .collect::<Result<_, Error>>()?;
+            .collect();
         let chosen: Vec<String> = recipients(&candidates).into_iter().map(|c| c.user_id.clone()).collect();
         Ok(people.into_iter().filter(|p| chosen.contains(&p.user_id)).collect())
     }
 
-    async fn copy_row(&self, conn: &mut AnyConnection, copy_id: &str) -> Result<sqlx::any::AnyRow, Error> {
-        sqlx::query(
-            "SELECT mc.*, m.starts_at, m.place, a.name AS agency_name FROM minute_copies mc JOIN meetings m ON m.id = mc.meeting_id \
+    async fn copy_row(&self, conn: &mut AnyConnection, copy_id: &str) -> Result<CopyRow, Error> {
+        sqlx::query_as(
+            "SELECT mc.user_id, mc.meeting_id, mc.expires_at, mc.revoked_at, m.starts_at, m.place, a.name AS agency_name FROM minute_copies mc JOIN meetings m ON m.id = mc.meeting_id \
              JOIN agencies a ON a.id = mc.agency_id WHERE mc.id = $1",
         )
         .bind(copy_id)
@@ -140,15 +165,13 @@ impl DistributionBackend for ServerBackend {
             let m = load(&mut tx, actor, meeting_id).await?;
             require(m.rights.distribute || m.rights.manage)?;
             let latest: Option<(String, i64)> =
-                sqlx::query("SELECT id, created_at FROM distributions WHERE meeting_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
+                sqlx::query_as("SELECT id, created_at FROM distributions WHERE meeting_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
                     .bind(meeting_id)
                     .fetch_optional(&mut *tx)
-                    .await?
-                    .map(|r| Ok::<_, Error>((col(&r, "id")?, col(&r, "created_at")?)))
-                    .transpose()?;
+                    .await?;
             let mut agencies: Vec<AgencyCopies> = Vec::new();
             if let Some((distribution, _)) = &latest {
-                let rows = sqlx::query(
+                let rows: Vec<CopyLineRow> = sqlx::query_as(
                     "SELECT mc.id, mc.agency_id, mc.expires_at, mc.revoked_at, a.name AS agency_name, u.name AS recipient, \
                  o.attempts, o.sent_at, o.last_error FROM minute_copies mc JOIN agencies a ON a.id = mc.agency_id JOIN users u ON u.id = mc.user_id \
                  LEFT JOIN email_outbox o ON o.copy_id = mc.id WHERE mc.distribution_id = $1 ORDER BY a.name, u.name",
@@ -156,14 +179,12 @@ impl DistributionBackend for ServerBackend {
                 .bind(distribution)
                 .fetch_all(&mut *tx)
                 .await?;
-                for r in &rows {
-                    let id: String = col(r, "id")?;
-                    let expires: i64 = col(r, "expires_at")?;
-                    let state = copy_state(expires, col::<Option<i64>>(r, "revoked_at")?.is_some(), now);
-                    let email_state = col::<Option<i64>>(r, "attempts")?
-                        .map(|n| Ok::<_, Error>((EmailState::of(col::<Option<i64>>(r, "sent_at")?.is_some(), n), n)))
-                        .transpose()?;
-                    let email = match (email_state, col::<Option<String>>(r, "last_error")?) {
+                for r in rows {
+                    let id = r.id;
+                    let expires = r.expires_at;
+                    let state = copy_state(expires, r.revoked_at.is_some(), now);
+                    let email_state = r.attempts.map(|n| (EmailState::of(r.sent_at.is_some(), n), n));
+                    let email = match (email_state, r.last_error) {
                         (None, _) => "No email: the copy was revoked before it was sent".to_string(),
                         (Some((e, n)), Some(err)) if e != EmailState::Sent => format!("{} (attempt {n} of {MAX_EMAIL_ATTEMPTS}): {err}", e.label()),
                         (Some((e, _)), _) => e.label().to_string(),
@@ -177,7 +198,7 @@ impl DistributionBackend for ServerBackend {
                             .map(instant)
                             .collect();
                     let line = CopyLine {
-                        recipient: col(r, "recipient")?,
+                        recipient: r.recipient,
                         state: match state {
                             CopyState::Live => format!("Available until {}", day_of(expires)),
                             other => other.label().to_string(),
@@ -188,10 +209,10 @@ impl DistributionBackend for ServerBackend {
                         downloads,
                         copy_id: id,
                     };
-                    let agency_id: String = col(r, "agency_id")?;
+                    let agency_id = r.agency_id;
                     match agencies.iter_mut().find(|a| a.agency_id == agency_id) {
                         Some(a) => a.copies.push(line),
-                        None => agencies.push(AgencyCopies { agency_id, agency_name: col(r, "agency_name")?, copies: vec![line] }),
+                        None => agencies.push(AgencyCopies { agency_id, agency_name: r.agency_name, copies: vec![line] }),
                     }
                 }
             }
@@ -334,16 +355,16 @@ impl DistributionBackend for ServerBackend {
             let now = self.clock.unix();
             let mut tx = self.tx().await?;
             let row = self.copy_row(&mut tx, copy_id).await?;
-            let own = col::<String>(&row, "user_id")? == actor.user_id;
+            let own = row.user_id == actor.user_id;
             if decide(Some(actor), &Action::DownloadMinutesCopy { own }) == Decision::Deny {
                 return Err(AppError::NotFound.into());
             }
-            let expires: i64 = col(&row, "expires_at")?;
-            let state = copy_state(expires, col::<Option<i64>>(&row, "revoked_at")?.is_some(), now);
+            let expires = row.expires_at;
+            let state = copy_state(expires, row.revoked_at.is_some(), now);
             let view = CopyView {
                 id: copy_id.into(),
-                meeting: format!("{}, {}", instant(col(&row, "starts_at")?), col::<String>(&row, "place")?),
-                agency_name: col(&row, "agency_name")?,
+                meeting: format!("{}, {}", instant(row.starts_at), row.place),
+                agency_name: row.agency_name,
                 state: state.label().into(),
                 expires: instant(expires),
                 live: state == CopyState::Live,
@@ -360,16 +381,16 @@ impl DistributionBackend for ServerBackend {
             let now = self.clock.unix();
             let mut tx = self.tx().await?;
             let row = self.copy_row(&mut tx, copy_id).await?;
-            let own = col::<String>(&row, "user_id")? == actor.user_id;
+            let own = row.user_id == actor.user_id;
             check(actor, &Action::DownloadMinutesCopy { own })?;
-            match copy_state(col(&row, "expires_at")?, col::<Option<i64>>(&row, "revoked_at")?.is_some(), now) {
+            match copy_state(row.expires_at, row.revoked_at.is_some(), now) {
                 CopyState::Live => {}
                 CopyState::Expired => {
                     return Err(AppError::Conflict("This copy's link has expired. Ask your MARAC coordinator to send it again.".into()).into())
                 }
                 CopyState::Revoked => return Err(AppError::Conflict("The coordinator has withdrawn this copy.".into()).into()),
             }
-            let meeting_id: String = col(&row, "meeting_id")?;
+            let meeting_id = row.meeting_id;
             let (record, grants) = minutes_record(&mut tx, actor, &meeting_id, now).await?;
             for id in grants.keys() {
                 let event = actor_event(actor, "case.read").on("case", id.clone()).detail("via", "minutes.download").detail("copy_id", copy_id);

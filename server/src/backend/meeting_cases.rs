@@ -155,8 +155,8 @@ impl ServerBackend {
         audit::append_all(&mut tx, now, read).await.or_internal()?;
         let answered = cases.iter().filter(|c| !c.answers.is_empty()).count();
         let view = ResearchList {
-            summary: meeting_summary(&m, i64::try_from(ids.len()).unwrap_or_default())?,
-            research_deadline: super::col(&m.row, "research_deadline")?,
+            summary: meeting_summary(&m, i64::try_from(ids.len()).unwrap_or_default()),
+            research_deadline: m.row.research_deadline.clone(),
             agency_name: actor.agency_name.clone().unwrap_or_default(),
             cases,
             answered,

@@ -21,13 +21,12 @@ use shared::time_zone::area_zone;
 use shared::validation::{iso_date, Problems};
 use shared::views::actions::action_view;
 use shared::views::meeting::agenda_entry;
-use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use time::Time;
 use uuid::Uuid;
 
 use super::{
-    actor_event, check, col,
+    actor_event, check,
     error::{answer, Error, OrInternal},
     ServerBackend,
 };
@@ -37,12 +36,38 @@ use crate::casework::{agency_is_active, file};
 use crate::db::Tx;
 use crate::identity::actor::today;
 
+/// A meeting as stored (the columns the operations read).
+#[derive(sqlx::FromRow)]
+pub(super) struct MeetingRow {
+    pub(super) id: String,
+    pub(super) starts_at: i64,
+    pub(super) place: String,
+    pub(super) capacity: i64,
+    #[sqlx(try_from = "String")]
+    pub(super) status: MeetingStatus,
+    pub(super) chair_user_id: Option<String>,
+    pub(super) research_deadline: Option<String>,
+    pub(super) isa_version_id: Option<String>,
+}
+
+/// A line of the meeting's register.
+#[derive(sqlx::FromRow)]
+struct RegisterRow {
+    user_id: String,
+    name: String,
+    agency_name: String,
+    #[sqlx(try_from = "String")]
+    status: Attendance,
+    deputy_name: Option<String>,
+    acknowledged_at: Option<i64>,
+}
+
 /// A meeting row with how the actor stands to it.
 pub(super) struct Loaded {
     /// The meeting's id.
     pub(super) id: String,
     /// Its row.
-    pub(super) row: AnyRow,
+    pub(super) row: MeetingRow,
     /// How the actor stands to it, for every case's seat.
     pub(super) seat: MeetingSeat,
     /// What the actor may do at it as a whole.
@@ -63,7 +88,7 @@ pub(super) async fn load(conn: &mut AnyConnection, actor: &Actor, id: &str) -> R
     if !rights.see {
         return Err(AppError::NotFound.into());
     }
-    let row = sqlx::query("SELECT * FROM meetings WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
+    let row = sqlx::query_as("SELECT * FROM meetings WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
     Ok(Loaded { id: id.to_string(), row, seat, rights })
 }
 
@@ -76,22 +101,12 @@ pub(super) fn require(allowed: bool) -> Result<(), Error> {
     }
 }
 
-fn summary(row: &AnyRow, cases: i64) -> Result<MeetingSummary, Error> {
-    let s: String = col(row, "status")?;
-    let status = MeetingStatus::parse(&s).ok_or_else(|| Error::internal(format!("unknown meeting status {s}")))?;
-    Ok(MeetingSummary {
-        id: col(row, "id")?,
-        starts_at: col(row, "starts_at")?,
-        place: col(row, "place")?,
-        status: status.as_str().into(),
-        status_label: status.label().into(),
-        cases,
-        capacity: col(row, "capacity")?,
-    })
+fn summary(row: &MeetingRow, cases: i64) -> MeetingSummary {
+    MeetingSummary { id: row.id.clone(), starts_at: row.starts_at, place: row.place.clone(), status: row.status, cases, capacity: row.capacity }
 }
 
 /// The meeting's summary line, for pages that show it.
-pub(super) fn meeting_summary(m: &Loaded, cases: i64) -> Result<MeetingSummary, Error> {
+pub(super) fn meeting_summary(m: &Loaded, cases: i64) -> MeetingSummary {
     summary(&m.row, cases)
 }
 
@@ -143,14 +158,14 @@ pub(super) fn check_entry(input: &EntryInput, prefix: &str) -> Result<(EntryKind
 }
 
 /// Records that every case on the agenda was heard on the meeting's date.
-pub(super) async fn record_hearings(conn: &mut AnyConnection, meeting: &AnyRow) -> Result<(), Error> {
-    let id: String = col(meeting, "id")?;
-    let day = iso_date(today(col(meeting, "starts_at")?));
-    let cases: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1").bind(&id).fetch_all(&mut *conn).await?;
+pub(super) async fn record_hearings(conn: &mut AnyConnection, meeting: &MeetingRow) -> Result<(), Error> {
+    let id = &meeting.id;
+    let day = iso_date(today(meeting.starts_at));
+    let cases: Vec<String> = sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1").bind(id).fetch_all(&mut *conn).await?;
     for case in cases {
         sqlx::query("INSERT INTO case_hearings (case_id, meeting_id, heard_on) VALUES ($1, $2, $3) ON CONFLICT (case_id, heard_on) DO NOTHING")
             .bind(&case)
-            .bind(&id)
+            .bind(id)
             .bind(&day)
             .execute(&mut *conn)
             .await?;
@@ -167,7 +182,8 @@ pub(super) async fn record_hearings(conn: &mut AnyConnection, meeting: &AnyRow) 
 struct AgendaRow {
     case_id: String,
     reference: String,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: shared::casefile::CaseStatus,
     restricted: i64,
     victim_name: Option<String>,
     referral_id: Option<String>,
@@ -334,26 +350,24 @@ impl MeetingBackend for ServerBackend {
                     Err(e) => return Err(e),
                 };
                 let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1").bind(&id).fetch_one(&mut *tx).await?;
-                out.push(summary(&m.row, cases)?);
+                out.push(summary(&m.row, cases));
             }
             let may_schedule = decide(Some(actor), &Action::ScheduleMeetings).is_allowed();
             if out.is_empty() && !may_schedule && !decide(Some(actor), &Action::ListCases).is_allowed() {
                 return Err(AppError::NotFound.into());
             }
-            let copies = sqlx::query(
+            let copies: Vec<(String, i64, String)> = sqlx::query_as(
                 "SELECT mc.id, m.starts_at, m.place FROM minute_copies mc JOIN meetings m ON m.id = mc.meeting_id \
              WHERE mc.user_id = $1 AND mc.revoked_at IS NULL AND mc.expires_at > $2 ORDER BY m.starts_at DESC",
             )
             .bind(&actor.user_id)
             .bind(now)
             .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| {
-                let id: String = col(r, "id")?;
-                Ok((app::api::distribution::copy_page_path(&id), format!("{}, {}", instant(col(r, "starts_at")?), col::<String>(r, "place")?)))
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
+            .await?;
+            let copies = copies
+                .into_iter()
+                .map(|(id, starts_at, place)| (app::api::distribution::copy_page_path(&id), format!("{}, {place}", instant(starts_at))))
+                .collect();
             self.audit_and_commit(tx, actor_event(actor, "meeting.list").detail("count", out.len())).await?;
             Ok(MeetingList { meetings: out, may_schedule, copies })
         })
@@ -476,7 +490,7 @@ impl MeetingBackend for ServerBackend {
             } else {
                 Vec::new()
             };
-            let register = sqlx::query_as::<_, (String, String, String, String, Option<String>, Option<i64>)>(
+            let register = sqlx::query_as::<_, RegisterRow>(
                 "SELECT at.user_id, u.name, ag.name AS agency_name, at.status, d.name AS deputy_name, at.acknowledged_at FROM attendance at \
              JOIN users u ON u.id = at.user_id JOIN agencies ag ON ag.id = at.agency_id LEFT JOIN users d ON d.id = at.deputy_for \
              WHERE at.meeting_id = $1 ORDER BY ag.name, u.name",
@@ -485,17 +499,17 @@ impl MeetingBackend for ServerBackend {
             .fetch_all(&mut *tx)
             .await?
             .into_iter()
-            .map(|(user_id, name, agency_name, status, deputy_for, acknowledged_at)| RegisterLine {
-                user_id,
-                name,
-                agency_name,
-                status,
-                deputy_for,
-                acknowledged: acknowledged_at.is_some(),
+            .map(|r| RegisterLine {
+                user_id: r.user_id,
+                name: r.name,
+                agency_name: r.agency_name,
+                status: r.status,
+                deputy_for: r.deputy_name,
+                acknowledged: r.acknowledged_at.is_some(),
             })
             .collect();
             let people = if m.rights.register { register_candidates(&mut tx, id).await? } else { Vec::new() };
-            let isa: Option<String> = col(&m.row, "isa_version_id")?;
+            let isa = m.row.isa_version_id.clone();
             let confidentiality: Option<String> = match isa {
                 Some(v) => {
                     sqlx::query_scalar("SELECT confidentiality_statement FROM isa_versions WHERE id = $1").bind(v).fetch_optional(&mut *tx).await
@@ -506,7 +520,7 @@ impl MeetingBackend for ServerBackend {
                         .await
                 }
             }?;
-            let chair_name: Option<String> = match col::<Option<String>>(&m.row, "chair_user_id")? {
+            let chair_name: Option<String> = match &m.row.chair_user_id {
                 Some(u) => sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(u).fetch_optional(&mut *tx).await?,
                 None => None,
             };
@@ -538,8 +552,8 @@ impl MeetingBackend for ServerBackend {
             let view = MeetingView {
                 finalise_check,
                 review_actions,
-                summary: summary(&m.row, i64::try_from(ids.len()).unwrap_or_default())?,
-                research_deadline: col(&m.row, "research_deadline")?,
+                summary: summary(&m.row, i64::try_from(ids.len()).unwrap_or_default()),
+                research_deadline: m.row.research_deadline.clone(),
                 chair_name,
                 rights: m.rights,
                 acknowledged: m.seat.acknowledged,
@@ -565,22 +579,20 @@ impl MeetingBackend for ServerBackend {
             let mut tx = self.tx().await?;
             let m = load(&mut tx, actor, id).await?;
             require(m.rights.manage && m.status().agenda_open())?;
-            let rows = sqlx::query(
+            let rows: Vec<(String, i64, i64)> = sqlx::query_as(
                 "SELECT ai.case_id, ai.position, (SELECT COUNT(*) FROM household_members h WHERE h.referral_id = ai.referral_id) AS household \
              FROM agenda_items ai WHERE ai.meeting_id = $1 ORDER BY ai.position",
             )
             .bind(id)
             .fetch_all(&mut *tx)
             .await?;
-            let facts = rows
-                .iter()
-                .map(|r| Ok(AgendaFacts { has_household: col::<i64>(r, "household")? > 0, position: col(r, "position")? }))
-                .collect::<Result<Vec<_>, Error>>()?;
+            let facts: Vec<AgendaFacts> =
+                rows.iter().map(|(_, position, household)| AgendaFacts { has_household: *household > 0, position: *position }).collect();
             for (pos, i) in suggested_order(&facts).into_iter().enumerate() {
                 sqlx::query("UPDATE agenda_items SET position = $1 WHERE meeting_id = $2 AND case_id = $3")
                     .bind(pos as i64 + 1)
                     .bind(id)
-                    .bind(col::<String>(&rows[i], "case_id")?)
+                    .bind(&rows[i].0)
                     .execute(&mut *tx)
                     .await?;
             }
@@ -648,7 +660,7 @@ impl MeetingBackend for ServerBackend {
             }
             let mut p = Problems::default();
             let deadline = p.date("research-deadline", "Research deadline", research_deadline);
-            let meeting_day = today(col(&m.row, "starts_at")?);
+            let meeting_day = today(m.row.starts_at);
             if deadline.is_some_and(|d| d < today(now) || d > meeting_day) {
                 p.add("research-deadline", "The research deadline must be between today and the day of the meeting");
             }
@@ -821,7 +833,7 @@ impl MeetingBackend for ServerBackend {
         answer(async move {
             let mut tx = self.read_tx().await?;
             let m = load(&mut tx, actor, id).await?;
-            let ics = shared::meeting::calendar_file(id, col(&m.row, "starts_at")?, 180, &col::<String>(&m.row, "place")?, self.clock.unix());
+            let ics = shared::meeting::calendar_file(id, m.row.starts_at, 180, &m.row.place, self.clock.unix());
             self.audit_and_commit(tx, actor_event(actor, "meeting.calendar").on("meeting", id)).await?;
             Ok(ics)
         })

@@ -12,7 +12,7 @@ use shared::validation::{iso_date, Problems};
 use uuid::Uuid;
 
 use super::meetings::{case_grant, check_entry, load, require};
-use super::{actor_event, check, col, error::Error, ServerBackend};
+use super::{actor_event, check, error::Error, ServerBackend};
 use crate::casework::{agency_is_active, exposure};
 use crate::identity::actor::today;
 use shared::policy::exposure::Writes;
@@ -318,7 +318,7 @@ impl ServerBackend {
         let reason = addition(&writes, &input.reason, "action-reason", &mut p)?;
         let description = p.text("action-description", "What is to be done", &input.description, LONG_TEXT);
         let due = p.date("action-due", "Due date", &input.due_on);
-        let meeting_day = today(col(&m.row, "starts_at")?);
+        let meeting_day = today(m.row.starts_at);
         if due.is_some_and(|d| d < meeting_day) {
             p.add("action-due", "The due date must be on or after the meeting");
         }

@@ -15,12 +15,11 @@ use shared::referral::{
 };
 use shared::repeat::{is_within_repeat_window, PersonKey};
 use shared::validation::{iso_date, parse_iso_date, Problems};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use super::{
-    actor_event, check, col,
+    actor_event, check,
     error::{answer, Error, OrInternal},
     ServerBackend,
 };
@@ -35,14 +34,59 @@ pub(crate) fn criteria_labels(stored: Option<&str>) -> Vec<String> {
     stored.unwrap_or_default().split(',').filter_map(Criterion::parse_str).map(|c| criterion_label(c).to_string()).collect()
 }
 
-fn status_of(row: &AnyRow) -> Result<ReferralStatus, Error> {
-    let s: String = row.try_get("status")?;
-    ReferralStatus::parse(&s).ok_or_else(|| Error::internal(format!("unknown referral status {s}")))
+/// A referral as stored (the columns these operations read).
+#[derive(sqlx::FromRow)]
+struct ReferralRow {
+    id: String,
+    reference: Option<String>,
+    #[sqlx(try_from = "String")]
+    status: ReferralStatus,
+    referrer_user_id: String,
+    agency_id: String,
+    draft_json: Option<String>,
+    latest_incident_on: Option<String>,
+    dash_score: Option<i64>,
+    professional_judgement: Option<String>,
+    police_callouts: Option<i64>,
+    believed_repeat: i64,
+    criteria: Option<String>,
+    consent: Option<String>,
+    consent_reason: Option<String>,
+    summary_markdown: Option<String>,
+    repeat_of_case_id: Option<String>,
+    #[sqlx(try_from = "String")]
+    repeat_decisions: Decisions,
+    information_request: Option<String>,
+    information_reply: Option<String>,
+    updated_at: i64,
+    submitted_at: Option<i64>,
+}
+
+/// One of the referrer's own referrals, with the victim's name once submitted.
+#[derive(sqlx::FromRow)]
+struct OwnRow {
+    id: String,
+    reference: Option<String>,
+    #[sqlx(try_from = "String")]
+    status: ReferralStatus,
+    updated_at: i64,
+    draft_json: Option<String>,
+    victim_name: Option<String>,
+}
+
+/// The coordinator's repeat decisions so far, stored as JSON `{case_id: "confirmed" | "rejected"}`.
+#[derive(Clone, Default)]
+struct Decisions(BTreeMap<String, String>);
+
+impl From<String> for Decisions {
+    fn from(raw: String) -> Self {
+        Decisions(serde_json::from_str(&raw).unwrap_or_default())
+    }
 }
 
 /// The referral `id` if it belongs to `actor` (as referrer); otherwise not found.
-async fn own_referral(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<AnyRow, Error> {
-    sqlx::query("SELECT * FROM referrals WHERE id = $1 AND referrer_user_id = $2")
+async fn own_referral(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<ReferralRow, Error> {
+    sqlx::query_as("SELECT * FROM referrals WHERE id = $1 AND referrer_user_id = $2")
         .bind(id)
         .bind(&actor.user_id)
         .fetch_optional(&mut *conn)
@@ -51,31 +95,25 @@ async fn own_referral(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Resu
 }
 
 /// A referral waiting for triage (submitted or waiting for more information).
-async fn triage_row(conn: &mut AnyConnection, id: &str) -> Result<AnyRow, Error> {
-    sqlx::query("SELECT * FROM referrals WHERE id = $1 AND status IN ('submitted', 'more_information_requested')")
+async fn triage_row(conn: &mut AnyConnection, id: &str) -> Result<ReferralRow, Error> {
+    sqlx::query_as("SELECT * FROM referrals WHERE id = $1 AND status IN ('submitted', 'more_information_requested')")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(AppError::NotFound.into())
 }
 
-fn decisions(row: &AnyRow) -> Result<BTreeMap<String, String>, Error> {
-    let raw: String = col(row, "repeat_decisions")?;
-    Ok(serde_json::from_str(&raw).unwrap_or_default())
-}
-
 /// The victim's matching key, from the stored victim of a referral.
 fn person_key(victim: &people::Victim) -> PersonKey {
-    PersonKey { name_keys: name_keys(&victim.name, &victim.other_names), date_of_birth: victim.date_of_birth.as_deref().and_then(parse_iso_date) }
+    PersonKey { name_keys: name_keys(&victim.name, &victim.other_names.0), date_of_birth: victim.date_of_birth.as_deref().and_then(parse_iso_date) }
 }
 
-async fn candidates_for(conn: &mut AnyConnection, referral: &AnyRow) -> Result<Vec<RepeatCandidate>, Error> {
-    let id: String = col(referral, "id")?;
-    let Some(victim) = people::victim_of_referral(conn, &id).await? else {
+async fn candidates_for(conn: &mut AnyConnection, referral: &ReferralRow) -> Result<Vec<RepeatCandidate>, Error> {
+    let Some(victim) = people::victim_of_referral(conn, &referral.id).await? else {
         return Ok(Vec::new());
     };
-    let incident = col::<Option<String>>(referral, "latest_incident_on")?.as_deref().and_then(parse_iso_date);
-    let decided = decisions(referral)?;
+    let incident = referral.latest_incident_on.as_deref().and_then(parse_iso_date);
+    let decided = &referral.repeat_decisions.0;
     let found = repeat_lookup::candidates(conn, &person_key(&victim), victim.date_of_birth.as_deref(), None).await?;
     let mut out = Vec::new();
     for c in found {
@@ -106,24 +144,21 @@ async fn candidates_for(conn: &mut AnyConnection, referral: &AnyRow) -> Result<V
     Ok(out)
 }
 
-async fn summary_of(conn: &mut AnyConnection, row: &AnyRow) -> Result<TriageSummary, Error> {
-    let id: String = col(row, "id")?;
-    let agency: String =
-        sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(col::<String>(row, "agency_id")?).fetch_one(&mut *conn).await?;
-    let victim = people::victim_of_referral(conn, &id).await?;
-    let household: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM household_members WHERE referral_id = $1").bind(&id).fetch_one(&mut *conn).await?;
+async fn summary_of(conn: &mut AnyConnection, row: &ReferralRow) -> Result<TriageSummary, Error> {
+    let agency: String = sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(&row.agency_id).fetch_one(&mut *conn).await?;
+    let victim = people::victim_of_referral(conn, &row.id).await?;
+    let household: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM household_members WHERE referral_id = $1").bind(&row.id).fetch_one(&mut *conn).await?;
     let candidates = candidates_for(conn, row).await?;
-    let status = status_of(row)?;
     Ok(TriageSummary {
-        id,
-        reference: col::<Option<String>>(row, "reference")?.unwrap_or_default(),
-        status: status.as_str().into(),
-        status_label: status.label().into(),
+        id: row.id.clone(),
+        reference: row.reference.clone().unwrap_or_default(),
+        status: row.status,
         agency_name: agency,
-        submitted_at: col::<Option<i64>>(row, "submitted_at")?.unwrap_or_default(),
+        submitted_at: row.submitted_at.unwrap_or_default(),
         victim_name: victim.map(|v| v.name).unwrap_or_default(),
         // Before triage a repeat is only what the referrer believes; the coordinator confirms it.
-        criteria: criteria_labels(col::<Option<String>>(row, "criteria")?.as_deref())
+        criteria: criteria_labels(row.criteria.as_deref())
             .into_iter()
             .map(|c| if c == criterion_label(Criterion::Repeat) { "Repeat, as the referrer believes (not yet confirmed)".to_string() } else { c })
             .collect(),
@@ -142,7 +177,7 @@ fn describe_person(name: &str, dob: Option<&str>, today: time::Date) -> String {
 /// The referrer's referrals that were rejected lately: reference, when and why only, since
 /// the rest was destroyed.
 async fn rejection_notices(conn: &mut AnyConnection, actor: &Actor, now: i64) -> Result<Vec<ReferralSummary>, Error> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT referral_id, reference, reason, rejected_at FROM rejected_referral_notices WHERE referrer_user_id = $1 AND rejected_at > $2",
     )
     .bind(&actor.user_id)
@@ -150,19 +185,17 @@ async fn rejection_notices(conn: &mut AnyConnection, actor: &Actor, now: i64) ->
     .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::new();
-    for r in &rows {
-        let rejected_at: i64 = col(r, "rejected_at")?;
+    for (id, reference, reason, rejected_at) in rows {
         if !rejection_notice_shown(rejected_at, now) {
             continue;
         }
         out.push(ReferralSummary {
-            id: col(r, "referral_id")?,
-            reference: Some(col(r, "reference")?),
-            status: ReferralStatus::Rejected.as_str().into(),
-            status_label: ReferralStatus::Rejected.label().into(),
+            id,
+            reference: Some(reference),
+            status: ReferralStatus::Rejected,
             victim_name: None,
             updated_at: rejected_at,
-            rejection_reason: RejectionReason::parse(&col::<String>(r, "reason")?).map(|reason| reason.label().to_string()),
+            rejection_reason: RejectionReason::parse(&reason).map(|reason| reason.label().to_string()),
         });
     }
     Ok(out)
@@ -170,12 +203,9 @@ async fn rejection_notices(conn: &mut AnyConnection, actor: &Actor, now: i64) ->
 
 /// The IDVAs a case can be given: (user id, name), by name.
 async fn idva_choices(conn: &mut AnyConnection) -> Result<Vec<(String, String)>, Error> {
-    sqlx::query("SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'idva' WHERE u.active = TRUE ORDER BY u.name")
+    Ok(sqlx::query_as("SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'idva' WHERE u.active = TRUE ORDER BY u.name")
         .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| Ok((col(r, "id")?, col(r, "name")?)))
-        .collect()
+        .await?)
 }
 
 #[async_trait::async_trait]
@@ -184,7 +214,7 @@ impl ReferralBackend for ServerBackend {
         answer(async move {
             check(actor, &Action::Refer)?;
             let mut tx = self.tx().await?;
-            let rows = sqlx::query(
+            let rows: Vec<OwnRow> = sqlx::query_as(
                 "SELECT r.id, r.reference, r.status, r.updated_at, r.draft_json, v.name AS victim_name \
              FROM referrals r LEFT JOIN victims v ON v.referral_id = r.id \
              WHERE r.referrer_user_id = $1 ORDER BY r.updated_at DESC LIMIT 200",
@@ -193,19 +223,18 @@ impl ReferralBackend for ServerBackend {
             .fetch_all(&mut *tx)
             .await?;
             let mut out = Vec::new();
-            for r in &rows {
-                let status = status_of(r)?;
-                let draft_name = col::<Option<String>>(r, "draft_json")?
+            for r in rows {
+                let draft_name = r
+                    .draft_json
                     .and_then(|j| serde_json::from_str::<ReferralForm>(&j).ok())
                     .map(|f| f.victim.name.trim().to_string())
                     .filter(|n| !n.is_empty());
                 out.push(ReferralSummary {
-                    id: col(r, "id")?,
-                    reference: col(r, "reference")?,
-                    status: status.as_str().into(),
-                    status_label: status.label().into(),
-                    victim_name: col::<Option<String>>(r, "victim_name")?.or(draft_name),
-                    updated_at: col(r, "updated_at")?,
+                    id: r.id,
+                    reference: r.reference,
+                    status: r.status,
+                    victim_name: r.victim_name.or(draft_name),
+                    updated_at: r.updated_at,
                     rejection_reason: None,
                 });
             }
@@ -246,21 +275,19 @@ impl ReferralBackend for ServerBackend {
             check(actor, &Action::Refer)?;
             let mut tx = self.tx().await?;
             let row = own_referral(&mut tx, actor, id).await?;
-            let status = status_of(&row)?;
-            if !matches!(status, ReferralStatus::Draft | ReferralStatus::MoreInformationRequested) {
+            if !matches!(row.status, ReferralStatus::Draft | ReferralStatus::MoreInformationRequested) {
                 return Err(AppError::NotFound.into());
             }
-            let form = col::<Option<String>>(&row, "draft_json")?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
-            let agency_name: String =
-                sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(col::<String>(&row, "agency_id")?).fetch_one(&mut *tx).await?;
+            let form = row.draft_json.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default();
+            let agency_name: String = sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(&row.agency_id).fetch_one(&mut *tx).await?;
             let view = DraftView {
                 id: id.to_string(),
-                status: status.as_str().into(),
-                reference: col(&row, "reference")?,
+                status: row.status,
+                reference: row.reference,
                 form,
-                information_request: col(&row, "information_request")?,
+                information_request: row.information_request,
                 agency_name,
-                updated_at: col(&row, "updated_at")?,
+                updated_at: row.updated_at,
             };
             self.audit_and_commit(tx, actor_event(actor, "referral.read_own").on("referral", id)).await?;
             Ok(view)
@@ -301,7 +328,7 @@ impl ReferralBackend for ServerBackend {
             let today = today(now);
             let mut tx = self.tx().await?;
             let row = own_referral(&mut tx, actor, &input.id).await?;
-            if status_of(&row)? != ReferralStatus::Draft {
+            if row.status != ReferralStatus::Draft {
                 return Err(AppError::NotFound.into());
             }
             // Keep what was typed even when it cannot be submitted yet: nothing is lost.
@@ -354,7 +381,7 @@ impl ReferralBackend for ServerBackend {
             p.finish(())?;
             let mut tx = self.tx().await?;
             let row = own_referral(&mut tx, actor, id).await?;
-            if status_of(&row)? != ReferralStatus::MoreInformationRequested {
+            if row.status != ReferralStatus::MoreInformationRequested {
                 return Err(AppError::NotFound.into());
             }
             sqlx::query("UPDATE referrals SET status = 'submitted', information_reply = $1, updated_at = $2 WHERE id = $3")
@@ -372,8 +399,8 @@ impl ReferralBackend for ServerBackend {
         answer(async move {
             check(actor, &Action::TriageReferrals)?;
             let mut tx = self.tx().await?;
-            let rows =
-                sqlx::query("SELECT * FROM referrals WHERE status IN ('submitted', 'more_information_requested') ORDER BY submitted_at LIMIT 500")
+            let rows: Vec<ReferralRow> =
+                sqlx::query_as("SELECT * FROM referrals WHERE status IN ('submitted', 'more_information_requested') ORDER BY submitted_at LIMIT 500")
                     .fetch_all(&mut *tx)
                     .await?;
             let mut out = Vec::new();
@@ -398,41 +425,39 @@ impl ReferralBackend for ServerBackend {
             let perpetrators = people::perpetrators(&mut tx, id)
                 .await?
                 .iter()
-                .map(|p| Ok(format!("{} ({})", col::<String>(p, "name")?, col::<String>(p, "relationship")?)))
-                .collect::<Result<Vec<_>, Error>>()?;
+                .map(|p| format!("{} ({})", p.name, p.relationship))
+                .collect();
             let household = people::household(&mut tx, id)
                 .await?
                 .iter()
-                .map(|h| {
-                    let who = describe_person(&col::<String>(h, "name")?, col::<Option<String>>(h, "date_of_birth")?.as_deref(), today);
-                    Ok(format!("{who}; {}", col::<String>(h, "relationship")?))
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
+                .map(|h| format!("{}; {}", describe_person(&h.name, h.date_of_birth.as_deref(), today), h.relationship))
+                .collect();
             let referrer_name: String =
-                sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(col::<String>(&row, "referrer_user_id")?).fetch_one(&mut *tx).await?;
+                sqlx::query_scalar("SELECT name FROM users WHERE id = $1").bind(&row.referrer_user_id).fetch_one(&mut *tx).await?;
             let meetings = meetings::upcoming(&mut tx, now)
                 .await?
                 .into_iter()
                 .map(|m| MeetingChoice { label: m.label(), places_left: m.places_left(), id: m.id })
                 .collect();
-            let consent = col::<Option<String>>(&row, "consent")?.as_deref().and_then(Consent::parse);
+            let consent = row.consent.as_deref().and_then(Consent::parse);
+            let candidates = candidates_for(&mut tx, &row).await?;
             let view = TriageView {
                 summary,
                 referrer_name,
-                latest_incident_on: col::<Option<String>>(&row, "latest_incident_on")?.unwrap_or_default(),
-                dash_score: col::<Option<i64>>(&row, "dash_score")?.and_then(|s| u8::try_from(s).ok()),
-                professional_judgement: col(&row, "professional_judgement")?,
-                police_callouts: col(&row, "police_callouts")?,
-                believed_repeat: col::<i64>(&row, "believed_repeat")? != 0,
+                latest_incident_on: row.latest_incident_on.unwrap_or_default(),
+                dash_score: row.dash_score.and_then(|s| u8::try_from(s).ok()),
+                professional_judgement: row.professional_judgement,
+                police_callouts: row.police_callouts,
+                believed_repeat: row.believed_repeat != 0,
                 consent: consent.map(|c| c.label().to_string()).unwrap_or_default(),
-                consent_reason: col(&row, "consent_reason")?,
-                summary_html: to_safe_html(&col::<Option<String>>(&row, "summary_markdown")?.unwrap_or_default()),
+                consent_reason: row.consent_reason,
+                summary_html: to_safe_html(row.summary_markdown.as_deref().unwrap_or_default()),
                 victim: describe_person(&victim.name, victim.date_of_birth.as_deref(), today),
                 perpetrators,
                 household,
-                information_request: col(&row, "information_request")?,
-                information_reply: col(&row, "information_reply")?,
-                candidates: candidates_for(&mut tx, &row).await?,
+                information_request: row.information_request,
+                information_reply: row.information_reply,
+                candidates,
                 meetings,
                 idvas: idva_choices(&mut tx).await?,
             };
@@ -451,8 +476,8 @@ impl ReferralBackend for ServerBackend {
             let Some(candidate) = candidates.iter().find(|c| c.case_id == case_id) else {
                 return Err(AppError::NotFound.into());
             };
-            let mut decided = decisions(&row)?;
-            let mut repeat_of: Option<String> = col(&row, "repeat_of_case_id")?;
+            let mut decided = row.repeat_decisions.0.clone();
+            let mut repeat_of = row.repeat_of_case_id.clone();
             if confirmed {
                 // Only one earlier case can be the same victim: confirming one rules out the others.
                 for c in &candidates {
@@ -510,7 +535,7 @@ impl ReferralBackend for ServerBackend {
                     Some(chosen.to_string())
                 }
             };
-            let repeat_of: Option<String> = col(&row, "repeat_of_case_id")?;
+            let repeat_of = row.repeat_of_case_id.clone();
             let repeat = candidates.iter().any(|c| Some(&c.case_id) == repeat_of.as_ref() && c.within_twelve_months);
             let acceptance = intake::Acceptance {
                 referral_id: &input.referral_id,
@@ -563,7 +588,7 @@ impl ReferralBackend for ServerBackend {
             let now = self.clock.unix();
             let mut tx = self.tx().await?;
             let row = triage_row(&mut tx, id).await?;
-            let agency: String = col(&row, "agency_id")?;
+            let agency = &row.agency_id;
             let month = iso_date(today(now))[..7].to_string();
             // The referrer is told that it was rejected and why; older notices go.
             sqlx::query("DELETE FROM rejected_referral_notices WHERE rejected_at <= $1")
@@ -574,8 +599,8 @@ impl ReferralBackend for ServerBackend {
                 "INSERT INTO rejected_referral_notices (referral_id, reference, referrer_user_id, reason, rejected_at) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(id)
-            .bind(col::<Option<String>>(&row, "reference")?.unwrap_or_default())
-            .bind(col::<String>(&row, "referrer_user_id")?)
+            .bind(row.reference.clone().unwrap_or_default())
+            .bind(&row.referrer_user_id)
             .bind(reason.as_str())
             .bind(now)
             .execute(&mut *tx)
@@ -584,7 +609,7 @@ impl ReferralBackend for ServerBackend {
                 "INSERT INTO rejected_referral_counts (agency_id, month, count) VALUES ($1, $2, 1) \
              ON CONFLICT (agency_id, month) DO UPDATE SET count = rejected_referral_counts.count + 1",
             )
-            .bind(&agency)
+            .bind(agency)
             .bind(&month)
             .execute(&mut *tx)
             .await?;

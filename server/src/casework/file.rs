@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use shared::casefile::{
+    CaseStatus,
     ActionRecord, AmendmentRecord, CaseFile, CaseHead, EntryRecord, HistoryItem, HouseholdRecord, InvolvementRecord, MeetingRecord,
     PerpetratorRecord, ReferralRecord, ResearchAnswer, VictimRecord,
 };
@@ -38,7 +39,8 @@ pub struct Want<'a> {
 struct HeadRow {
     id: String,
     reference: String,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: CaseStatus,
     closed_on: Option<String>,
     closed_reason: Option<String>,
     restricted: i64,
@@ -106,14 +108,16 @@ struct ActionRow {
     owner_person: Option<String>,
     description: String,
     due_on: String,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: ActionStatus,
     version: i64,
 }
 
 #[derive(sqlx::FromRow)]
 struct ActionUpdateRow {
     action_id: String,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: ActionStatus,
     note: String,
     updated_at: i64,
     name: String,
@@ -170,8 +174,8 @@ pub async fn load(conn: &mut AnyConnection, case_id: &str, want: Want<'_>) -> Re
     let p = want.parts;
     let mut file = CaseFile {
         head: CaseHead {
-            closed: match (head.status.as_str(), head.closed_on) {
-                ("closed", Some(on)) => Some((on, head.closed_reason.unwrap_or_default())),
+            closed: match (head.status, head.closed_on) {
+                (CaseStatus::Closed, Some(on)) => Some((on, head.closed_reason.unwrap_or_default())),
                 _ => None,
             },
             id: head.id,
@@ -354,12 +358,12 @@ pub async fn actions(conn: &mut AnyConnection, case_id: &str, today: time::Date)
 fn action_records(rows: Vec<ActionRow>, updates: Vec<ActionUpdateRow>, today: time::Date) -> Vec<ActionRecord> {
     let mut history: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for u in updates {
-        let status = ActionStatus::parse(&u.status).map_or("", |s| s.label());
+        let status = u.status.label();
         history.entry(u.action_id).or_default().push(format!("{}: {status} by {}. {}", shared::display::day_of(u.updated_at), u.name, u.note));
     }
     rows.into_iter()
         .map(|r| {
-            let status = ActionStatus::parse(&r.status).unwrap_or(ActionStatus::Open);
+            let status = r.status;
             ActionRecord {
                 overdue: parse_iso_date(&r.due_on).is_some_and(|d| is_overdue(status, d, today)),
                 history: history.remove(&r.id).unwrap_or_default(),
@@ -500,7 +504,8 @@ fn amendment_line(a: &AmendmentRow) -> String {
 struct ListRow {
     id: String,
     reference: String,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: CaseStatus,
     restricted: i64,
     last_heard_on: Option<String>,
     victim_name: Option<String>,

@@ -114,7 +114,7 @@ pub async fn accept(conn: &mut AnyConnection, a: Acceptance<'_>, today: Date, no
             case_id
         }
     };
-    repeat_lookup::index_names(conn, &case_id, &victim.name, &victim.other_names).await?;
+    repeat_lookup::index_names(conn, &case_id, &victim.name, &victim.other_names.0).await?;
     let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1")
         .bind(a.meeting_id)
         .fetch_one(&mut *conn)

@@ -1,10 +1,10 @@
 //! Meetings a referral can be accepted onto: upcoming, not yet under way, with their room left.
 
 use shared::display::instant;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// An upcoming meeting and how full its agenda is.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Upcoming {
     /// The meeting.
     pub id: String,
@@ -32,29 +32,18 @@ impl Upcoming {
 
 /// Upcoming meetings whose agenda can still change, soonest first.
 pub async fn upcoming(conn: &mut AnyConnection, now: i64) -> Result<Vec<Upcoming>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT m.id, m.starts_at, m.place, m.capacity, (SELECT COUNT(*) FROM agenda_items a WHERE a.meeting_id = m.id) AS used \
          FROM meetings m WHERE m.starts_at > $1 AND m.status IN ('scheduled', 'agenda_published') ORDER BY m.starts_at LIMIT 20",
     )
     .bind(now)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Upcoming {
-                id: r.try_get("id")?,
-                starts_at: r.try_get("starts_at")?,
-                place: r.try_get("place")?,
-                capacity: r.try_get("capacity")?,
-                used: r.try_get("used")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Meetings (in words) whose agenda holds `case_id` and that have not happened yet.
 pub async fn upcoming_for_case(conn: &mut AnyConnection, case_id: &str, now: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT m.starts_at, m.place FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id \
          WHERE a.case_id = $1 AND m.starts_at > $2 ORDER BY m.starts_at",
     )
@@ -62,5 +51,5 @@ pub async fn upcoming_for_case(conn: &mut AnyConnection, case_id: &str, now: i64
     .bind(now)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok(format!("{}, {}", instant(r.try_get("starts_at")?), r.try_get::<String, _>("place")?))).collect()
+    Ok(rows.into_iter().map(|(starts_at, place)| format!("{}, {place}", instant(starts_at))).collect())
 }

@@ -7,8 +7,6 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::{opt, text};
-
 fn blank_to_none(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
@@ -107,43 +105,70 @@ impl People {
     }
 }
 
-/// A stored victim.
-#[derive(Clone)]
+/// A stored victim: who they are (the profile and contact parts are read by `casework::file`).
+#[derive(Clone, sqlx::FromRow)]
 pub struct Victim {
     /// Id.
     pub id: String,
     /// Name.
     pub name: String,
     /// Other names.
-    pub other_names: Vec<String>,
+    #[sqlx(try_from = "String")]
+    pub other_names: OtherNames,
     /// Date of birth (ISO).
     pub date_of_birth: Option<String>,
-    /// The row, for the profile and contact parts.
-    pub row: AnyRow,
+}
+
+/// Other names, stored as a JSON list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OtherNames(pub Vec<String>);
+
+impl From<String> for OtherNames {
+    fn from(raw: String) -> Self {
+        OtherNames(serde_json::from_str(&raw).unwrap_or_default())
+    }
 }
 
 /// The victim of a referral.
 pub async fn victim_of_referral(conn: &mut AnyConnection, referral_id: &str) -> Result<Option<Victim>, sqlx::Error> {
-    let row = sqlx::query("SELECT * FROM victims WHERE referral_id = $1").bind(referral_id).fetch_optional(&mut *conn).await?;
-    row.map(victim_from_row).transpose()
+    sqlx::query_as("SELECT id, name, other_names, date_of_birth FROM victims WHERE referral_id = $1")
+        .bind(referral_id).fetch_optional(&mut *conn).await
 }
 
 /// A victim by id.
 pub async fn victim(conn: &mut AnyConnection, id: &str) -> Result<Option<Victim>, sqlx::Error> {
-    let row = sqlx::query("SELECT * FROM victims WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
-    row.map(victim_from_row).transpose()
+    sqlx::query_as("SELECT id, name, other_names, date_of_birth FROM victims WHERE id = $1").bind(id).fetch_optional(&mut *conn).await
 }
 
-fn victim_from_row(row: AnyRow) -> Result<Victim, sqlx::Error> {
-    Ok(Victim { id: text(&row, "id")?, name: text(&row, "name")?, other_names: other_names(&row)?, date_of_birth: opt(&row, "date_of_birth")?, row })
+/// A perpetrator as the coordinator's triage shows them.
+#[derive(Clone, sqlx::FromRow)]
+pub struct Perpetrator {
+    /// Name.
+    pub name: String,
+    /// How they are related to the victim.
+    pub relationship: String,
 }
 
-/// Perpetrator rows of a referral, in form order.
-pub async fn perpetrators(conn: &mut AnyConnection, referral_id: &str) -> Result<Vec<AnyRow>, sqlx::Error> {
-    sqlx::query("SELECT * FROM perpetrators WHERE referral_id = $1 ORDER BY position").bind(referral_id).fetch_all(&mut *conn).await
+/// A household member as the coordinator's triage shows them.
+#[derive(Clone, sqlx::FromRow)]
+pub struct HouseholdMember {
+    /// Name.
+    pub name: String,
+    /// Date of birth (ISO), if known.
+    pub date_of_birth: Option<String>,
+    /// How they are related to the victim.
+    pub relationship: String,
 }
 
-/// Household rows of a referral, in form order.
-pub async fn household(conn: &mut AnyConnection, referral_id: &str) -> Result<Vec<AnyRow>, sqlx::Error> {
-    sqlx::query("SELECT * FROM household_members WHERE referral_id = $1 ORDER BY position").bind(referral_id).fetch_all(&mut *conn).await
+/// The perpetrators of a referral, in form order.
+pub async fn perpetrators(conn: &mut AnyConnection, referral_id: &str) -> Result<Vec<Perpetrator>, sqlx::Error> {
+    sqlx::query_as("SELECT name, relationship FROM perpetrators WHERE referral_id = $1 ORDER BY position").bind(referral_id).fetch_all(&mut *conn).await
+}
+
+/// The household of a referral, in form order.
+pub async fn household(conn: &mut AnyConnection, referral_id: &str) -> Result<Vec<HouseholdMember>, sqlx::Error> {
+    sqlx::query_as("SELECT name, date_of_birth, relationship FROM household_members WHERE referral_id = $1 ORDER BY position")
+        .bind(referral_id)
+        .fetch_all(&mut *conn)
+        .await
 }

@@ -3,7 +3,7 @@
 
 use shared::repeat::{match_strength, MatchStrength, PersonKey};
 use shared::validation::parse_iso_date;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 /// At most this many name keys are looked up for one person.
 const MAX_KEYS: usize = 24;
@@ -57,7 +57,9 @@ pub async fn candidates(
     ids.dedup();
     let mut found = Vec::new();
     for id in ids.into_iter().filter(|id| Some(id.as_str()) != except_case) {
-        let Some(row) = sqlx::query("SELECT id, reference, victim_id, victim_dob, last_heard_on FROM cases WHERE id = $1")
+        let Some((reference, victim_id, victim_dob, last_heard_on)) = sqlx::query_as::<_, (String, Option<String>, Option<String>, Option<String>)>(
+            "SELECT reference, victim_id, victim_dob, last_heard_on FROM cases WHERE id = $1",
+        )
             .bind(&id)
             .fetch_optional(&mut *conn)
             .await?
@@ -65,15 +67,14 @@ pub async fn candidates(
             continue;
         };
         let their_keys: Vec<String> = sqlx::query_scalar("SELECT key FROM case_name_keys WHERE case_id = $1").bind(&id).fetch_all(&mut *conn).await?;
-        let victim_dob: Option<String> = row.try_get("victim_dob")?;
         let theirs = PersonKey { name_keys: their_keys, date_of_birth: victim_dob.as_deref().and_then(parse_iso_date) };
         if let Some(strength) = match_strength(person, &theirs) {
             found.push(Candidate {
                 case_id: id,
-                reference: row.try_get("reference")?,
-                victim_id: row.try_get("victim_id")?,
+                reference,
+                victim_id,
                 victim_dob,
-                last_heard_on: row.try_get("last_heard_on")?,
+                last_heard_on,
                 strength,
             });
         }

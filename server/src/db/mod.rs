@@ -7,8 +7,8 @@ pub mod dialect;
 
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row};
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
 
 pub use dialect::Backend;
 
@@ -75,8 +75,7 @@ impl Db {
 
     /// The versions and checksums of the migrations applied, or `None` before the first.
     async fn applied_migrations(&self) -> Option<Vec<(i64, Vec<u8>)>> {
-        let rows = sqlx::query("SELECT version, checksum FROM _sqlx_migrations WHERE success = TRUE").fetch_all(&self.pool).await.ok()?;
-        rows.iter().map(|row| Some((row.try_get("version").ok()?, row.try_get("checksum").ok()?))).collect()
+        sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success = TRUE").fetch_all(&self.pool).await.ok()
     }
 
     /// PostgreSQL only: lets `role` (an existing role that does not own the tables) run
@@ -136,8 +135,7 @@ impl Db {
 
     /// Counts the rows of a query that returns one `n` column.
     pub async fn count(&self, sql: &'static str) -> Result<i64, Error> {
-        let row: AnyRow = sqlx::query(sql).fetch_one(&self.pool).await?;
-        Ok(row.try_get::<i64, _>("n")?)
+        Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
     }
 }
 

@@ -175,8 +175,7 @@ pub fn router(state: AppState) -> Router {
     with_middleware(app, state)
 }
 
-/// Every request's middleware, outermost first: request id, tracing, HTTP statuses for errors,
-/// security headers (outside the panic catcher, so a panic's 500 page carries them too), the
+/// Every request's middleware, outermost first: request id, tracing, security headers (outside the panic catcher, so a panic's 500 page carries them too), the
 /// panic catcher, CSRF, bounded identifiers, the session, and the body limit.
 fn with_middleware(app: Router<AppState>, state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
@@ -185,7 +184,6 @@ fn with_middleware(app: Router<AppState>, state: AppState) -> Router {
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(DefaultOnResponse::new().level(Level::INFO)))
             .layer(PropagateRequestIdLayer::new(request_id))
-            .layer(axum::middleware::from_fn(api_status::refine))
             .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::apply))
             .layer(CatchPanicLayer::custom(error_page::internal_error))
             .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::same_origin_only))

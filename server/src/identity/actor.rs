@@ -6,8 +6,7 @@ use shared::identity::Role;
 use shared::isa::{signatory_status, IsaState, LatestSignature, ResignRequirement, SignatoryStatus};
 use shared::policy::Actor;
 use shared::session::{reauthenticated_recently, session_state, SessionLimits, SessionState};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use time::{Date, OffsetDateTime};
 
 use super::sessions::hash_secret;
@@ -28,6 +27,28 @@ pub enum Ended {
     AccessWithdrawn,
 }
 
+/// A person as an actor is built from (booleans are read as integers: sqlx's Any driver cannot
+/// decode SQLite's BOOLEAN).
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    user_id: String,
+    name: String,
+    active: i64,
+    agency_id: Option<String>,
+    agency_name: Option<String>,
+    isa_state: Option<String>,
+    reauthenticated_at: i64,
+}
+
+/// A session and its person.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    created_at: i64,
+    last_seen_at: i64,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
 /// Looks up the session and builds the actor; ends the session when it may no longer be used.
 pub async fn resolve(db: &Db, secret: &str, now: i64, limits: SessionLimits) -> Result<Result<Actor, Ended>, Error> {
     let mut conn = db.pool().acquire().await?;
@@ -37,7 +58,7 @@ pub async fn resolve(db: &Db, secret: &str, now: i64, limits: SessionLimits) -> 
 /// [`resolve`] on a given connection or transaction.
 pub async fn resolve_on(conn: &mut AnyConnection, secret: &str, now: i64, limits: SessionLimits) -> Result<Result<Actor, Ended>, Error> {
     let hash = hash_secret(secret);
-    let Some(row) = sqlx::query(
+    let Some(row) = sqlx::query_as::<_, SessionRow>(
         "SELECT s.created_at, s.last_seen_at, s.reauthenticated_at, u.id AS user_id, u.name, CAST(u.active AS INTEGER) AS active, \
          u.agency_id, a.name AS agency_name, a.isa_state \
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN agencies a ON a.id = u.agency_id \
@@ -49,15 +70,13 @@ pub async fn resolve_on(conn: &mut AnyConnection, secret: &str, now: i64, limits
     else {
         return Ok(Err(Ended::Unknown));
     };
-    let created_at: i64 = row.try_get("created_at")?;
-    let last_seen_at: i64 = row.try_get("last_seen_at")?;
-    if session_state(created_at, last_seen_at, now, limits) != SessionState::Live {
+    let last_seen_at = row.last_seen_at;
+    if session_state(row.created_at, last_seen_at, now, limits) != SessionState::Live {
         end(conn, &hash).await?;
         return Ok(Err(Ended::Expired));
     }
-    let actor = build_actor(conn, &row, now).await?;
-    // Booleans are read as integers: sqlx's Any driver cannot decode SQLite's BOOLEAN.
-    let active = row.try_get::<i64, _>("active")? != 0;
+    let active = row.user.active != 0;
+    let actor = build_actor(conn, row.user, now).await?;
     if !active || !actor.may_enter() {
         end(conn, &hash).await?;
         return Ok(Err(Ended::AccessWithdrawn));
@@ -71,7 +90,7 @@ pub async fn resolve_on(conn: &mut AnyConnection, secret: &str, now: i64, limits
 /// The actor a user would be now, without a session (no recent passkey check): how documents
 /// made for them are cut. `None` when the user does not exist or is disabled.
 pub async fn of_user(conn: &mut AnyConnection, user_id: &str, now: i64) -> Result<Option<Actor>, Error> {
-    let Some(row) = sqlx::query(
+    let Some(row) = sqlx::query_as::<_, UserRow>(
         "SELECT u.id AS user_id, u.name, CAST(u.active AS INTEGER) AS active, u.agency_id, a.name AS agency_name, a.isa_state, \
          0 AS reauthenticated_at FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.id = $1",
     )
@@ -81,10 +100,10 @@ pub async fn of_user(conn: &mut AnyConnection, user_id: &str, now: i64) -> Resul
     else {
         return Ok(None);
     };
-    if row.try_get::<i64, _>("active")? == 0 {
+    if row.active == 0 {
         return Ok(None);
     }
-    Ok(Some(build_actor(conn, &row, now).await?))
+    Ok(Some(build_actor(conn, row, now).await?))
 }
 
 async fn end(conn: &mut AnyConnection, hash: &str) -> Result<(), Error> {
@@ -92,54 +111,43 @@ async fn end(conn: &mut AnyConnection, hash: &str) -> Result<(), Error> {
     Ok(())
 }
 
-async fn build_actor(conn: &mut AnyConnection, row: &AnyRow, now: i64) -> Result<Actor, Error> {
-    let user_id: String = row.try_get("user_id")?;
-    let agency_id: Option<String> = row.try_get("agency_id")?;
-    let roles: BTreeSet<Role> = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1")
-        .bind(&user_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .filter_map(|r| r.try_get::<String, _>("role").ok().and_then(|s| Role::parse(&s)))
-        .collect();
-    let agency_status = match &agency_id {
+/// Unknown roles are left out and an unknown ISA state reads as suspended: what cannot be read
+/// grants nothing.
+async fn build_actor(conn: &mut AnyConnection, row: UserRow, now: i64) -> Result<Actor, Error> {
+    let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1").bind(&row.user_id).fetch_all(&mut *conn).await?;
+    let roles: BTreeSet<Role> = roles.iter().filter_map(|s| Role::parse(s)).collect();
+    let agency_status = match &row.agency_id {
         Some(id) => {
-            let state = row.try_get::<Option<String>, _>("isa_state")?.and_then(|s| IsaState::parse(&s)).unwrap_or(IsaState::Suspended);
+            let state = row.isa_state.as_deref().and_then(IsaState::parse).unwrap_or(IsaState::Suspended);
             Some(agency_status(conn, id, state, today(now)).await?)
         }
         None => None,
     };
-    let reauthenticated_at: i64 = row.try_get("reauthenticated_at")?;
     Ok(Actor {
-        user_id,
-        name: row.try_get("name")?,
-        agency_id,
-        agency_name: row.try_get("agency_name")?,
+        user_id: row.user_id,
+        name: row.name,
+        agency_id: row.agency_id,
+        agency_name: row.agency_name,
         agency_status,
         roles,
-        reauthenticated_recently: reauthenticated_recently(reauthenticated_at, now),
+        reauthenticated_recently: reauthenticated_recently(row.reauthenticated_at, now),
     })
 }
 
 /// An agency's ISA status today, from its state, latest signature and any re-signing requirement.
 pub async fn agency_status(conn: &mut AnyConnection, agency_id: &str, state: IsaState, today: Date) -> Result<SignatoryStatus, Error> {
-    let latest =
-        sqlx::query("SELECT isa_version_id, review_on FROM isa_signatures WHERE agency_id = $1 ORDER BY signed_on DESC, created_at DESC LIMIT 1")
+    let latest: Option<(String, String)> =
+        sqlx::query_as("SELECT isa_version_id, review_on FROM isa_signatures WHERE agency_id = $1 ORDER BY signed_on DESC, created_at DESC LIMIT 1")
             .bind(agency_id)
             .fetch_optional(&mut *conn)
-            .await?
-            .and_then(|r| {
-                Some(LatestSignature {
-                    version_id: r.try_get("isa_version_id").ok()?,
-                    review_on: parse_date(&r.try_get::<String, _>("review_on").ok()?)?,
-                })
-            });
-    let requirement = sqlx::query("SELECT id, resign_by FROM isa_versions WHERE resign_by IS NOT NULL ORDER BY published_at DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await?
-        .and_then(|r| {
-            Some(ResignRequirement { version_id: r.try_get("id").ok()?, resign_by: parse_date(&r.try_get::<String, _>("resign_by").ok()?)? })
-        });
+            .await?;
+    let latest = latest.and_then(|(version_id, review_on)| Some(LatestSignature { version_id, review_on: parse_date(&review_on)? }));
+    let requirement: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, resign_by FROM isa_versions WHERE resign_by IS NOT NULL ORDER BY published_at DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    let requirement =
+        requirement.and_then(|(version_id, resign_by)| Some(ResignRequirement { version_id, resign_by: parse_date(&resign_by?)? }));
     Ok(signatory_status(state, latest.as_ref(), requirement.as_ref(), today))
 }
 

@@ -2,7 +2,6 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sqlx::Row;
 use uuid::Uuid;
 
 use crate::db::Tx;
@@ -50,16 +49,12 @@ pub async fn store<S: Serialize>(tx: &mut Tx, kind: Kind, user_id: Option<&str>,
 
 /// Takes (and deletes) a live ceremony of this kind, for this user if given. `None` if absent or expired.
 pub async fn take<S: DeserializeOwned>(tx: &mut Tx, id: &str, kind: Kind, user_id: Option<&str>, now: i64) -> Result<Option<S>, Error> {
-    let row =
-        sqlx::query("SELECT kind, user_id, state_json, expires_at FROM webauthn_ceremonies WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
+    let row: Option<(String, Option<String>, String, i64)> =
+        sqlx::query_as("SELECT kind, user_id, state_json, expires_at FROM webauthn_ceremonies WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
     sqlx::query("DELETE FROM webauthn_ceremonies WHERE id = $1").bind(id).execute(&mut **tx).await?;
-    let Some(row) = row else { return Ok(None) };
-    let stored_kind: String = row.try_get("kind")?;
-    let stored_user: Option<String> = row.try_get("user_id")?;
-    let expires_at: i64 = row.try_get("expires_at")?;
+    let Some((stored_kind, stored_user, json, expires_at)) = row else { return Ok(None) };
     if stored_kind != kind.as_str() || stored_user.as_deref() != user_id || expires_at < now {
         return Ok(None);
     }
-    let json: String = row.try_get("state_json")?;
     Ok(serde_json::from_str(&json).ok())
 }

@@ -5,7 +5,6 @@
 
 use base64::Engine;
 use serde_json::Value;
-use sqlx::Row;
 use url::Url;
 use uuid::Uuid;
 use webauthn_rs::prelude::{CreationChallengeResponse, Passkey, RequestChallengeResponse, Webauthn, WebauthnBuilder};
@@ -95,29 +94,24 @@ pub async fn insert(tx: &mut Tx, user_id: &str, name: &str, passkey: &Passkey, n
 
 /// A user's passkeys.
 pub async fn for_user(tx: &mut Tx, user_id: &str) -> Result<Vec<StoredPasskey>, Error> {
-    let rows = sqlx::query("SELECT id, passkey_json FROM passkeys WHERE user_id = $1 ORDER BY created_at").bind(user_id).fetch_all(&mut **tx).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let id: String = r.try_get("id").ok()?;
-            let json: String = r.try_get("passkey_json").ok()?;
-            Some(StoredPasskey { id, passkey: serde_json::from_str(&json).ok()? })
-        })
-        .collect())
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, passkey_json FROM passkeys WHERE user_id = $1 ORDER BY created_at").bind(user_id).fetch_all(&mut **tx).await?;
+    Ok(rows.into_iter().filter_map(stored).collect())
 }
 
 /// Finds a user's passkey by credential id.
 pub async fn find(tx: &mut Tx, user_id: &str, credential_id: &str) -> Result<Option<StoredPasskey>, Error> {
-    let row = sqlx::query("SELECT id, passkey_json FROM passkeys WHERE user_id = $1 AND credential_id = $2")
+    let row: Option<(String, String)> = sqlx::query_as("SELECT id, passkey_json FROM passkeys WHERE user_id = $1 AND credential_id = $2")
         .bind(user_id)
         .bind(credential_id)
         .fetch_optional(&mut **tx)
         .await?;
-    Ok(row.and_then(|r| {
-        let id: String = r.try_get("id").ok()?;
-        let json: String = r.try_get("passkey_json").ok()?;
-        Some(StoredPasskey { id, passkey: serde_json::from_str(&json).ok()? })
-    }))
+    Ok(row.and_then(stored))
+}
+
+/// A stored passkey from its id and JSON; `None` when the JSON no longer reads as a passkey.
+fn stored((id, json): (String, String)) -> Option<StoredPasskey> {
+    Some(StoredPasskey { id, passkey: serde_json::from_str(&json).ok()? })
 }
 
 /// Saves a passkey's updated counter and flags after use.

@@ -5,7 +5,6 @@
 
 mod casework;
 
-use sqlx::Row;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
@@ -101,8 +100,8 @@ pub async fn seed_demo(db_args: DatabaseArgs, args: SeedDemoArgs) -> Result<(), 
 }
 
 async fn ensure_isa(tx: &mut Tx, now: i64) -> Result<String, Error> {
-    if let Some(row) = sqlx::query("SELECT id FROM isa_versions WHERE label = 'Version 1'").fetch_optional(&mut **tx).await? {
-        return Ok(row.try_get("id")?);
+    if let Some(id) = sqlx::query_scalar("SELECT id FROM isa_versions WHERE label = 'Version 1'").fetch_optional(&mut **tx).await? {
+        return Ok(id);
     }
     let id = Uuid::new_v4().to_string();
     sqlx::query("INSERT INTO isa_versions (id, label, body_markdown, confidentiality_statement, published_at, resign_by) VALUES ($1, 'Version 1', $2, $3, $4, NULL)")
@@ -117,8 +116,8 @@ async fn ensure_isa(tx: &mut Tx, now: i64) -> Result<String, Error> {
 }
 
 async fn ensure_agency(tx: &mut Tx, name: &str, kind: &str, email: &str, state: &str, now: i64) -> Result<String, Error> {
-    if let Some(row) = sqlx::query("SELECT id FROM agencies WHERE name = $1").bind(name).fetch_optional(&mut **tx).await? {
-        return Ok(row.try_get("id")?);
+    if let Some(id) = sqlx::query_scalar("SELECT id FROM agencies WHERE name = $1").bind(name).fetch_optional(&mut **tx).await? {
+        return Ok(id);
     }
     let id = Uuid::new_v4().to_string();
     let reason = (state == "withdrawn").then_some("Left the partnership (demonstration)");
@@ -161,8 +160,8 @@ async fn ensure_signature(tx: &mut Tx, agency_id: &str, isa_id: &str, today: tim
 }
 
 async fn ensure_user(tx: &mut Tx, name: &str, email: &str, agency_id: &str, roles: &[&str], now: i64) -> Result<String, Error> {
-    let id = match sqlx::query("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(&mut **tx).await? {
-        Some(row) => row.try_get("id")?,
+    let id = match sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(&mut **tx).await? {
+        Some(id) => id,
         None => {
             let id = Uuid::new_v4().to_string();
             sqlx::query("INSERT INTO users (id, name, email, agency_id, active, created_at) VALUES ($1, $2, $3, $4, TRUE, $5)")

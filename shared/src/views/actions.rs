@@ -35,8 +35,6 @@ pub struct ActionView {
     pub due_on: String,
     /// Status.
     pub status: ActionStatus,
-    /// Status in words.
-    pub status_label: String,
     /// Outstanding and past its due date.
     pub overdue: bool,
     /// Version for the concurrency check.
@@ -66,7 +64,6 @@ pub fn action_view(action: &ActionRecord, case: &CaseHead, grant: &Grant, actor:
         owner_person: action.owner_person.clone().filter(|_| open),
         due_on: if open { action.due_on.clone() } else { String::new() },
         status: action.status,
-        status_label: action.status.label().into(),
         overdue: open && action.overdue,
         version: action.version,
         history: if open { action.history.clone() } else { Vec::new() },

@@ -268,8 +268,8 @@ pub struct CaseRecord {
     pub id: String,
     /// Its reference.
     pub reference: String,
-    /// `open` or `closed`.
-    pub status: String,
+    /// Open or closed.
+    pub status: crate::casefile::CaseStatus,
     /// Closure date and reason, when closed.
     pub closed: Option<(String, String)>,
     /// Restricted: only the reference is shown (unless the reader is the coordinator or DPO).
@@ -300,7 +300,7 @@ pub fn case_record(file: &CaseFile, grant: &Grant, actor: &Actor) -> Option<Case
     Some(CaseRecord {
         id: file.head.id.clone(),
         reference: file.head.reference.clone(),
-        status: file.head.status.clone(),
+        status: file.head.status,
         closed: file.head.closed.clone().filter(|_| open),
         restricted: file.head.restricted,
         parties: CaseParties::cut(file, shown),
@@ -339,8 +339,8 @@ pub struct CaseHit {
     pub victim_name: Option<String>,
     /// Its victim's date of birth (ISO), when known and the reader may see it.
     pub victim_dob: Option<String>,
-    /// `open` or `closed`.
-    pub status: String,
+    /// Open or closed.
+    pub status: crate::casefile::CaseStatus,
     /// When it was last heard (ISO), if ever.
     pub last_heard_on: Option<String>,
     /// The next meeting it is on (in words), if any.
@@ -362,7 +362,7 @@ pub fn case_hit(file: &CaseFile, grant: &Grant) -> Option<CaseHit> {
         reference: file.head.reference.clone(),
         victim_name: victim.map(|v| v.name.clone()),
         victim_dob: victim.and_then(|v| v.date_of_birth.clone()),
-        status: file.head.status.clone(),
+        status: file.head.status,
         last_heard_on: file.hearings.last().cloned().filter(|_| open),
         next_meeting: file.upcoming.first().cloned().filter(|_| open),
         restricted: file.head.restricted,

@@ -119,7 +119,7 @@ fn file(case: usize, world: &World) -> CaseFile {
         head: CaseHead {
             id: format!("c{case}"),
             reference: s(case, "REF"),
-            status: "open".into(),
+            status: crate::casefile::CaseStatus::Open,
             closed: None,
             restricted: world.cases[case].restricted,
         },

@@ -68,7 +68,7 @@ pub(crate) fn CaseTable(hits: Vec<CaseHit>, caption: String, id: &'static str) -
                     <tr>
                         <th class="rt-table__header" scope="row"><a class="rt-link" href=format!("/cases/{}", h.id)>{h.victim_name.clone().unwrap_or_else(|| h.reference.clone())}</a>
                             {h.victim_dob.as_deref().map(|d| view! { <span class="rt-table__sub">{format!("Born {}", iso_date(d))}</span> })}</th>
-                        <td class="rt-table__cell">{h.reference.clone()}{(h.status == "closed").then(|| view! { " " <strong class="rt-tag rt-tag--grey">"Closed"</strong> })}{h.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</td>
+                        <td class="rt-table__cell">{h.reference.clone()}{(h.status == shared::casefile::CaseStatus::Closed).then(|| view! { " " <strong class="rt-tag rt-tag--grey">"Closed"</strong> })}{h.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}</td>
                         <td class="rt-table__cell">{h.last_heard_on.as_deref().map_or_else(|| "Not yet".to_string(), iso_date)}</td>
                         <td class="rt-table__cell">{h.next_meeting.clone().unwrap_or_else(|| "\u{2014}".into())}</td>
                     </tr>

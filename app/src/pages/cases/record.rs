@@ -40,7 +40,7 @@ fn Record(c: CaseView, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) 
         // The reference, never the victim's name: titles stay in browser history and tab lists.
         <Title text=format!("Case {}", r.reference) />
         <span class="rt-caption-l">{r.reference.clone()}
-            {(r.status == "closed").then(|| view! { " " <strong class="rt-tag rt-tag--grey">"Closed"</strong> })}
+            {(r.status == shared::casefile::CaseStatus::Closed).then(|| view! { " " <strong class="rt-tag rt-tag--grey">"Closed"</strong> })}
             {r.restricted.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Restricted"</strong> })}
         </span>
         <h1 class="rt-heading-xl" id="case-title">{title}</h1>

@@ -670,7 +670,7 @@ fn ActionRow(a: ActionView, on_change: impl Fn(String) + Clone + Send + Sync + '
             <td class="rt-table__cell">{a.owner_agency.clone()}{a.owner_person.clone().map(|p| view! { <span class="rt-table__sub">{p}</span> })}</td>
             <td class="rt-table__cell">{iso_date(&a.due_on)}{a.overdue.then(|| view! { " " <strong class="rt-tag rt-tag--red">"Overdue"</strong> })}</td>
             <td class="rt-table__cell">
-                <strong class="rt-tag">{a.status_label.clone()}</strong>
+                <strong class="rt-tag">{a.status.label()}</strong>
                 {a.may_update.then(|| view! {
                     <ErrorSummary error=form.error />
                     <form on:submit=on_update novalidate class="rt-action-update">

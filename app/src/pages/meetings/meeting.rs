@@ -116,7 +116,7 @@ fn Meeting(
 ) -> impl IntoView {
     let form = FormState::new();
     let id = StoredValue::new(m.summary.id.clone());
-    let status = MeetingStatus::parse(&m.summary.status).unwrap_or(MeetingStatus::Scheduled);
+    let status = m.summary.status;
     let done = move |message: &'static str| {
         move |()| {
             notice.set(Some(message.to_string()));
@@ -159,7 +159,7 @@ fn Meeting(
     };
     view! {
         <Title text=format!("MARAC meeting, {}", instant(m.summary.starts_at)) />
-        <span class="rt-caption-l">{m.summary.status_label.clone()}</span>
+        <span class="rt-caption-l">{m.summary.status.label()}</span>
         <h1 class="rt-heading-xl" id="meeting-title">{format!("MARAC meeting, {}", instant(m.summary.starts_at))}</h1>
         <Notice message=notice />
         <ErrorSummary error=form.error />
@@ -332,7 +332,7 @@ fn Register(m: MeetingView, form: FormState, reload: RwSignal<u32>) -> impl Into
                         {m.register.iter().map(|r| view! {
                             <tr>
                                 <th class="rt-table__header" scope="row">{r.name.clone()}<span class="rt-table__sub">{r.agency_name.clone()}</span></th>
-                                <td class="rt-table__cell">{Attendance::parse(&r.status).map_or("", |a| a.label())}
+                                <td class="rt-table__cell">{r.status.label()}
                                     {r.deputy_for.clone().map(|d| view! { <span class="rt-table__sub">{format!("Deputising for {d}")}</span> })}</td>
                                 <td class="rt-table__cell">{if r.acknowledged { "Acknowledged" } else { "Not yet" }}</td>
                             </tr>

@@ -62,7 +62,7 @@ fn MeetingTable(items: Vec<MeetingSummary>) -> impl IntoView {
                     <tr>
                         <th class="rt-table__header" scope="row"><a class="rt-link" href=format!("/meetings/{}", m.id)>{instant(m.starts_at)}</a>
                             <span class="rt-table__sub">{m.place.clone()}</span></th>
-                        <td class="rt-table__cell"><strong class="rt-tag">{m.status_label.clone()}</strong></td>
+                        <td class="rt-table__cell"><strong class="rt-tag">{m.status.label()}</strong></td>
                         <td class="rt-table__cell rt-table__cell--numeric">{format!("{} of {}", m.cases, m.capacity)}</td>
                     </tr>
                 }).collect_view()}

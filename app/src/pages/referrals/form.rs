@@ -39,7 +39,7 @@ pub fn ReferralPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let confirm = confirming.get();
                 loaded(draft.await, move |d| {
-                    if d.status == "more_information_requested" {
+                    if d.status == shared::referral::ReferralStatus::MoreInformationRequested {
                         view! { <ReplyForm draft=d /> }.into_any()
                     } else if confirm {
                         view! { <ConfirmDelete draft=d latest /> }.into_any()

@@ -4,6 +4,7 @@ pub mod form;
 pub mod triage;
 pub mod triage_one;
 
+use shared::referral::ReferralStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -60,7 +61,7 @@ pub fn ReferralsPage() -> impl IntoView {
 /// referrals themselves were destroyed).
 #[component]
 fn Rejections(items: Vec<ReferralSummary>) -> impl IntoView {
-    let rejected: Vec<ReferralSummary> = items.into_iter().filter(|r| r.status == "rejected").collect();
+    let rejected: Vec<ReferralSummary> = items.into_iter().filter(|r| r.status == ReferralStatus::Rejected).collect();
     (!rejected.is_empty()).then(|| {
         let heading = if rejected.len() == 1 { "A referral was rejected".to_string() } else { format!("{} referrals were rejected", rejected.len()) };
         view! {
@@ -98,10 +99,10 @@ fn ReferralTable(items: Vec<ReferralSummary>) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {items.into_iter().map(|r| {
-                    let editable = r.status == "draft" || r.status == "more_information_requested";
-                    let name = match (&r.victim_name, r.status.as_str()) {
+                    let editable = matches!(r.status, ReferralStatus::Draft | ReferralStatus::MoreInformationRequested);
+                    let name = match (&r.victim_name, r.status) {
                         (Some(name), _) => name.clone(),
-                        (None, "rejected") => "Destroyed when rejected".into(),
+                        (None, ReferralStatus::Rejected) => "Destroyed when rejected".into(),
                         (None, _) => "Not named yet".into(),
                     };
                     view! {
@@ -112,7 +113,7 @@ fn ReferralTable(items: Vec<ReferralSummary>) -> impl IntoView {
                                 view! { <span>{name}</span> }.into_any()
                             }}</td>
                             <td class="rt-table__cell" data-label="Reference">{r.reference.clone().unwrap_or_else(|| "\u{2014}".into())}</td>
-                            <td class="rt-table__cell" data-label="Status"><StatusTag status=r.status.clone() label=r.status_label.clone() />
+                            <td class="rt-table__cell" data-label="Status"><StatusTag status=r.status />
                                 {r.rejection_reason.clone().map(|why| view! { <span class="rt-table__sub">{why}</span> })}</td>
                             <td class="rt-table__cell" data-label="Last change">{instant(r.updated_at)}</td>
                         </tr>
@@ -126,13 +127,13 @@ fn ReferralTable(items: Vec<ReferralSummary>) -> impl IntoView {
 
 /// A referral's status as a coloured tag.
 #[component]
-pub fn StatusTag(status: String, label: String) -> impl IntoView {
-    let colour = match status.as_str() {
-        "draft" => "rt-tag rt-tag--grey",
-        "more_information_requested" => "rt-tag rt-tag--yellow",
-        "accepted" => "rt-tag rt-tag--green",
-        "rejected" => "rt-tag rt-tag--red",
-        _ => "rt-tag",
+pub fn StatusTag(status: ReferralStatus) -> impl IntoView {
+    let colour = match status {
+        ReferralStatus::Draft => "rt-tag rt-tag--grey",
+        ReferralStatus::MoreInformationRequested => "rt-tag rt-tag--yellow",
+        ReferralStatus::Accepted => "rt-tag rt-tag--green",
+        ReferralStatus::Rejected => "rt-tag rt-tag--red",
+        ReferralStatus::Submitted => "rt-tag",
     };
-    view! { <strong class=colour>{label}</strong> }
+    view! { <strong class=colour>{status.label()}</strong> }
 }

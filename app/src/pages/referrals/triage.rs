@@ -61,7 +61,7 @@ fn TriageTable(items: Vec<TriageSummary>) -> impl IntoView {
                             {(t.repeat_candidates > 0).then(|| view! { <strong class="rt-tag rt-tag--orange">"Possible repeat"</strong> " " })}
                             {t.has_household.then(|| view! { <strong class="rt-tag rt-tag--purple">"Children or vulnerable adults"</strong> })}
                         </td>
-                        <td class="rt-table__cell" data-label="Status"><StatusTag status=t.status.clone() label=t.status_label.clone() /></td>
+                        <td class="rt-table__cell" data-label="Status"><StatusTag status=t.status /></td>
                     </tr>
                 }).collect_view()}
             </tbody>
