@@ -64,8 +64,7 @@ impl FromServerFnError for AppError {
         if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(self.status());
         }
-        <JsonEncoding as server_fn::Encodes<AppError>>::encode(self)
-            .unwrap_or_else(|_| server_fn::Bytes::from_static(br#""Internal""#))
+        <JsonEncoding as server_fn::Encodes<AppError>>::encode(self).unwrap_or_else(|_| server_fn::Bytes::from_static(br#""Internal""#))
     }
 }
 

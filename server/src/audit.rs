@@ -414,9 +414,9 @@ pub async fn verify_with(db: &Db, anchor: Option<Anchor>, retention_days: Option
              FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(after)
-            .bind(VERIFY_BATCH)
-            .fetch_all(&mut *conn)
-            .await?;
+        .bind(VERIFY_BATCH)
+        .fetch_all(&mut *conn)
+        .await?;
         if rows.is_empty() {
             break None;
         }

@@ -307,12 +307,12 @@ impl AuthBackend for ServerBackend {
             check(actor, &Action::ViewOwnAccount)?;
             let mut conn = self.db.pool().acquire().await?;
             let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(&actor.user_id).fetch_one(&mut *conn).await?;
-            let rows: Vec<(String, String, i64, Option<i64>)> = sqlx::query_as("SELECT id, name, created_at, last_used_at FROM passkeys WHERE user_id = $1 ORDER BY created_at")
-                .bind(&actor.user_id)
-                .fetch_all(&mut *conn)
-                .await?;
-            let passkeys =
-                rows.into_iter().map(|(id, name, created_at, last_used_at)| PasskeyView { id, name, created_at, last_used_at }).collect();
+            let rows: Vec<(String, String, i64, Option<i64>)> =
+                sqlx::query_as("SELECT id, name, created_at, last_used_at FROM passkeys WHERE user_id = $1 ORDER BY created_at")
+                    .bind(&actor.user_id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            let passkeys = rows.into_iter().map(|(id, name, created_at, last_used_at)| PasskeyView { id, name, created_at, last_used_at }).collect();
             let pending: Vec<String> =
                 sqlx::query_scalar("SELECT roles FROM role_grants WHERE user_id = $1 AND decided_at IS NULL ORDER BY requested_at")
                     .bind(&actor.user_id)

@@ -203,9 +203,11 @@ async fn rejection_notices(conn: &mut AnyConnection, actor: &Actor, now: i64) ->
 
 /// The IDVAs a case can be given: (user id, name), by name.
 async fn idva_choices(conn: &mut AnyConnection) -> Result<Vec<(String, String)>, Error> {
-    Ok(sqlx::query_as("SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'idva' WHERE u.active = TRUE ORDER BY u.name")
-        .fetch_all(&mut *conn)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'idva' WHERE u.active = TRUE ORDER BY u.name",
+    )
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 #[async_trait::async_trait]
@@ -422,11 +424,7 @@ impl ReferralBackend for ServerBackend {
             let row = triage_row(&mut tx, id).await?;
             let summary = summary_of(&mut tx, &row).await?;
             let victim = people::victim_of_referral(&mut tx, id).await?.ok_or_else(|| Error::internal("referral without victim"))?;
-            let perpetrators = people::perpetrators(&mut tx, id)
-                .await?
-                .iter()
-                .map(|p| format!("{} ({})", p.name, p.relationship))
-                .collect();
+            let perpetrators = people::perpetrators(&mut tx, id).await?.iter().map(|p| format!("{} ({})", p.name, p.relationship)).collect();
             let household = people::household(&mut tx, id)
                 .await?
                 .iter()

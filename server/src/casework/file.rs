@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use shared::casefile::{
-    CaseStatus,
-    ActionRecord, AmendmentRecord, CaseFile, CaseHead, EntryRecord, HistoryItem, HouseholdRecord, InvolvementRecord, MeetingRecord,
+    ActionRecord, AmendmentRecord, CaseFile, CaseHead, CaseStatus, EntryRecord, HistoryItem, HouseholdRecord, InvolvementRecord, MeetingRecord,
     PerpetratorRecord, ReferralRecord, ResearchAnswer, VictimRecord,
 };
 use shared::dash::DashAnswers;

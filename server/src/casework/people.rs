@@ -132,7 +132,9 @@ impl From<String> for OtherNames {
 /// The victim of a referral.
 pub async fn victim_of_referral(conn: &mut AnyConnection, referral_id: &str) -> Result<Option<Victim>, sqlx::Error> {
     sqlx::query_as("SELECT id, name, other_names, date_of_birth FROM victims WHERE referral_id = $1")
-        .bind(referral_id).fetch_optional(&mut *conn).await
+        .bind(referral_id)
+        .fetch_optional(&mut *conn)
+        .await
 }
 
 /// A victim by id.
@@ -162,7 +164,10 @@ pub struct HouseholdMember {
 
 /// The perpetrators of a referral, in form order.
 pub async fn perpetrators(conn: &mut AnyConnection, referral_id: &str) -> Result<Vec<Perpetrator>, sqlx::Error> {
-    sqlx::query_as("SELECT name, relationship FROM perpetrators WHERE referral_id = $1 ORDER BY position").bind(referral_id).fetch_all(&mut *conn).await
+    sqlx::query_as("SELECT name, relationship FROM perpetrators WHERE referral_id = $1 ORDER BY position")
+        .bind(referral_id)
+        .fetch_all(&mut *conn)
+        .await
 }
 
 /// The household of a referral, in form order.

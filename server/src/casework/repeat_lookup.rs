@@ -60,23 +60,16 @@ pub async fn candidates(
         let Some((reference, victim_id, victim_dob, last_heard_on)) = sqlx::query_as::<_, (String, Option<String>, Option<String>, Option<String>)>(
             "SELECT reference, victim_id, victim_dob, last_heard_on FROM cases WHERE id = $1",
         )
-            .bind(&id)
-            .fetch_optional(&mut *conn)
-            .await?
+        .bind(&id)
+        .fetch_optional(&mut *conn)
+        .await?
         else {
             continue;
         };
         let their_keys: Vec<String> = sqlx::query_scalar("SELECT key FROM case_name_keys WHERE case_id = $1").bind(&id).fetch_all(&mut *conn).await?;
         let theirs = PersonKey { name_keys: their_keys, date_of_birth: victim_dob.as_deref().and_then(parse_iso_date) };
         if let Some(strength) = match_strength(person, &theirs) {
-            found.push(Candidate {
-                case_id: id,
-                reference,
-                victim_id,
-                victim_dob,
-                last_heard_on,
-                strength,
-            });
+            found.push(Candidate { case_id: id, reference, victim_id, victim_dob, last_heard_on, strength });
         }
     }
     found.sort_by(|a, b| a.strength.cmp(&b.strength).then_with(|| b.last_heard_on.cmp(&a.last_heard_on)));

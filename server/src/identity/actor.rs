@@ -146,8 +146,7 @@ pub async fn agency_status(conn: &mut AnyConnection, agency_id: &str, state: Isa
         sqlx::query_as("SELECT id, resign_by FROM isa_versions WHERE resign_by IS NOT NULL ORDER BY published_at DESC LIMIT 1")
             .fetch_optional(&mut *conn)
             .await?;
-    let requirement =
-        requirement.and_then(|(version_id, resign_by)| Some(ResignRequirement { version_id, resign_by: parse_date(&resign_by?)? }));
+    let requirement = requirement.and_then(|(version_id, resign_by)| Some(ResignRequirement { version_id, resign_by: parse_date(&resign_by?)? }));
     Ok(signatory_status(state, latest.as_ref(), requirement.as_ref(), today))
 }
 

@@ -50,7 +50,10 @@ pub async fn store<S: Serialize>(tx: &mut Tx, kind: Kind, user_id: Option<&str>,
 /// Takes (and deletes) a live ceremony of this kind, for this user if given. `None` if absent or expired.
 pub async fn take<S: DeserializeOwned>(tx: &mut Tx, id: &str, kind: Kind, user_id: Option<&str>, now: i64) -> Result<Option<S>, Error> {
     let row: Option<(String, Option<String>, String, i64)> =
-        sqlx::query_as("SELECT kind, user_id, state_json, expires_at FROM webauthn_ceremonies WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
+        sqlx::query_as("SELECT kind, user_id, state_json, expires_at FROM webauthn_ceremonies WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
     sqlx::query("DELETE FROM webauthn_ceremonies WHERE id = $1").bind(id).execute(&mut **tx).await?;
     let Some((stored_kind, stored_user, json, expires_at)) = row else { return Ok(None) };
     if stored_kind != kind.as_str() || stored_user.as_deref() != user_id || expires_at < now {

@@ -4,11 +4,11 @@ pub mod form;
 pub mod triage;
 pub mod triage_one;
 
-use shared::referral::ReferralStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::display::instant;
+use shared::referral::ReferralStatus;
 
 use crate::api::referrals::{my_referrals, new_referral, ReferralSummary};
 use crate::components::error_summary::ErrorSummary;

@@ -11,8 +11,8 @@ use shared::referral::{LONG_TEXT, SHORT_TEXT, SUMMARY_TEXT};
 use shared::validation::{iso_date, Problems};
 use uuid::Uuid;
 
-use super::meetings::{case_grant, check_entry, load, require};
-use super::{actor_event, check, error::Error, ServerBackend};
+use super::loaded::{case_grant, check_entry, load, require};
+use crate::backend::{actor_event, check, error::Error, ServerBackend};
 use crate::casework::{agency_is_active, exposure};
 use crate::identity::actor::today;
 use shared::policy::exposure::Writes;

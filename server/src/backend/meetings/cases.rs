@@ -14,14 +14,14 @@ use shared::validation::Problems;
 use shared::views::meeting::{meeting_case, LIVE_VIEW, RESEARCH_ITEM};
 use uuid::Uuid;
 
-use super::cases::shown;
-use super::meetings::{agenda_grants, agenda_ids, case_grant, check_entry, load, meeting_summary, require, Loaded};
-use super::{
+use super::loaded::{agenda_grants, agenda_ids, case_grant, check_entry, load, meeting_summary, require, Loaded};
+use crate::audit;
+use crate::backend::cases::shown;
+use crate::backend::{
     actor_event,
     error::{Error, OrInternal},
     ServerBackend,
 };
-use crate::audit;
 use crate::casework::exposure::{self, stored_involvements};
 use crate::casework::file;
 use crate::db::Tx;
