@@ -11,16 +11,33 @@ use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use roundtable_fuzz::{any_date, iso, plausible_date, Budget, Text};
 use shared::dash::{self, DashAnswer, DashAnswers};
-use shared::referral::{
-    check, Consent, HouseholdForm, PerpetratorForm, ReferralForm, VictimForm, LONG_TEXT, MAX_PEOPLE, MIN_VICTIM_AGE, SHORT_TEXT,
-};
+use shared::referral::{check, Consent, HouseholdForm, PerpetratorForm, ReferralForm, VictimForm, LONG_TEXT, MAX_PEOPLE, MIN_VICTIM_AGE, SHORT_TEXT};
 use shared::validation::parse_iso_date;
 use time::Date;
 
 const CODES: &[&str] = &[
-    "female", "male", "non_binary", "other", "not_known", "white_british", "white_other", "gypsy_roma_traveller", "mixed", "asian",
-    "black", "arab", "heterosexual", "gay_or_lesbian", "bisexual", "yes", "no", "consented", "informed", "without_consent",
-    "Consented", "draft",
+    "female",
+    "male",
+    "non_binary",
+    "other",
+    "not_known",
+    "white_british",
+    "white_other",
+    "gypsy_roma_traveller",
+    "mixed",
+    "asian",
+    "black",
+    "arab",
+    "heterosexual",
+    "gay_or_lesbian",
+    "bisexual",
+    "yes",
+    "no",
+    "consented",
+    "informed",
+    "without_consent",
+    "Consented",
+    "draft",
 ];
 
 /// A date, mostly near today.

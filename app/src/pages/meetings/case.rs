@@ -508,7 +508,8 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
                 <TextField name="action-due" label="Due date" input_type="date" width="rt-input--width-10" error=form.error />
                 {amending.then(|| view! { <TextArea name="action-reason" label="Reason for the amendment" error=form.error rows=2
                     hint="For example: agreed at the meeting but not written down" /> })}
-                <PendingButton pending=form.pending label="Agree action" pending_label="Agreeing\u{2026}" id="add-action" />
+                <PendingButton pending=form.pending label=if amending { "Add action" } else { "Agree action" }
+                    pending_label=if amending { "Adding\u{2026}" } else { "Agreeing\u{2026}" } id="add-action" />
             </form>
         })}
 
