@@ -215,10 +215,11 @@ pub(super) async fn case_extras(
         Vec::new()
     };
     let panel = if is_dpo {
-        let case = sqlx::query_as::<_, ProtectionRow>("SELECT restricted, restriction_reason, legal_hold, legal_hold_reason FROM cases WHERE id = $1")
-            .bind(case_id)
-            .fetch_one(&mut *conn)
-            .await?;
+        let case =
+            sqlx::query_as::<_, ProtectionRow>("SELECT restricted, restriction_reason, legal_hold, legal_hold_reason FROM cases WHERE id = $1")
+                .bind(case_id)
+                .fetch_one(&mut *conn)
+                .await?;
         let name_of = |kind: PersonKind, id: &str| {
             people.iter().find(|(k, i, _)| *k == kind && i == id).map(|(k, _, n)| format!("{}: {n}", kind_words(*k))).unwrap_or_default()
         };
@@ -388,21 +389,22 @@ impl DataProtectionBackend for ServerBackend {
             .into_iter()
             .map(|r| retained(r, years))
             .collect();
-            let runs = sqlx::query_as::<_, (i64, String)>("SELECT at, details FROM audit_log WHERE action = 'retention.purge' ORDER BY seq DESC LIMIT 10")
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .map(|(at, details)| {
-                    let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
-                    let counts = details
-                        .as_object()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|(k, v)| v.as_u64().filter(|n| *n > 0).map(|n| (k.clone(), n)))
-                        .collect();
-                    PurgeRun { at, counts }
-                })
-                .collect();
+            let runs =
+                sqlx::query_as::<_, (i64, String)>("SELECT at, details FROM audit_log WHERE action = 'retention.purge' ORDER BY seq DESC LIMIT 10")
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|(at, details)| {
+                        let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
+                        let counts = details
+                            .as_object()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|(k, v)| v.as_u64().filter(|n| *n > 0).map(|n| (k.clone(), n)))
+                            .collect();
+                        PurgeRun { at, counts }
+                    })
+                    .collect();
             let erasures = sqlx::query_as::<_, (i64, String, String)>(
                 "SELECT at, action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq DESC LIMIT 10",
             )
@@ -410,29 +412,29 @@ impl DataProtectionBackend for ServerBackend {
             .await?
             .into_iter()
             .map(|(at, action, details)| {
-                        let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
-                        let count = |k: &str| details[k].as_u64().unwrap_or(0);
-                        let removed = [("mentions in free text", "mentions_erased"), ("subject access requests", "subject_access_requests")]
-                            .into_iter()
-                            .map(|(words, key)| (words.to_string(), count(key)))
-                            .filter(|(_, n)| *n > 0)
-                            .collect();
-                        let not_reached = details["not_erasable"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(|v| v.as_str())
-                            .map(|v| match v.split_once(':') {
-                                Some(("minutes_copies_downloaded", n)) => {
-                                    format!("{n} copies of minutes that discussed the case were already downloaded: ask the agencies to delete them")
-                                }
-                                _ => v.to_string(),
-                            })
-                            .collect();
-                        let what = if action == "case.erase" { "A whole case" } else { "A household member" };
-                        ErasureNote { at, what: what.to_string(), removed, not_reached }
+                let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
+                let count = |k: &str| details[k].as_u64().unwrap_or(0);
+                let removed = [("mentions in free text", "mentions_erased"), ("subject access requests", "subject_access_requests")]
+                    .into_iter()
+                    .map(|(words, key)| (words.to_string(), count(key)))
+                    .filter(|(_, n)| *n > 0)
+                    .collect();
+                let not_reached = details["not_erasable"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str())
+                    .map(|v| match v.split_once(':') {
+                        Some(("minutes_copies_downloaded", n)) => {
+                            format!("{n} copies of minutes that discussed the case were already downloaded: ask the agencies to delete them")
+                        }
+                        _ => v.to_string(),
                     })
                     .collect();
+                let what = if action == "case.erase" { "A whole case" } else { "A household member" };
+                ErasureNote { at, what: what.to_string(), removed, not_reached }
+            })
+            .collect();
             self.audit_and_commit(tx, actor_event(actor, "retention.read").detail("due", due.len())).await?;
             Ok(RetentionView {
                 case_years: years,

@@ -204,8 +204,10 @@ impl ServerBackend {
                 .await?
                 .rows_affected()
         };
-        let event =
-            actor_event(actor, "agency.change_standing").on("agency", input.agency_id.clone()).detail("state", state.as_str()).detail("sessions_ended", ended);
+        let event = actor_event(actor, "agency.change_standing")
+            .on("agency", input.agency_id.clone())
+            .detail("state", state.as_str())
+            .detail("sessions_ended", ended);
         audit::append(&mut tx, now, event).await?;
         tx.commit().await?;
         Ok(())
