@@ -8,7 +8,7 @@
 //! written, a version-1 row after it is a forgery.
 
 use hmac::{Hmac, Mac};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The unkeyed chain of rows written before the audit key was introduced.
@@ -114,6 +114,46 @@ pub struct StoredRow {
     pub prev_hash: String,
     /// The stored hash.
     pub hash: String,
+}
+
+/// How an audited attempt ended (the `outcome` column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Done.
+    Success,
+    /// Refused by policy.
+    Denied,
+    /// Failed (for example a passkey that did not verify).
+    Failure,
+}
+
+impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 3] = [Outcome::Success, Outcome::Denied, Outcome::Failure];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Denied => "denied",
+            Outcome::Failure => "failure",
+        }
+    }
+
+    /// Parses the stored form.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Success => "Success",
+            Outcome::Denied => "Denied",
+            Outcome::Failure => "Failed",
+        }
+    }
 }
 
 /// Why verification stopped.
@@ -282,6 +322,17 @@ impl ChainVerifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outcomes_read_back_from_their_stored_form_and_serialise_the_same() {
+        for outcome in Outcome::ALL {
+            assert_eq!(Outcome::parse(outcome.as_str()), Some(outcome));
+            assert_eq!(serde_json::to_string(&outcome).ok(), Some(format!("\"{}\"", outcome.as_str())));
+            assert!(!outcome.label().is_empty());
+        }
+        assert_eq!(Outcome::parse("Success"), None);
+        assert_eq!(Outcome::try_from("granted".to_string()).map_err(|e| e.kind), Err("Outcome"));
+    }
 
     fn chain(n: i64) -> Vec<StoredRow> {
         let mut prev = GENESIS_HASH.to_string();

@@ -49,6 +49,7 @@ stored_names!(
     RejectionReason in referral,
     SubjectKind in subject_access,
     Involvement in policy::exposure,
+    Outcome in audit,
 );
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
+use shared::identity::{AgencyKind, Role};
+use shared::isa::IsaState;
 
 use crate::error::AppError;
 
@@ -14,12 +16,12 @@ pub struct AgencySummary {
     pub id: String,
     /// Name.
     pub name: String,
-    /// Kind (stored form, e.g. `police`).
-    pub kind: String,
+    /// Kind.
+    pub kind: AgencyKind,
     /// Secure contact address.
     pub secure_email: String,
-    /// What the administrator set: `active`, `suspended` or `withdrawn`.
-    pub state: String,
+    /// What the administrator set: active, suspended or withdrawn.
+    pub state: IsaState,
     /// Why it was suspended or withdrawn.
     pub state_reason: Option<String>,
     /// Its standing today, for people ("Current", "Expired"...).
@@ -129,8 +131,8 @@ pub struct UserSummary {
     pub agency_id: Option<String>,
     /// Agency name.
     pub agency_name: Option<String>,
-    /// Roles (stored forms).
-    pub roles: Vec<String>,
+    /// Roles, in display order.
+    pub roles: Vec<Role>,
     /// Whether they may sign in.
     pub active: bool,
     /// How many passkeys they have.
@@ -230,8 +232,8 @@ pub struct AdminView {
     pub isa_versions: Vec<IsaVersionView>,
     /// Whether the viewer may change agencies and publish ISA versions (administrators).
     pub may_administer: bool,
-    /// Roles the viewer may grant by invitation (stored forms).
-    pub grantable_roles: Vec<String>,
+    /// Roles the viewer may grant by invitation.
+    pub grantable_roles: Vec<Role>,
 }
 
 /// The administration operations.

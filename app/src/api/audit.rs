@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use shared::audit::Outcome;
 
 use crate::error::AppError;
 
@@ -67,8 +68,8 @@ pub struct AuditEntry {
     pub action: String,
     /// The kind of record and its id.
     pub record: Option<String>,
-    /// `success`, `denied` or `failure`.
-    pub outcome: String,
+    /// How it ended.
+    pub outcome: Outcome,
     /// Ids and counts recorded with it (never personal data).
     pub details: String,
 }

@@ -4,15 +4,15 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use shared::subject_access::SubjectExport;
+use shared::subject_access::{SubjectExport, SubjectKind};
 
 use crate::error::AppError;
 
 /// A person found by the search.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubjectMatch {
-    /// `victim`, `perpetrator` or `household_member`.
-    pub kind: String,
+    /// Which kind of record they are in: victim, perpetrator or household member.
+    pub kind: SubjectKind,
     /// The row's id.
     pub id: String,
     /// Their name.

@@ -189,7 +189,7 @@ fn SearchForm(initial: AuditSearch) -> impl IntoView {
                             <td class="rt-table__cell">{shared::display::instant(e.at)}<span class="rt-table__sub">{format!("Entry {}", e.seq)}</span></td>
                             <td class="rt-table__cell">{e.actor.clone().unwrap_or_else(|| "System".into())}<span class="rt-table__sub">{e.agency.clone().unwrap_or_default()}</span></td>
                             <td class="rt-table__cell">{e.action.clone()}<span class="rt-table__sub">{e.record.clone().unwrap_or_default()}</span></td>
-                            <td class="rt-table__cell">{e.outcome.clone()}</td>
+                            <td class="rt-table__cell">{e.outcome.as_str()}</td>
                         </tr>
                     }).collect_view()}</tbody>
                 </table>

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::markdown::to_safe_html;
-use shared::subject_access::SubjectKind;
 
 use crate::api::subject_access::{
     approve_export, export_path, find_subject, prepare_export, subject_request, subject_requests, RequestView, SubjectMatch,
@@ -17,10 +16,6 @@ use crate::components::loaded::{loaded, Notice};
 use crate::components::pending_button::PendingButton;
 use crate::components::submit_task::{load_page, reauthenticate, FormState};
 use crate::components::summary_row::SummaryRow;
-
-fn kind_label(kind: &str) -> &'static str {
-    SubjectKind::parse(kind).map_or("", SubjectKind::label)
-}
 
 /// "Subject access requests".
 #[component]
@@ -86,16 +81,16 @@ fn Matches(matches: Vec<SubjectMatch>, form: FormState) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {matches.into_iter().map(|m| {
-                    let (kind, id) = (StoredValue::new(m.kind.clone()), StoredValue::new(m.id.clone()));
+                    let (kind, id) = (StoredValue::new(m.kind), StoredValue::new(m.id.clone()));
                     view! {
                         <tr>
                             <th class="rt-table__header" scope="row">{m.name.clone()}</th>
-                            <td class="rt-table__cell">{kind_label(&m.kind)}</td>
+                            <td class="rt-table__cell">{m.kind.label()}</td>
                             <td class="rt-table__cell">{m.date_of_birth.clone()}</td>
                             <td class="rt-table__cell">{m.reference.clone()}</td>
                             <td class="rt-table__cell">
                                 <button type="button" class="rt-button rt-button--secondary rt-button--small"
-                                    on:click=move |_| form.submit(move || prepare_export(kind.get_value(), id.get_value()), |request: String| load_page(&format!("/subject-access/{request}")))>
+                                    on:click=move |_| form.submit(move || prepare_export(kind.get_value().as_str().to_string(), id.get_value()), |request: String| load_page(&format!("/subject-access/{request}")))>
                                     {format!("Prepare the export for {}", m.name)}
                                 </button>
                             </td>

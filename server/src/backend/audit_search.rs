@@ -3,19 +3,49 @@
 
 use app::api::audit::{AuditEntry, AuditFilter, AuditSearch};
 use app::error::AppError;
+use shared::audit::Outcome;
 use shared::policy::{Action, Actor};
 use shared::stats::csv_row;
 use shared::validation::Problems;
-use sqlx::any::AnyRow;
 use time::{OffsetDateTime, Time};
 
-use super::{actor_event, check, col, error::Error, ServerBackend};
+use super::{actor_event, check, error::Error, ServerBackend};
 use crate::db::Tx;
 
 /// Entries shown on the page.
 const SHOWN: i64 = 500;
 /// Entries in one export.
 const EXPORTED: i64 = 50_000;
+
+/// An audit entry with the names of who acted.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    seq: i64,
+    at: i64,
+    actor: Option<String>,
+    agency: Option<String>,
+    action: String,
+    record_type: Option<String>,
+    record_id: Option<String>,
+    #[sqlx(try_from = "String")]
+    outcome: Outcome,
+    details: String,
+}
+
+impl From<EntryRow> for AuditEntry {
+    fn from(r: EntryRow) -> Self {
+        AuditEntry {
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            agency: r.agency,
+            action: r.action,
+            record: r.record_id.map(|id| format!("{} {id}", r.record_type.unwrap_or_default())),
+            outcome: r.outcome,
+            details: r.details,
+        }
+    }
+}
 
 enum Bind {
     Text(String),
@@ -67,33 +97,19 @@ async fn entries(tx: &mut Tx, clause: &str, binds: &[Bind], limit: i64) -> Resul
         "SELECT l.seq, l.at, u.name AS actor, a.name AS agency, l.action, l.record_type, l.record_id, l.outcome, l.details FROM audit_log l \
          LEFT JOIN users u ON u.id = l.actor_user_id LEFT JOIN agencies a ON a.id = l.actor_agency_id{clause} ORDER BY l.seq DESC LIMIT {limit}"
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    let mut q = sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(sql));
     for b in binds {
         q = match b {
             Bind::Text(t) => q.bind(t.clone()),
             Bind::Int(i) => q.bind(*i),
         };
     }
-    q.fetch_all(&mut **tx).await?.iter().map(entry).collect()
+    Ok(q.fetch_all(&mut **tx).await?.into_iter().map(AuditEntry::from).collect())
 }
 
-fn entry(r: &AnyRow) -> Result<AuditEntry, Error> {
-    let kind: Option<String> = col(r, "record_type")?;
-    let id: Option<String> = col(r, "record_id")?;
-    Ok(AuditEntry {
-        seq: col(r, "seq")?,
-        at: col(r, "at")?,
-        actor: col(r, "actor")?,
-        agency: col(r, "agency")?,
-        action: col(r, "action")?,
-        record: id.map(|id| format!("{} {id}", kind.unwrap_or_default())),
-        outcome: col(r, "outcome")?,
-        details: col(r, "details")?,
-    })
-}
-
+/// (id, name) pairs to filter by.
 async fn pairs(tx: &mut Tx, sql: &'static str) -> Result<Vec<(String, String)>, Error> {
-    sqlx::query(sql).fetch_all(&mut **tx).await?.iter().map(|r| Ok((col(r, "id")?, col(r, "name")?))).collect()
+    Ok(sqlx::query_as(sql).fetch_all(&mut **tx).await?)
 }
 
 /// Whether `text` is written like a case reference (`C-2026-00005`, any case).
@@ -161,7 +177,7 @@ impl ServerBackend {
                 e.agency.clone().unwrap_or_default(),
                 e.action.clone(),
                 e.record.clone().unwrap_or_default(),
-                e.outcome.clone(),
+                e.outcome.as_str().to_string(),
                 e.details.clone(),
             ]));
         }

@@ -14,13 +14,12 @@ use shared::retention::{case_due_for_purge, latest_due_start};
 use shared::subject_access::{erase_mentions, ThirdParty};
 use shared::validation::{iso_date, Problems};
 use shared::views::case::CASE_RECORD;
-use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use time::Duration;
 use uuid::Uuid;
 
 use super::{
-    actor_event, check, col,
+    actor_event, check,
     error::{answer, Error},
     ServerBackend,
 };
@@ -31,27 +30,104 @@ use crate::retention::{delete_cases, PurgeCounts};
 /// Days ahead the retention page looks.
 const DUE_WINDOW_DAYS: i64 = 90;
 
-fn retained(r: &AnyRow, years: u8) -> Result<RetainedCase, Error> {
-    let closed_on: Option<String> = col(r, "closed_on")?;
-    let due_on = closed_on
+/// A case as the retention page lists it (flags as integers).
+#[derive(sqlx::FromRow)]
+struct RetainedRow {
+    id: String,
+    reference: String,
+    closed_on: Option<String>,
+    legal_hold: i64,
+    legal_hold_reason: Option<String>,
+    restricted: i64,
+}
+
+fn retained(r: RetainedRow, years: u8) -> RetainedCase {
+    let due_on = r
+        .closed_on
         .as_deref()
         .and_then(parse_date)
         .map(|d| iso_date(case_due_for_purge(d, &shared::retention::RetentionPolicy { case_years_after_closure: years, audit_years: years })));
-    Ok(RetainedCase {
-        case_id: col(r, "id")?,
-        reference: col(r, "reference")?,
-        closed_on,
+    RetainedCase {
+        case_id: r.id,
+        reference: r.reference,
+        closed_on: r.closed_on,
         due_on,
-        held: col::<i64>(r, "legal_hold")? != 0,
-        hold_reason: col(r, "legal_hold_reason")?,
-        restricted: col::<i64>(r, "restricted")? != 0,
-    })
+        held: r.legal_hold != 0,
+        hold_reason: r.legal_hold_reason,
+        restricted: r.restricted != 0,
+    }
 }
 
-/// Whether `person_id` of `kind` belongs to a referral of `case_id`; returns the row's columns.
-async fn person_in_case(conn: &mut AnyConnection, kind: PersonKind, person_id: &str, case_id: &str) -> Result<Option<AnyRow>, Error> {
+/// The details of a person that can be corrected, from any of the three tables.
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    name: String,
+    date_of_birth: Option<String>,
+    /// Household members have no address.
+    #[sqlx(default)]
+    address: Option<String>,
+}
+
+impl PersonRow {
+    /// The value of `field` as stored (the column [`PersonField::column`] names).
+    fn detail(&self, field: PersonField) -> Option<String> {
+        match field {
+            PersonField::VictimName | PersonField::PerpetratorName | PersonField::HouseholdName => Some(self.name.clone()),
+            PersonField::VictimDateOfBirth | PersonField::PerpetratorDateOfBirth | PersonField::HouseholdDateOfBirth => self.date_of_birth.clone(),
+            PersonField::VictimAddress | PersonField::PerpetratorAddress => self.address.clone(),
+        }
+    }
+}
+
+/// A correction, with who made it.
+#[derive(sqlx::FromRow)]
+struct CorrectionRow {
+    #[sqlx(try_from = "String")]
+    field: PersonField,
+    old_value: Option<String>,
+    new_value: Option<String>,
+    reason: String,
+    corrected_at: i64,
+    name: String,
+}
+
+/// A case's restriction and legal hold (flags as integers).
+#[derive(sqlx::FromRow)]
+struct ProtectionRow {
+    restricted: i64,
+    restriction_reason: Option<String>,
+    legal_hold: i64,
+    legal_hold_reason: Option<String>,
+}
+
+/// An objection recorded against a person.
+#[derive(sqlx::FromRow)]
+struct ObjectionRow {
+    id: String,
+    #[sqlx(try_from = "String")]
+    person_kind: PersonKind,
+    person_id: String,
+    received_on: String,
+    grounds: String,
+    #[sqlx(try_from = "String")]
+    decision: ObjectionDecision,
+    reasoning: Option<String>,
+    decided_on: Option<String>,
+}
+
+/// A subject access request, as far as erasure searches it.
+#[derive(sqlx::FromRow)]
+struct SubjectRequestRow {
+    id: String,
+    subject_id: String,
+    subject_name: String,
+    export_json: String,
+}
+
+/// Whether `person_id` of `kind` belongs to a referral of `case_id`; returns their details.
+async fn person_in_case(conn: &mut AnyConnection, kind: PersonKind, person_id: &str, case_id: &str) -> Result<Option<PersonRow>, Error> {
     let sql = format!("SELECT p.* FROM {} p JOIN referrals r ON r.id = p.referral_id WHERE p.id = $1 AND r.case_id = $2", kind.table());
-    Ok(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person_id).bind(case_id).fetch_optional(&mut *conn).await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(person_id).bind(case_id).fetch_optional(&mut *conn).await?)
 }
 
 /// The people of a case: (kind, id, name), victims first.
@@ -62,8 +138,8 @@ async fn people_of(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<(Perso
             "SELECT p.id, p.name FROM {} p JOIN referrals r ON r.id = p.referral_id WHERE r.case_id = $1 ORDER BY r.submitted_at, p.name",
             kind.table()
         );
-        for r in sqlx::query(sqlx::AssertSqlSafe(sql)).bind(case_id).fetch_all(&mut *conn).await? {
-            out.push((kind, col(&r, "id")?, col(&r, "name")?));
+        for (id, name) in sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql)).bind(case_id).fetch_all(&mut *conn).await? {
+            out.push((kind, id, name));
         }
     }
     Ok(out)
@@ -81,14 +157,16 @@ fn kind_words(kind: PersonKind) -> &'static str {
 async fn reindex_names(conn: &mut AnyConnection, case_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM case_name_keys WHERE case_id = $1").bind(case_id).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM case_name_words WHERE case_id = $1").bind(case_id).execute(&mut *conn).await?;
-    let victims = sqlx::query("SELECT v.name, v.other_names FROM victims v JOIN referrals r ON r.id = v.referral_id WHERE r.case_id = $1")
-        .bind(case_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    for v in &victims {
-        let name: String = sqlx::Row::try_get(v, "name")?;
-        let others = crate::casework::people::other_names(v)?;
-        repeat_lookup::index_names(conn, case_id, &name, &others).await?;
+    let victims = sqlx::query_as::<_, (String, String)>(
+        "SELECT v.name, v.other_names FROM victims v JOIN referrals r ON r.id = v.referral_id WHERE r.case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, other_names) in &victims {
+        // Other names are stored as a JSON list.
+        let others: Vec<String> = serde_json::from_str(other_names).unwrap_or_default();
+        repeat_lookup::index_names(conn, case_id, name, &others).await?;
     }
     Ok(())
 }
@@ -101,28 +179,25 @@ pub(super) async fn case_extras(
     case_id: &str,
     parts: Parts,
 ) -> Result<(Vec<CorrectionView>, Vec<(String, String)>, Option<DataProtectionPanel>), Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, CorrectionRow>(
         "SELECT x.field, x.old_value, x.new_value, x.reason, x.corrected_at, u.name FROM rectifications x JOIN users u ON u.id = x.corrected_by \
          WHERE x.case_id = $1 ORDER BY x.corrected_at, x.id",
     )
     .bind(case_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut corrections = Vec::new();
-    for r in &rows {
-        let Some(field) = PersonField::parse(&col::<String>(r, "field")?) else { continue };
-        if !field.visible_with(parts) {
-            continue;
-        }
-        corrections.push(CorrectionView {
-            field: field.label().to_string(),
-            old_value: col::<Option<String>>(r, "old_value")?.unwrap_or_else(|| "(blank)".into()),
-            new_value: col::<Option<String>>(r, "new_value")?.unwrap_or_else(|| "(blank)".into()),
-            reason: col(r, "reason")?,
-            by: col(r, "name")?,
-            at: col(r, "corrected_at")?,
-        });
-    }
+    let corrections = rows
+        .into_iter()
+        .filter(|r| r.field.visible_with(parts))
+        .map(|r| CorrectionView {
+            field: r.field.label().to_string(),
+            old_value: r.old_value.unwrap_or_else(|| "(blank)".into()),
+            new_value: r.new_value.unwrap_or_else(|| "(blank)".into()),
+            reason: r.reason,
+            by: r.name,
+            at: r.corrected_at,
+        })
+        .collect();
     let may_rectify = decide(Some(actor), &Action::RectifyRecord).is_allowed();
     let is_dpo = decide(Some(actor), &Action::RecordObjection).is_allowed();
     let people = if may_rectify || is_dpo { people_of(conn, case_id).await? } else { Vec::new() };
@@ -140,35 +215,32 @@ pub(super) async fn case_extras(
         Vec::new()
     };
     let panel = if is_dpo {
-        let case = sqlx::query("SELECT restricted, restriction_reason, legal_hold, legal_hold_reason FROM cases WHERE id = $1")
-            .bind(case_id)
-            .fetch_one(&mut *conn)
-            .await?;
-        let name_of = |kind: &str, id: &str| {
-            people.iter().find(|(k, i, _)| k.as_str() == kind && i == id).map(|(k, _, n)| format!("{}: {n}", kind_words(*k))).unwrap_or_default()
+        let case =
+            sqlx::query_as::<_, ProtectionRow>("SELECT restricted, restriction_reason, legal_hold, legal_hold_reason FROM cases WHERE id = $1")
+                .bind(case_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let name_of = |kind: PersonKind, id: &str| {
+            people.iter().find(|(k, i, _)| *k == kind && i == id).map(|(k, _, n)| format!("{}: {n}", kind_words(*k))).unwrap_or_default()
         };
-        let objections = sqlx::query(
+        let objections = sqlx::query_as::<_, ObjectionRow>(
             "SELECT id, person_kind, person_id, received_on, grounds, decision, reasoning, decided_on FROM objections WHERE case_id = $1 ORDER BY recorded_at",
         )
         .bind(case_id)
         .fetch_all(&mut *conn)
-        .await
-        ?
-        .iter()
-        .map(|r| {
-            let decision = ObjectionDecision::parse(&col::<String>(r, "decision")?).unwrap_or(ObjectionDecision::Pending);
-            Ok(ObjectionView {
-                id: col(r, "id")?,
-                person: name_of(&col::<String>(r, "person_kind")?, &col::<String>(r, "person_id")?),
-                received_on: col(r, "received_on")?,
-                grounds: col(r, "grounds")?,
-                decision: decision.label().to_string(),
-                decided: decision.is_decided(),
-                reasoning: col(r, "reasoning")?,
-                decided_on: col(r, "decided_on")?,
-            })
+        .await?
+        .into_iter()
+        .map(|r| ObjectionView {
+            person: name_of(r.person_kind, &r.person_id),
+            id: r.id,
+            received_on: r.received_on,
+            grounds: r.grounds,
+            decision: r.decision.label().to_string(),
+            decided: r.decision.is_decided(),
+            reasoning: r.reasoning,
+            decided_on: r.decided_on,
         })
-        .collect::<Result<Vec<_>, Error>>()?;
+        .collect();
         let erasable = std::iter::once(("case".to_string(), "The whole case and everyone in it".to_string()))
             .chain(
                 people
@@ -178,8 +250,8 @@ pub(super) async fn case_extras(
             )
             .collect();
         Some(DataProtectionPanel {
-            restriction_reason: col::<Option<String>>(&case, "restriction_reason")?.filter(|_| col::<i64>(&case, "restricted").is_ok_and(|r| r != 0)),
-            hold_reason: col::<Option<String>>(&case, "legal_hold_reason")?.filter(|_| col::<i64>(&case, "legal_hold").is_ok_and(|h| h != 0)),
+            restriction_reason: case.restriction_reason.filter(|_| case.restricted != 0),
+            hold_reason: case.legal_hold_reason.filter(|_| case.legal_hold != 0),
             people: people.iter().map(|(k, id, n)| (format!("{}:{id}", k.as_str()), format!("{}: {n}", kind_words(*k)))).collect(),
             erasable,
             objections,
@@ -213,12 +285,12 @@ const CASE_TEXT: &[(&str, &str, &[&str], &str)] = &[
 async fn scrub_case_text(conn: &mut AnyConnection, case_id: &str, people: &[ThirdParty], keep: &[String]) -> Result<u64, Error> {
     let mut total = 0u64;
     for (table, key, columns, condition) in CASE_TEXT {
-        let select = format!("SELECT {key} AS row_key, {} FROM {table} WHERE {condition}", columns.join(", "));
-        let rows = sqlx::query(sqlx::AssertSqlSafe(select)).bind(case_id).fetch_all(&mut *conn).await?;
-        for r in &rows {
-            let row_key: String = col(r, "row_key")?;
-            for column in *columns {
-                let Some(text) = col::<Option<String>>(r, column)? else { continue };
+        // One column at a time, so each row reads as (row key, text).
+        for column in *columns {
+            let select = format!("SELECT {key} AS row_key, {column} AS text_value FROM {table} WHERE {condition}");
+            let rows = sqlx::query_as::<_, (String, Option<String>)>(sqlx::AssertSqlSafe(select)).bind(case_id).fetch_all(&mut *conn).await?;
+            for (row_key, text) in rows {
+                let Some(text) = text else { continue };
                 let (erased, n) = erase_mentions(&text, people, keep);
                 if n == 0 {
                     continue;
@@ -235,13 +307,14 @@ async fn scrub_case_text(conn: &mut AnyConnection, case_id: &str, people: &[Thir
 /// Deletes the subject access requests about the erased people, and any whose export still
 /// names one of them; how many went.
 async fn erase_subject_requests(conn: &mut AnyConnection, person_ids: &[String], names: &[ThirdParty]) -> Result<u64, Error> {
-    let rows = sqlx::query("SELECT id, subject_id, subject_name, export_json FROM subject_access_requests").fetch_all(&mut *conn).await?;
+    let rows = sqlx::query_as::<_, SubjectRequestRow>("SELECT id, subject_id, subject_name, export_json FROM subject_access_requests")
+        .fetch_all(&mut *conn)
+        .await?;
     let mut gone = 0;
     for r in &rows {
-        let subject: String = col(r, "subject_id")?;
-        let text = format!("{} {}", col::<String>(r, "subject_name")?, col::<String>(r, "export_json")?);
-        if person_ids.contains(&subject) || shared::subject_access::leaks(&text, names, "") {
-            sqlx::query("DELETE FROM subject_access_requests WHERE id = $1").bind(col::<String>(r, "id")?).execute(&mut *conn).await?;
+        let text = format!("{} {}", r.subject_name, r.export_json);
+        if person_ids.contains(&r.subject_id) || shared::subject_access::leaks(&text, names, "") {
+            sqlx::query("DELETE FROM subject_access_requests WHERE id = $1").bind(&r.id).execute(&mut *conn).await?;
             gone += 1;
         }
     }
@@ -299,65 +372,69 @@ impl DataProtectionBackend for ServerBackend {
             let horizon = today.checked_add(Duration::days(DUE_WINDOW_DAYS)).unwrap_or(today);
             let mut tx = self.tx().await?;
             const COLUMNS: &str = "id, reference, closed_on, legal_hold, legal_hold_reason, restricted";
-            let due = sqlx::query(sqlx::AssertSqlSafe(format!(
+            let due = sqlx::query_as::<_, RetainedRow>(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM cases WHERE status = 'closed' AND closed_on <= $1 ORDER BY closed_on, reference LIMIT 500"
             )))
             .bind(iso_date(latest_due_start(horizon, years)))
             .fetch_all(&mut *tx)
             .await?
-            .iter()
+            .into_iter()
             .map(|r| retained(r, years))
-            .collect::<Result<Vec<_>, Error>>()?;
-            let held = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM cases WHERE legal_hold = 1 ORDER BY reference LIMIT 500")))
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| retained(r, years))
-                .collect::<Result<Vec<_>, Error>>()?;
-            let runs = sqlx::query("SELECT at, details FROM audit_log WHERE action = 'retention.purge' ORDER BY seq DESC LIMIT 10")
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| {
-                    let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
-                    let counts = details
-                        .as_object()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|(k, v)| v.as_u64().filter(|n| *n > 0).map(|n| (k.clone(), n)))
-                        .collect();
-                    Ok(PurgeRun { at: col(r, "at")?, counts })
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
-            let erasures =
-                sqlx::query("SELECT at, action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq DESC LIMIT 10")
+            .collect::<Vec<_>>();
+            let held = sqlx::query_as::<_, RetainedRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM cases WHERE legal_hold = 1 ORDER BY reference LIMIT 500"
+            )))
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| retained(r, years))
+            .collect();
+            let runs =
+                sqlx::query_as::<_, (i64, String)>("SELECT at, details FROM audit_log WHERE action = 'retention.purge' ORDER BY seq DESC LIMIT 10")
                     .fetch_all(&mut *tx)
                     .await?
-                    .iter()
-                    .map(|r| {
-                        let details: serde_json::Value = serde_json::from_str(&col::<String>(r, "details")?).unwrap_or_default();
-                        let count = |k: &str| details[k].as_u64().unwrap_or(0);
-                        let removed = [("mentions in free text", "mentions_erased"), ("subject access requests", "subject_access_requests")]
-                            .into_iter()
-                            .map(|(words, key)| (words.to_string(), count(key)))
-                            .filter(|(_, n)| *n > 0)
-                            .collect();
-                        let not_reached = details["not_erasable"]
-                            .as_array()
+                    .into_iter()
+                    .map(|(at, details)| {
+                        let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
+                        let counts = details
+                            .as_object()
                             .into_iter()
                             .flatten()
-                            .filter_map(|v| v.as_str())
-                            .map(|v| match v.split_once(':') {
-                                Some(("minutes_copies_downloaded", n)) => {
-                                    format!("{n} copies of minutes that discussed the case were already downloaded: ask the agencies to delete them")
-                                }
-                                _ => v.to_string(),
-                            })
+                            .filter_map(|(k, v)| v.as_u64().filter(|n| *n > 0).map(|n| (k.clone(), n)))
                             .collect();
-                        let what = if col::<String>(r, "action")? == "case.erase" { "A whole case" } else { "A household member" };
-                        Ok(ErasureNote { at: col(r, "at")?, what: what.to_string(), removed, not_reached })
+                        PurgeRun { at, counts }
                     })
-                    .collect::<Result<Vec<_>, Error>>()?;
+                    .collect();
+            let erasures = sqlx::query_as::<_, (i64, String, String)>(
+                "SELECT at, action, details FROM audit_log WHERE action IN ('case.erase', 'person.erase') ORDER BY seq DESC LIMIT 10",
+            )
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|(at, action, details)| {
+                let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
+                let count = |k: &str| details[k].as_u64().unwrap_or(0);
+                let removed = [("mentions in free text", "mentions_erased"), ("subject access requests", "subject_access_requests")]
+                    .into_iter()
+                    .map(|(words, key)| (words.to_string(), count(key)))
+                    .filter(|(_, n)| *n > 0)
+                    .collect();
+                let not_reached = details["not_erasable"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str())
+                    .map(|v| match v.split_once(':') {
+                        Some(("minutes_copies_downloaded", n)) => {
+                            format!("{n} copies of minutes that discussed the case were already downloaded: ask the agencies to delete them")
+                        }
+                        _ => v.to_string(),
+                    })
+                    .collect();
+                let what = if action == "case.erase" { "A whole case" } else { "A household member" };
+                ErasureNote { at, what: what.to_string(), removed, not_reached }
+            })
+            .collect();
             self.audit_and_commit(tx, actor_event(actor, "retention.read").detail("due", due.len())).await?;
             Ok(RetentionView {
                 case_years: years,
@@ -441,7 +518,7 @@ impl DataProtectionBackend for ServerBackend {
                 p.optional_text("rectify-value", "The corrected value", &input.value, LONG_TEXT)
             };
             let reason = p.text("rectify-reason", "Reason for the correction", &input.reason, LONG_TEXT);
-            let old: Option<String> = col(&row, field.column())?;
+            let old = row.detail(field);
             if p.is_empty() && old == value {
                 p.add("rectify-value", "The corrected value is the same as the value recorded now");
             }
@@ -525,7 +602,7 @@ impl DataProtectionBackend for ServerBackend {
         else {
             return Err(AppError::field("erase-target", "Choose what to erase").into());
         };
-        let name: String = col(&row, "name")?;
+        let name = row.name;
         let keep: Vec<String> = people.iter().filter(|(_, id, _)| *id != person).map(|(_, _, n)| n.clone()).collect();
         let mentions = scrub_case_text(&mut tx, &input.case_id, &[ThirdParty::name(name.clone())], &keep).await?;
         let requests = erase_subject_requests(&mut tx, std::slice::from_ref(&person), &[ThirdParty::name(name)]).await?;

@@ -6,14 +6,26 @@ use app::error::AppError;
 use shared::policy::{Action, Actor};
 use shared::stats::{quarter_report, report_csv, Cell, HeardCase, Quarter, QuarterReport};
 use shared::validation::{iso_date, parse_iso_date};
-use sqlx::Row;
 
 use super::{
-    actor_event, check, col,
+    actor_event, check,
     error::{answer, Error},
     ServerBackend,
 };
 use crate::identity::actor::today;
+
+/// A case heard in the quarter, with its referral's criteria and its victim's details.
+#[derive(sqlx::FromRow)]
+struct HeardRow {
+    heard_on: String,
+    criteria: Option<String>,
+    gender: Option<String>,
+    ethnicity: Option<String>,
+    sexual_orientation: Option<String>,
+    disability: Option<String>,
+    date_of_birth: Option<String>,
+    referral_id: String,
+}
 
 /// Quarters offered, newest first.
 const QUARTERS_OFFERED: usize = 8;
@@ -50,7 +62,7 @@ impl ServerBackend {
         let quarter = parse_quarter(raw, Quarter::from_date(today(self.clock.unix())))?;
         let (start, end) = (quarter.start().map(iso_date).unwrap_or_default(), quarter.end().map(iso_date).unwrap_or_default());
         let mut tx = self.tx().await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, HeardRow>(
             "SELECT h.heard_on, r.criteria, v.gender, v.ethnicity, v.sexual_orientation, v.disability, v.date_of_birth, ai.referral_id \
              FROM case_hearings h JOIN agenda_items ai ON ai.meeting_id = h.meeting_id AND ai.case_id = h.case_id \
              JOIN referrals r ON r.id = ai.referral_id JOIN victims v ON v.referral_id = r.id \
@@ -61,27 +73,26 @@ impl ServerBackend {
         .fetch_all(&mut *tx)
         .await?;
         let mut heard = Vec::new();
-        for r in &rows {
-            let heard_on = parse_iso_date(&col::<String>(r, "heard_on")?).unwrap_or(time::Date::MIN);
+        for r in rows {
+            let heard_on = parse_iso_date(&r.heard_on).unwrap_or(time::Date::MIN);
             let dobs: Vec<Option<String>> = sqlx::query_scalar("SELECT date_of_birth FROM household_members WHERE referral_id = $1")
-                .bind(col::<String>(r, "referral_id")?)
+                .bind(&r.referral_id)
                 .fetch_all(&mut *tx)
                 .await?;
             let children =
                 dobs.iter().filter(|d| d.as_deref().and_then(parse_iso_date).is_some_and(|d| shared::stats::age_on(d, heard_on) < 18)).count() as u32;
-            let text = |name: &str| r.try_get::<Option<String>, _>(name).map(Option::unwrap_or_default);
             heard.push(HeardCase {
                 heard_on,
-                repeat: text("criteria")?.contains("repeat"),
-                gender: text("gender")?,
-                ethnic_group: text("ethnicity")?,
-                orientation: text("sexual_orientation")?,
-                disability: text("disability")?,
-                victim_dob: parse_iso_date(&text("date_of_birth")?),
+                repeat: r.criteria.unwrap_or_default().contains("repeat"),
+                gender: r.gender.unwrap_or_default(),
+                ethnic_group: r.ethnicity.unwrap_or_default(),
+                orientation: r.sexual_orientation.unwrap_or_default(),
+                disability: r.disability.unwrap_or_default(),
+                victim_dob: parse_iso_date(&r.date_of_birth.unwrap_or_default()),
                 children,
             });
         }
-        let referrals = sqlx::query(
+        let referrals = sqlx::query_as::<_, (String, i64)>(
             "SELECT a.name, COUNT(*) AS n FROM referrals r JOIN agencies a ON a.id = r.agency_id \
              WHERE r.referred_on >= $1 AND r.referred_on <= $2 AND r.status <> 'draft' GROUP BY a.name",
         )
@@ -89,19 +100,17 @@ impl ServerBackend {
         .bind(&end)
         .fetch_all(&mut *tx)
         .await?;
-        let mut by_agency: Vec<(String, u32)> = Vec::new();
-        for r in &referrals {
-            by_agency.push((col(r, "name")?, u32::try_from(col::<i64>(r, "n")?).unwrap_or(0)));
-        }
+        let mut by_agency: Vec<(String, u32)> = referrals.into_iter().map(|(name, n)| (name, u32::try_from(n).unwrap_or(0))).collect();
         let months = [&start[..7], &end[..7]];
-        let rejected = sqlx::query("SELECT a.name, CAST(SUM(c.count) AS BIGINT) AS n FROM rejected_referral_counts c JOIN agencies a ON a.id = c.agency_id WHERE c.month >= $1 AND c.month <= $2 GROUP BY a.name")
-            .bind(months[0])
-            .bind(months[1])
-            .fetch_all(&mut *tx)
-            .await
-            ?;
-        for r in &rejected {
-            let (name, n): (String, i64) = (col(r, "name")?, col(r, "n")?);
+        let rejected = sqlx::query_as::<_, (String, i64)>(
+            "SELECT a.name, CAST(SUM(c.count) AS BIGINT) AS n FROM rejected_referral_counts c JOIN agencies a ON a.id = c.agency_id \
+             WHERE c.month >= $1 AND c.month <= $2 GROUP BY a.name",
+        )
+        .bind(months[0])
+        .bind(months[1])
+        .fetch_all(&mut *tx)
+        .await?;
+        for (name, n) in rejected {
             match by_agency.iter_mut().find(|(a, _)| *a == name) {
                 Some(entry) => entry.1 += u32::try_from(n).unwrap_or(0),
                 None => by_agency.push((name, u32::try_from(n).unwrap_or(0))),

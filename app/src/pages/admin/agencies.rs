@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::display::iso_date;
 
-use super::{kind_label, kind_options};
+use super::kind_options;
 use crate::api::admin::{admin_overview, save_agency, AgencyInput, AgencySummary};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{FormValues, SelectField, TextField};
@@ -55,7 +55,7 @@ fn AgencyTable(agencies: Vec<AgencySummary>) -> impl IntoView {
                     view! {
                         <tr class="rt-table__row">
                             <th scope="row" class="rt-table__cell"><a class="rt-link" href=format!("/admin/agencies/{}", a.id)>{a.name.clone()}</a></th>
-                            <td class="rt-table__cell">{kind_label(&a.kind)}</td>
+                            <td class="rt-table__cell">{a.kind.label()}</td>
                             <td class="rt-table__cell"><strong class=tag>{a.status_label.clone()}</strong></td>
                             <td class="rt-table__cell">{a.signature.as_ref().map_or_else(|| "Not signed".to_string(), |s| s.version_label.clone())}</td>
                             <td class="rt-table__cell">{a.signature.as_ref().map(|s| iso_date(&s.review_on)).unwrap_or_default()}</td>

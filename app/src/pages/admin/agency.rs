@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::display::iso_date;
+use shared::isa::IsaState;
 
-use super::{kind_label, kind_options};
+use super::kind_options;
 use crate::api::admin::{
     admin_overview, change_agency_state, record_signature, save_agency, AdminView, AgencyInput, AgencyStateInput, AgencySummary, SignatureInput,
 };
@@ -53,7 +54,7 @@ fn AgencyDetails(agency: AgencySummary, overview: AdminView, reload: RwSignal<u3
         <span class="rt-caption-l">"Agency"</span>
         <h1 class="rt-heading-xl">{title}</h1>
         <dl class="rt-summary-list" id="agency-summary">
-            <SummaryRow key="Kind" value={kind_label(&agency.kind)} />
+            <SummaryRow key="Kind" value={agency.kind.label()} />
             <SummaryRow key="Secure contact email" value={agency.secure_email.clone()} />
             <div class="rt-summary-list__row"><dt class="rt-summary-list__key">"Standing"</dt>
                 <dd class="rt-summary-list__value"><strong class=tag id="agency-standing">{agency.status_label.clone()}</strong>
@@ -126,9 +127,9 @@ fn ChangeStanding(agency: AgencySummary, reload: RwSignal<u32>, notice: RwSignal
         ev.prevent_default();
         let v = FormValues::from_event(&ev);
         let input = AgencyStateInput { agency_id: agency_id.clone(), state: v.get("new-state"), reason: v.get("state-reason") };
-        let message = match input.state.as_str() {
-            "active" => "The agency was reinstated.",
-            "suspended" => "The agency was suspended. Its people were signed out and cannot sign in.",
+        let message = match IsaState::parse(&input.state) {
+            Some(IsaState::Active) => "The agency was reinstated.",
+            Some(IsaState::Suspended) => "The agency was suspended. Its people were signed out and cannot sign in.",
             _ => "The agency was withdrawn. Its people were signed out and cannot sign in.",
         };
         form.submit(move || change_agency_state(input.clone()), done(reload, notice, message.into()));
@@ -138,7 +139,7 @@ fn ChangeStanding(agency: AgencySummary, reload: RwSignal<u32>, notice: RwSignal
         ("withdrawn".to_string(), "Withdraw from the agreement".to_string()),
         ("active".to_string(), "Reinstate".to_string()),
     ];
-    let selected = if agency.state == "active" { "suspended" } else { "active" };
+    let selected = if agency.state == IsaState::Active { "suspended" } else { "active" };
     view! {
         <h2 class="rt-heading-l">"Change standing"</h2>
         <p class="rt-body">"Suspending or withdrawing an agency signs its people out at once. You will be asked to confirm it is you with your passkey."</p>
@@ -174,7 +175,7 @@ fn EditAgency(agency: AgencySummary, reload: RwSignal<u32>, notice: RwSignal<Opt
         <ErrorSummary error=form.error />
         <form on:submit=on_submit novalidate>
             <TextField name="agency-name" label="Agency name" error=form.error value=agency.name.clone() maxlength=120 />
-            <SelectField name="agency-kind" label="Kind of agency" error=form.error options=kind_options() selected=agency.kind.clone() />
+            <SelectField name="agency-kind" label="Kind of agency" error=form.error options=kind_options() selected=agency.kind.as_str() />
             <TextField name="agency-email" label="Secure contact email" input_type="email" error=form.error value=agency.secure_email.clone() />
             <PendingButton pending=form.pending label="Save details" pending_label="Saving\u{2026}" id="save-agency" secondary=true />
         </form>

@@ -20,19 +20,14 @@ pub fn kind_options() -> Vec<(String, String)> {
     AgencyKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()
 }
 
-/// A stored agency kind for people.
-pub fn kind_label(kind: &str) -> String {
-    AgencyKind::parse(kind).map_or_else(|| kind.to_string(), |k| k.label().to_string())
+/// (value, label) pairs for the given roles.
+pub fn role_options(roles: &[Role]) -> Vec<(String, String)> {
+    roles.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect()
 }
 
-/// (value, label) pairs for the given stored role names.
-pub fn role_options(roles: &[String]) -> Vec<(String, String)> {
-    roles.iter().filter_map(|r| Role::parse(r)).map(|r| (r.as_str().to_string(), r.label().to_string())).collect()
-}
-
-/// Stored role names for people.
-pub fn role_labels(roles: &[String]) -> String {
-    roles.iter().map(|r| Role::parse(r).map_or_else(|| r.clone(), |role| role.label().to_string())).collect::<Vec<_>>().join(", ")
+/// Roles for people.
+pub fn role_labels(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")
 }
 
 /// The administration start page: where each task lives (only the tasks the person may do).

@@ -153,7 +153,7 @@ fn EditPerson(user: UserSummary, overview: AdminView, reload: RwSignal<u32>, not
             <TextField name="person-name" label="Full name" error=form.error value=user.name.clone() maxlength=120 />
             <TextField name="person-email" label="Work email" input_type="email" error=form.error value=user.email.clone() />
             <SelectField name="person-agency" label="Agency" error=form.error options=agencies selected />
-            <Checkboxes name="person-roles" legend="Roles" error=form.error options=role_options(&overview.grantable_roles) checked=user.roles.clone() />
+            <Checkboxes name="person-roles" legend="Roles" error=form.error options=role_options(&overview.grantable_roles) checked=user.roles.iter().map(|r| r.as_str().to_string()).collect() />
             <PendingButton pending=form.pending label="Save changes" pending_label="Saving\u{2026}" id="save-person" />
         </form>
     }
