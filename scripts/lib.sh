@@ -66,10 +66,23 @@ build_site() {
   cargo run --release --quiet -p xtask -- site
 }
 
+# The site (in target/front) and the server (in target) build side by side: each build ends in
+# steps that use one core (the wasm's link-time optimisation, the server's own crates), which
+# the other build fills. Both finish, and either one's failure fails the step.
 build_release() {
-  build_site
-  say "Building the server (release)"
-  cargo build --release -p server "$@"
+  ensure_wasm_target
+  ensure_wasm_opt
+  cargo build --release --quiet -p xtask
+  say "Building the site (wasm, release) and the server (release) side by side"
+  "$ROOT/target/release/xtask" site &
+  local site=$! site_status=0 server_status=0
+  cargo build --release -p server "$@" || server_status=$?
+  wait "$site" || site_status=$?
+  if [ "$site_status" != 0 ] || [ "$server_status" != 0 ]; then
+    echo "build failed: site exit $site_status, server exit $server_status" >&2
+    return 1
+  fi
+  say "Built the site and the server"
 }
 
 # A throw-away PostgreSQL cluster on loopback for the integration tests: created in a temporary

@@ -9,26 +9,7 @@ use shared::audit::{chain_mac, horizon_mac, same_seal, Anchor, AuditContent, Bre
 use crate::db::{Db, Tx};
 use crate::error::Error;
 
-/// How an audited attempt ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Done.
-    Success,
-    /// Refused by policy.
-    Denied,
-    /// Failed (for example a passkey that did not verify).
-    Failure,
-}
-
-impl Outcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Success => "success",
-            Outcome::Denied => "denied",
-            Outcome::Failure => "failure",
-        }
-    }
-}
+pub use shared::audit::Outcome;
 
 /// One event to record. Ids only: never names or free text about people.
 #[derive(Clone, Debug)]

@@ -62,7 +62,7 @@ const SECURITY_ACTIONS: &[&str] = &["session.", "passkey.", "account.", "user.",
 /// Whether an audited event is also a security event (logged under its own target for a
 /// security monitor): any refusal or failure, and every action of [`SECURITY_ACTIONS`].
 pub fn is_security_event(action: &str, outcome: &str) -> bool {
-    outcome != "success" || SECURITY_ACTIONS.iter().any(|prefix| action.starts_with(prefix))
+    outcome != Outcome::Success.as_str() || SECURITY_ACTIONS.iter().any(|prefix| action.starts_with(prefix))
 }
 
 /// The `prev_hash` of the first row.

@@ -164,9 +164,8 @@ async fn reindex_names(conn: &mut AnyConnection, case_id: &str) -> Result<(), sq
     .fetch_all(&mut *conn)
     .await?;
     for (name, other_names) in &victims {
-        // Other names are stored as a JSON list.
-        let others: Vec<String> = serde_json::from_str(other_names).unwrap_or_default();
-        repeat_lookup::index_names(conn, case_id, name, &others).await?;
+        let others = crate::casework::people::OtherNames::from(other_names.clone());
+        repeat_lookup::index_names(conn, case_id, name, &others.0).await?;
     }
     Ok(())
 }

@@ -97,13 +97,6 @@ pub(crate) async fn render_pdf(doc: shared::document::Document) -> Result<Vec<u8
 
 pub(crate) use referrals::criteria_labels;
 
-/// Reads a column, hiding decoding failures as internal errors.
-#[track_caller]
-pub(crate) fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r sqlx::any::AnyRow, name: &str) -> Result<T, Error> {
-    use sqlx::Row;
-    Ok(row.try_get(name)?)
-}
-
 /// Turns a policy decision into an error, or nothing.
 pub(crate) fn check(actor: &Actor, action: &Action) -> Result<(), Error> {
     match decide(Some(actor), action) {

@@ -12,19 +12,6 @@ pub mod references;
 pub mod repeat_lookup;
 pub mod search_key;
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
-
-/// Reads an optional text column.
-pub fn opt(row: &AnyRow, name: &str) -> Result<Option<String>, sqlx::Error> {
-    row.try_get(name)
-}
-
-/// Reads a text column.
-pub fn text(row: &AnyRow, name: &str) -> Result<String, sqlx::Error> {
-    row.try_get(name)
-}
-
 /// Whether the agency exists and has not been suspended or withdrawn from the ISA.
 pub async fn agency_is_active(conn: &mut sqlx::AnyConnection, agency_id: &str) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE id = $1 AND isa_state = 'active'").bind(agency_id).fetch_one(conn).await?;

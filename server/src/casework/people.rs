@@ -3,8 +3,7 @@
 
 use shared::referral::{split_other_names, ReferralForm};
 use shared::validation::iso_date;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
 fn blank_to_none(s: &str) -> Option<String> {
@@ -14,12 +13,6 @@ fn blank_to_none(s: &str) -> Option<String> {
 
 fn names_json(raw: &str) -> String {
     serde_json::to_string(&split_other_names(raw)).unwrap_or_else(|_| "[]".into())
-}
-
-/// Other names as stored.
-pub fn other_names(row: &AnyRow) -> Result<Vec<String>, sqlx::Error> {
-    let raw: String = row.try_get("other_names")?;
-    Ok(serde_json::from_str(&raw).unwrap_or_default())
 }
 
 /// Stores the people of a checked form for `referral_id`; returns the victim's id.
