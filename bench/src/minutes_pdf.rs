@@ -80,7 +80,7 @@ fn record(cases: usize) -> MinutesRecord {
         apologies: Vec::new(),
         cases: (0..cases)
             .map(|c| CaseFile {
-                head: CaseHead { id: format!("case-{c}"), reference: format!("C-2026-{:05}", c + 1), status: "open".into(), ..CaseHead::default() },
+                head: CaseHead { id: format!("case-{c}"), reference: format!("C-2026-{:05}", c + 1), ..CaseHead::default() },
                 victim: Some(VictimRecord { name: format!("Victim Adébáyọ̀ {c}"), ..VictimRecord::default() }),
                 perpetrators: vec![PerpetratorRecord {
                     name: format!("Perpetrator Ó Briain {c}"),
