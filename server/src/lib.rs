@@ -3,6 +3,7 @@
 //! The binary (`main.rs`) only parses the command line and calls into these modules.
 
 pub mod audit;
+pub mod audit_commands;
 pub mod audit_keys;
 pub mod backend;
 pub mod backup;

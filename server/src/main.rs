@@ -36,8 +36,8 @@ async fn run(cli: Cli) -> Result<(), server::error::Error> {
             Ok(())
         }
         Command::EnrolLink(args) => server::invitations::print_admin_link(cli.database, args).await,
-        Command::VerifyAudit(args) => server::audit::print_verification(cli.database, args.expect_head, witness).await,
-        Command::Checkpoint => server::audit::print_checkpoint(cli.database, witness).await,
+        Command::VerifyAudit(args) => server::audit_commands::print_verification(cli.database, args.expect_head, witness).await,
+        Command::Checkpoint => server::audit_commands::print_checkpoint(cli.database, witness).await,
         Command::Routes => {
             server::http::route_table().iter().for_each(|r| println!("{r}"));
             Ok(())

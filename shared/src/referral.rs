@@ -245,6 +245,11 @@ pub fn criterion_label(c: Criterion) -> &'static str {
     }
 }
 
+/// Criteria as stored (comma-separated), in words; unknown ones are left out.
+pub fn criteria_labels(stored: Option<&str>) -> Vec<String> {
+    stored.unwrap_or_default().split(',').filter_map(Criterion::parse_str).map(|c| criterion_label(c).to_string()).collect()
+}
+
 /// The whole referral form as typed; saved as a draft as the referrer works.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralForm {
@@ -467,6 +472,12 @@ pub fn check(form: &ReferralForm, today: Date) -> Result<CheckedReferral, Vec<Pr
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stored_criteria_read_as_words_and_unknown_ones_are_left_out() {
+        assert_eq!(super::criteria_labels(Some("professional_judgement,nonsense,repeat")), vec!["Professional judgement", "Repeat"]);
+        assert!(super::criteria_labels(None).is_empty());
+    }
+
     use super::*;
     use crate::dash::DashAnswer;
     use time::macros::date;

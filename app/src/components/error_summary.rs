@@ -3,7 +3,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::components::loaded::sign_in_href;
+use crate::components::sign_in_link::sign_in_href;
 use crate::components::session_watch::use_session;
 use crate::error::AppError;
 

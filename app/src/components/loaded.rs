@@ -2,20 +2,11 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use shared::session::return_path;
 
 use crate::components::error_summary::ErrorSummary;
+use crate::components::sign_in_link::sign_in_href;
 use crate::components::submit_task::{load_page, reauthenticate, submit_task};
 use crate::error::AppError;
-
-/// The sign-in page's address, bringing the person back to the page they are on afterwards.
-pub fn sign_in_href() -> String {
-    let here = use_location().pathname.get_untracked();
-    match return_path(&here) {
-        Some(path) if path != "/" => format!("/sign-in?next={path}"),
-        _ => "/sign-in".to_string(),
-    }
-}
 
 /// Renders `result` with `render`, or a plain explanation: sign in, confirm with a passkey, or
 /// not found.

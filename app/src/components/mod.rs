@@ -9,6 +9,7 @@ pub mod live;
 pub mod loaded;
 pub mod pending_button;
 pub mod session_watch;
+pub mod sign_in_link;
 pub mod submit_task;
 pub mod summary_row;
 pub mod table_labels;

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use crate::api::client::last_answer_ms;
 use crate::api::session::{time_left, SessionTimes};
 use crate::browser::{kept_text, now_ms};
-use crate::components::loaded::sign_in_href;
+use crate::components::sign_in_link::sign_in_href;
 use crate::error::AppError;
 
 /// How long before the end the warning shows (milliseconds).

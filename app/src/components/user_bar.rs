@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::auth::{sign_out, who_am_i, SignedInUser};
-use crate::components::loaded::sign_in_href;
+use crate::components::sign_in_link::sign_in_href;
 use crate::components::session_watch::{use_session, Phase};
 use crate::components::submit_task::load_page;
 

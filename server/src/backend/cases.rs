@@ -10,6 +10,7 @@ use shared::policy::{decide, Action, Actor};
 use shared::referral::LONG_TEXT;
 use shared::validation::{iso_date, parse_iso_date, Problems};
 use shared::views::case::{case_hit, case_record, CASE_RECORD};
+use shared::views::shown;
 use sqlx::AnyConnection;
 
 use super::{
@@ -36,15 +37,6 @@ fn typed_date(q: &str) -> Option<time::Date> {
         let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
         parse_iso_date(&format!("{y:0>4}-{m:0>2}-{d:0>2}"))
     })
-}
-
-/// The parts a route shows, given the grant: none unless the case is open to the reader.
-pub(super) fn shown(grant: &Grant, mask: Parts) -> Parts {
-    if grant.open() {
-        grant.parts.intersection(mask)
-    } else {
-        Parts::NONE
-    }
 }
 
 impl ServerBackend {

@@ -500,7 +500,7 @@ impl DataProtectionBackend for ServerBackend {
             check(actor, &Action::RectifyRecord)?;
             let mut tx = self.tx().await?;
             let granted = exposure::record_grant(&mut tx, &input.case_id, actor).await?.map(|(_, g)| g).filter(|g| g.open());
-            let Some(parts) = granted.map(|g| super::cases::shown(&g, CASE_RECORD)) else { return Err(AppError::NotFound.into()) };
+            let Some(parts) = granted.map(|g| shared::views::shown(&g, CASE_RECORD)) else { return Err(AppError::NotFound.into()) };
             let target = input.target.split_once(':').and_then(|(f, id)| PersonField::parse(f).map(|f| (f, id.to_string())));
             let Some((field, person_id)) = target.filter(|(f, _)| f.visible_with(parts)) else {
                 return Err(AppError::field("rectify-target", "Choose the detail to correct").into());

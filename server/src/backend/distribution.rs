@@ -18,7 +18,7 @@ use shared::views::meeting::MINUTES_COPY;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use super::cases::shown;
+use shared::views::shown;
 use super::meetings::{load, require};
 use super::{
     actor_event, check,

@@ -11,7 +11,7 @@ use shared::markdown::to_safe_html;
 use shared::names::name_keys;
 use shared::policy::{Action, Actor};
 use shared::referral::{
-    self, age_on, criterion_label, rejection_notice_shown, Consent, ReferralForm, ReferralStatus, RejectionReason, REJECTION_NOTICE_DAYS,
+    self, age_on, criteria_labels, criterion_label, rejection_notice_shown, Consent, ReferralForm, ReferralStatus, RejectionReason, REJECTION_NOTICE_DAYS,
 };
 use shared::repeat::{is_within_repeat_window, PersonKey};
 use shared::validation::{iso_date, parse_iso_date, Problems};
@@ -28,11 +28,6 @@ use crate::identity::actor::today;
 
 /// Largest draft accepted (bytes of JSON).
 const MAX_DRAFT_BYTES: usize = 256 * 1024;
-
-/// Criteria stored as text, in words.
-pub(crate) fn criteria_labels(stored: Option<&str>) -> Vec<String> {
-    stored.unwrap_or_default().split(',').filter_map(Criterion::parse_str).map(|c| criterion_label(c).to_string()).collect()
-}
 
 /// A referral as stored (the columns these operations read).
 #[derive(sqlx::FromRow)]

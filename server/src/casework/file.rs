@@ -300,7 +300,7 @@ async fn referral(conn: &mut AnyConnection, referral_id: &str, p: Parts) -> Resu
         let consent = p.has(Part::Consent);
         ReferralRecord {
             repeat: criteria.split(',').any(|c| c == "repeat"),
-            criteria: crate::backend::criteria_labels(Some(&criteria)),
+            criteria: shared::referral::criteria_labels(Some(&criteria)),
             dash_score: r.dash_score.and_then(|s| u8::try_from(s).ok()),
             dash_answers: r.dash_answers.as_deref().and_then(dash_answers).filter(|_| p.has(Part::DashAnswers)),
             police_callouts: r.police_callouts,

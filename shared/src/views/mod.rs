@@ -21,9 +21,19 @@ use crate::policy::parts::{Part, Parts};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Shown(Parts);
 
+/// The parts a route shows, given the grant: those of `mask` the grant holds, and none unless
+/// the case is open to the reader. The server reads only these from the database.
+pub fn shown(grant: &Grant, mask: Parts) -> Parts {
+    if grant.open() {
+        grant.parts.intersection(mask)
+    } else {
+        Parts::NONE
+    }
+}
+
 impl Shown {
     pub(crate) fn new(grant: &Grant, mask: Parts) -> Shown {
-        Shown(if grant.open() { grant.parts.intersection(mask) } else { Parts::NONE })
+        Shown(shown(grant, mask))
     }
 
     pub(crate) fn has(self, part: Part) -> bool {

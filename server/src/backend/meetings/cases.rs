@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::loaded::{agenda_grants, agenda_ids, case_grant, check_entry, load, meeting_summary, require, Loaded};
 use crate::audit;
-use crate::backend::cases::shown;
+use shared::views::shown;
 use crate::backend::{
     actor_event,
     error::{Error, OrInternal},
