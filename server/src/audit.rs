@@ -441,4 +441,3 @@ pub fn describe(b: &ChainBreak) -> String {
         BreakReason::Truncated => format!("Entries from {} onward were removed: the log ends before the chain head recorded earlier.", b.seq),
     }
 }
-

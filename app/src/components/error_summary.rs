@@ -3,8 +3,8 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::components::sign_in_link::sign_in_href;
 use crate::components::session_watch::use_session;
+use crate::components::sign_in_link::sign_in_href;
 use crate::error::AppError;
 
 /// Moves focus to the field a problem names and scrolls its label into view, as the GOV.UK

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use crate::api::auth::{sign_out, who_am_i, SignedInUser};
-use crate::components::sign_in_link::sign_in_href;
 use crate::components::session_watch::{use_session, Phase};
+use crate::components::sign_in_link::sign_in_href;
 use crate::components::submit_task::load_page;
 
 /// Shows who is signed in, or a sign-in link (also once the session has ended on this page).

@@ -18,7 +18,6 @@ use shared::views::meeting::MINUTES_COPY;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use shared::views::shown;
 use super::meetings::{load, require};
 use super::{
     actor_event, check,
@@ -27,6 +26,7 @@ use super::{
 };
 use crate::casework::{exposure, file};
 use crate::identity::actor::{of_user, today};
+use shared::views::shown;
 
 /// A person's copy of the minutes, with its meeting and agency.
 #[derive(sqlx::FromRow)]

@@ -95,7 +95,6 @@ pub(crate) async fn render_pdf(doc: shared::document::Document) -> Result<Vec<u8
     tokio::task::spawn_blocking(move || pdf::render(&doc)).await.or_internal()?.or_internal()
 }
 
-
 /// Turns a policy decision into an error, or nothing.
 pub(crate) fn check(actor: &Actor, action: &Action) -> Result<(), Error> {
     match decide(Some(actor), action) {

@@ -11,7 +11,8 @@ use shared::markdown::to_safe_html;
 use shared::names::name_keys;
 use shared::policy::{Action, Actor};
 use shared::referral::{
-    self, age_on, criteria_labels, criterion_label, rejection_notice_shown, Consent, ReferralForm, ReferralStatus, RejectionReason, REJECTION_NOTICE_DAYS,
+    self, age_on, criteria_labels, criterion_label, rejection_notice_shown, Consent, ReferralForm, ReferralStatus, RejectionReason,
+    REJECTION_NOTICE_DAYS,
 };
 use shared::repeat::{is_within_repeat_window, PersonKey};
 use shared::validation::{iso_date, parse_iso_date, Problems};

@@ -16,7 +16,6 @@ use uuid::Uuid;
 
 use super::loaded::{agenda_grants, agenda_ids, case_grant, check_entry, load, meeting_summary, require, Loaded};
 use crate::audit;
-use shared::views::shown;
 use crate::backend::{
     actor_event,
     error::{Error, OrInternal},
@@ -26,6 +25,7 @@ use crate::casework::exposure::{self, stored_involvements};
 use crate::casework::file;
 use crate::db::Tx;
 use crate::identity::actor::today;
+use shared::views::shown;
 
 impl ServerBackend {
     /// Records a point of the actor's agency's research.
