@@ -5,7 +5,6 @@ use app::api::cases::{CaseBackend, CaseHit, CaseView, InvolvementInput, ManageCh
 use app::error::AppError;
 use shared::names::normalise_name;
 use shared::policy::exposure::{grant, Context, Grant, Involvement};
-use shared::policy::parts::Parts;
 use shared::policy::{decide, Action, Actor};
 use shared::referral::LONG_TEXT;
 use shared::validation::{iso_date, parse_iso_date, Problems};
