@@ -441,3 +441,57 @@ pub fn describe(b: &ChainBreak) -> String {
         BreakReason::Truncated => format!("Entries from {} onward were removed: the log ends before the chain head recorded earlier.", b.seq),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use shared::audit::AuditContent;
+
+    use super::{log_security_event, SECURITY_TARGET};
+
+    /// What the security log writes for `content`, captured.
+    fn logged(content: &AuditContent) -> String {
+        #[derive(Clone, Default)]
+        struct Captured(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Captured {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let captured = Captured::default();
+        let sink = captured.clone();
+        let subscriber = tracing_subscriber::fmt().with_writer(move || sink.clone()).with_ansi(false).finish();
+        tracing::subscriber::with_default(subscriber, || log_security_event(content));
+        let bytes = captured.0.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    fn entry(action: &str, outcome: &str) -> AuditContent {
+        AuditContent {
+            seq: 7,
+            at: 0,
+            actor_user_id: Some("user-1".into()),
+            actor_agency_id: Some("agency-1".into()),
+            action: action.into(),
+            record_type: Some("case".into()),
+            record_id: Some("case-1".into()),
+            outcome: outcome.into(),
+            purpose: None,
+            details: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_logged_under_the_security_target_and_an_ordinary_read_is_not() {
+        let refused = logged(&entry("case.read", "denied"));
+        assert!(refused.contains(SECURITY_TARGET) && refused.contains("security event"), "{refused}");
+        assert!(refused.contains("seq=7") && refused.contains("record_id=\"case-1\""), "{refused}");
+        let read = logged(&entry("case.read", "success"));
+        assert!(read.is_empty(), "{read}");
+    }
+}
