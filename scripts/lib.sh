@@ -60,19 +60,23 @@ ensure_wasm_opt() {
 # The site (wasm, its JavaScript and the stylesheet, in target/site) through the workspace's own
 # xtask, which uses wasm-bindgen's library: nothing to install but the wasm target and wasm-opt.
 build_site() {
+  site_tools
+  say "Building the site (wasm, release)"
+  "$ROOT/target/release/xtask" site
+}
+
+# What the site's build needs: the wasm target, wasm-opt, and the xtask that drives it.
+site_tools() {
   ensure_wasm_target
   ensure_wasm_opt
-  say "Building the site (wasm, release)"
-  cargo run --release --quiet -p xtask -- site
+  cargo build --release --quiet -p xtask
 }
 
 # The site (in target/front) and the server (in target) build side by side: each build ends in
 # steps that use one core (the wasm's link-time optimisation, the server's own crates), which
 # the other build fills. Both finish, and either one's failure fails the step.
 build_release() {
-  ensure_wasm_target
-  ensure_wasm_opt
-  cargo build --release --quiet -p xtask
+  site_tools
   say "Building the site (wasm, release) and the server (release) side by side"
   "$ROOT/target/release/xtask" site &
   local site=$! site_status=0 server_status=0

@@ -164,7 +164,7 @@ async fn reindex_names(conn: &mut AnyConnection, case_id: &str) -> Result<(), sq
     .fetch_all(&mut *conn)
     .await?;
     for (name, other_names) in &victims {
-        let others = crate::casework::people::OtherNames::from(other_names.clone());
+        let others = crate::casework::StoredJson::<Vec<String>>::from(other_names.clone());
         repeat_lookup::index_names(conn, case_id, name, &others.0).await?;
     }
     Ok(())

@@ -24,7 +24,7 @@ use super::{
     error::{answer, Error, OrInternal},
     ServerBackend,
 };
-use crate::casework::{intake, meetings, people, repeat_lookup};
+use crate::casework::{intake, meetings, people, repeat_lookup, StoredJson};
 use crate::identity::actor::today;
 
 /// Largest draft accepted (bytes of JSON).
@@ -51,7 +51,7 @@ struct ReferralRow {
     summary_markdown: Option<String>,
     repeat_of_case_id: Option<String>,
     #[sqlx(try_from = "String")]
-    repeat_decisions: Decisions,
+    repeat_decisions: StoredJson<BTreeMap<String, String>>,
     information_request: Option<String>,
     information_reply: Option<String>,
     updated_at: i64,
@@ -68,16 +68,6 @@ struct OwnRow {
     updated_at: i64,
     draft_json: Option<String>,
     victim_name: Option<String>,
-}
-
-/// The coordinator's repeat decisions so far, stored as JSON `{case_id: "confirmed" | "rejected"}`.
-#[derive(Clone, Default)]
-struct Decisions(BTreeMap<String, String>);
-
-impl From<String> for Decisions {
-    fn from(raw: String) -> Self {
-        Decisions(serde_json::from_str(&raw).unwrap_or_default())
-    }
 }
 
 /// The referral `id` if it belongs to `actor` (as referrer); otherwise not found.

@@ -18,6 +18,7 @@ use sqlx::AnyConnection;
 
 use super::exposure::involvements;
 use super::meetings::upcoming_for_case;
+use super::StoredJson;
 
 /// What to read, besides the case's own row.
 #[derive(Clone, Copy, Debug)]
@@ -52,7 +53,8 @@ struct VictimRow {
     id: String,
     referral_id: String,
     name: String,
-    other_names: String,
+    #[sqlx(try_from = "String")]
+    other_names: StoredJson<Vec<String>>,
     date_of_birth: Option<String>,
     address: Option<String>,
     safe_contact: Option<String>,
@@ -68,7 +70,8 @@ struct VictimRow {
 #[derive(sqlx::FromRow)]
 struct PerpetratorRow {
     name: String,
-    other_names: String,
+    #[sqlx(try_from = "String")]
+    other_names: StoredJson<Vec<String>>,
     date_of_birth: Option<String>,
     gender: Option<String>,
     relationship: String,
@@ -151,10 +154,6 @@ struct AmendmentRow {
     name: String,
 }
 
-fn other_names(raw: &str) -> Vec<String> {
-    serde_json::from_str(raw).unwrap_or_default()
-}
-
 fn label(list: &[equality::Choice], code: Option<String>) -> Option<String> {
     Some(equality::label(list, &code.unwrap_or_default()))
 }
@@ -198,7 +197,7 @@ pub async fn load(conn: &mut AnyConnection, case_id: &str, want: Want<'_>) -> Re
         file.victim = Some(VictimRecord {
             id: v.id,
             name: v.name,
-            other_names: other_names(&v.other_names),
+            other_names: v.other_names.0,
             date_of_birth: v.date_of_birth,
             address: v.address.filter(|_| p.has(Part::VictimAddress)),
             safe_contact: v.safe_contact.filter(|_| p.has(Part::VictimContact)),
@@ -221,7 +220,7 @@ pub async fn load(conn: &mut AnyConnection, case_id: &str, want: Want<'_>) -> Re
             .await?
             .into_iter()
             .map(|x| PerpetratorRecord {
-                other_names: other_names(&x.other_names),
+                other_names: x.other_names.0,
                 gender: label(equality::GENDERS, x.gender),
                 address: x.address.filter(|_| p.has(Part::PerpetratorAddress)),
                 name: x.name,

@@ -6,6 +6,8 @@ use shared::validation::iso_date;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
+use super::StoredJson;
+
 fn blank_to_none(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
@@ -107,19 +109,9 @@ pub struct Victim {
     pub name: String,
     /// Other names.
     #[sqlx(try_from = "String")]
-    pub other_names: OtherNames,
+    pub other_names: StoredJson<Vec<String>>,
     /// Date of birth (ISO).
     pub date_of_birth: Option<String>,
-}
-
-/// Other names, stored as a JSON list.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct OtherNames(pub Vec<String>);
-
-impl From<String> for OtherNames {
-    fn from(raw: String) -> Self {
-        OtherNames(serde_json::from_str(&raw).unwrap_or_default())
-    }
 }
 
 /// The victim of a referral.
