@@ -22,6 +22,9 @@ pub struct RouteResult {
     /// Audit entries the server appends for one request, where counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_entries: Option<i64>,
+    /// Audited reads the appender committed together, on average, while this route ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reads_per_commit: Option<f64>,
 }
 
 /// Drives `url` with `connections` concurrent clients for `duration`.
@@ -43,6 +46,8 @@ pub async fn run_with(
     for _ in 0..connections {
         let _ = make(&client).send().await;
     }
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let batches_before = crate::servers::audit_batches();
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::with_capacity(connections);
@@ -76,6 +81,9 @@ pub async fn run_with(
         }
     }
     let elapsed = start.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let batches_after = crate::servers::audit_batches();
+    let (reads, commits) = (batches_after.0 - batches_before.0, batches_after.1 - batches_before.1);
     latencies.sort_unstable();
     Ok(RouteResult {
         name: name.to_string(),
@@ -85,6 +93,7 @@ pub async fn run_with(
         p50_ms: percentile(&latencies, 0.50),
         p99_ms: percentile(&latencies, 0.99),
         audit_entries: None,
+        reads_per_commit: (commits > 0).then(|| reads as f64 / commits as f64),
     })
 }
 

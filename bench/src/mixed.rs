@@ -99,6 +99,8 @@ const REPRESENTATIVE_ROUND: [&str; 4] = ["POST auth/begin-sign-in", "POST meetin
 /// Runs every person at once for `duration`.
 pub async fn run(base: &str, f: MixedFixture, duration: Duration) -> Result<Vec<RouteResult>, reqwest::Error> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(f.people.len()).build()?;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let batches_before = crate::servers::audit_batches();
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::new();
@@ -160,6 +162,10 @@ pub async fn run(base: &str, f: MixedFixture, duration: Duration) -> Result<Vec<
         }
     }
     let elapsed = start.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let batches_after = crate::servers::audit_batches();
+    let (reads, commits) = (batches_after.0 - batches_before.0, batches_after.1 - batches_before.1);
+    let reads_per_commit = (commits > 0).then(|| reads as f64 / commits as f64);
     Ok(all
         .into_iter()
         .map(|(route, (mut lat, errors))| {
@@ -173,6 +179,7 @@ pub async fn run(base: &str, f: MixedFixture, duration: Duration) -> Result<Vec<
                 p50_ms: pct(0.50),
                 p99_ms: pct(0.99),
                 audit_entries: None,
+                reads_per_commit,
             }
         })
         .collect())

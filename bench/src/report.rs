@@ -10,10 +10,17 @@ use crate::repeat::RepeatFigures;
 pub fn print(results: &[RouteResult], records: u32, audit: Option<&AuditFigures>, repeat: Option<&RepeatFigures>) {
     let baseline = results.first().map(|r| r.rps).unwrap_or(f64::NAN);
     println!("\nRoundtable bench: {records} seeded records, loopback, closed loop\n");
-    println!("{:<36} {:>10} {:>8} {:>10} {:>10} {:>10} {:>10}", "route", "requests", "errors", "req/s", "p50 ms", "p99 ms", "audit/req");
+    println!(
+        "{:<36} {:>10} {:>8} {:>10} {:>10} {:>10} {:>10} {:>12}",
+        "route", "requests", "errors", "req/s", "p50 ms", "p99 ms", "audit/req", "reads/commit"
+    );
     for r in results {
         let audit = r.audit_entries.map(|n| n.to_string()).unwrap_or_default();
-        println!("{:<36} {:>10} {:>8} {:>10.0} {:>10.2} {:>10.2} {:>10}", r.name, r.requests, r.errors, r.rps, r.p50_ms, r.p99_ms, audit);
+        let batched = r.reads_per_commit.map(|n| format!("{n:.1}")).unwrap_or_default();
+        println!(
+            "{:<36} {:>10} {:>8} {:>10.0} {:>10.2} {:>10.2} {:>10} {:>12}",
+            r.name, r.requests, r.errors, r.rps, r.p50_ms, r.p99_ms, audit, batched
+        );
     }
     println!("\nthroughput relative to the bare axum handler:");
     for r in results.iter().skip(1) {

@@ -4,6 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The real roundtable server with a seeded temporary database.
@@ -36,9 +37,13 @@ impl Roundtable {
             .arg("--site-root")
             .arg(site_root)
             .env("ROUNDTABLE_DATA_DIR", data.path())
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "warn,roundtable::audit_batches=debug")
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()?;
+        if let Some(stderr) = child.stderr.take() {
+            std::thread::spawn(move || follow_batches(stderr));
+        }
         let stdout = child.stdout.take().ok_or_else(|| std::io::Error::other("no stdout"))?;
         let mut base_url = None;
         for line in BufReader::new(stdout).lines() {
@@ -62,6 +67,31 @@ impl Drop for Roundtable {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The server's latest running totals of audited read requests and audit commits.
+static BATCHES: Mutex<(u64, u64)> = Mutex::new((0, 0));
+
+/// Audited read requests and commits the appender reported so far (it reports at most once a
+/// second, so read this a second after a route's load ends).
+pub fn audit_batches() -> (u64, u64) {
+    BATCHES.lock().map(|b| *b).unwrap_or_default()
+}
+
+/// Reads the server's log: keeps the appender's totals, passes every other line on.
+fn follow_batches(stderr: std::process::ChildStderr) {
+    let number =
+        |line: &str, key: &str| line.split(key).nth(1).and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next()?.parse::<u64>().ok());
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        match (line.contains("audit batches"), number(&line, "requests="), number(&line, "commits=")) {
+            (true, Some(requests), Some(commits)) => {
+                if let Ok(mut b) = BATCHES.lock() {
+                    *b = (requests, commits);
+                }
+            }
+            _ => eprintln!("{line}"),
+        }
     }
 }
 

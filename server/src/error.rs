@@ -18,6 +18,9 @@ pub enum Error {
     /// An audit entry would hold a field beyond its bound; nothing was written.
     #[error("an audit entry for {0} was refused: a field is longer than the audit log accepts")]
     AuditFieldTooLong(&'static str),
+    /// The audit appender could not commit a batch of read entries, so the reads are refused.
+    #[error("audit entries could not be written: {0}")]
+    AuditAppender(String),
     /// A file or socket operation failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),

@@ -76,13 +76,14 @@ pub async fn send_due(db: &Db, config: &MailConfig, now: i64) -> Result<Pass, Er
             Ok(m) => transport.send(m).await.map(|_| ()).map_err(|e| e.to_string()),
             Err(e) => Err(e),
         };
+        let mut tx = db.begin_write().await?;
         match result {
             Ok(()) => {
                 sqlx::query("UPDATE email_outbox SET sent_at = $1, attempts = $2, last_error = NULL WHERE id = $3")
                     .bind(now)
                     .bind(attempts + 1)
                     .bind(id)
-                    .execute(db.pool())
+                    .execute(&mut *tx)
                     .await?;
                 pass.sent += 1;
             }
@@ -96,11 +97,12 @@ pub async fn send_due(db: &Db, config: &MailConfig, now: i64) -> Result<Pass, Er
                     .bind(next)
                     .bind(error)
                     .bind(id)
-                    .execute(db.pool())
+                    .execute(&mut *tx)
                     .await?;
                 pass.failed += 1;
             }
         }
+        tx.commit().await?;
     }
     Ok(pass)
 }

@@ -10,7 +10,7 @@ use shared::validation::Problems;
 use time::{OffsetDateTime, Time};
 
 use super::{actor_event, check, error::Error, ServerBackend};
-use crate::db::Tx;
+use sqlx::AnyConnection;
 
 /// Entries shown on the page.
 const SHOWN: i64 = 500;
@@ -92,7 +92,7 @@ fn conditions(f: &AuditFilter, case_id: Option<&str>) -> Result<(String, Vec<Bin
     Ok((clause, binds))
 }
 
-async fn entries(tx: &mut Tx, clause: &str, binds: &[Bind], limit: i64) -> Result<Vec<AuditEntry>, Error> {
+async fn entries(tx: &mut AnyConnection, clause: &str, binds: &[Bind], limit: i64) -> Result<Vec<AuditEntry>, Error> {
     let sql = format!(
         "SELECT l.seq, l.at, u.name AS actor, a.name AS agency, l.action, l.record_type, l.record_id, l.outcome, l.details FROM audit_log l \
          LEFT JOIN users u ON u.id = l.actor_user_id LEFT JOIN agencies a ON a.id = l.actor_agency_id{clause} ORDER BY l.seq DESC LIMIT {limit}"
@@ -104,12 +104,12 @@ async fn entries(tx: &mut Tx, clause: &str, binds: &[Bind], limit: i64) -> Resul
             Bind::Int(i) => q.bind(*i),
         };
     }
-    Ok(q.fetch_all(&mut **tx).await?.into_iter().map(AuditEntry::from).collect())
+    Ok(q.fetch_all(&mut *tx).await?.into_iter().map(AuditEntry::from).collect())
 }
 
 /// (id, name) pairs to filter by.
-async fn pairs(tx: &mut Tx, sql: &'static str) -> Result<Vec<(String, String)>, Error> {
-    Ok(sqlx::query_as(sql).fetch_all(&mut **tx).await?)
+async fn pairs(tx: &mut AnyConnection, sql: &'static str) -> Result<Vec<(String, String)>, Error> {
+    Ok(sqlx::query_as(sql).fetch_all(&mut *tx).await?)
 }
 
 /// Whether `text` is written like a case reference (`C-2026-00005`, any case).
@@ -124,13 +124,13 @@ fn looks_like_reference(text: &str) -> bool {
 }
 
 /// The case a reference names, if the filter holds one.
-async fn case_of_reference(tx: &mut Tx, f: &AuditFilter) -> Result<Option<String>, Error> {
+async fn case_of_reference(tx: &mut AnyConnection, f: &AuditFilter) -> Result<Option<String>, Error> {
     if !looks_like_reference(&f.record_id) {
         return Ok(None);
     }
     let id: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
         .bind(f.record_id.trim().to_ascii_uppercase())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?;
     if id.is_none() {
         return Err(AppError::field("audit-record", "No case has this reference now (a purged or erased case is found by its id only)").into());
@@ -141,7 +141,7 @@ async fn case_of_reference(tx: &mut Tx, f: &AuditFilter) -> Result<Option<String
 impl ServerBackend {
     pub(super) async fn search_audit_op(&self, actor: &Actor, filter: AuditFilter) -> Result<AuditSearch, Error> {
         check(actor, &Action::SearchAudit)?;
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let case_id = case_of_reference(&mut tx, &filter).await?;
         let (clause, binds) = conditions(&filter, case_id.as_deref())?;
         let found = entries(&mut tx, &clause, &binds, SHOWN).await?;
@@ -157,13 +157,13 @@ impl ServerBackend {
         let people = pairs(&mut tx, "SELECT id, name FROM users ORDER BY name").await?;
         let agencies = pairs(&mut tx, "SELECT id, name FROM agencies ORDER BY name").await?;
         let actions = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action").fetch_all(&mut *tx).await?;
-        self.audit_and_commit(tx, actor_event(actor, "audit.search").detail("matching", matching)).await?;
+        self.finish_read(tx, vec![actor_event(actor, "audit.search").detail("matching", matching)]).await?;
         Ok(AuditSearch { entries: found, matching, people, agencies, actions })
     }
 
     pub(super) async fn export_audit_op(&self, actor: &Actor, filter: AuditFilter) -> Result<String, Error> {
         check(actor, &Action::ExportAudit)?;
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let case_id = case_of_reference(&mut tx, &filter).await?;
         let (clause, binds) = conditions(&filter, case_id.as_deref())?;
         let found = entries(&mut tx, &clause, &binds, EXPORTED).await?;
@@ -181,7 +181,7 @@ impl ServerBackend {
                 e.details.clone(),
             ]));
         }
-        self.audit_and_commit(tx, actor_event(actor, "audit.export").detail("entries", found.len())).await?;
+        self.finish_read(tx, vec![actor_event(actor, "audit.export").detail("entries", found.len())]).await?;
         Ok(lines.join("\r\n") + "\r\n")
     }
 }

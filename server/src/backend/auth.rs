@@ -515,7 +515,7 @@ impl ServerBackend {
         let secret = sessions::create_with_passkey(&mut tx, &user_id, &stored.id, now).await?;
         // The new session must resolve to an actor who may enter (active, agency current);
         // otherwise the transaction is dropped and nothing of the sign-in remains but the failure.
-        let actor = match crate::identity::actor::resolve_on(&mut tx, &secret, now, self.config.session_limits()).await {
+        let actor = match crate::identity::actor::resolve_on(&mut tx, self.db.last_seen(), &secret, now, self.config.session_limits()).await {
             Ok(Ok(actor)) => actor,
             Err(e) => return Err(e.into()),
             Ok(Err(_)) => {

@@ -14,10 +14,10 @@ use sqlx::AnyConnection;
 
 use super::{
     actor_event, check,
-    error::{answer, Error, OrInternal},
+    error::{answer, Error},
     ServerBackend,
 };
-use crate::audit::{self, Outcome};
+use crate::audit::{AuditEvent, Outcome};
 use crate::casework::{agency_is_active, exposure, file, search_key};
 use crate::db::Tx;
 use crate::identity::actor::today;
@@ -39,9 +39,15 @@ fn typed_date(q: &str) -> Option<time::Date> {
 }
 
 impl ServerBackend {
-    /// `case_ids` as lists show them to `actor`, each decided by the policy; records one
-    /// audit entry per case whose victim's name the list discloses (appended together).
-    async fn case_hits(&self, tx: &mut Tx, actor: &Actor, case_ids: &[String], via: &'static str) -> Result<Vec<CaseHit>, Error> {
+    /// `case_ids` as lists show them to `actor`, each decided by the policy, with one audit
+    /// entry per case whose victim's name the list discloses.
+    async fn case_hits(
+        &self,
+        tx: &mut AnyConnection,
+        actor: &Actor,
+        case_ids: &[String],
+        via: &'static str,
+    ) -> Result<(Vec<CaseHit>, Vec<AuditEvent>), Error> {
         let now = self.clock.unix();
         let facts = exposure::facts(tx, case_ids, actor).await?;
         let files = file::list_files(tx, case_ids, now).await?;
@@ -62,8 +68,7 @@ impl ServerBackend {
                 hits.push(hit);
             }
         }
-        audit::append_all(tx, now, listed).await.or_internal()?;
-        Ok(hits)
+        Ok((hits, listed))
     }
 
     /// Agencies and IDVAs the coordinator can choose from.
@@ -119,8 +124,9 @@ impl CaseBackend for ServerBackend {
                 .fetch_all(&mut *tx)
                 .await
             }?;
-            let out = self.case_hits(&mut tx, actor, &ids, "case.list").await?;
-            self.audit_and_commit(tx, actor_event(actor, "case.list").detail("count", out.len())).await?;
+            let (out, mut events) = self.case_hits(&mut tx, actor, &ids, "case.list").await?;
+            events.push(actor_event(actor, "case.list").detail("count", out.len()));
+            self.finish_read(tx, events).await?;
             Ok(out)
         })
         .await
@@ -132,7 +138,7 @@ impl CaseBackend for ServerBackend {
             let mut tx = self.read_tx().await?;
             let granted = exposure::record_grant(&mut tx, id, actor).await?.map(|(_, g)| g).filter(Grant::visible);
             let Some(granted) = granted else {
-                drop(tx);
+                tx.finish().await?;
                 self.audit_alone(actor_event(actor, "case.read").on("case", id).outcome(Outcome::Denied)).await;
                 return Err(AppError::NotFound.into());
             };
@@ -143,8 +149,7 @@ impl CaseBackend for ServerBackend {
             let manage = if granted.writes.manage { Some(self.manage_choices(&mut tx).await?) } else { None };
             let (corrections, rectifiable, data_protection) = super::data_protection::case_extras(&mut tx, actor, id, parts).await?;
             let event = actor_event(actor, "case.read").on("case", id).detail("parts", parts.names());
-            audit::append(&mut tx, now, event).await?;
-            tx.commit().await?;
+            self.finish_read(tx, vec![event]).await?;
             Ok(CaseView { record, manage, corrections, rectifiable, data_protection })
         })
         .await
@@ -159,7 +164,6 @@ impl CaseBackend for ServerBackend {
                 p.add("search", "Enter a name, date of birth or case reference using letters or numbers");
             }
             p.finish(())?;
-            let now = self.clock.unix();
             let mut tx = self.read_tx().await?;
             let (kind, ids) = if looks_like_reference(&query) {
                 (
@@ -184,14 +188,15 @@ impl CaseBackend for ServerBackend {
                 ("name", q.fetch_all(&mut *tx).await)
             };
             let ids: Vec<String> = ids?;
-            let found = self.case_hits(&mut tx, actor, &ids, "case.search").await?;
+            let (found, mut events) = self.case_hits(&mut tx, actor, &ids, "case.search").await?;
             let key = search_key::key(&mut tx).await?;
-            let event = actor_event(actor, "case.search")
-                .detail("kind", kind)
-                .detail("terms_hash", search_key::hash_terms(&key, &normalise_name(&query)))
-                .detail("results", found.len());
-            audit::append(&mut tx, now, event).await?;
-            tx.commit().await?;
+            events.push(
+                actor_event(actor, "case.search")
+                    .detail("kind", kind)
+                    .detail("terms_hash", search_key::hash_terms(&key, &normalise_name(&query)))
+                    .detail("results", found.len()),
+            );
+            self.finish_read(tx, events).await?;
             Ok(found)
         })
         .await

@@ -161,7 +161,7 @@ impl DistributionBackend for ServerBackend {
     async fn distribution(&self, actor: &Actor, meeting_id: &str) -> Result<DistributionView, AppError> {
         answer(async move {
             let now = self.clock.unix();
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let m = load(&mut tx, actor, meeting_id).await?;
             require(m.rights.distribute || m.rights.manage)?;
             let latest: Option<(String, i64)> =
@@ -224,7 +224,7 @@ impl DistributionBackend for ServerBackend {
                 email_configured: self.config.mail.is_some(),
                 agencies,
             };
-            self.audit_and_commit(tx, actor_event(actor, "minutes.distribution.read").on("meeting", meeting_id)).await?;
+            self.finish_read(tx, vec![actor_event(actor, "minutes.distribution.read").on("meeting", meeting_id)]).await?;
             Ok(view)
         })
         .await
@@ -353,7 +353,7 @@ impl DistributionBackend for ServerBackend {
     async fn copy(&self, actor: &Actor, copy_id: &str) -> Result<CopyView, AppError> {
         answer(async move {
             let now = self.clock.unix();
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let row = self.copy_row(&mut tx, copy_id).await?;
             let own = row.user_id == actor.user_id;
             if decide(Some(actor), &Action::DownloadMinutesCopy { own }) == Decision::Deny {
@@ -370,7 +370,7 @@ impl DistributionBackend for ServerBackend {
                 live: state == CopyState::Live,
                 download_path: app::api::distribution::copy_pdf_path(copy_id),
             };
-            self.audit_and_commit(tx, actor_event(actor, "minutes.copy.read").on("copy", copy_id)).await?;
+            self.finish_read(tx, vec![actor_event(actor, "minutes.copy.read").on("copy", copy_id)]).await?;
             Ok(view)
         })
         .await
@@ -416,19 +416,21 @@ impl DistributionBackend for ServerBackend {
             check(actor, &Action::DownloadActionList)?;
             let now = self.clock.unix();
             let agency = actor.agency_id.clone().unwrap_or_default();
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let case_ids: Vec<String> = sqlx::query_scalar(
                 "SELECT DISTINCT case_id FROM actions WHERE owner_agency_id = $1 AND status IN ('open', 'in_progress') ORDER BY case_id",
             )
             .bind(&agency)
             .fetch_all(&mut *tx)
             .await?;
-            let views = self.action_views_of(&mut tx, actor, &case_ids, |a| a.owner_agency_id == agency && a.status.is_outstanding(), now).await?;
+            let (views, mut events) =
+                self.action_views(&mut tx, actor, &case_ids, |a| a.owner_agency_id == agency && a.status.is_outstanding(), now).await?;
+            tx.finish().await?;
             let lines: Vec<ActionLine> = views.iter().map(ActionLine::from).collect();
             let id = Uuid::new_v4().to_string();
             let bytes = render_pdf(action_list(&lines, actor, &day_of(now), &id)).await?;
-            let event = actor_event(actor, "actions.download").on("document", &id).detail("count", lines.len());
-            self.audit_and_commit(tx, event).await?;
+            events.push(actor_event(actor, "actions.download").on("document", &id).detail("count", lines.len()));
+            self.appender.record(now, events).await?;
             Ok(bytes)
         })
         .await

@@ -21,10 +21,11 @@ use app::error::AppError;
 pub(crate) use error::{Error, OrInternal};
 use shared::policy::{decide, Action, Actor, Decision};
 
+use crate::audit::appender::Appender;
 use crate::audit::{self, AuditEvent};
 use crate::clock::Clock;
 use crate::config::ServeConfig;
-use crate::db::{Db, Tx};
+use crate::db::{Db, ReadTx, Tx};
 use crate::error::Error as ServerError;
 use crate::identity::passkeys::RelyingParty;
 use crate::identity::rate_limit::SignInThrottle;
@@ -40,13 +41,16 @@ pub struct ServerBackend {
     pub(crate) mail_wakeup: Arc<tokio::sync::Notify>,
     /// Tells open meeting screens that their meeting changed.
     pub(crate) live: crate::live::Live,
+    /// Commits reads' audit entries in batches.
+    pub(crate) appender: Appender,
 }
 
 impl ServerBackend {
-    /// Builds the backend.
+    /// Builds the backend and starts its audit appender (on the current runtime).
     pub fn new(db: Db, clock: Clock, config: Arc<ServeConfig>) -> Result<Self, ServerError> {
         let rp = RelyingParty::new(&config.public_url)?;
         Ok(Self {
+            appender: Appender::start(db.clone()),
             db,
             clock,
             rp,
@@ -62,10 +66,17 @@ impl ServerBackend {
         Ok(self.db.begin_write().await?)
     }
 
-    /// A transaction for work that only reads (its audit entry apart): on PostgreSQL such
-    /// transactions run side by side. Anything that writes must use [`Self::tx`].
-    pub(crate) async fn read_tx(&self) -> Result<Tx, Error> {
+    /// A transaction for work that only reads: it runs beside every other, and its audit
+    /// entries go through [`Self::finish_read`]. Anything that writes must use [`Self::tx`].
+    pub(crate) async fn read_tx(&self) -> Result<ReadTx, Error> {
         Ok(self.db.begin_read().await?)
+    }
+
+    /// Ends a read and returns once its audit entries are durable (in the appender's next
+    /// batch): the caller sends its answer only after this.
+    pub(crate) async fn finish_read(&self, tx: ReadTx, events: Vec<AuditEvent>) -> Result<(), Error> {
+        tx.finish().await?;
+        Ok(self.appender.record(self.clock.unix(), events).await?)
     }
 
     /// Appends the audit row for the work done in `tx`, then commits both together.
@@ -74,17 +85,10 @@ impl ServerBackend {
         Ok(tx.commit().await?)
     }
 
-    /// Records a failed or refused attempt in its own transaction (the attempt's own was rolled back).
+    /// Records a failed or refused attempt on its own (the attempt's own transaction was rolled
+    /// back), through the appender.
     pub(crate) async fn audit_alone(&self, event: AuditEvent) {
-        let now = self.clock.unix();
-        let result = async {
-            let mut tx = self.db.begin_write().await?;
-            audit::append(&mut tx, now, event).await?;
-            tx.commit().await?;
-            Ok::<(), ServerError>(())
-        }
-        .await;
-        if let Err(e) = result {
+        if let Err(e) = self.appender.record(self.clock.unix(), vec![event]).await {
             tracing::error!(error = %e, "could not write audit row for a failed attempt");
         }
     }

@@ -201,7 +201,7 @@ impl ReferralBackend for ServerBackend {
     async fn my_referrals(&self, actor: &Actor) -> Result<Vec<ReferralSummary>, AppError> {
         answer(async move {
             check(actor, &Action::Refer)?;
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let rows: Vec<OwnRow> = sqlx::query_as(
                 "SELECT r.id, r.reference, r.status, r.updated_at, r.draft_json, v.name AS victim_name \
              FROM referrals r LEFT JOIN victims v ON v.referral_id = r.id \
@@ -228,7 +228,7 @@ impl ReferralBackend for ServerBackend {
             }
             out.extend(rejection_notices(&mut tx, actor, self.clock.unix()).await?);
             out.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
-            self.audit_and_commit(tx, actor_event(actor, "referral.list_own").detail("count", out.len())).await?;
+            self.finish_read(tx, vec![actor_event(actor, "referral.list_own").detail("count", out.len())]).await?;
             Ok(out)
         })
         .await
@@ -261,7 +261,7 @@ impl ReferralBackend for ServerBackend {
     async fn referral_draft(&self, actor: &Actor, id: &str) -> Result<DraftView, AppError> {
         answer(async move {
             check(actor, &Action::Refer)?;
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let row = own_referral(&mut tx, actor, id).await?;
             if !matches!(row.status, ReferralStatus::Draft | ReferralStatus::MoreInformationRequested) {
                 return Err(AppError::NotFound.into());
@@ -277,7 +277,7 @@ impl ReferralBackend for ServerBackend {
                 agency_name,
                 updated_at: row.updated_at,
             };
-            self.audit_and_commit(tx, actor_event(actor, "referral.read_own").on("referral", id)).await?;
+            self.finish_read(tx, vec![actor_event(actor, "referral.read_own").on("referral", id)]).await?;
             Ok(view)
         })
         .await
@@ -386,7 +386,7 @@ impl ReferralBackend for ServerBackend {
     async fn triage_list(&self, actor: &Actor) -> Result<Vec<TriageSummary>, AppError> {
         answer(async move {
             check(actor, &Action::TriageReferrals)?;
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let rows: Vec<ReferralRow> =
                 sqlx::query_as("SELECT * FROM referrals WHERE status IN ('submitted', 'more_information_requested') ORDER BY submitted_at LIMIT 500")
                     .fetch_all(&mut *tx)
@@ -395,7 +395,7 @@ impl ReferralBackend for ServerBackend {
             for r in &rows {
                 out.push(summary_of(&mut tx, r).await?);
             }
-            self.audit_and_commit(tx, actor_event(actor, "triage.list").detail("count", out.len())).await?;
+            self.finish_read(tx, vec![actor_event(actor, "triage.list").detail("count", out.len())]).await?;
             Ok(out)
         })
         .await
@@ -406,7 +406,7 @@ impl ReferralBackend for ServerBackend {
             check(actor, &Action::TriageReferrals)?;
             let now = self.clock.unix();
             let today = today(now);
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let row = triage_row(&mut tx, id).await?;
             let summary = summary_of(&mut tx, &row).await?;
             let victim = people::victim_of_referral(&mut tx, id).await?.ok_or_else(|| Error::internal("referral without victim"))?;
@@ -445,7 +445,7 @@ impl ReferralBackend for ServerBackend {
                 meetings,
                 idvas: idva_choices(&mut tx).await?,
             };
-            self.audit_and_commit(tx, actor_event(actor, "referral.read").on("referral", id)).await?;
+            self.finish_read(tx, vec![actor_event(actor, "referral.read").on("referral", id)]).await?;
             Ok(view)
         })
         .await

@@ -19,14 +19,16 @@ impl SessionBackend for ServerBackend {
         answer(async move {
             let limits = self.config.session_limits();
             let now = self.clock.unix();
+            let hash = hash_secret(secret);
             let mut conn = self.db.pool().acquire().await?;
-            let (created_at, last_seen_at): (i64, i64) =
+            let (created_at, stored): (i64, i64) =
                 sqlx::query_as("SELECT created_at, last_seen_at FROM sessions WHERE id_hash = $1 AND user_id = $2")
-                    .bind(hash_secret(secret))
+                    .bind(&hash)
                     .bind(&actor.user_id)
                     .fetch_optional(&mut *conn)
                     .await?
                     .ok_or(AppError::SignInRequired)?;
+            let last_seen_at = self.db.last_seen().latest(&hash, stored);
             Ok(SessionTimes {
                 idle_secs: limits.idle_secs,
                 idle_left: (last_seen_at + limits.idle_secs - now).max(0),

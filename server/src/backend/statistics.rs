@@ -61,7 +61,7 @@ impl ServerBackend {
         check(actor, &Action::ViewStatistics)?;
         let quarter = parse_quarter(raw, Quarter::from_date(today(self.clock.unix())))?;
         let (start, end) = (quarter.start().map(iso_date).unwrap_or_default(), quarter.end().map(iso_date).unwrap_or_default());
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let rows = sqlx::query_as::<_, HeardRow>(
             "SELECT h.heard_on, r.criteria, v.gender, v.ethnicity, v.sexual_orientation, v.disability, v.date_of_birth, ai.referral_id \
              FROM case_hearings h JOIN agenda_items ai ON ai.meeting_id = h.meeting_id AND ai.case_id = h.case_id \
@@ -118,7 +118,7 @@ impl ServerBackend {
         }
         let report = quarter_report(quarter, &heard, &by_agency, self.config.small_cell_threshold);
         let event = actor_event(actor, "statistics.read").detail("quarter", format!("{}-Q{}", quarter.year, quarter.q));
-        self.audit_and_commit(tx, event).await?;
+        self.finish_read(tx, vec![event]).await?;
         Ok(report)
     }
 }

@@ -264,7 +264,7 @@ impl SubjectAccessBackend for ServerBackend {
             if terms.chars().count() < 2 {
                 return Err(AppError::field("subject-query", "Enter at least two letters of the person's name").into());
             }
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let mut found = Vec::new();
             for kind in SubjectKind::ALL {
                 let sql = format!(
@@ -290,7 +290,7 @@ impl SubjectAccessBackend for ServerBackend {
             let key = search_key::key(&mut tx).await?;
             let event =
                 actor_event(actor, "subject_access.search").detail("terms_hash", search_key::hash_terms(&key, &terms)).detail("found", found.len());
-            self.audit_and_commit(tx, event).await?;
+            self.finish_read(tx, vec![event]).await?;
             Ok(found)
         })
         .await
@@ -347,14 +347,14 @@ impl SubjectAccessBackend for ServerBackend {
     async fn subject_requests(&self, actor: &Actor) -> Result<Vec<RequestSummary>, AppError> {
         answer(async move {
             check(actor, &Action::ViewSubjectAccess)?;
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let list = sqlx::query_as::<_, RequestRow>(sqlx::AssertSqlSafe(format!("{REQUEST_SQL} ORDER BY s.prepared_at DESC LIMIT 100")))
                 .fetch_all(&mut *tx)
                 .await?
                 .iter()
                 .map(summary_of)
                 .collect::<Vec<_>>();
-            self.audit_and_commit(tx, actor_event(actor, "subject_access.list").detail("count", list.len())).await?;
+            self.finish_read(tx, vec![actor_event(actor, "subject_access.list").detail("count", list.len())]).await?;
             Ok(list)
         })
         .await
@@ -363,11 +363,11 @@ impl SubjectAccessBackend for ServerBackend {
     async fn subject_request(&self, actor: &Actor, id: &str) -> Result<RequestView, AppError> {
         answer(async move {
             check(actor, &Action::SubjectAccess)?;
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let row = self.request_row(&mut tx, id).await?;
             let export: SubjectExport = serde_json::from_str(&row.export_json).or_internal()?;
             let view = RequestView { summary: summary_of(&row), export };
-            self.audit_and_commit(tx, actor_event(actor, "subject_access.review").on("subject_access_request", id)).await?;
+            self.finish_read(tx, vec![actor_event(actor, "subject_access.review").on("subject_access_request", id)]).await?;
             Ok(view)
         })
         .await
@@ -406,7 +406,7 @@ impl SubjectAccessBackend for ServerBackend {
     async fn export_file(&self, actor: &Actor, id: &str, format: &str) -> Result<(&'static str, Vec<u8>), AppError> {
         answer(async move {
             check(actor, &Action::SubjectAccess)?;
-            let mut tx = self.tx().await?;
+            let mut tx = self.read_tx().await?;
             let row = self.request_row(&mut tx, id).await?;
             require(row.approved_at.is_some())?;
             let json = row.export_json;
@@ -421,7 +421,7 @@ impl SubjectAccessBackend for ServerBackend {
             };
             let event =
                 actor_event(actor, "subject_access.download").on("subject_access_request", id).detail("format", format).detail("bytes", file.1.len());
-            self.audit_and_commit(tx, event).await?;
+            self.finish_read(tx, vec![event]).await?;
             Ok(file)
         })
         .await

@@ -13,9 +13,10 @@ pub fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Runs `sql` (whose `{ids}` stands for the case ids) with `agency`, when given, as `$1` and
-/// the ids after it, in chunks small enough for either engine, and collects the rows.
-async fn per_case<T>(conn: &mut AnyConnection, sql: &str, agency: Option<&str>, case_ids: &[String]) -> Result<Vec<T>, sqlx::Error>
+/// Runs `sql` (whose `{ids}` stands for the ids, of cases or meetings) with `agency` (or
+/// whatever one value comes first), when given, as `$1` and the ids after it, in chunks small
+/// enough for either engine, and collects the rows.
+pub async fn per_case<T>(conn: &mut AnyConnection, sql: &str, agency: Option<&str>, case_ids: &[String]) -> Result<Vec<T>, sqlx::Error>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
@@ -116,46 +117,70 @@ impl MeetingSeat {
 
 #[derive(sqlx::FromRow)]
 struct SeatRow {
+    id: String,
     status: String,
     starts_at: i64,
     chair_user_id: Option<String>,
     invited: i64,
-    attendance: Option<String>,
-    acknowledged_at: Option<i64>,
 }
 
 /// How the actor stands to meeting `id`, or `None` when there is no such meeting.
 pub async fn seat(conn: &mut AnyConnection, id: &str, actor: &Actor) -> Result<Option<MeetingSeat>, sqlx::Error> {
-    let row = sqlx::query_as::<_, SeatRow>(
-        "SELECT m.status, m.starts_at, m.chair_user_id, \
-         (SELECT COUNT(*) FROM meeting_agencies ma WHERE ma.meeting_id = m.id AND ma.agency_id = $2) AS invited, \
-         t.status AS attendance, t.acknowledged_at FROM meetings m LEFT JOIN attendance t ON t.meeting_id = m.id AND t.user_id = $3 WHERE m.id = $1",
+    Ok(seats(conn, &[id.to_string()], actor).await?.remove(id))
+}
+
+/// How the actor stands to each of `meeting_ids` that exists: three queries, however many.
+pub async fn seats(conn: &mut AnyConnection, meeting_ids: &[String], actor: &Actor) -> Result<BTreeMap<String, MeetingSeat>, sqlx::Error> {
+    let agency = actor.agency_id.clone().unwrap_or_default();
+    let rows: Vec<SeatRow> = per_case(
+        conn,
+        "SELECT m.id, m.status, m.starts_at, m.chair_user_id, \
+         (SELECT COUNT(*) FROM meeting_agencies ma WHERE ma.meeting_id = m.id AND ma.agency_id = $1) AS invited \
+         FROM meetings m WHERE m.id IN ({ids})",
+        Some(&agency),
+        meeting_ids,
     )
-    .bind(id)
-    .bind(actor.agency_id.clone().unwrap_or_default())
-    .bind(&actor.user_id)
-    .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let Some(status) = MeetingStatus::parse(&row.status) else {
-        return Err(sqlx::Error::Decode(format!("unknown meeting status {}", row.status).into()));
-    };
-    let out_for = sqlx::query_scalar::<_, String>("SELECT case_id FROM item_absences WHERE meeting_id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(&actor.user_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
-    Ok(Some(MeetingSeat {
-        status,
-        starts_at: row.starts_at,
-        invited: row.invited > 0,
-        chair: row.chair_user_id.as_deref() == Some(actor.user_id.as_str()),
-        acknowledged: row.acknowledged_at.is_some(),
-        present: row.attendance.as_deref().and_then(Attendance::parse) == Some(Attendance::Present),
-        out_for,
-    }))
+    let user = Some(actor.user_id.as_str());
+    let attendance: BTreeMap<String, (Option<String>, Option<i64>)> = per_case::<(String, Option<String>, Option<i64>)>(
+        conn,
+        "SELECT meeting_id, status, acknowledged_at FROM attendance WHERE user_id = $1 AND meeting_id IN ({ids})",
+        user,
+        meeting_ids,
+    )
+    .await?
+    .into_iter()
+    .map(|(m, status, at)| (m, (status, at)))
+    .collect();
+    let mut out_for: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (m, case) in per_case::<(String, String)>(
+        conn,
+        "SELECT meeting_id, case_id FROM item_absences WHERE user_id = $1 AND meeting_id IN ({ids})",
+        user,
+        meeting_ids,
+    )
+    .await?
+    {
+        out_for.entry(m).or_default().insert(case);
+    }
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let Some(status) = MeetingStatus::parse(&row.status) else {
+            return Err(sqlx::Error::Decode(format!("unknown meeting status {}", row.status).into()));
+        };
+        let (attended, acknowledged_at) = attendance.get(&row.id).cloned().unwrap_or_default();
+        let seat = MeetingSeat {
+            status,
+            starts_at: row.starts_at,
+            invited: row.invited > 0,
+            chair: row.chair_user_id.as_deref() == Some(actor.user_id.as_str()),
+            acknowledged: acknowledged_at.is_some(),
+            present: attended.as_deref().and_then(Attendance::parse) == Some(Attendance::Present),
+            out_for: out_for.remove(&row.id).unwrap_or_default(),
+        };
+        out.insert(row.id, seat);
+    }
+    Ok(out)
 }
 
 /// What the actor may see of a case on its record: everything any context open to them gives
@@ -167,10 +192,8 @@ pub async fn record_grant(conn: &mut AnyConnection, case_id: &str, actor: &Actor
     let mut granted = grant(actor, &Context { facts: facts.clone(), seat: None });
     let meetings =
         sqlx::query_scalar::<_, String>("SELECT meeting_id FROM agenda_items WHERE case_id = $1").bind(case_id).fetch_all(&mut *conn).await?;
-    for meeting in meetings {
-        if let Some(s) = seat(conn, &meeting, actor).await? {
-            granted = granted.union(grant(actor, &Context { facts: facts.clone(), seat: Some(s.for_case(case_id)) }));
-        }
+    for s in seats(conn, &meetings, actor).await?.into_values() {
+        granted = granted.union(grant(actor, &Context { facts: facts.clone(), seat: Some(s.for_case(case_id)) }));
     }
     Ok(Some((facts, granted)))
 }

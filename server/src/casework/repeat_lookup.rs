@@ -1,9 +1,13 @@
 //! Finding earlier cases that may be the same victim: by normalised name key and by date of
 //! birth, each through an index, so the lookup stays fast however many cases are on record.
 
+use std::collections::BTreeMap;
+
 use shared::repeat::{match_strength, MatchStrength, PersonKey};
 use shared::validation::parse_iso_date;
 use sqlx::AnyConnection;
+
+use super::exposure::{per_case, placeholders};
 
 /// At most this many name keys are looked up for one person.
 const MAX_KEYS: usize = 24;
@@ -27,8 +31,14 @@ pub struct Candidate {
     pub strength: MatchStrength,
 }
 
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+/// A candidate case as stored.
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: String,
+    reference: String,
+    victim_id: Option<String>,
+    victim_dob: Option<String>,
+    last_heard_on: Option<String>,
 }
 
 /// Earlier cases whose victim may be `person` (excluding `except_case`), strongest first.
@@ -55,24 +65,29 @@ pub async fn candidates(
     }
     ids.sort();
     ids.dedup();
+    ids.retain(|id| Some(id.as_str()) != except_case);
+    let cases: Vec<CaseRow> =
+        per_case(conn, "SELECT id, reference, victim_id, victim_dob, last_heard_on FROM cases WHERE id IN ({ids})", None, &ids).await?;
+    let mut keys_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (case_id, key) in per_case::<(String, String)>(conn, "SELECT case_id, key FROM case_name_keys WHERE case_id IN ({ids})", None, &ids).await? {
+        keys_of.entry(case_id).or_default().push(key);
+    }
     let mut found = Vec::new();
-    for id in ids.into_iter().filter(|id| Some(id.as_str()) != except_case) {
-        let Some((reference, victim_id, victim_dob, last_heard_on)) = sqlx::query_as::<_, (String, Option<String>, Option<String>, Option<String>)>(
-            "SELECT reference, victim_id, victim_dob, last_heard_on FROM cases WHERE id = $1",
-        )
-        .bind(&id)
-        .fetch_optional(&mut *conn)
-        .await?
-        else {
-            continue;
-        };
-        let their_keys: Vec<String> = sqlx::query_scalar("SELECT key FROM case_name_keys WHERE case_id = $1").bind(&id).fetch_all(&mut *conn).await?;
-        let theirs = PersonKey { name_keys: their_keys, date_of_birth: victim_dob.as_deref().and_then(parse_iso_date) };
+    for c in cases {
+        let theirs =
+            PersonKey { name_keys: keys_of.remove(&c.id).unwrap_or_default(), date_of_birth: c.victim_dob.as_deref().and_then(parse_iso_date) };
         if let Some(strength) = match_strength(person, &theirs) {
-            found.push(Candidate { case_id: id, reference, victim_id, victim_dob, last_heard_on, strength });
+            found.push(Candidate {
+                case_id: c.id,
+                reference: c.reference,
+                victim_id: c.victim_id,
+                victim_dob: c.victim_dob,
+                last_heard_on: c.last_heard_on,
+                strength,
+            });
         }
     }
-    found.sort_by(|a, b| a.strength.cmp(&b.strength).then_with(|| b.last_heard_on.cmp(&a.last_heard_on)));
+    found.sort_by(|a, b| a.strength.cmp(&b.strength).then_with(|| b.last_heard_on.cmp(&a.last_heard_on)).then_with(|| a.case_id.cmp(&b.case_id)));
     found.truncate(MAX_CANDIDATES);
     Ok(found)
 }

@@ -4,13 +4,18 @@
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
-/// The installation key, created on first use.
-pub async fn key(conn: &mut AnyConnection) -> Result<String, sqlx::Error> {
+/// Creates the installation key if there is none yet (at start, before any search).
+pub async fn ensure(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     let fresh = hex::encode(rand::random::<[u8; 32]>());
     sqlx::query("INSERT INTO settings (name, value) VALUES ('search_hash_key', $1) ON CONFLICT (name) DO NOTHING")
         .bind(&fresh)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// The installation key ([`ensure`] made it at start).
+pub async fn key(conn: &mut AnyConnection) -> Result<String, sqlx::Error> {
     sqlx::query_scalar("SELECT value FROM settings WHERE name = 'search_hash_key'").fetch_one(&mut *conn).await
 }
 

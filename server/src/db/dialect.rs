@@ -47,12 +47,33 @@ pub fn connect_url(backend: Backend, url: &str) -> String {
     }
 }
 
-/// Pool size: SQLite has one writer, so a handful of connections is plenty.
+/// Pool size: SQLite has one writer, so a handful of connections is plenty (its reads have
+/// a pool of their own, [`max_read_connections`]).
 pub fn max_connections(backend: Backend) -> u32 {
     match backend {
-        Backend::Sqlite => 8,
+        Backend::Sqlite => 4,
         Backend::Postgres => 16,
     }
+}
+
+/// SQLite's pool of reading connections: reads run side by side, one per core and a few
+/// waiting on the disk.
+pub fn max_read_connections(backend: Backend) -> u32 {
+    match backend {
+        Backend::Sqlite => 8,
+        Backend::Postgres => max_connections(backend),
+    }
+}
+
+/// Settings of an SQLite reading connection: as [`configure_connection`], and refusing any
+/// write (`query_only`), so a read that tried to write would fail in every test rather than
+/// take the write lock behind the writers' queue.
+pub async fn configure_reader(backend: Backend, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    configure_connection(backend, conn).await?;
+    if backend == Backend::Sqlite {
+        conn.execute("PRAGMA query_only = ON;").await?;
+    }
+    Ok(())
 }
 
 /// Per-connection settings: WAL, full fsync, foreign keys, a busy timeout, and `secure_delete`
@@ -92,15 +113,13 @@ pub async fn begin_write(backend: Backend, pool: &sqlx::AnyPool) -> Result<sqlx:
     }
 }
 
-/// Starts a transaction that only reads, apart from its audit entry. On PostgreSQL it runs
-/// alongside others and takes the writers' lock only when it appends to the audit chain
-/// ([`lock_audit_tail`]), so reads no longer wait for one another. SQLite cannot turn a
-/// reading transaction into a writing one once another writer has committed, so there it
-/// is a write transaction as before.
+/// Starts a transaction that only reads, on one snapshot: SQLite's deferred `BEGIN` reads
+/// one WAL snapshot and takes no lock; PostgreSQL's repeatable read sees one snapshot, and
+/// `READ ONLY` refuses writes. Neither waits for writers.
 pub async fn begin_read(backend: Backend, pool: &sqlx::AnyPool) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
     match backend {
-        Backend::Sqlite => begin_write(backend, pool).await,
-        Backend::Postgres => pool.begin().await,
+        Backend::Sqlite => pool.begin().await,
+        Backend::Postgres => pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await,
     }
 }
 

@@ -4,6 +4,8 @@
 //! (TEXT, BIGINT, BOOLEAN), so the same code runs on SQLite and on PostgreSQL.
 
 pub mod dialect;
+pub mod last_seen;
+mod transactions;
 
 use std::time::Duration;
 
@@ -11,6 +13,9 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 
 pub use dialect::Backend;
+pub use last_seen::LastSeen;
+use transactions::WriterTurn;
+pub use transactions::{ReadTx, WriteTx};
 
 use crate::error::Error;
 
@@ -29,7 +34,12 @@ pub struct DatabaseConfig {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// Connections for read transactions: on SQLite a pool of its own whose connections refuse
+    /// writes (`query_only`), on PostgreSQL the same pool.
+    reads: AnyPool,
     backend: Backend,
+    turn: WriterTurn,
+    last_seen: LastSeen,
 }
 
 impl Db {
@@ -44,7 +54,18 @@ impl Db {
             .after_connect(move |conn, _meta| Box::pin(async move { dialect::configure_connection(backend, conn).await }))
             .connect(&url)
             .await?;
-        Ok(Self { pool, backend })
+        let reads = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(dialect::max_read_connections(backend))
+                    .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(move |conn, _meta| Box::pin(async move { dialect::configure_reader(backend, conn).await }))
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => pool.clone(),
+        };
+        Ok(Self { pool, reads, backend, turn: WriterTurn::default(), last_seen: LastSeen::default() })
     }
 
     /// Opens an SQLite file read-only, without changing it (no journal or other settings written):
@@ -56,7 +77,7 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .connect(&format!("sqlite://{}?mode=ro", path.display()))
             .await?;
-        Ok(Self { pool, backend: Backend::Sqlite })
+        Ok(Self { reads: pool.clone(), pool, backend: Backend::Sqlite, turn: WriterTurn::default(), last_seen: LastSeen::default() })
     }
 
     /// Applies every pending migration for this engine. When none is pending it changes
@@ -123,6 +144,11 @@ impl Db {
         &self.pool
     }
 
+    /// Session activity not yet written.
+    pub fn last_seen(&self) -> &LastSeen {
+        &self.last_seen
+    }
+
     /// Which engine this is.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -140,16 +166,23 @@ impl Db {
 }
 
 /// A write transaction on the database.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+pub type Tx = WriteTx;
+
+/// The longest a write waits for its turn.
+const WRITER_WAIT: Duration = Duration::from_secs(10);
 
 impl Db {
-    /// Begins a transaction that writes (and so appends to the audit log).
-    pub async fn begin_write(&self) -> Result<Tx, Error> {
-        Ok(dialect::begin_write(self.backend, &self.pool).await?)
+    /// Begins a transaction that writes (and so may append to the audit log), once every
+    /// writer before it in this process has finished.
+    /// Waiting longer than [`WRITER_WAIT`] fails, as SQLite's busy timeout did, rather than
+    /// hang should a request ever wait for a writer while holding the turn itself.
+    pub async fn begin_write(&self) -> Result<WriteTx, Error> {
+        let turn = tokio::time::timeout(WRITER_WAIT, self.turn.take()).await.map_err(|_| sqlx::Error::PoolTimedOut)?;
+        Ok(WriteTx::new(dialect::begin_write(self.backend, &self.pool).await?, turn))
     }
 
-    /// Begins a transaction that only reads, apart from its audit entry (see [`dialect::begin_read`]).
-    pub async fn begin_read(&self) -> Result<Tx, Error> {
-        Ok(dialect::begin_read(self.backend, &self.pool).await?)
+    /// Begins a transaction that only reads: it waits for no writer and no writer waits for it.
+    pub async fn begin_read(&self) -> Result<ReadTx, Error> {
+        Ok(ReadTx::new(dialect::begin_read(self.backend, &self.reads).await?))
     }
 }

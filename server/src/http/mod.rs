@@ -73,6 +73,7 @@ pub async fn serve(db_args: DatabaseArgs, args: ServeArgs, witness: std::path::P
     {
         let mut conn = db.pool().acquire().await?;
         crate::audit::check_key(&mut conn).await?;
+        crate::casework::search_key::ensure(&mut conn).await?;
     }
     if let Err(e) = crate::witness::record(&db, &config.witness, Clock::System.unix()).await {
         tracing::error!(error = %e, "AUDIT CHECKPOINT REFUSED at start: run `roundtable verify-audit`");

@@ -10,11 +10,8 @@ use sqlx::AnyConnection;
 use time::{Date, OffsetDateTime};
 
 use super::sessions::hash_secret;
-use crate::db::Db;
+use crate::db::{Db, LastSeen, WriteTx};
 use crate::error::Error;
-
-/// How often `last_seen_at` is written (seconds), so each request need not write.
-const TOUCH_EVERY_SECS: i64 = 30;
 
 /// Why a session did not yield an actor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,42 +46,95 @@ struct SessionRow {
     user: UserRow,
 }
 
-/// Looks up the session and builds the actor; ends the session when it may no longer be used.
-pub async fn resolve(db: &Db, secret: &str, now: i64, limits: SessionLimits) -> Result<Result<Actor, Ended>, Error> {
-    let mut conn = db.pool().acquire().await?;
-    resolve_on(&mut conn, secret, now, limits).await
+/// What the session row says, before anything is written.
+enum Found {
+    /// The session may be used; `last_seen_at` as stored.
+    Live(Actor, i64),
+    /// It may not, and why (its row, if any, is to be removed).
+    Ended(Ended),
 }
 
-/// [`resolve`] on a given connection or transaction.
-pub async fn resolve_on(conn: &mut AnyConnection, secret: &str, now: i64, limits: SessionLimits) -> Result<Result<Actor, Ended>, Error> {
+/// Looks up the session and builds the actor, in a read; ends the session when it may no longer
+/// be used. The session's last use is recorded in memory, and written at most every
+/// [`crate::db::last_seen::WRITE_EVERY_SECS`] in the background, so a request does not wait
+/// for the writer.
+pub async fn resolve(db: &Db, secret: &str, now: i64, limits: SessionLimits) -> Result<Result<Actor, Ended>, Error> {
     let hash = hash_secret(secret);
+    let mut tx = db.begin_read().await?;
+    let found = find(&mut tx, db.last_seen(), &hash, now, limits).await?;
+    tx.finish().await?;
+    match found {
+        Found::Live(actor, stored) => {
+            if db.last_seen().record(&hash, now, stored) {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = touch(&db, &hash, now).await {
+                        tracing::warn!(error = %e, "could not record a session's last use");
+                    }
+                });
+            }
+            Ok(Ok(actor))
+        }
+        Found::Ended(ended) => {
+            db.last_seen().forget(&hash);
+            if ended != Ended::Unknown {
+                let mut tx = db.begin_write().await?;
+                end(&mut tx, &hash).await?;
+                tx.commit().await?;
+            }
+            Ok(Err(ended))
+        }
+    }
+}
+
+/// [`resolve`] inside a write transaction (sign-in checks the session it has just opened).
+pub async fn resolve_on(
+    tx: &mut WriteTx,
+    last_seen: &LastSeen,
+    secret: &str,
+    now: i64,
+    limits: SessionLimits,
+) -> Result<Result<Actor, Ended>, Error> {
+    let hash = hash_secret(secret);
+    match find(tx, last_seen, &hash, now, limits).await? {
+        Found::Live(actor, _) => Ok(Ok(actor)),
+        Found::Ended(ended) => {
+            end(tx, &hash).await?;
+            Ok(Err(ended))
+        }
+    }
+}
+
+async fn find(conn: &mut AnyConnection, last_seen: &LastSeen, hash: &str, now: i64, limits: SessionLimits) -> Result<Found, Error> {
     let Some(row) = sqlx::query_as::<_, SessionRow>(
         "SELECT s.created_at, s.last_seen_at, s.reauthenticated_at, u.id AS user_id, u.name, CAST(u.active AS INTEGER) AS active, \
          u.agency_id, a.name AS agency_name, a.isa_state \
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN agencies a ON a.id = u.agency_id \
          WHERE s.id_hash = $1",
     )
-    .bind(&hash)
+    .bind(hash)
     .fetch_optional(&mut *conn)
     .await?
     else {
-        return Ok(Err(Ended::Unknown));
+        return Ok(Found::Ended(Ended::Unknown));
     };
-    let last_seen_at = row.last_seen_at;
-    if session_state(row.created_at, last_seen_at, now, limits) != SessionState::Live {
-        end(conn, &hash).await?;
-        return Ok(Err(Ended::Expired));
+    let stored = row.last_seen_at;
+    if session_state(row.created_at, last_seen.latest(hash, stored), now, limits) != SessionState::Live {
+        return Ok(Found::Ended(Ended::Expired));
     }
     let active = row.user.active != 0;
     let actor = build_actor(conn, row.user, now).await?;
     if !active || !actor.may_enter() {
-        end(conn, &hash).await?;
-        return Ok(Err(Ended::AccessWithdrawn));
+        return Ok(Found::Ended(Ended::AccessWithdrawn));
     }
-    if now - last_seen_at >= TOUCH_EVERY_SECS {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(now).bind(&hash).execute(&mut *conn).await?;
-    }
-    Ok(Ok(actor))
+    Ok(Found::Live(actor, stored))
+}
+
+/// Writes a session's last use (never earlier than what is stored).
+async fn touch(db: &Db, hash: &str, now: i64) -> Result<(), Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1").bind(now).bind(hash).execute(&mut *tx).await?;
+    Ok(tx.commit().await?)
 }
 
 /// The actor a user would be now, without a session (no recent passkey check): how documents

@@ -14,6 +14,7 @@ mod distribution;
 mod durability;
 mod exposure;
 mod foundation;
+mod group_commit;
 mod hostile_input;
 mod identity;
 mod meetings;

@@ -163,7 +163,7 @@ impl ServerBackend {
         } else {
             None
         };
-        tx.commit().await?;
+        tx.finish().await?;
         Ok(RoleGrantList { pending, approval_required, administrators, notice })
     }
 

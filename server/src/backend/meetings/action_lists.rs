@@ -7,15 +7,12 @@ use shared::policy::exposure::{grant, Context};
 use shared::policy::Actor;
 use shared::views::actions::action_view;
 
+use sqlx::AnyConnection;
+
 use crate::audit;
-use crate::backend::{
-    actor_event,
-    error::{Error, OrInternal},
-    ServerBackend,
-};
+use crate::backend::{actor_event, error::Error, ServerBackend};
 use crate::casework::exposure::{self};
 use crate::casework::file;
-use crate::db::Tx;
 use crate::identity::actor::today;
 
 impl ServerBackend {
@@ -23,7 +20,7 @@ impl ServerBackend {
     /// and the audit entries for the cases they show (for the caller to append).
     pub(super) async fn review_actions(
         &self,
-        tx: &mut Tx,
+        tx: &mut AnyConnection,
         actor: &Actor,
         meeting_id: &str,
     ) -> Result<(Vec<ActionView>, Vec<audit::AuditEvent>), Error> {
@@ -32,31 +29,17 @@ impl ServerBackend {
             "SELECT DISTINCT case_id FROM actions WHERE meeting_id <> $1 AND status IN ('open', 'in_progress') ORDER BY case_id LIMIT 500",
         )
         .bind(meeting_id)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *tx)
         .await?;
-        self.action_views_and_entries(tx, actor, &case_ids, |a| a.meeting_id != meeting_id && a.status.is_outstanding(), now).await
+        self.action_views(tx, actor, &case_ids, |a| a.meeting_id != meeting_id && a.status.is_outstanding(), now).await
     }
 
     /// The actions of `case_ids` that `keep` selects, each as the policy lets `actor` see it on
-    /// the case's record, soonest due first; one audit entry per case whose actions it shows
-    /// (appended together).
-    pub(in crate::backend) async fn action_views_of(
+    /// the case's record, soonest due first, and one audit entry per case whose actions it
+    /// shows (for the caller to record).
+    pub(in crate::backend) async fn action_views(
         &self,
-        tx: &mut Tx,
-        actor: &Actor,
-        case_ids: &[String],
-        keep: impl Fn(&ActionRecord) -> bool,
-        now: i64,
-    ) -> Result<Vec<ActionView>, Error> {
-        let (out, listed) = self.action_views_and_entries(tx, actor, case_ids, keep, now).await?;
-        audit::append_all(tx, now, listed).await.or_internal()?;
-        Ok(out)
-    }
-
-    /// As [`Self::action_views_of`], but the audit entries are returned for the caller to append.
-    async fn action_views_and_entries(
-        &self,
-        tx: &mut Tx,
+        tx: &mut AnyConnection,
         actor: &Actor,
         case_ids: &[String],
         keep: impl Fn(&ActionRecord) -> bool,
@@ -64,6 +47,7 @@ impl ServerBackend {
     ) -> Result<(Vec<ActionView>, Vec<audit::AuditEvent>), Error> {
         let facts = exposure::facts(tx, case_ids, actor).await?;
         let heads = file::list_files(tx, case_ids, now).await?;
+        let mut actions = file::actions_of(tx, case_ids, today(now)).await?;
         let mut out = Vec::new();
         let mut listed = Vec::new();
         for head in heads {
@@ -72,7 +56,7 @@ impl ServerBackend {
             if !g.visible() {
                 continue;
             }
-            let actions = file::actions(tx, &head.head.id, today(now)).await?;
+            let actions = actions.remove(&head.head.id).unwrap_or_default();
             let shown: Vec<ActionView> = actions.iter().filter(|a| keep(a)).filter_map(|a| action_view(a, &head.head, &g, actor)).collect();
             if shown.iter().any(|a| !a.case_restricted) {
                 listed.push(actor_event(actor, "case.listed").on("case", head.head.id.clone()).detail("via", "action.list"));

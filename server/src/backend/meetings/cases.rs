@@ -12,15 +12,12 @@ use shared::policy::Actor;
 use shared::referral::{LONG_TEXT, SUMMARY_TEXT};
 use shared::validation::Problems;
 use shared::views::meeting::{meeting_case, LIVE_VIEW, RESEARCH_ITEM};
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use super::loaded::{agenda_grants, agenda_ids, case_grant, check_entry, load, meeting_summary, require, Loaded};
 use crate::audit;
-use crate::backend::{
-    actor_event,
-    error::{Error, OrInternal},
-    ServerBackend,
-};
+use crate::backend::{actor_event, error::Error, ServerBackend};
 use crate::casework::exposure::{self, stored_involvements};
 use crate::casework::file;
 use crate::db::Tx;
@@ -49,7 +46,7 @@ impl ServerBackend {
     /// Loads case `case_id` as `route` shows it at meeting `m` to `actor`.
     async fn meeting_case_file(
         &self,
-        tx: &mut Tx,
+        tx: &mut AnyConnection,
         actor: &Actor,
         m: &Loaded,
         case_id: &str,
@@ -68,7 +65,7 @@ impl ServerBackend {
         let g = match case_grant(&mut tx, actor, &m, case_id).await {
             Ok(g) => g,
             Err(e) => {
-                drop(tx);
+                tx.finish().await?;
                 self.audit_alone(actor_event(actor, "case.read").on("case", case_id).detail("meeting_id", id).outcome(audit::Outcome::Denied)).await;
                 return Err(e);
             }
@@ -131,13 +128,12 @@ impl ServerBackend {
             case,
         };
         let parts = shown(&g, LIVE_VIEW);
-        self.audit_and_commit(tx, actor_event(actor, "case.read").on("case", case_id).detail("meeting_id", id).detail("parts", parts.names()))
+        self.finish_read(tx, vec![actor_event(actor, "case.read").on("case", case_id).detail("meeting_id", id).detail("parts", parts.names())])
             .await?;
         Ok(view)
     }
 
     pub(super) async fn research_list_op(&self, actor: &Actor, id: &str) -> Result<ResearchList, Error> {
-        let now = self.clock.unix();
         let mut tx = self.read_tx().await?;
         let m = load(&mut tx, actor, id).await?;
         require(m.rights.research_list)?;
@@ -152,7 +148,6 @@ impl ServerBackend {
             read.push(event.detail("parts", shown(g, RESEARCH_ITEM).names()));
             cases.push(case);
         }
-        audit::append_all(&mut tx, now, read).await.or_internal()?;
         let answered = cases.iter().filter(|c| !c.answers.is_empty()).count();
         let view = ResearchList {
             summary: meeting_summary(&m, i64::try_from(ids.len()).unwrap_or_default()),
@@ -161,7 +156,8 @@ impl ServerBackend {
             cases,
             answered,
         };
-        self.audit_and_commit(tx, actor_event(actor, "meeting.research_list").on("meeting", id).detail("cases", view.cases.len())).await?;
+        read.push(actor_event(actor, "meeting.research_list").on("meeting", id).detail("cases", view.cases.len()));
+        self.finish_read(tx, read).await?;
         Ok(view)
     }
 

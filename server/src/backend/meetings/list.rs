@@ -1,12 +1,15 @@
 //! The meetings a person may see, a meeting's calendar file, and following a meeting's changes.
 
+use std::collections::BTreeMap;
+
 use app::api::meetings::MeetingList;
 use app::error::AppError;
 use shared::display::instant;
 use shared::policy::{decide, Action, Actor};
 
-use super::loaded::{load, require, summary};
+use super::loaded::{load, load_visible, require, summary};
 use crate::backend::{actor_event, error::Error, ServerBackend};
+use crate::casework::exposure::per_case;
 
 impl ServerBackend {
     pub(super) async fn meetings_op(&self, actor: &Actor) -> Result<MeetingList, Error> {
@@ -18,17 +21,19 @@ impl ServerBackend {
                 .bind(now)
                 .fetch_all(&mut *tx)
                 .await?;
-        let mut out = Vec::new();
-        for id in ids {
-            // Meetings the actor may not see are left out; a failure is not.
-            let m = match load(&mut tx, actor, &id).await {
-                Ok(m) => m,
-                Err(Error::Refused(_)) => continue,
-                Err(e) => return Err(e),
-            };
-            let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = $1").bind(&id).fetch_one(&mut *tx).await?;
-            out.push(summary(&m.row, cases));
-        }
+        // Meetings the actor may not see are left out.
+        let shown = load_visible(&mut tx, actor, &ids).await?;
+        let visible: Vec<String> = shown.iter().map(|m| m.id.clone()).collect();
+        let counts: BTreeMap<String, i64> = per_case::<(String, i64)>(
+            &mut tx,
+            "SELECT meeting_id, COUNT(*) FROM agenda_items WHERE meeting_id IN ({ids}) GROUP BY meeting_id",
+            None,
+            &visible,
+        )
+        .await?
+        .into_iter()
+        .collect();
+        let out: Vec<_> = shown.iter().map(|m| summary(&m.row, counts.get(&m.id).copied().unwrap_or_default())).collect();
         let may_schedule = decide(Some(actor), &Action::ScheduleMeetings).is_allowed();
         if out.is_empty() && !may_schedule && !decide(Some(actor), &Action::ListCases).is_allowed() {
             return Err(AppError::NotFound.into());
@@ -45,7 +50,7 @@ impl ServerBackend {
             .into_iter()
             .map(|(id, starts_at, place)| (app::api::distribution::copy_page_path(&id), format!("{}, {place}", instant(starts_at))))
             .collect();
-        self.audit_and_commit(tx, actor_event(actor, "meeting.list").detail("count", out.len())).await?;
+        self.finish_read(tx, vec![actor_event(actor, "meeting.list").detail("count", out.len())]).await?;
         Ok(MeetingList { meetings: out, may_schedule, copies })
     }
 
@@ -53,12 +58,13 @@ impl ServerBackend {
         let mut tx = self.read_tx().await?;
         let m = load(&mut tx, actor, id).await?;
         let ics = shared::meeting::calendar_file(id, m.row.starts_at, 180, &m.row.place, self.clock.unix());
-        self.audit_and_commit(tx, actor_event(actor, "meeting.calendar").on("meeting", id)).await?;
+        self.finish_read(tx, vec![actor_event(actor, "meeting.calendar").on("meeting", id)]).await?;
         Ok(ics)
     }
 
     pub(super) async fn follow_meeting_op(&self, actor: &Actor, id: &str) -> Result<(), Error> {
         let mut tx = self.read_tx().await?;
-        load(&mut tx, actor, id).await.map(|_| ())
+        load(&mut tx, actor, id).await?;
+        Ok(tx.finish().await?)
     }
 }

@@ -435,7 +435,7 @@ impl ServerBackend {
             }
             _ => return Err(AppError::NotFound.into()),
         };
-        let mut tx = self.tx().await?;
+        let mut tx = self.read_tx().await?;
         let query = sqlx::query_scalar(sql);
         let query = match bind {
             Some(b) => query.bind(b),
@@ -447,8 +447,9 @@ impl ServerBackend {
             "all" => a.status.is_outstanding(),
             _ => true,
         };
-        let list = self.action_views_of(&mut tx, actor, &case_ids, keep, now).await?;
-        self.audit_and_commit(tx, actor_event(actor, "action.list").detail("scope", scope).detail("count", list.len())).await?;
+        let (list, mut events) = self.action_views(&mut tx, actor, &case_ids, keep, now).await?;
+        events.push(actor_event(actor, "action.list").detail("scope", scope).detail("count", list.len()));
+        self.finish_read(tx, events).await?;
         Ok(list)
     }
 }

@@ -9,12 +9,7 @@ use shared::views::meeting::agenda_entry;
 use sqlx::AnyConnection;
 
 use super::loaded::{agenda_grants, load, summary};
-use crate::audit;
-use crate::backend::{
-    actor_event,
-    error::{Error, OrInternal},
-    ServerBackend,
-};
+use crate::backend::{actor_event, error::Error, ServerBackend};
 
 /// A line of the meeting's register.
 #[derive(sqlx::FromRow)]
@@ -120,7 +115,6 @@ pub(in crate::backend) async fn register_candidates(conn: &mut AnyConnection, me
 
 impl ServerBackend {
     pub(super) async fn meeting_op(&self, actor: &Actor, id: &str) -> Result<MeetingView, Error> {
-        let now = self.clock.unix();
         let mut tx = self.read_tx().await?;
         let m = load(&mut tx, actor, id).await?;
         let files = agenda_files(&mut tx, id).await?;
@@ -221,11 +215,8 @@ impl ServerBackend {
             people,
             research_progress,
         };
-        // The agenda's entries go in last, with the page's own: on PostgreSQL appending takes the
-        // writers' lock, which other readers then wait for until this transaction ends.
         listed.push(actor_event(actor, "meeting.read").on("meeting", id));
-        audit::append_all(&mut tx, now, listed).await.or_internal()?;
-        tx.commit().await?;
+        self.finish_read(tx, listed).await?;
         Ok(view)
     }
 }

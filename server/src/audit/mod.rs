@@ -1,12 +1,15 @@
-//! The audit writer: appends hash-chained rows inside the caller's transaction.
+//! The audit writer: appends hash-chained rows inside the caller's write transaction, or, for
+//! reads, through the [`appender`]'s group commit.
 //!
 //! If the audit row cannot be written the caller's transaction fails, so no change goes unrecorded.
 //! Rows are sealed with the audit key (`audit_keys`), which the database does not hold.
 
+pub mod appender;
+
 use serde_json::Value;
 use shared::audit::{chain_mac, horizon_mac, same_seal, Anchor, AuditContent, BreakReason, ChainBreak, ChainVerifier, StoredRow, GENESIS_HASH};
 
-use crate::db::{Db, Tx};
+use crate::db::{Db, WriteTx};
 use crate::error::Error;
 
 pub use shared::audit::Outcome;
@@ -100,7 +103,7 @@ fn check_bounds(event: &AuditEvent, details: &str) -> Result<(), Error> {
 
 /// Appends an event at `at` (Unix seconds) to the chain, inside `tx`, sealed with the audit key.
 /// Returns its sequence number.
-pub async fn append(tx: &mut Tx, at: i64, event: AuditEvent) -> Result<i64, Error> {
+pub async fn append(tx: &mut WriteTx, at: i64, event: AuditEvent) -> Result<i64, Error> {
     let seq = append_all(tx, at, vec![event]).await?;
     Ok(seq.unwrap_or_default())
 }
@@ -115,15 +118,20 @@ const APPEND_BATCH: usize = 200;
 /// INSERT per [`APPEND_BATCH`] entries. Pages that record one entry per case they disclose use
 /// it. If any event is refused (a field beyond its bound) nothing is appended. Returns the
 /// sequence number of the last entry, or `None` if there were none.
-pub async fn append_all(tx: &mut Tx, at: i64, events: Vec<AuditEvent>) -> Result<Option<i64>, Error> {
+pub async fn append_all(tx: &mut WriteTx, at: i64, events: Vec<AuditEvent>) -> Result<Option<i64>, Error> {
+    append_timed(tx, events.into_iter().map(|e| (at, e)).collect()).await
+}
+
+/// [`append_all`] with each event's own time.
+async fn append_timed(tx: &mut WriteTx, events: Vec<(i64, AuditEvent)>) -> Result<Option<i64>, Error> {
     if events.is_empty() {
         return Ok(None);
     }
     let mut checked = Vec::with_capacity(events.len());
-    for event in events {
+    for (at, event) in events {
         let details = event.details.to_string();
         check_bounds(&event, &details)?;
-        checked.push((event, details));
+        checked.push((at, event, details));
     }
     crate::db::dialect::lock_audit_tail(tx).await?;
     let last: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
@@ -131,7 +139,7 @@ pub async fn append_all(tx: &mut Tx, at: i64, events: Vec<AuditEvent>) -> Result
     check_key_once(tx).await?;
     let key = &crate::audit_keys::current().mac;
     let mut sealed = Vec::with_capacity(checked.len());
-    for (event, details) in checked {
+    for (at, event, details) in checked {
         seq += 1;
         let content = AuditContent {
             seq,
@@ -212,7 +220,7 @@ static KEY_CHECKED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
 
 /// Once per process, before its first append: the newest sealed entry must verify with this
 /// process's key, or a lost or wrong key would start a chain nobody can verify.
-async fn check_key_once(tx: &mut Tx) -> Result<(), Error> {
+async fn check_key_once(tx: &mut WriteTx) -> Result<(), Error> {
     if KEY_CHECKED.get().is_some() {
         return Ok(());
     }
