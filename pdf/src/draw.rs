@@ -1,13 +1,11 @@
 //! What every page carries (marking, watermark, footer), and turning laid-out pages into PDF
 //! bytes.
 
-use std::collections::{BTreeSet, HashMap};
-
 use flate2::{Compress, Compression, FlushCompress, Status};
 use lopdf::dictionary;
 use shared::document::Document;
 
-use crate::fonts::{printable, printable_text, text_width, Face, Fonts, Measure, Subset};
+use crate::fonts::{printable, printable_text, text_width, CharMap, Face, Fonts, Measure, Subset};
 use crate::page::{Item, CONTENT, HEIGHT, LEFT, RIGHT, WIDTH};
 use crate::wrap::{wrap, Span};
 use crate::PdfError;
@@ -113,21 +111,21 @@ const FONT_NAMES: [&str; 3] = ["FR", "FB", "FI"];
 /// content streams are written directly, as bytes, rather than through a writer's
 /// operation objects; every stream is deflated.
 pub fn to_pdf(fonts: &Fonts, pages: &[Vec<Item>]) -> Result<Vec<u8>, PdfError> {
-    let mut used: [BTreeSet<char>; 3] = Default::default();
+    let mut used: [CharMap<bool>; 3] = Default::default();
     for item in pages.iter().flatten() {
         if let Item::Text { text, face, .. } = item {
             if let Some(set) = used.get_mut(face.index()) {
-                set.extend(text.chars().map(|c| printable(fonts, *face, c).0));
+                text.chars().for_each(|c| set.set(printable(fonts, *face, c).0, true));
             }
         }
     }
     let mut deflate = Deflate::new();
     let mut file = lopdf::Document::with_version("1.7");
     let mut font_dict = lopdf::Dictionary::new();
-    let mut codes: [HashMap<char, u16>; 3] = Default::default();
+    let mut codes: [CharMap<u16>; 3] = Default::default();
     for face in Face::ALL {
-        let Some(chars) = used.get(face.index()).filter(|c| !c.is_empty()) else { continue };
-        let subset = fonts.subset(face, chars)?;
+        let Some(chars) = used.get(face.index()).map(CharMap::chars).filter(|c| !c.is_empty()) else { continue };
+        let subset = fonts.subset(face, &chars)?;
         let id = embed(&mut file, &mut deflate, &subset);
         if let (Some(name), Some(slot)) = (FONT_NAMES.get(face.index()), codes.get_mut(face.index())) {
             font_dict.set(*name, id);
@@ -348,10 +346,10 @@ fn stroke_style(out: &mut Vec<u8>, level: f32, width: f32) {
     out.extend_from_slice(b"w\n");
 }
 
-/// Appends the content stream for one page's items, in order, to `out`; each text's
-/// characters are written as the codes `codes` gives them in their face.
-fn content(out: &mut Vec<u8>, m: &dyn Measure, items: &[Item], codes: &[HashMap<char, u16>; 3]) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+/// Appends the content stream for one page's items, in order, to `out`. Each text is a
+/// literal string of two-byte codes (half the bytes of a hex string, so less to deflate),
+/// the codes `codes` gives its characters in their face.
+fn content(out: &mut Vec<u8>, m: &dyn Measure, items: &[Item], codes: &[CharMap<u16>; 3]) {
     let mut in_text = false;
     let mut font: Option<(Face, f32)> = None;
     let mut fill: Option<f32> = None;
@@ -383,16 +381,21 @@ fn content(out: &mut Vec<u8>, m: &dyn Measure, items: &[Item], codes: &[HashMap<
             }
             coord(out, *x);
             coord(out, HEIGHT - y);
-            out.extend_from_slice(b"Tm\n<");
             let map = codes.get(face.index());
+            out.extend_from_slice(b"Tm\n(");
             for c in text.chars() {
                 let c = printable(m, *face, c).0;
-                let code = map.and_then(|m| m.get(&c)).copied().unwrap_or(0);
-                for shift in [12, 8, 4, 0] {
-                    out.push(HEX[usize::from((code >> shift) & 0xF)]);
+                let code = map.map_or(0, |m| m.get(c));
+                for b in code.to_be_bytes() {
+                    match b {
+                        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+                        b'\r' => out.extend_from_slice(b"\\r"),
+                        b'\n' => out.extend_from_slice(b"\\n"),
+                        _ => out.push(b),
+                    }
                 }
             }
-            out.extend_from_slice(b"> Tj\n");
+            out.extend_from_slice(b") Tj\n");
             continue;
         }
         if in_text {
@@ -431,5 +434,35 @@ fn content(out: &mut Vec<u8>, m: &dyn Measure, items: &[Item], codes: &[HashMap<
     }
     if in_text {
         out.extend_from_slice(b"ET\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(v: f32, places: u32) -> String {
+        let mut out = Vec::new();
+        num(&mut out, v, places);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[test]
+    fn numbers_are_written_short_and_exact_to_their_places() {
+        assert_eq!(written(0.0, 3), "0");
+        assert_eq!(written(-0.0001, 3), "0");
+        assert_eq!(written(56.69, 3), "56.69");
+        assert_eq!(written(841.89, 3), "841.89");
+        assert_eq!(written(-12.5, 3), "-12.5");
+        assert_eq!(written(0.05, 3), "0.05");
+        assert_eq!(written(1000.0, 3), "1000");
+        assert_eq!(written(0.577_331, 6), "0.577331");
+        assert_eq!(written(-0.000_004, 6), "-0.000004");
+    }
+
+    #[test]
+    fn widths_group_consecutive_codes() {
+        let w = widths(&[(1, 500, 'a'), (2, 600, 'b'), (5, 700, 'c')]);
+        assert_eq!(w, vec![1.into(), vec![500.into(), 600.into()].into(), 5.into(), vec![700.into()].into()]);
     }
 }

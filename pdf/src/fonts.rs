@@ -107,14 +107,55 @@ impl FaceData {
     }
 }
 
+/// Values by character: a flat table for characters below [`TABLE_END`], a map for the rest.
+#[derive(Clone, Debug)]
+pub struct CharMap<T> {
+    low: Vec<T>,
+    high: HashMap<char, T>,
+}
+
+impl<T: Copy + Default> Default for CharMap<T> {
+    fn default() -> Self {
+        CharMap { low: vec![T::default(); TABLE_END as usize], high: HashMap::new() }
+    }
+}
+
+impl<T: Copy + Default> CharMap<T> {
+    /// The value for `c` (the default if none was set).
+    pub fn get(&self, c: char) -> T {
+        match self.low.get(u32::from(c) as usize) {
+            Some(&v) => v,
+            None => self.high.get(&c).copied().unwrap_or_default(),
+        }
+    }
+
+    /// Sets the value for `c`.
+    pub fn set(&mut self, c: char, v: T) {
+        match self.low.get_mut(u32::from(c) as usize) {
+            Some(slot) => *slot = v,
+            None => {
+                self.high.insert(c, v);
+            }
+        }
+    }
+}
+
+impl CharMap<bool> {
+    /// The characters set to `true`, in order.
+    pub fn chars(&self) -> BTreeSet<char> {
+        let low = self.low.iter().zip(0u32..).filter(|(&on, _)| on).filter_map(|(_, code)| char::from_u32(code));
+        low.chain(self.high.iter().filter(|(_, &on)| on).map(|(&c, _)| c)).collect()
+    }
+}
+
 /// One face cut down to the characters a file uses, ready to embed.
 pub struct Subset {
     /// The PostScript name, with its subset tag.
     pub name: String,
     /// The TrueType font program.
     pub program: Vec<u8>,
-    /// The code (glyph id in `program`) each character is written with.
-    pub codes: HashMap<char, u16>,
+    /// The code (glyph id in `program`) each character is written with; 0 for none.
+    pub codes: CharMap<u16>,
     /// Each code with its advance in thousandths of an em and the character it stands for,
     /// in code order.
     pub glyphs: Vec<(u16, i64, char)>,
@@ -185,10 +226,11 @@ impl Fonts {
             None => (data.name.to_string(), data.bytes.to_vec(), None),
         };
         let code = |g: u16| code_of.as_ref().map_or(Some(g), |m| m.get(&g).copied());
-        let codes: HashMap<char, u16> = mapped.iter().filter_map(|&(c, g)| Some((c, code(g)?))).collect();
+        let mut codes = CharMap::default();
         let mut glyphs: Vec<(u16, i64, char)> = Vec::with_capacity(mapped.len());
         for &(c, g) in &mapped {
             if let Some(code) = code(g) {
+                codes.set(c, code);
                 glyphs.push((code, data.width_1000(g), c));
             }
         }
@@ -274,6 +316,23 @@ mod tests {
         let b = subset_tag(&[1, 2, 4].into());
         assert!(a.len() == 6 && a.chars().all(|c| c.is_ascii_uppercase()), "{a}");
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn subset_codes_are_the_glyph_ids_the_subset_maps_its_characters_to() {
+        let fonts = fonts().unwrap();
+        let chars: BTreeSet<char> = "Łucja Zoë Şükrü Anaïs Bjørn Hélène Oisín Adébáyọ̀ ?".chars().collect();
+        for face in Face::ALL {
+            let subset = fonts.subset(face, &chars).unwrap();
+            assert!(subset.name.ends_with(fonts.face(face).unwrap().name) && subset.name.len() > 7, "{}", subset.name);
+            let font = ParsedFont::from_bytes(&subset.program, 0, &mut Vec::new()).unwrap();
+            for &c in &chars {
+                let code = subset.codes.get(c);
+                assert!(code != 0, "{c:?} has no code in {face:?}");
+                assert_eq!(font.lookup_glyph_index(u32::from(c)), Some(code), "{c:?} in {face:?}");
+            }
+            assert!(subset.glyphs.windows(2).all(|w| w[0].0 < w[1].0), "codes in order, once each");
+        }
     }
 
     #[test]
