@@ -1,12 +1,12 @@
 //! The embedded DejaVu Sans faces: glyph widths for measuring, and subsets for embedding.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{subset, CmapTarget, SubsetProfile};
-use printpdf::{FontId, ParsedFont, PdfDocument, PdfFont};
+use printpdf::ParsedFont;
 
 use crate::PdfError;
 
@@ -22,7 +22,8 @@ pub enum Face {
 }
 
 impl Face {
-    const ALL: [Face; 3] = [Face::Regular, Face::Bold, Face::Italic];
+    /// Every face, in index order.
+    pub const ALL: [Face; 3] = [Face::Regular, Face::Bold, Face::Italic];
 
     /// Its position in per-face arrays.
     pub fn index(self) -> usize {
@@ -72,6 +73,109 @@ struct FaceData {
     bytes: &'static [u8],
     font: ParsedFont,
     units_per_em: f32,
+    /// Glyph and advance (ems) of every character below [`TABLE_END`]; glyph 0 where the
+    /// face has none. Measuring looks characters up here rather than in the font's maps.
+    table: Vec<(u16, f32)>,
+}
+
+/// Characters below this (Latin, Greek, Cyrillic, combining marks, general punctuation)
+/// are measured from a table built once; the rest are looked up in the font each time.
+const TABLE_END: u32 = 0x2500;
+
+impl FaceData {
+    fn lookup(&self, code: u32) -> (u16, f32) {
+        let glyph = self.font.lookup_glyph_index(code).unwrap_or(0);
+        match self.font.get_glyph_width(glyph) {
+            Some(width) if glyph != 0 => (glyph, f32::from(width) / self.units_per_em),
+            _ => (0, 0.0),
+        }
+    }
+
+    /// The glyph for `c` and its advance in ems, if the face has one.
+    fn glyph(&self, c: char) -> Option<(u16, f32)> {
+        let code = u32::from(c);
+        let (glyph, width) = match self.table.get(code as usize) {
+            Some(&entry) => entry,
+            None => self.lookup(code),
+        };
+        (glyph != 0).then_some((glyph, width))
+    }
+
+    /// The advance of `glyph` in thousandths of an em, as PDF font widths are given.
+    fn width_1000(&self, glyph: u16) -> i64 {
+        self.font.get_glyph_width(glyph).map_or(0, |w| (f32::from(w) * 1000.0 / self.units_per_em).round() as i64)
+    }
+}
+
+/// Values by character: a flat table for characters below [`TABLE_END`], a map for the rest.
+#[derive(Clone, Debug)]
+pub struct CharMap<T> {
+    low: Vec<T>,
+    high: HashMap<char, T>,
+}
+
+impl<T: Copy + Default> Default for CharMap<T> {
+    fn default() -> Self {
+        CharMap { low: vec![T::default(); TABLE_END as usize], high: HashMap::new() }
+    }
+}
+
+impl<T: Copy + Default> CharMap<T> {
+    /// The value for `c` (the default if none was set).
+    pub fn get(&self, c: char) -> T {
+        match self.low.get(u32::from(c) as usize) {
+            Some(&v) => v,
+            None => self.high.get(&c).copied().unwrap_or_default(),
+        }
+    }
+
+    /// Sets the value for `c`.
+    pub fn set(&mut self, c: char, v: T) {
+        match self.low.get_mut(u32::from(c) as usize) {
+            Some(slot) => *slot = v,
+            None => {
+                self.high.insert(c, v);
+            }
+        }
+    }
+}
+
+impl CharMap<bool> {
+    /// The characters set to `true`, in order.
+    pub fn chars(&self) -> BTreeSet<char> {
+        let low = self.low.iter().zip(0u32..).filter(|(&on, _)| on).filter_map(|(_, code)| char::from_u32(code));
+        low.chain(self.high.iter().filter(|(_, &on)| on).map(|(&c, _)| c)).collect()
+    }
+}
+
+/// One face cut down to the characters a file uses, ready to embed.
+pub struct Subset {
+    /// The PostScript name, with its subset tag.
+    pub name: String,
+    /// The TrueType font program.
+    pub program: Vec<u8>,
+    /// The code (glyph id in `program`) each character is written with; 0 for none.
+    pub codes: CharMap<u16>,
+    /// Each code with its advance in thousandths of an em and the character it stands for,
+    /// in code order.
+    pub glyphs: Vec<(u16, i64, char)>,
+    /// The face's font descriptor metrics, in thousandths of an em.
+    pub metrics: Metrics,
+}
+
+/// What a PDF font descriptor says about a face, in thousandths of an em.
+#[derive(Clone, Copy, Debug)]
+pub struct Metrics {
+    /// Height above the baseline.
+    pub ascent: i64,
+    /// Depth below the baseline (negative).
+    pub descent: i64,
+    /// Slant in degrees, anticlockwise from vertical (negative for italics).
+    pub italic_angle: i64,
+    /// Estimated vertical stem thickness.
+    pub stem_v: i64,
+    /// The bounding box of all glyphs: x min, y min, x max, y max.
+    pub bbox: [i64; 4],
 }
 
 /// The three faces, parsed once.
@@ -98,7 +202,9 @@ impl Fonts {
         for (name, bytes) in SOURCES {
             let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())?;
             let units_per_em = f32::from(font.units_per_em.max(1));
-            faces.push(FaceData { name, bytes, font, units_per_em });
+            let mut face = FaceData { name, bytes, font, units_per_em, table: Vec::new() };
+            face.table = (0..TABLE_END).map(|code| face.lookup(code)).collect();
+            faces.push(face);
         }
         Some(Fonts { faces })
     }
@@ -107,32 +213,50 @@ impl Fonts {
         self.faces.get(face.index())
     }
 
-    /// Adds a subset of each face holding the characters `used` lists for it, and returns
-    /// the resource id of each face (index by [`Face`]). Falls back to embedding the whole
-    /// face if subsetting fails.
-    pub fn embed(&self, doc: &mut PdfDocument, used: &[BTreeSet<char>; 3]) -> Result<[FontId; 3], PdfError> {
-        let ids = [FontId("FR".into()), FontId("FB".into()), FontId("FI".into())];
-        for face in Face::ALL {
-            let (Some(data), Some(chars), Some(id)) = (self.face(face), used.get(face.index()), ids.get(face.index())) else {
-                return Err(PdfError::Font);
-            };
-            if chars.is_empty() {
-                continue;
+    /// `face` cut down to the characters in `chars` (those it has a glyph for; the rest
+    /// are left out). Falls back to the whole face if subsetting fails.
+    pub fn subset(&self, face: Face, chars: &BTreeSet<char>) -> Result<Subset, PdfError> {
+        let data = self.face(face).ok_or(PdfError::Font)?;
+        let mapped: Vec<(char, u16)> = chars.iter().filter_map(|&c| data.glyph(c).map(|(g, _)| (c, g))).collect();
+        let glyphs: BTreeSet<u16> = mapped.iter().map(|&(_, g)| g).collect();
+        // The subset numbers its glyphs in the order asked for: 0 first, then `glyphs`.
+        let renumbered: HashMap<u16, u16> = glyphs.iter().zip(1u16..).map(|(&g, new)| (g, new)).collect();
+        let (name, program, code_of) = match subset_bytes(data.bytes, &glyphs) {
+            Some(program) => (format!("{}+{}", subset_tag(&glyphs), data.name), program, Some(renumbered)),
+            None => (data.name.to_string(), data.bytes.to_vec(), None),
+        };
+        let code = |g: u16| code_of.as_ref().map_or(Some(g), |m| m.get(&g).copied());
+        let mut codes = CharMap::default();
+        let mut glyphs: Vec<(u16, i64, char)> = Vec::with_capacity(mapped.len());
+        for &(c, g) in &mapped {
+            if let Some(code) = code(g) {
+                codes.set(c, code);
+                glyphs.push((code, data.width_1000(g), c));
             }
-            let glyphs: BTreeSet<u16> = chars.iter().filter_map(|&c| data.font.lookup_glyph_index(u32::from(c))).filter(|&g| g != 0).collect();
-            let mut font = subset_bytes(data.bytes, &glyphs)
-                .and_then(|bytes| ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()))
-                .map(|mut font| {
-                    font.font_name = Some(format!("{}+{}", subset_tag(&glyphs), data.name));
-                    font
-                })
-                .unwrap_or_else(|| data.font.clone());
-            if font.font_name.is_none() {
-                font.font_name = Some(data.name.to_string());
-            }
-            doc.resources.fonts.map.insert(id.clone(), PdfFont::new(font));
         }
-        Ok(ids)
+        glyphs.sort_by_key(|&(code, _, _)| code);
+        glyphs.dedup_by_key(|&mut (code, _, _)| code);
+        Ok(Subset { name, program, codes, glyphs, metrics: data.metrics() })
+    }
+}
+
+impl FaceData {
+    fn metrics(&self) -> Metrics {
+        let scale = |v: i16| (f32::from(v) * 1000.0 / self.units_per_em).round() as i64;
+        let m = &self.font.pdf_font_metrics;
+        let italic_angle = if m.caret_slope_rise == 0 {
+            0
+        } else {
+            (-f32::from(m.caret_slope_run).atan2(f32::from(m.caret_slope_rise)).to_degrees()).round() as i64
+        };
+        let stem_v = if m.us_weight_class == 0 { 80 } else { 50 + (f32::from(m.us_weight_class) / 65.0).powi(2).round() as i64 };
+        Metrics {
+            ascent: scale(self.font.font_metrics.ascent),
+            descent: scale(self.font.font_metrics.descent),
+            italic_angle,
+            stem_v,
+            bbox: [scale(m.x_min), scale(m.y_min), scale(m.x_max), scale(m.y_max)],
+        }
     }
 }
 
@@ -158,10 +282,7 @@ fn subset_bytes(bytes: &[u8], glyphs: &BTreeSet<u16>) -> Option<Vec<u8>> {
 
 impl Measure for Fonts {
     fn advance(&self, face: Face, c: char) -> Option<f32> {
-        let data = self.face(face)?;
-        let glyph = data.font.lookup_glyph_index(u32::from(c)).filter(|&g| g != 0)?;
-        let width = data.font.get_glyph_width(glyph)?;
-        Some(f32::from(width) / data.units_per_em)
+        self.face(face)?.glyph(c).map(|(_, width)| width)
     }
 }
 
@@ -195,6 +316,23 @@ mod tests {
         let b = subset_tag(&[1, 2, 4].into());
         assert!(a.len() == 6 && a.chars().all(|c| c.is_ascii_uppercase()), "{a}");
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn subset_codes_are_the_glyph_ids_the_subset_maps_its_characters_to() {
+        let fonts = fonts().unwrap();
+        let chars: BTreeSet<char> = "Łucja Zoë Şükrü Anaïs Bjørn Hélène Oisín Adébáyọ̀ ?".chars().collect();
+        for face in Face::ALL {
+            let subset = fonts.subset(face, &chars).unwrap();
+            assert!(subset.name.ends_with(fonts.face(face).unwrap().name) && subset.name.len() > 7, "{}", subset.name);
+            let font = ParsedFont::from_bytes(&subset.program, 0, &mut Vec::new()).unwrap();
+            for &c in &chars {
+                let code = subset.codes.get(c);
+                assert!(code != 0, "{c:?} has no code in {face:?}");
+                assert_eq!(font.lookup_glyph_index(u32::from(c)), Some(code), "{c:?} in {face:?}");
+            }
+            assert!(subset.glyphs.windows(2).all(|w| w[0].0 < w[1].0), "codes in order, once each");
+        }
     }
 
     #[test]

@@ -97,11 +97,13 @@ fn accented_names_come_back_exactly() {
         Block::Fields(NAMES.iter().map(|n| ("Name".to_string(), n.to_string())).collect()),
         Block::Markdown(NAMES.iter().map(|n| format!("- **{n}**\n")).collect()),
         entry(EntryKind::Opinion, "Housing — Şükrü Demir", "Łucja Nowak agreed."),
+        Block::Markdown("Anaïs, Bjørn, **Hélène**, *Oisín*".into()),
     ]));
     let text = pages(&r).concat();
     for name in NAMES {
         assert!(text.matches(name).count() >= 3, "{name:?} did not come back three times:\n{text}");
     }
+    assert!(text.contains("Anaïs, Bjørn, Hélène, Oisín"), "regular, bold and italic names come back:\n{text}");
     assert!(text.contains("MARAC minutes for Zoë Brannigan"), "the title is printed");
 }
 
