@@ -46,8 +46,7 @@ pub async fn run_with(
     for _ in 0..connections {
         let _ = make(&client).send().await;
     }
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
-    let batches_before = crate::servers::audit_batches();
+    let batches = crate::servers::BatchWindow::open().await;
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::with_capacity(connections);
@@ -81,9 +80,7 @@ pub async fn run_with(
         }
     }
     let elapsed = start.elapsed().as_secs_f64();
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
-    let batches_after = crate::servers::audit_batches();
-    let (reads, commits) = (batches_after.0 - batches_before.0, batches_after.1 - batches_before.1);
+    let reads_per_commit = batches.close().await;
     latencies.sort_unstable();
     Ok(RouteResult {
         name: name.to_string(),
@@ -93,7 +90,7 @@ pub async fn run_with(
         p50_ms: percentile(&latencies, 0.50),
         p99_ms: percentile(&latencies, 0.99),
         audit_entries: None,
-        reads_per_commit: (commits > 0).then(|| reads as f64 / commits as f64),
+        reads_per_commit,
     })
 }
 

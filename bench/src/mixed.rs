@@ -99,8 +99,7 @@ const REPRESENTATIVE_ROUND: [&str; 4] = ["POST auth/begin-sign-in", "POST meetin
 /// Runs every person at once for `duration`.
 pub async fn run(base: &str, f: MixedFixture, duration: Duration) -> Result<Vec<RouteResult>, reqwest::Error> {
     let client = reqwest::Client::builder().pool_max_idle_per_host(f.people.len()).build()?;
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
-    let batches_before = crate::servers::audit_batches();
+    let batches = crate::servers::BatchWindow::open().await;
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = Vec::new();
@@ -162,10 +161,7 @@ pub async fn run(base: &str, f: MixedFixture, duration: Duration) -> Result<Vec<
         }
     }
     let elapsed = start.elapsed().as_secs_f64();
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
-    let batches_after = crate::servers::audit_batches();
-    let (reads, commits) = (batches_after.0 - batches_before.0, batches_after.1 - batches_before.1);
-    let reads_per_commit = (commits > 0).then(|| reads as f64 / commits as f64);
+    let reads_per_commit = batches.close().await;
     Ok(all
         .into_iter()
         .map(|(route, (mut lat, errors))| {

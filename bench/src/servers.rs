@@ -75,8 +75,28 @@ static BATCHES: Mutex<(u64, u64)> = Mutex::new((0, 0));
 
 /// Audited read requests and commits the appender reported so far (it reports at most once a
 /// second, so read this a second after a route's load ends).
-pub fn audit_batches() -> (u64, u64) {
+fn audit_batches() -> (u64, u64) {
     BATCHES.lock().map(|b| *b).unwrap_or_default()
+}
+
+/// Audited reads per audit commit over a stretch of load: opened before the load and closed
+/// after it, each a second apart from it so the appender's once-a-second totals cover it.
+pub struct BatchWindow((u64, u64));
+
+impl BatchWindow {
+    /// Waits for the totals to settle, then notes them.
+    pub async fn open() -> Self {
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
+        Self(audit_batches())
+    }
+
+    /// Waits for the load's totals to be reported; reads per commit since [`BatchWindow::open`].
+    pub async fn close(self) -> Option<f64> {
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
+        let after = audit_batches();
+        let (reads, commits) = (after.0 - self.0 .0, after.1 - self.0 .1);
+        (commits > 0).then(|| reads as f64 / commits as f64)
+    }
 }
 
 /// Reads the server's log: keeps the appender's totals, passes every other line on.

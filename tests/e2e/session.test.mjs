@@ -34,7 +34,7 @@ test('a coordinator who stops typing is warned, stays signed in, and after the t
 
   // Typing counts as using the session: after a minute or more it sends a keep-alive.
   await page.clock.fastForward('02:00');
-  const keepAlive = page.waitForRequest((r) => r.url().endsWith('/api/session/times'));
+  const keepAlive = page.waitForResponse((r) => r.url().endsWith('/api/session/times'));
   await page.locator('#information-request').press('End');
   await page.locator('#information-request').pressSequentially(' Thanks.');
   await assert.doesNotReject(keepAlive, 'typing kept the session alive');

@@ -7,9 +7,6 @@
 //! change and its record commit together. Both take the same writer's turn, so the chain's
 //! tail is read and extended by one transaction at a time.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-
 use tokio::sync::{mpsc, oneshot};
 
 use super::{append_timed, check_bounds, AuditEvent};
@@ -26,31 +23,29 @@ struct Job {
     done: oneshot::Sender<Result<(), String>>,
 }
 
-/// Counts since the process started, for the bench and the shutdown log line.
+/// Totals since the process started, logged for the bench.
 #[derive(Debug, Default)]
-pub struct Counts {
+struct Counts {
     /// Transactions committed.
-    pub commits: AtomicU64,
+    commits: u64,
     /// Entries written in them.
-    pub entries: AtomicU64,
+    entries: u64,
     /// Requests whose entries they carried.
-    pub requests: AtomicU64,
+    requests: u64,
 }
 
 /// The handle requests use; cheap to clone. The task ends when the last handle is dropped.
 #[derive(Clone, Debug)]
 pub struct Appender {
     jobs: mpsc::UnboundedSender<Job>,
-    counts: Arc<Counts>,
 }
 
 impl Appender {
     /// Starts the appender's task on the current runtime.
     pub fn start(db: Db) -> Self {
         let (jobs, queue) = mpsc::unbounded_channel();
-        let counts = Arc::new(Counts::default());
-        tokio::spawn(run(db, queue, counts.clone()));
-        Self { jobs, counts }
+        tokio::spawn(run(db, queue));
+        Self { jobs }
     }
 
     /// Appends `events` at `at` (Unix seconds) and returns once they are committed. A field
@@ -70,11 +65,6 @@ impl Appender {
             Err(_) => Err(Error::AuditAppender("the appender stopped before committing".into())),
         }
     }
-
-    /// What the appender has done so far.
-    pub fn counts(&self) -> &Counts {
-        &self.counts
-    }
 }
 
 /// The log target of the appender's running totals (at debug level, at most once a second
@@ -84,7 +74,8 @@ pub const BATCHES_TARGET: &str = "roundtable::audit_batches";
 
 /// Takes whatever is queued (at least one job, at most [`MAX_BATCH_ENTRIES`] entries unless
 /// one job alone has more), writes it in one transaction, and answers every job in it.
-async fn run(db: Db, mut queue: mpsc::UnboundedReceiver<Job>, counts: Arc<Counts>) {
+async fn run(db: Db, mut queue: mpsc::UnboundedReceiver<Job>) {
+    let mut counts = Counts::default();
     let mut logged = std::time::Instant::now();
     while let Some(first) = queue.recv().await {
         let mut entries = first.events.len();
@@ -94,15 +85,18 @@ async fn run(db: Db, mut queue: mpsc::UnboundedReceiver<Job>, counts: Arc<Counts
             entries += job.events.len();
             batch.push(job);
         }
-        let result = write(&db, &mut batch).await;
-        if result.is_ok() {
-            counts.commits.fetch_add(1, Ordering::Relaxed);
-            counts.entries.fetch_add(entries as u64, Ordering::Relaxed);
-            counts.requests.fetch_add(batch.len() as u64, Ordering::Relaxed);
-        } else if let Err(e) = &result {
-            tracing::error!(error = %e, requests = batch.len(), "could not write a batch of audit entries: their requests fail");
-        }
-        let outcome = result.map_err(|e| e.to_string());
+        let outcome = match write(&db, &mut batch).await {
+            Ok(()) => {
+                counts.commits += 1;
+                counts.entries += entries as u64;
+                counts.requests += batch.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                tracing::error!(error = %e, requests = batch.len(), "could not write a batch of audit entries: their requests fail");
+                Err(e.to_string())
+            }
+        };
         for job in batch {
             let _ = job.done.send(outcome.clone());
         }
@@ -110,9 +104,9 @@ async fn run(db: Db, mut queue: mpsc::UnboundedReceiver<Job>, counts: Arc<Counts
             logged = std::time::Instant::now();
             tracing::debug!(
                 target: BATCHES_TARGET,
-                requests = counts.requests.load(Ordering::Relaxed),
-                entries = counts.entries.load(Ordering::Relaxed),
-                commits = counts.commits.load(Ordering::Relaxed),
+                requests = counts.requests,
+                entries = counts.entries,
+                commits = counts.commits,
                 "audit batches"
             );
         }

@@ -122,7 +122,8 @@ pub async fn append_all(tx: &mut WriteTx, at: i64, events: Vec<AuditEvent>) -> R
     append_timed(tx, events.into_iter().map(|e| (at, e)).collect()).await
 }
 
-/// [`append_all`] with each event's own time.
+/// [`append_all`] with each event's own time. A [`WriteTx`] holds the writers' lock (SQLite's
+/// `BEGIN IMMEDIATE`, PostgreSQL's advisory lock), so the tail read here stays the tail.
 async fn append_timed(tx: &mut WriteTx, events: Vec<(i64, AuditEvent)>) -> Result<Option<i64>, Error> {
     if events.is_empty() {
         return Ok(None);
@@ -133,7 +134,6 @@ async fn append_timed(tx: &mut WriteTx, events: Vec<(i64, AuditEvent)>) -> Resul
         check_bounds(&event, &details)?;
         checked.push((at, event, details));
     }
-    crate::db::dialect::lock_audit_tail(tx).await?;
     let last: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     let (mut seq, mut prev_hash) = last.unwrap_or_else(|| (0, GENESIS_HASH.to_string()));
     check_key_once(tx).await?;

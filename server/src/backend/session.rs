@@ -20,14 +20,15 @@ impl SessionBackend for ServerBackend {
             let limits = self.config.session_limits();
             let now = self.clock.unix();
             let hash = hash_secret(secret);
-            let mut conn = self.db.pool().acquire().await?;
+            let mut tx = self.db.begin_read().await?;
             let (created_at, stored): (i64, i64) =
                 sqlx::query_as("SELECT created_at, last_seen_at FROM sessions WHERE id_hash = $1 AND user_id = $2")
                     .bind(&hash)
                     .bind(&actor.user_id)
-                    .fetch_optional(&mut *conn)
+                    .fetch_optional(&mut *tx)
                     .await?
                     .ok_or(AppError::SignInRequired)?;
+            tx.finish().await?;
             let last_seen_at = self.db.last_seen().latest(&hash, stored);
             Ok(SessionTimes {
                 idle_secs: limits.idle_secs,

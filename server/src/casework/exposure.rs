@@ -13,19 +13,19 @@ pub fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Runs `sql` (whose `{ids}` stands for the ids, of cases or meetings) with `agency` (or
-/// whatever one value comes first), when given, as `$1` and the ids after it, in chunks small
-/// enough for either engine, and collects the rows.
-pub async fn per_case<T>(conn: &mut AnyConnection, sql: &str, agency: Option<&str>, case_ids: &[String]) -> Result<Vec<T>, sqlx::Error>
+/// Runs `sql` (whose `{ids}` stands for the ids, of cases or meetings) with the `leading` values
+/// as `$1, $2, …` and the ids after them, in chunks small enough for either engine, and collects
+/// the rows.
+pub async fn per_case<T>(conn: &mut AnyConnection, sql: &str, leading: &[&str], case_ids: &[String]) -> Result<Vec<T>, sqlx::Error>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
     let mut out = Vec::new();
     for chunk in case_ids.chunks(400) {
-        let query = sql.replace("{ids}", &placeholders(1 + usize::from(agency.is_some()), chunk.len()));
+        let query = sql.replace("{ids}", &placeholders(1 + leading.len(), chunk.len()));
         let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(query));
-        if let Some(agency) = agency {
-            q = q.bind(agency.to_string());
+        for value in leading {
+            q = q.bind(value.to_string());
         }
         for id in chunk {
             q = q.bind(id.clone());
@@ -37,12 +37,13 @@ where
 
 /// How the actor's agency stands to each of `case_ids` that exists.
 pub async fn facts(conn: &mut AnyConnection, case_ids: &[String], actor: &Actor) -> Result<BTreeMap<String, CaseFacts>, sqlx::Error> {
-    let cases: Vec<(String, i64)> = per_case(conn, "SELECT id, restricted FROM cases WHERE id IN ({ids})", None, case_ids).await?;
+    let cases: Vec<(String, i64)> = per_case(conn, "SELECT id, restricted FROM cases WHERE id IN ({ids})", &[], case_ids).await?;
     let mut out: BTreeMap<String, CaseFacts> =
         cases.into_iter().map(|(id, restricted)| (id, CaseFacts { restricted: restricted != 0, ..CaseFacts::default() })).collect();
-    let Some(agency) = actor.agency_id.as_deref().map(Some) else {
+    let Some(agency) = actor.agency_id.as_deref() else {
         return Ok(out);
     };
+    let agency = &[agency][..];
     let referred: Vec<(String,)> =
         per_case(conn, "SELECT DISTINCT case_id FROM referrals WHERE agency_id = $1 AND case_id IN ({ids})", agency, case_ids).await?;
     for (id,) in referred {
@@ -122,6 +123,8 @@ struct SeatRow {
     starts_at: i64,
     chair_user_id: Option<String>,
     invited: i64,
+    attended: Option<String>,
+    acknowledged_at: Option<i64>,
 }
 
 /// How the actor stands to meeting `id`, or `None` when there is no such meeting.
@@ -129,34 +132,25 @@ pub async fn seat(conn: &mut AnyConnection, id: &str, actor: &Actor) -> Result<O
     Ok(seats(conn, &[id.to_string()], actor).await?.remove(id))
 }
 
-/// How the actor stands to each of `meeting_ids` that exists: three queries, however many.
+/// How the actor stands to each of `meeting_ids` that exists: two queries, however many.
 pub async fn seats(conn: &mut AnyConnection, meeting_ids: &[String], actor: &Actor) -> Result<BTreeMap<String, MeetingSeat>, sqlx::Error> {
-    let agency = actor.agency_id.clone().unwrap_or_default();
+    let agency = actor.agency_id.as_deref().unwrap_or_default();
+    let user = actor.user_id.as_str();
     let rows: Vec<SeatRow> = per_case(
         conn,
         "SELECT m.id, m.status, m.starts_at, m.chair_user_id, \
-         (SELECT COUNT(*) FROM meeting_agencies ma WHERE ma.meeting_id = m.id AND ma.agency_id = $1) AS invited \
-         FROM meetings m WHERE m.id IN ({ids})",
-        Some(&agency),
+         (SELECT COUNT(*) FROM meeting_agencies ma WHERE ma.meeting_id = m.id AND ma.agency_id = $1) AS invited, \
+         t.status AS attended, t.acknowledged_at \
+         FROM meetings m LEFT JOIN attendance t ON t.meeting_id = m.id AND t.user_id = $2 WHERE m.id IN ({ids})",
+        &[agency, user],
         meeting_ids,
     )
     .await?;
-    let user = Some(actor.user_id.as_str());
-    let attendance: BTreeMap<String, (Option<String>, Option<i64>)> = per_case::<(String, Option<String>, Option<i64>)>(
-        conn,
-        "SELECT meeting_id, status, acknowledged_at FROM attendance WHERE user_id = $1 AND meeting_id IN ({ids})",
-        user,
-        meeting_ids,
-    )
-    .await?
-    .into_iter()
-    .map(|(m, status, at)| (m, (status, at)))
-    .collect();
     let mut out_for: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (m, case) in per_case::<(String, String)>(
         conn,
         "SELECT meeting_id, case_id FROM item_absences WHERE user_id = $1 AND meeting_id IN ({ids})",
-        user,
+        &[user],
         meeting_ids,
     )
     .await?
@@ -168,14 +162,13 @@ pub async fn seats(conn: &mut AnyConnection, meeting_ids: &[String], actor: &Act
         let Some(status) = MeetingStatus::parse(&row.status) else {
             return Err(sqlx::Error::Decode(format!("unknown meeting status {}", row.status).into()));
         };
-        let (attended, acknowledged_at) = attendance.get(&row.id).cloned().unwrap_or_default();
         let seat = MeetingSeat {
             status,
             starts_at: row.starts_at,
             invited: row.invited > 0,
             chair: row.chair_user_id.as_deref() == Some(actor.user_id.as_str()),
-            acknowledged: acknowledged_at.is_some(),
-            present: attended.as_deref().and_then(Attendance::parse) == Some(Attendance::Present),
+            acknowledged: row.acknowledged_at.is_some(),
+            present: row.attended.as_deref().and_then(Attendance::parse) == Some(Attendance::Present),
             out_for: out_for.remove(&row.id).unwrap_or_default(),
         };
         out.insert(row.id, seat);

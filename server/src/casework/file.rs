@@ -380,7 +380,7 @@ pub async fn actions_of(
         "SELECT x.case_id, x.id, x.meeting_id, x.owner_agency_id, a.name AS owner_agency, u.name AS owner_person, x.description, x.due_on, \
          x.status, x.version FROM actions x JOIN agencies a ON a.id = x.owner_agency_id LEFT JOIN users u ON u.id = x.owner_user_id \
          WHERE x.case_id IN ({ids}) ORDER BY x.due_on, x.created_at",
-        None,
+        &[],
         case_ids,
     )
     .await?;
@@ -388,7 +388,7 @@ pub async fn actions_of(
         conn,
         "SELECT x.case_id, h.action_id, h.status, h.note, h.updated_at, u.name FROM action_updates h JOIN users u ON u.id = h.updated_by \
          JOIN actions x ON x.id = h.action_id WHERE x.case_id IN ({ids}) ORDER BY h.updated_at",
-        None,
+        &[],
         case_ids,
     )
     .await?;

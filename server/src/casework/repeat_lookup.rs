@@ -67,9 +67,9 @@ pub async fn candidates(
     ids.dedup();
     ids.retain(|id| Some(id.as_str()) != except_case);
     let cases: Vec<CaseRow> =
-        per_case(conn, "SELECT id, reference, victim_id, victim_dob, last_heard_on FROM cases WHERE id IN ({ids})", None, &ids).await?;
+        per_case(conn, "SELECT id, reference, victim_id, victim_dob, last_heard_on FROM cases WHERE id IN ({ids})", &[], &ids).await?;
     let mut keys_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (case_id, key) in per_case::<(String, String)>(conn, "SELECT case_id, key FROM case_name_keys WHERE case_id IN ({ids})", None, &ids).await? {
+    for (case_id, key) in per_case::<(String, String)>(conn, "SELECT case_id, key FROM case_name_keys WHERE case_id IN ({ids})", &[], &ids).await? {
         keys_of.entry(case_id).or_default().push(key);
     }
     let mut found = Vec::new();

@@ -123,16 +123,6 @@ pub async fn begin_read(backend: Backend, pool: &sqlx::AnyPool) -> Result<sqlx::
     }
 }
 
-/// Before the audit chain's tail is read and extended: on PostgreSQL, takes the writers' lock
-/// (again, harmlessly, in a write transaction) until the transaction ends; SQLite's write
-/// transactions already hold it.
-pub async fn lock_audit_tail(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    if conn.backend_name() == "PostgreSQL" {
-        sqlx::query(WRITER_LOCK).execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
 /// The tables whose rows the application only reads and appends (PostgreSQL grants).
 const APPEND_ONLY_TABLES: [&str; 2] = ["audit_log", "audit_horizon"];
 

@@ -1,6 +1,12 @@
 //! When each session was last used, kept in memory between the writes of `last_seen_at`, so a
 //! request need not write its session row and the idle timeout still counts from the latest
 //! request this process answered.
+//!
+//! The row stays the record: a use kept here counts only while the row reads at least what it
+//! read before. A row found older than that was set back (by an operator ending sessions by
+//! hand, or by a test that ages it): what is kept here is let go and the row decides. Only
+//! values read are compared, never values written, because a read that began before a write
+//! committed still sees the older value and must not be taken for a row set back.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -13,8 +19,28 @@ const PRUNE_ABOVE: usize = 10_000;
 
 #[derive(Clone, Copy, Debug)]
 struct Seen {
+    /// The latest use.
     at: i64,
-    written: i64,
+    /// The latest value asked to be written (perhaps still being written).
+    asked: i64,
+    /// The latest value read from the row.
+    stored: i64,
+}
+
+impl Seen {
+    fn from_row(stored: i64) -> Seen {
+        Seen { at: stored, asked: stored, stored }
+    }
+
+    /// Brings in the row as just read: a row older than what it was known to hold decides.
+    fn reconcile(&mut self, stored: i64) {
+        if stored < self.stored {
+            *self = Seen::from_row(stored);
+        } else {
+            self.stored = stored;
+            self.asked = self.asked.max(stored);
+        }
+    }
 }
 
 /// Session activity by session hash; cheap to clone (shared).
@@ -22,32 +48,50 @@ struct Seen {
 pub struct LastSeen(Arc<Mutex<HashMap<String, Seen>>>);
 
 impl LastSeen {
-    /// The latest use of the session this process knows of, with `stored` (the row's
-    /// `last_seen_at`) as the floor.
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Seen>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The latest use of the session, given `stored` (the row's `last_seen_at` as just read).
     pub fn latest(&self, hash: &str, stored: i64) -> i64 {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).get(hash).map_or(stored, |s| s.at.max(stored))
+        let mut map = self.map();
+        match map.get_mut(hash) {
+            Some(seen) => {
+                seen.reconcile(stored);
+                seen.at.max(stored)
+            }
+            None => stored,
+        }
     }
 
     /// Notes a use at `now`; true when the row should be written (at most once per
-    /// [`WRITE_EVERY_SECS`] per session, however many requests arrive together).
+    /// [`WRITE_EVERY_SECS`] per session, however many requests arrive together). The caller
+    /// reports a failed write with [`LastSeen::not_written`].
     pub fn record(&self, hash: &str, now: i64, stored: i64) -> bool {
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut map = self.map();
         if map.len() > PRUNE_ABOVE {
             map.retain(|_, s| now - s.at < 86_400);
         }
-        let seen = map.entry(hash.to_string()).or_insert(Seen { at: now, written: stored });
+        let seen = map.entry(hash.to_string()).or_insert_with(|| Seen::from_row(stored));
+        seen.reconcile(stored);
         seen.at = seen.at.max(now);
-        seen.written = seen.written.max(stored);
-        let due = now - seen.written >= WRITE_EVERY_SECS;
+        let due = now - seen.asked >= WRITE_EVERY_SECS;
         if due {
-            seen.written = now;
+            seen.asked = now;
         }
         due
     }
 
+    /// Writing failed: the next use asks again.
+    pub fn not_written(&self, hash: &str) {
+        if let Some(seen) = self.map().get_mut(hash) {
+            seen.asked = seen.stored;
+        }
+    }
+
     /// Forgets an ended session.
     pub fn forget(&self, hash: &str) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).remove(hash);
+        self.map().remove(hash);
     }
 }
 
@@ -62,9 +106,28 @@ mod tests {
         assert!(!seen.record("h", 129, 100));
         assert_eq!(seen.latest("h", 100), 129, "the idle timeout counts from the latest request");
         assert!(seen.record("h", 130, 100), "30 seconds after the last write");
-        assert!(!seen.record("h", 131, 100), "a second request at once does not write again");
+        assert!(!seen.record("h", 131, 100), "a second request at once does not write again, though the write is not yet seen");
+        assert_eq!(seen.latest("h", 100), 131, "nor is the latest use lost meanwhile (a read may begin before the write commits)");
+        assert_eq!(seen.latest("h", 130), 131, "the write is seen");
         assert_eq!(seen.latest("other", 42), 42);
         seen.forget("h");
         assert_eq!(seen.latest("h", 100), 100);
+    }
+
+    #[test]
+    fn a_row_set_back_decides() {
+        let seen = LastSeen::default();
+        assert!(!seen.record("h", 110, 100));
+        assert_eq!(seen.latest("h", 100), 110);
+        assert_eq!(seen.latest("h", 40), 40, "the row was set back: what was kept here no longer counts");
+        assert!(seen.record("h", 111, 40), "and the next use is written");
+    }
+
+    #[test]
+    fn a_failed_write_is_asked_again() {
+        let seen = LastSeen::default();
+        assert!(seen.record("h", 200, 100));
+        seen.not_written("h");
+        assert!(seen.record("h", 201, 100));
     }
 }

@@ -69,6 +69,7 @@ pub async fn resolve(db: &Db, secret: &str, now: i64, limits: SessionLimits) -> 
                 let db = db.clone();
                 tokio::spawn(async move {
                     if let Err(e) = touch(&db, &hash, now).await {
+                        db.last_seen().not_written(&hash);
                         tracing::warn!(error = %e, "could not record a session's last use");
                     }
                 });

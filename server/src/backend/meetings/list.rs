@@ -27,7 +27,7 @@ impl ServerBackend {
         let counts: BTreeMap<String, i64> = per_case::<(String, i64)>(
             &mut tx,
             "SELECT meeting_id, COUNT(*) FROM agenda_items WHERE meeting_id IN ({ids}) GROUP BY meeting_id",
-            None,
+            &[],
             &visible,
         )
         .await?

@@ -51,20 +51,13 @@ impl Loaded {
 
 /// Meeting `id` as `actor` stands to it; not found unless they may see it.
 pub(in crate::backend) async fn load(conn: &mut AnyConnection, actor: &Actor, id: &str) -> Result<Loaded, Error> {
-    let seat = exposure::seat(conn, id, actor).await?.ok_or(AppError::NotFound)?;
-    let relation = MeetingRelation { status: seat.status, agency_invited: seat.invited, is_chair: seat.chair, acknowledged: seat.acknowledged };
-    let rights = meeting_rights(actor, &relation);
-    if !rights.see {
-        return Err(AppError::NotFound.into());
-    }
-    let row = sqlx::query_as("SELECT * FROM meetings WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
-    Ok(Loaded { id: id.to_string(), row, seat, rights })
+    Ok(load_visible(conn, actor, &[id.to_string()]).await?.pop().ok_or(AppError::NotFound)?)
 }
 
 /// Those of `ids` that `actor` may see, in the order given: a handful of queries for the list.
 pub(in crate::backend) async fn load_visible(conn: &mut AnyConnection, actor: &Actor, ids: &[String]) -> Result<Vec<Loaded>, Error> {
     let mut seats = exposure::seats(conn, ids, actor).await?;
-    let mut rows: BTreeMap<String, MeetingRow> = exposure::per_case::<MeetingRow>(conn, "SELECT * FROM meetings WHERE id IN ({ids})", None, ids)
+    let mut rows: BTreeMap<String, MeetingRow> = exposure::per_case::<MeetingRow>(conn, "SELECT * FROM meetings WHERE id IN ({ids})", &[], ids)
         .await?
         .into_iter()
         .map(|r| (r.id.clone(), r))
