@@ -43,6 +43,8 @@ pub struct RequestView {
     pub summary: RequestSummary,
     /// The redacted export.
     pub export: SubjectExport,
+    /// Each released appearance's summary, rendered as the PDF renders it.
+    pub summaries_html: Vec<Option<shared::markdown::SafeHtml>>,
 }
 
 /// Where an approved export is downloaded: `json` or `pdf`.

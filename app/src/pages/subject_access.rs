@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use shared::markdown::to_safe_html;
 
 use crate::api::subject_access::{
     approve_export, export_path, find_subject, prepare_export, subject_request, subject_requests, RequestView, SubjectMatch,
@@ -136,6 +135,7 @@ fn Review(r: RequestView, reload: RwSignal<u32>, notice: RwSignal<Option<String>
     };
     let download = move |format: &'static str| form.submit(reauthenticate, move |()| load_page(&export_path(&id.get_value(), format)));
     let e = r.export;
+    let summaries = r.summaries_html;
     view! {
         <ErrorSummary error=form.error />
         <dl class="rt-summary-list">
@@ -153,7 +153,7 @@ fn Review(r: RequestView, reload: RwSignal<u32>, notice: RwSignal<Option<String>
                     <dl class="rt-summary-list">
                         {a.your_details.iter().map(|(k, v)| view! { <SummaryRow key=k.clone() value=v.clone() /> }).collect_view()}
                     </dl>
-                    {a.summary.clone().map(|s| view! { <h4 class="rt-heading-s">"Why they were referred"</h4><div class="rt-body" inner_html=to_safe_html(&s).into_string()></div> })}
+                    {summaries.get(i).cloned().flatten().map(|s| view! { <h4 class="rt-heading-s">"Why they were referred"</h4><div class="rt-body" inner_html=s.into_string()></div> })}
                     {(!a.shared_by_agencies.is_empty()).then(|| view! {
                         <h4 class="rt-heading-s">"What agencies shared"</h4>
                         <ul class="rt-list">

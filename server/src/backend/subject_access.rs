@@ -366,7 +366,8 @@ impl SubjectAccessBackend for ServerBackend {
             let mut tx = self.read_tx().await?;
             let row = self.request_row(&mut tx, id).await?;
             let export: SubjectExport = serde_json::from_str(&row.export_json).or_internal()?;
-            let view = RequestView { summary: summary_of(&row), export };
+            let summaries_html = export.appearances.iter().map(|a| a.summary.as_deref().map(shared::markdown::to_safe_html)).collect();
+            let view = RequestView { summary: summary_of(&row), export, summaries_html };
             self.finish_read(tx, vec![actor_event(actor, "subject_access.review").on("subject_access_request", id)]).await?;
             Ok(view)
         })

@@ -72,6 +72,10 @@ pub struct OutcomeView {
     pub risks: String,
     /// The decision (markdown).
     pub decision: String,
+    /// Risks identified, rendered (empty when none were).
+    pub risks_html: crate::markdown::SafeHtml,
+    /// The decision, rendered (empty when none was).
+    pub decision_html: crate::markdown::SafeHtml,
     /// Version of risks and decision.
     pub version: i64,
 }
@@ -172,7 +176,15 @@ pub fn meeting_case(file: &CaseFile, grant: &Grant, actor: &Actor, route: Parts)
         answers,
         entries: shown.only(Part::Discussion, || record.map(|m| m.entries.iter().map(EntryView::from).collect()).unwrap_or_default()),
         outcome: shown.only(Part::Outcome, || {
-            record.map(|m| OutcomeView { risks: m.risks.clone(), decision: m.decision.clone(), version: m.minutes_version }).unwrap_or_default()
+            record
+                .map(|m| OutcomeView {
+                    risks: m.risks.clone(),
+                    decision: m.decision.clone(),
+                    risks_html: crate::markdown::to_safe_html(&m.risks),
+                    decision_html: crate::markdown::to_safe_html(&m.decision),
+                    version: m.minutes_version,
+                })
+                .unwrap_or_default()
         }),
         amendments,
         actions: actions(true),

@@ -486,8 +486,8 @@ fn MinuteForms(c: CaseAtMeeting, live: Live, kept: Kept, notice: RwSignal<Option
             view! {
                 {move || live.latest.with(|c| c.case.outcome.clone()).map(|o| view! {
                     <dl class="rt-summary-list" id="risks-decision">
-                        <crate::components::summary_row::SummaryRow markdown=true key="Risks identified" value=if o.risks.is_empty() { "None recorded".to_string() } else { o.risks.clone() } />
-                        <crate::components::summary_row::SummaryRow markdown=true key="Decision" value=if o.decision.is_empty() { "None recorded".to_string() } else { o.decision.clone() } />
+                        <crate::components::summary_row::SummaryMarkupRow key="Risks identified" html=o.risks_html.clone() empty="None recorded" />
+                        <crate::components::summary_row::SummaryMarkupRow key="Decision" html=o.decision_html.clone() empty="None recorded" />
                     </dl>
                 })}
             }.into_any()
