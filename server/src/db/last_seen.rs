@@ -24,20 +24,20 @@ struct Seen {
     /// The latest value asked to be written (perhaps still being written).
     asked: i64,
     /// The latest value read from the row.
-    stored: i64,
+    read: i64,
 }
 
 impl Seen {
     fn from_row(stored: i64) -> Seen {
-        Seen { at: stored, asked: stored, stored }
+        Seen { at: stored, asked: stored, read: stored }
     }
 
-    /// Brings in the row as just read: a row older than what it was known to hold decides.
+    /// Brings in the row as just read: a row older than it read before was set back, and decides.
     fn reconcile(&mut self, stored: i64) {
-        if stored < self.stored {
+        if stored < self.read {
             *self = Seen::from_row(stored);
         } else {
-            self.stored = stored;
+            self.read = stored;
             self.asked = self.asked.max(stored);
         }
     }
@@ -85,7 +85,7 @@ impl LastSeen {
     /// Writing failed: the next use asks again.
     pub fn not_written(&self, hash: &str) {
         if let Some(seen) = self.map().get_mut(hash) {
-            seen.asked = seen.stored;
+            seen.asked = seen.read;
         }
     }
 
