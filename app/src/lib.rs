@@ -10,26 +10,17 @@ pub mod components;
 pub mod error;
 pub mod layout;
 pub mod pages;
+pub mod routes;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, StaticSegment};
+use leptos_router::{Lazy, ParamSegment, StaticSegment};
 
 use crate::layout::Layout;
-use crate::pages::admin::{
-    agencies::AgenciesPage, agency::AgencyPage, isa::IsaPage, people::PeoplePage, person::PersonPage, sessions::SessionsPage, AdminHome,
-};
-use crate::pages::cases::{record::CasePage, CasesPage};
-use crate::pages::copies::CopyPage;
-use crate::pages::meetings::{
-    actions::ActionsPage, case::MeetingCasePage, distribution::DistributionPage, meeting::MeetingPage, research::ResearchPage, MeetingsPage,
-};
-use crate::pages::referrals::{form::ReferralPage, triage::TriagePage, triage_one::TriageOnePage, ReferralsPage};
-use crate::pages::retention::RetentionPage;
-use crate::pages::statistics::StatisticsPage;
-use crate::pages::subject_access::{SubjectAccessPage, SubjectRequestPage};
-use crate::pages::{account::AccountPage, audit::AuditPage, enrol::EnrolPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
+use crate::pages::not_found::NotFound;
+use crate::pages::{enrol::EnrolPage, home::HomePage, sign_in::SignInPage};
+use crate::routes::*;
 
 /// The name of the `<meta>` that tells the browser the area's time zone (see [`area_time_zone`]).
 pub const TIME_ZONE_META: &str = "roundtable-time-zone";
@@ -80,32 +71,32 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage />
                     <Route path=StaticSegment("enrol") view=EnrolPage />
                     <Route path=StaticSegment("sign-in") view=SignInPage />
-                    <Route path=StaticSegment("account") view=AccountPage />
-                    <Route path=StaticSegment("admin") view=AdminHome />
-                    <Route path=(StaticSegment("admin"), StaticSegment("agencies")) view=AgenciesPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("agencies"), ParamSegment("id")) view=AgencyPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("isa")) view=IsaPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("people")) view=PeoplePage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("people"), ParamSegment("id")) view=PersonPage />
-                    <Route path=(StaticSegment("admin"), StaticSegment("sessions")) view=SessionsPage />
-                    <Route path=StaticSegment("audit") view=AuditPage />
-                    <Route path=StaticSegment("referrals") view=ReferralsPage />
-                    <Route path=(StaticSegment("referrals"), ParamSegment("id")) view=ReferralPage />
-                    <Route path=StaticSegment("triage") view=TriagePage />
-                    <Route path=(StaticSegment("triage"), ParamSegment("id")) view=TriageOnePage />
-                    <Route path=StaticSegment("cases") view=CasesPage />
-                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CasePage />
-                    <Route path=StaticSegment("meetings") view=MeetingsPage />
-                    <Route path=(StaticSegment("meetings"), ParamSegment("id")) view=MeetingPage />
-                    <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("cases"), ParamSegment("case")) view=MeetingCasePage />
-                    <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("distribution")) view=DistributionPage />
-                    <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("research")) view=ResearchPage />
-                    <Route path=(StaticSegment("copies"), ParamSegment("id")) view=CopyPage />
-                    <Route path=StaticSegment("actions") view=ActionsPage />
-                    <Route path=StaticSegment("statistics") view=StatisticsPage />
-                    <Route path=StaticSegment("subject-access") view=SubjectAccessPage />
-                    <Route path=(StaticSegment("subject-access"), ParamSegment("id")) view=SubjectRequestPage />
-                    <Route path=StaticSegment("retention") view=RetentionPage />
+                    <Route path=StaticSegment("account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=StaticSegment("admin") view={Lazy::<AdminHomeRoute>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("agencies")) view={Lazy::<AgenciesRoute>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("agencies"), ParamSegment("id")) view={Lazy::<AgencyRoute>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("isa")) view={Lazy::<IsaRoute>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("people")) view={Lazy::<PeopleRoute>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("people"), ParamSegment("id")) view={Lazy::<PersonRoute>::new()} />
+                    <Route path=(StaticSegment("admin"), StaticSegment("sessions")) view={Lazy::<SessionsRoute>::new()} />
+                    <Route path=StaticSegment("audit") view={Lazy::<AuditRoute>::new()} />
+                    <Route path=StaticSegment("referrals") view={Lazy::<ReferralsRoute>::new()} />
+                    <Route path=(StaticSegment("referrals"), ParamSegment("id")) view={Lazy::<ReferralRoute>::new()} />
+                    <Route path=StaticSegment("triage") view={Lazy::<TriageRoute>::new()} />
+                    <Route path=(StaticSegment("triage"), ParamSegment("id")) view={Lazy::<TriageOneRoute>::new()} />
+                    <Route path=StaticSegment("cases") view={Lazy::<CasesRoute>::new()} />
+                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view={Lazy::<CaseRoute>::new()} />
+                    <Route path=StaticSegment("meetings") view={Lazy::<MeetingsRoute>::new()} />
+                    <Route path=(StaticSegment("meetings"), ParamSegment("id")) view={Lazy::<MeetingRoute>::new()} />
+                    <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("cases"), ParamSegment("case")) view={Lazy::<MeetingCaseRoute>::new()} />
+                    <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("distribution")) view={Lazy::<DistributionRoute>::new()} />
+                    <Route path=(StaticSegment("meetings"), ParamSegment("id"), StaticSegment("research")) view={Lazy::<ResearchRoute>::new()} />
+                    <Route path=(StaticSegment("copies"), ParamSegment("id")) view={Lazy::<CopyRoute>::new()} />
+                    <Route path=StaticSegment("actions") view={Lazy::<ActionsRoute>::new()} />
+                    <Route path=StaticSegment("statistics") view={Lazy::<StatisticsRoute>::new()} />
+                    <Route path=StaticSegment("subject-access") view={Lazy::<SubjectAccessRoute>::new()} />
+                    <Route path=(StaticSegment("subject-access"), ParamSegment("id")) view={Lazy::<SubjectRequestRoute>::new()} />
+                    <Route path=StaticSegment("retention") view={Lazy::<RetentionRoute>::new()} />
                 </Routes>
             </Layout>
         </Router>
@@ -120,7 +111,7 @@ pub fn hydrate() {
     if let Some(zone) = area_time_zone() {
         shared::time_zone::set_area_zone(zone);
     }
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_lazy(App);
 }
 
 /// The area's time zone as the page's `<meta>` gives it.

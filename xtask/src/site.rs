@@ -50,38 +50,67 @@ pub enum Error {
     Failed { step: &'static str, status: std::process::ExitStatus },
     #[error("wasm-bindgen: {0}")]
     Bindgen(String),
+    #[error("wasm-split: {0}")]
+    Split(String),
     #[error("{path}: {source}")]
     File { path: PathBuf, source: std::io::Error },
 }
 
 /// Sizes of what was written, for the build log.
 pub struct Report {
+    /// The main module, which every page loads, as built and gzipped.
     pub wasm_bytes: u64,
+    pub wasm_gzipped: u64,
+    /// The lazily loaded chunks (a page loads those its area needs), and how many there are.
+    pub chunk_bytes: u64,
+    pub chunks: usize,
     pub js_bytes: u64,
     pub css_bytes: u64,
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "site built: wasm {} KB, js {} KB, css {} KB", self.wasm_bytes / 1024, self.js_bytes / 1024, self.css_bytes / 1024)
+        write!(
+            f,
+            "site built: wasm {} KB ({} KB gzipped; and {} lazily loaded chunks, {} KB in all), js {} KB, css {} KB",
+            self.wasm_bytes / 1024,
+            self.wasm_gzipped / 1024,
+            self.chunks,
+            self.chunk_bytes / 1024,
+            self.js_bytes / 1024,
+            self.css_bytes / 1024
+        )
     }
 }
 
 pub fn build(layout: &Layout) -> Result<Report, Error> {
     let wasm = compile_wasm(layout)?;
     let pkg = layout.pkg();
-    std::fs::create_dir_all(&pkg).map_err(|source| Error::File { path: pkg.clone(), source })?;
-    bindgen(layout, &wasm, &pkg)?;
+    clear(&pkg)?;
+    let (main, chunks) = split(layout, &wasm, &pkg)?;
+    bindgen(layout, &main, &pkg)?;
     // HydrationScripts asks for `{output_name}.wasm`, not wasm-bindgen's `_bg` name.
     let bg = pkg.join(format!("{}_bg.wasm", layout.output_name));
     let out_wasm = pkg.join(format!("{}.wasm", layout.output_name));
     rename(&bg, &out_wasm)?;
     remove_if_present(&pkg.join(format!("{}_bg.wasm.d.ts", layout.output_name)))?;
     optimise(&out_wasm)?;
+    let mut chunk_bytes = 0;
+    for chunk in &chunks {
+        optimise(chunk)?;
+        chunk_bytes += size(chunk)?;
+    }
     let css = pkg.join(format!("{}.css", layout.output_name));
     let style = layout.root.join(layout.style_file);
     std::fs::copy(&style, &css).map_err(|source| Error::File { path: style, source })?;
-    Ok(Report { wasm_bytes: size(&out_wasm)?, js_bytes: size(&pkg.join(format!("{}.js", layout.output_name)))?, css_bytes: size(&css)? })
+    Ok(Report {
+        wasm_bytes: size(&out_wasm)?,
+        wasm_gzipped: gzipped(&out_wasm)?,
+        chunk_bytes,
+        chunks: chunks.len(),
+        js_bytes: size(&pkg.join(format!("{}.js", layout.output_name)))?,
+        css_bytes: size(&css)?,
+    })
 }
 
 fn compile_wasm(layout: &Layout) -> Result<PathBuf, Error> {
@@ -94,6 +123,8 @@ fn compile_wasm(layout: &Layout) -> Result<PathBuf, Error> {
         .arg("--target-dir")
         .arg(&target_dir)
         .env("LEPTOS_OUTPUT_NAME", layout.output_name)
+        // wasm-split reads the relocations to find what each lazy route alone needs.
+        .env("RUSTFLAGS", format!("{} -Clink-args=--emit-relocs", std::env::var("RUSTFLAGS").unwrap_or_default()).trim())
         .status()
         .map_err(|source| Error::Spawn { step: "cargo build (wasm)", source })?;
     if !status.success() {
@@ -102,9 +133,37 @@ fn compile_wasm(layout: &Layout) -> Result<PathBuf, Error> {
     Ok(target_dir.join("wasm32-unknown-unknown").join(layout.lib_profile).join(format!("{}.wasm", layout.lib_package)))
 }
 
+/// Old chunks (their names carry hashes) go, so the folder holds only this build.
+fn clear(pkg: &Path) -> Result<(), Error> {
+    if pkg.exists() {
+        std::fs::remove_dir_all(pkg).map_err(|source| Error::File { path: pkg.to_path_buf(), source })?;
+    }
+    std::fs::create_dir_all(pkg).map_err(|source| Error::File { path: pkg.to_path_buf(), source })
+}
+
+/// Splits the wasm at its lazy routes, as `cargo leptos build --split` does: the chunks and
+/// their loader (`__wasm_split.*.js`) go to `pkg`, with the manifest Leptos reads to preload
+/// a route's chunks; the main module, still to be bound, goes beside the input.
+fn split(layout: &Layout, wasm: &Path, pkg: &Path) -> Result<(PathBuf, Vec<PathBuf>), Error> {
+    let input = std::fs::read(wasm).map_err(|source| Error::File { path: wasm.to_path_buf(), source })?;
+    let main = wasm.with_file_name(format!("{}_split.wasm", layout.lib_package));
+    let main_module = format!("./{}.js", layout.output_name);
+    let mut opts = wasm_split_cli_support::Options::new(&input);
+    opts.output_dir = pkg;
+    opts.main_out_path = &main;
+    opts.main_module = &main_module;
+    opts.link_name = "./__wasm_split.______________________.js";
+    let out = wasm_split_cli_support::transform(opts).map_err(|e| Error::Split(format!("{e:#}")))?;
+    let manifest = pkg.join("__wasm_split_manifest.json");
+    let json = serde_json::to_string_pretty(&out.prefetch_map).map_err(|e| Error::Split(e.to_string()))?;
+    std::fs::write(&manifest, json).map_err(|source| Error::File { path: manifest, source })?;
+    Ok((main, out.split_modules))
+}
+
 fn bindgen(layout: &Layout, wasm: &Path, pkg: &Path) -> Result<(), Error> {
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
-    bindgen.input_path(wasm).out_name(layout.output_name).typescript(true);
+    // The split chunks call the main module through the exports the linker left.
+    bindgen.input_path(wasm).out_name(layout.output_name).typescript(true).keep_lld_exports(true).demangle(false);
     bindgen.web(true).map_err(|e| Error::Bindgen(e.to_string()))?;
     bindgen.generate(pkg).map_err(|e| Error::Bindgen(format!("{e:#}")))
 }
@@ -134,6 +193,15 @@ fn remove_if_present(path: &Path) -> Result<(), Error> {
         Err(source) if source.kind() != std::io::ErrorKind::NotFound => Err(Error::File { path: path.to_path_buf(), source }),
         _ => Ok(()),
     }
+}
+
+/// The file's size gzipped at the default level (as a server or proxy would send it).
+fn gzipped(path: &Path) -> Result<u64, Error> {
+    use std::io::Write;
+    let data = std::fs::read(path).map_err(|source| Error::File { path: path.to_path_buf(), source })?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let out = gz.write_all(&data).and_then(|()| gz.finish());
+    out.map(|bytes| bytes.len() as u64).map_err(|source| Error::File { path: path.to_path_buf(), source })
 }
 
 fn size(path: &Path) -> Result<u64, Error> {
