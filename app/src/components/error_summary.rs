@@ -3,6 +3,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::browser::focus_once_drawn;
 use crate::components::session_watch::use_session;
 use crate::components::sign_in_link::sign_in_href;
 use crate::error::AppError;
@@ -37,9 +38,8 @@ pub fn ErrorSummary(error: RwSignal<Option<AppError>>) -> impl IntoView {
                     session.end();
                 }
             }
-            if let Some(el) = node.get() {
-                let _ = el.focus();
-            }
+            node.track();
+            focus_once_drawn(move || node.get_untracked().map(Into::into));
         }
     });
     let items = move || match error.get() {

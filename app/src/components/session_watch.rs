@@ -15,7 +15,7 @@ use leptos::prelude::*;
 
 use crate::api::client::last_answer_ms;
 use crate::api::session::{time_left, SessionTimes};
-use crate::browser::{kept_text, now_ms};
+use crate::browser::{focus_once_drawn, kept_text, now_ms};
 use crate::components::sign_in_link::sign_in_href;
 use crate::error::AppError;
 
@@ -208,15 +208,9 @@ fn SessionPanel(session: Session) -> impl IntoView {
     Effect::new(move |_| match session.phase.get() {
         Phase::Warning => {
             still.set(false);
-            if let Some(b) = stay.get() {
-                let _ = b.focus();
-            }
+            focus_once_drawn(move || stay.get_untracked().map(Into::into));
         }
-        Phase::Ended => {
-            if let Some(a) = sign_in.get() {
-                let _ = a.focus();
-            }
-        }
+        Phase::Ended => focus_once_drawn(move || sign_in.get_untracked().map(Into::into)),
         _ => {}
     });
     let on_stay = move |_| {
