@@ -24,6 +24,7 @@ use super::{
     error::{answer, Error, OrInternal},
     ServerBackend,
 };
+use crate::casework::exposure::per_case;
 use crate::casework::{intake, meetings, people, repeat_lookup, StoredJson};
 use crate::identity::actor::today;
 
@@ -94,28 +95,24 @@ fn person_key(victim: &people::Victim) -> PersonKey {
     PersonKey { name_keys: name_keys(&victim.name, &victim.other_names.0), date_of_birth: victim.date_of_birth.as_deref().and_then(parse_iso_date) }
 }
 
+/// The earlier cases that may be the same victim as `referral`'s, as the coordinator sees them.
 async fn candidates_for(conn: &mut AnyConnection, referral: &ReferralRow) -> Result<Vec<RepeatCandidate>, Error> {
     let Some(victim) = people::victim_of_referral(conn, &referral.id).await? else {
         return Ok(Vec::new());
     };
-    let incident = referral.latest_incident_on.as_deref().and_then(parse_iso_date);
+    let found = repeat_lookup::candidates(conn, &[person_key(&victim)]).await?.pop().unwrap_or_default();
+    let victim_ids: Vec<String> = found.iter().filter_map(|c| c.victim_id.clone()).collect();
+    let names: BTreeMap<String, String> =
+        per_case(conn, "SELECT id, name FROM victims WHERE id IN ({ids})", &[], &victim_ids).await?.into_iter().collect();
     let decided = &referral.repeat_decisions.0;
-    let found = repeat_lookup::candidates(conn, &person_key(&victim), victim.date_of_birth.as_deref(), None).await?;
-    let mut out = Vec::new();
-    for c in found {
-        let name = match &c.victim_id {
-            Some(v) => people::victim(conn, v).await?.map(|v| v.name).unwrap_or_default(),
-            None => String::new(),
-        };
-        let within = match (c.last_heard_on.as_deref().and_then(parse_iso_date), incident) {
-            (Some(heard), Some(incident)) => is_within_repeat_window(heard, incident),
-            _ => false,
-        };
-        out.push(RepeatCandidate {
+    Ok(found
+        .into_iter()
+        .map(|c| RepeatCandidate {
             decision: decided.get(&c.case_id).cloned(),
+            victim_name: c.victim_id.as_ref().and_then(|v| names.get(v)).cloned().unwrap_or_default(),
+            within_twelve_months: heard_within_a_year(referral, c.last_heard_on.as_deref()),
             case_id: c.case_id,
             reference: c.reference,
-            victim_name: name,
             victim_dob: c.victim_dob,
             last_heard_on: c.last_heard_on.unwrap_or_default(),
             strength: match c.strength {
@@ -124,33 +121,74 @@ async fn candidates_for(conn: &mut AnyConnection, referral: &ReferralRow) -> Res
                 shared::repeat::MatchStrength::DobAndSurname => "Same date of birth and surname",
             }
             .to_string(),
-            within_twelve_months: within,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
-async fn summary_of(conn: &mut AnyConnection, row: &ReferralRow) -> Result<TriageSummary, Error> {
-    let agency: String = sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1").bind(&row.agency_id).fetch_one(&mut *conn).await?;
-    let victim = people::victim_of_referral(conn, &row.id).await?;
-    let household: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM household_members WHERE referral_id = $1").bind(&row.id).fetch_one(&mut *conn).await?;
-    let candidates = candidates_for(conn, row).await?;
-    Ok(TriageSummary {
+/// Whether an earlier case last heard on `last_heard_on` falls in the repeat window of
+/// `referral`'s latest incident (not when either date is unknown).
+fn heard_within_a_year(referral: &ReferralRow, last_heard_on: Option<&str>) -> bool {
+    match (last_heard_on.and_then(parse_iso_date), referral.latest_incident_on.as_deref().and_then(parse_iso_date)) {
+        (Some(heard), Some(incident)) => is_within_repeat_window(heard, incident),
+        _ => false,
+    }
+}
+
+/// A referral waiting for triage, with its agency, its victim and whether it names a household.
+#[derive(sqlx::FromRow)]
+struct WaitingRow {
+    #[sqlx(flatten)]
+    referral: ReferralRow,
+    agency_name: String,
+    victim_id: Option<String>,
+    victim_name: Option<String>,
+    victim_other_names: Option<String>,
+    victim_dob: Option<String>,
+    household: i64,
+}
+
+impl WaitingRow {
+    fn victim(&self) -> Option<people::Victim> {
+        Some(people::Victim {
+            id: self.victim_id.clone()?,
+            name: self.victim_name.clone().unwrap_or_default(),
+            other_names: StoredJson::from(self.victim_other_names.clone().unwrap_or_default()),
+            date_of_birth: self.victim_dob.clone(),
+        })
+    }
+}
+
+/// The referrals waiting for triage, oldest first (or the one `id`, if it is waiting), each with
+/// what the list shows: in one query.
+async fn waiting(conn: &mut AnyConnection, id: Option<&str>) -> Result<Vec<WaitingRow>, Error> {
+    const SELECT: &str = "SELECT r.*, a.name AS agency_name, v.id AS victim_id, v.name AS victim_name, v.other_names AS victim_other_names, \
+         v.date_of_birth AS victim_dob, (SELECT COUNT(*) FROM household_members h WHERE h.referral_id = r.id) AS household \
+         FROM referrals r JOIN agencies a ON a.id = r.agency_id LEFT JOIN victims v ON v.referral_id = r.id \
+         WHERE r.status IN ('submitted', 'more_information_requested')";
+    Ok(match id {
+        Some(id) => sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} AND r.id = $1"))).bind(id).fetch_all(&mut *conn).await?,
+        None => sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY r.submitted_at LIMIT 500"))).fetch_all(&mut *conn).await?,
+    })
+}
+
+/// The triage list's line for `w`, which has `repeats` possible repeats heard within a year.
+fn summary_of(w: &WaitingRow, repeats: usize) -> TriageSummary {
+    let row = &w.referral;
+    TriageSummary {
         id: row.id.clone(),
         reference: row.reference.clone().unwrap_or_default(),
         status: row.status,
-        agency_name: agency,
+        agency_name: w.agency_name.clone(),
         submitted_at: row.submitted_at.unwrap_or_default(),
-        victim_name: victim.map(|v| v.name).unwrap_or_default(),
+        victim_name: w.victim_name.clone().unwrap_or_default(),
         // Before triage a repeat is only what the referrer believes; the coordinator confirms it.
         criteria: criteria_labels(row.criteria.as_deref())
             .into_iter()
             .map(|c| if c == criterion_label(Criterion::Repeat) { "Repeat, as the referrer believes (not yet confirmed)".to_string() } else { c })
             .collect(),
-        repeat_candidates: candidates.iter().filter(|c| c.within_twelve_months).count(),
-        has_household: household > 0,
-    })
+        repeat_candidates: repeats,
+        has_household: w.household > 0,
+    }
 }
 
 fn describe_person(name: &str, dob: Option<&str>, today: time::Date) -> String {
@@ -387,14 +425,15 @@ impl ReferralBackend for ServerBackend {
         answer(async move {
             check(actor, &Action::TriageReferrals)?;
             let mut tx = self.read_tx().await?;
-            let rows: Vec<ReferralRow> =
-                sqlx::query_as("SELECT * FROM referrals WHERE status IN ('submitted', 'more_information_requested') ORDER BY submitted_at LIMIT 500")
-                    .fetch_all(&mut *tx)
-                    .await?;
-            let mut out = Vec::new();
-            for r in &rows {
-                out.push(summary_of(&mut tx, r).await?);
-            }
+            let rows = waiting(&mut tx, None).await?;
+            // A referral without a victim (none is stored so) matches no one.
+            let keys: Vec<PersonKey> = rows.iter().map(|w| w.victim().map(|v| person_key(&v)).unwrap_or_default()).collect();
+            let found = repeat_lookup::candidates(&mut tx, &keys).await?;
+            let out: Vec<TriageSummary> = rows
+                .iter()
+                .zip(&found)
+                .map(|(w, found)| summary_of(w, found.iter().filter(|c| heard_within_a_year(&w.referral, c.last_heard_on.as_deref())).count()))
+                .collect();
             self.finish_read(tx, vec![actor_event(actor, "triage.list").detail("count", out.len())]).await?;
             Ok(out)
         })
@@ -407,8 +446,10 @@ impl ReferralBackend for ServerBackend {
             let now = self.clock.unix();
             let today = today(now);
             let mut tx = self.read_tx().await?;
-            let row = triage_row(&mut tx, id).await?;
-            let summary = summary_of(&mut tx, &row).await?;
+            let waiting = waiting(&mut tx, Some(id)).await?.pop().ok_or(AppError::NotFound)?;
+            let candidates = candidates_for(&mut tx, &waiting.referral).await?;
+            let summary = summary_of(&waiting, candidates.iter().filter(|c| c.within_twelve_months).count());
+            let row = waiting.referral;
             let victim = people::victim_of_referral(&mut tx, id).await?.ok_or_else(|| Error::internal("referral without victim"))?;
             let perpetrators = people::perpetrators(&mut tx, id).await?.iter().map(|p| format!("{} ({})", p.name, p.relationship)).collect();
             let household = people::household(&mut tx, id)
@@ -424,7 +465,6 @@ impl ReferralBackend for ServerBackend {
                 .map(|m| MeetingChoice { label: m.label(), places_left: m.places_left(), id: m.id })
                 .collect();
             let consent = row.consent.as_deref().and_then(Consent::parse);
-            let candidates = candidates_for(&mut tx, &row).await?;
             let view = TriageView {
                 summary,
                 referrer_name,

@@ -4,15 +4,17 @@
 use std::collections::BTreeMap;
 
 use shared::repeat::{match_strength, MatchStrength, PersonKey};
-use shared::validation::parse_iso_date;
+use shared::validation::{iso_date, parse_iso_date};
 use sqlx::AnyConnection;
 
-use super::exposure::{per_case, placeholders};
+use super::exposure::per_case;
 
 /// At most this many name keys are looked up for one person.
 const MAX_KEYS: usize = 24;
 /// At most this many earlier cases are offered.
 const MAX_CANDIDATES: usize = 50;
+/// At most this many cases are looked at for one name key or one date of birth.
+const MAX_PER_KEY: usize = 200;
 
 /// An earlier case that may be the same victim.
 #[derive(Clone, Debug)]
@@ -41,55 +43,100 @@ struct CaseRow {
     last_heard_on: Option<String>,
 }
 
-/// Earlier cases whose victim may be `person` (excluding `except_case`), strongest first.
-pub async fn candidates(
-    conn: &mut AnyConnection,
-    person: &PersonKey,
-    dob: Option<&str>,
-    except_case: Option<&str>,
-) -> Result<Vec<Candidate>, sqlx::Error> {
-    let keys: Vec<&String> = person.name_keys.iter().filter(|k| !k.is_empty()).take(MAX_KEYS).collect();
-    let mut ids: Vec<String> = Vec::new();
-    if !keys.is_empty() {
-        let sql = format!("SELECT DISTINCT case_id FROM case_name_keys WHERE key IN ({}) LIMIT {}", placeholders(1, keys.len()), MAX_CANDIDATES * 4);
-        let mut q = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
-        for k in &keys {
-            q = q.bind(k.as_str());
-        }
-        ids.extend(q.fetch_all(&mut *conn).await?);
-    }
-    if let Some(dob) = dob {
-        let same_dob: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM cases WHERE victim_dob = $1 LIMIT 400").bind(dob).fetch_all(&mut *conn).await?;
-        ids.extend(same_dob);
-    }
+/// For each of `people`, the earlier cases whose victim may be them, strongest first: in the
+/// same few queries however many people there are (a triage list asks for every referral on it).
+///
+/// Each name key and each date of birth brings at most [`MAX_PER_KEY`] cases, so a common name
+/// cannot crowd out the rarer keys of the same person.
+pub async fn candidates(conn: &mut AnyConnection, people: &[PersonKey]) -> Result<Vec<Vec<Candidate>>, sqlx::Error> {
+    let keys_of = |p: &PersonKey| p.name_keys.iter().filter(|k| !k.is_empty()).take(MAX_KEYS).cloned().collect::<Vec<_>>();
+    let dob_of = |p: &PersonKey| p.date_of_birth.map(iso_date);
+    let mut keys: Vec<String> = people.iter().flat_map(keys_of).collect();
+    keys.sort();
+    keys.dedup();
+    let mut dobs: Vec<String> = people.iter().filter_map(dob_of).collect();
+    dobs.sort();
+    dobs.dedup();
+    let by_key: Vec<(String, String)> = per_case(
+        conn,
+        &format!(
+            "SELECT key, case_id FROM (SELECT key, case_id, ROW_NUMBER() OVER (PARTITION BY key ORDER BY case_id) AS n \
+             FROM case_name_keys WHERE key IN ({{ids}})) AS k WHERE n <= {MAX_PER_KEY}"
+        ),
+        &[],
+        &keys,
+    )
+    .await?;
+    let by_dob: Vec<(String, String)> = per_case(
+        conn,
+        &format!(
+            "SELECT victim_dob, id FROM (SELECT victim_dob, id, ROW_NUMBER() OVER (PARTITION BY victim_dob ORDER BY id) AS n \
+             FROM cases WHERE victim_dob IN ({{ids}})) AS d WHERE n <= {MAX_PER_KEY}"
+        ),
+        &[],
+        &dobs,
+    )
+    .await?;
+    let mut ids: Vec<String> = by_key.iter().chain(&by_dob).map(|(_, id)| id.clone()).collect();
     ids.sort();
     ids.dedup();
-    ids.retain(|id| Some(id.as_str()) != except_case);
-    let cases: Vec<CaseRow> =
-        per_case(conn, "SELECT id, reference, victim_id, victim_dob, last_heard_on FROM cases WHERE id IN ({ids})", &[], &ids).await?;
-    let mut keys_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let cases: BTreeMap<String, CaseRow> =
+        per_case::<CaseRow>(conn, "SELECT id, reference, victim_id, victim_dob, last_heard_on FROM cases WHERE id IN ({ids})", &[], &ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+    let mut keys_of_case: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (case_id, key) in per_case::<(String, String)>(conn, "SELECT case_id, key FROM case_name_keys WHERE case_id IN ({ids})", &[], &ids).await? {
-        keys_of.entry(case_id).or_default().push(key);
+        keys_of_case.entry(case_id).or_default().push(key);
     }
-    let mut found = Vec::new();
-    for c in cases {
-        let theirs =
-            PersonKey { name_keys: keys_of.remove(&c.id).unwrap_or_default(), date_of_birth: c.victim_dob.as_deref().and_then(parse_iso_date) };
-        if let Some(strength) = match_strength(person, &theirs) {
-            found.push(Candidate {
-                case_id: c.id,
-                reference: c.reference,
-                victim_id: c.victim_id,
-                victim_dob: c.victim_dob,
-                last_heard_on: c.last_heard_on,
-                strength,
+    let (of_key, of_dob) = (cases_by(&by_key), cases_by(&by_dob));
+    Ok(people
+        .iter()
+        .map(|person| {
+            let mut theirs: Vec<&str> = keys_of(person)
+                .iter()
+                .filter_map(|k| of_key.get(k.as_str()))
+                .chain(dob_of(person).and_then(|d| of_dob.get(d.as_str())))
+                .flatten()
+                .copied()
+                .collect();
+            theirs.sort_unstable();
+            theirs.dedup();
+            let mut found: Vec<Candidate> = theirs
+                .into_iter()
+                .filter_map(|id| {
+                    let c = cases.get(id)?;
+                    let key = PersonKey {
+                        name_keys: keys_of_case.get(id).cloned().unwrap_or_default(),
+                        date_of_birth: c.victim_dob.as_deref().and_then(parse_iso_date),
+                    };
+                    Some(Candidate {
+                        case_id: c.id.clone(),
+                        reference: c.reference.clone(),
+                        victim_id: c.victim_id.clone(),
+                        victim_dob: c.victim_dob.clone(),
+                        last_heard_on: c.last_heard_on.clone(),
+                        strength: match_strength(person, &key)?,
+                    })
+                })
+                .collect();
+            found.sort_by(|a, b| {
+                a.strength.cmp(&b.strength).then_with(|| b.last_heard_on.cmp(&a.last_heard_on)).then_with(|| a.case_id.cmp(&b.case_id))
             });
-        }
+            found.truncate(MAX_CANDIDATES);
+            found
+        })
+        .collect())
+}
+
+/// The case ids of `(key, case id)` rows, by key.
+fn cases_by(rows: &[(String, String)]) -> BTreeMap<&str, Vec<&str>> {
+    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (key, id) in rows {
+        out.entry(key.as_str()).or_default().push(id.as_str());
     }
-    found.sort_by(|a, b| a.strength.cmp(&b.strength).then_with(|| b.last_heard_on.cmp(&a.last_heard_on)).then_with(|| a.case_id.cmp(&b.case_id)));
-    found.truncate(MAX_CANDIDATES);
-    Ok(found)
+    out
 }
 
 /// Indexes a victim's names for a case: the matching keys, and each word for search.

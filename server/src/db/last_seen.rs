@@ -43,19 +43,42 @@ impl Seen {
     }
 }
 
+/// The sessions seen, and the size at which those idle for a day are next let go.
+#[derive(Debug)]
+struct Sessions {
+    seen: HashMap<String, Seen>,
+    prune_above: usize,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions { seen: HashMap::new(), prune_above: PRUNE_ABOVE }
+    }
+}
+
+impl Sessions {
+    /// Lets go of sessions idle for a day once there are more than `prune_above`; the next
+    /// time is when the map has doubled again, so many sessions in use cost no scan per request.
+    fn prune(&mut self, now: i64) {
+        if self.seen.len() > self.prune_above {
+            self.seen.retain(|_, s| now - s.at < 86_400);
+            self.prune_above = PRUNE_ABOVE.max(self.seen.len() * 2);
+        }
+    }
+}
+
 /// Session activity by session hash; cheap to clone (shared).
 #[derive(Clone, Debug, Default)]
-pub struct LastSeen(Arc<Mutex<HashMap<String, Seen>>>);
+pub struct LastSeen(Arc<Mutex<Sessions>>);
 
 impl LastSeen {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Seen>> {
+    fn sessions(&self) -> std::sync::MutexGuard<'_, Sessions> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The latest use of the session, given `stored` (the row's `last_seen_at` as just read).
     pub fn latest(&self, hash: &str, stored: i64) -> i64 {
-        let mut map = self.map();
-        match map.get_mut(hash) {
+        match self.sessions().seen.get_mut(hash) {
             Some(seen) => {
                 seen.reconcile(stored);
                 seen.at.max(stored)
@@ -68,11 +91,9 @@ impl LastSeen {
     /// [`WRITE_EVERY_SECS`] per session, however many requests arrive together). The caller
     /// reports a failed write with [`LastSeen::not_written`].
     pub fn record(&self, hash: &str, now: i64, stored: i64) -> bool {
-        let mut map = self.map();
-        if map.len() > PRUNE_ABOVE {
-            map.retain(|_, s| now - s.at < 86_400);
-        }
-        let seen = map.entry(hash.to_string()).or_insert_with(|| Seen::from_row(stored));
+        let mut sessions = self.sessions();
+        sessions.prune(now);
+        let seen = sessions.seen.entry(hash.to_string()).or_insert_with(|| Seen::from_row(stored));
         seen.reconcile(stored);
         seen.at = seen.at.max(now);
         let due = now - seen.asked >= WRITE_EVERY_SECS;
@@ -84,14 +105,14 @@ impl LastSeen {
 
     /// Writing failed: the next use asks again.
     pub fn not_written(&self, hash: &str) {
-        if let Some(seen) = self.map().get_mut(hash) {
+        if let Some(seen) = self.sessions().seen.get_mut(hash) {
             seen.asked = seen.read;
         }
     }
 
     /// Forgets an ended session.
     pub fn forget(&self, hash: &str) {
-        self.map().remove(hash);
+        self.sessions().seen.remove(hash);
     }
 }
 
@@ -129,5 +150,21 @@ mod tests {
         assert!(seen.record("h", 200, 100));
         seen.not_written("h");
         assert!(seen.record("h", 201, 100));
+    }
+
+    #[test]
+    fn sessions_idle_for_a_day_are_let_go_and_many_in_use_are_not_scanned_each_time() {
+        let seen = LastSeen::default();
+        for i in 0..=PRUNE_ABOVE {
+            seen.record(&format!("old{i}"), 0, 0);
+        }
+        seen.record("new", 86_400, 86_400);
+        assert_eq!(seen.sessions().seen.len(), 1, "those idle for a day are gone");
+        let day = 2 * 86_400;
+        for i in 0..=PRUNE_ABOVE {
+            seen.record(&format!("busy{i}"), day, day);
+        }
+        assert_eq!(seen.sessions().prune_above, 2 * PRUNE_ABOVE, "none could go: the next look is when they have doubled");
+        assert_eq!(seen.latest("busy0", day), day, "and those in use are kept");
     }
 }

@@ -78,6 +78,9 @@ async fn the_coordinator_confirms_a_repeat_and_the_referral_joins_the_earlier_ca
     let list = priya.browser.call("/api/triage/list", &[]).await.ok();
     let again = find(&list, "victim_name", "Ada Thorn").clone();
     assert_eq!(again["repeat_candidates"], 1, "{again}");
+    assert_eq!(again["has_household"], true, "{again}");
+    let new_victim = find(&list, "victim_name", "Eliza Farrant");
+    assert_eq!((&new_victim["repeat_candidates"], &new_victim["has_household"]), (&json!(0), &json!(false)), "each line is its own: {new_victim}");
     let id = again["id"].as_str().unwrap_or_default().to_string();
 
     let view = priya.browser.call("/api/triage/view", &[("id", &id)]).await.ok();
