@@ -3,10 +3,12 @@
 use tracing_subscriber::EnvFilter;
 
 /// Starts the tracing subscriber on stderr, filtered by `RUST_LOG` (default `info`): readable
-/// lines, or one JSON object per line when `ROUNDTABLE_LOG_FORMAT=json` (for a log collector).
+/// lines (coloured only on a terminal, so a service log holds no escape codes), or one JSON
+/// object per line when `ROUNDTABLE_LOG_FORMAT=json` (for a log collector).
 pub fn init() {
+    use std::io::IsTerminal;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
     let _ = if json_wanted(std::env::var("ROUNDTABLE_LOG_FORMAT").ok().as_deref()) {
         builder.json().with_current_span(true).try_init()
     } else {
