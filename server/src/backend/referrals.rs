@@ -97,10 +97,15 @@ fn person_key(victim: &people::Victim) -> PersonKey {
 
 /// The earlier cases that may be the same victim as `referral`'s, as the coordinator sees them.
 async fn candidates_for(conn: &mut AnyConnection, referral: &ReferralRow) -> Result<Vec<RepeatCandidate>, Error> {
-    let Some(victim) = people::victim_of_referral(conn, &referral.id).await? else {
-        return Ok(Vec::new());
-    };
-    let found = repeat_lookup::candidates(conn, &[person_key(&victim)]).await?.pop().unwrap_or_default();
+    match people::victim_of_referral(conn, &referral.id).await? {
+        Some(victim) => candidates_of(conn, referral, &victim).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// [`candidates_for`] when the referral's victim is at hand.
+async fn candidates_of(conn: &mut AnyConnection, referral: &ReferralRow, victim: &people::Victim) -> Result<Vec<RepeatCandidate>, Error> {
+    let found = repeat_lookup::candidates(conn, &[person_key(victim)]).await?.pop().unwrap_or_default();
     let victim_ids: Vec<String> = found.iter().filter_map(|c| c.victim_id.clone()).collect();
     let names: BTreeMap<String, String> =
         per_case(conn, "SELECT id, name FROM victims WHERE id IN ({ids})", &[], &victim_ids).await?.into_iter().collect();
@@ -447,10 +452,10 @@ impl ReferralBackend for ServerBackend {
             let today = today(now);
             let mut tx = self.read_tx().await?;
             let waiting = waiting(&mut tx, Some(id)).await?.pop().ok_or(AppError::NotFound)?;
-            let candidates = candidates_for(&mut tx, &waiting.referral).await?;
+            let victim = waiting.victim().ok_or_else(|| Error::internal("referral without victim"))?;
+            let candidates = candidates_of(&mut tx, &waiting.referral, &victim).await?;
             let summary = summary_of(&waiting, candidates.iter().filter(|c| c.within_twelve_months).count());
             let row = waiting.referral;
-            let victim = people::victim_of_referral(&mut tx, id).await?.ok_or_else(|| Error::internal("referral without victim"))?;
             let perpetrators = people::perpetrators(&mut tx, id).await?.iter().map(|p| format!("{} ({})", p.name, p.relationship)).collect();
             let household = people::household(&mut tx, id)
                 .await?

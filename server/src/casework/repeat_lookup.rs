@@ -57,26 +57,8 @@ pub async fn candidates(conn: &mut AnyConnection, people: &[PersonKey]) -> Resul
     let mut dobs: Vec<String> = people.iter().filter_map(dob_of).collect();
     dobs.sort();
     dobs.dedup();
-    let by_key: Vec<(String, String)> = per_case(
-        conn,
-        &format!(
-            "SELECT key, case_id FROM (SELECT key, case_id, ROW_NUMBER() OVER (PARTITION BY key ORDER BY case_id) AS n \
-             FROM case_name_keys WHERE key IN ({{ids}})) AS k WHERE n <= {MAX_PER_KEY}"
-        ),
-        &[],
-        &keys,
-    )
-    .await?;
-    let by_dob: Vec<(String, String)> = per_case(
-        conn,
-        &format!(
-            "SELECT victim_dob, id FROM (SELECT victim_dob, id, ROW_NUMBER() OVER (PARTITION BY victim_dob ORDER BY id) AS n \
-             FROM cases WHERE victim_dob IN ({{ids}})) AS d WHERE n <= {MAX_PER_KEY}"
-        ),
-        &[],
-        &dobs,
-    )
-    .await?;
+    let by_key = capped(conn, "case_name_keys", "key", "case_id", &keys).await?;
+    let by_dob = capped(conn, "cases", "victim_dob", "id", &dobs).await?;
     let mut ids: Vec<String> = by_key.iter().chain(&by_dob).map(|(_, id)| id.clone()).collect();
     ids.sort();
     ids.dedup();
@@ -128,6 +110,22 @@ pub async fn candidates(conn: &mut AnyConnection, people: &[PersonKey]) -> Resul
             found
         })
         .collect())
+}
+
+/// `(value, case id)` for each of `values` in `table.column`, at most [`MAX_PER_KEY`] cases a
+/// value (those first by id).
+async fn capped(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    column: &'static str,
+    case_id: &'static str,
+    values: &[String],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {column}, {case_id} FROM (SELECT {column}, {case_id}, ROW_NUMBER() OVER (PARTITION BY {column} ORDER BY {case_id}) AS n \
+         FROM {table} WHERE {column} IN ({{ids}})) AS capped WHERE n <= {MAX_PER_KEY}"
+    );
+    per_case(conn, &sql, &[], values).await
 }
 
 /// The case ids of `(key, case id)` rows, by key.
