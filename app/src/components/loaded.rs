@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::browser::focus_once_drawn;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::sign_in_link::sign_in_href;
 use crate::components::submit_task::{load_page, reauthenticate, submit_task};
@@ -47,11 +48,7 @@ fn ConfirmToSee() -> impl IntoView {
 fn focus_when_shown(message: RwSignal<Option<String>>, element: impl Fn() -> Option<leptos::web_sys::HtmlElement> + Copy + 'static) {
     Effect::new(move |_| {
         if message.with(Option::is_some) {
-            request_animation_frame(move || {
-                if let Some(el) = element() {
-                    let _ = el.focus();
-                }
-            });
+            focus_once_drawn(element);
         }
     });
 }
