@@ -8,6 +8,7 @@ mod load;
 mod meeting_fixture;
 mod minutes_pdf;
 mod mixed;
+mod national;
 mod repeat;
 mod report;
 mod servers;
@@ -45,9 +46,9 @@ struct Args {
     /// Where to write the JSON figures.
     #[arg(long, default_value = "bench-results/latest.json")]
     output: PathBuf,
-    /// Simulated people in the mixed-load scenario (0 skips it).
-    #[arg(long, default_value_t = 200)]
-    mixed_users: usize,
+    /// Simulated people in the mixed-load scenario (0 skips it; 200, or 1 000 in the national run).
+    #[arg(long)]
+    mixed_users: Option<usize>,
     /// Seconds of mixed load (bounded: at most 300).
     #[arg(long, default_value_t = 60)]
     mixed_seconds: u64,
@@ -62,6 +63,23 @@ struct Args {
     /// Measure only the minutes PDFs (every agency's copy of a 30-case meeting, and LibreOffice).
     #[arg(long)]
     pdf_only: bool,
+    /// The national-scale run (PostgreSQL only, `ROUNDTABLE_DATABASE_URL`): adds
+    /// `--national-cases` cases heard at `--national-meetings` past meetings and
+    /// `--national-audit` audit entries before the server starts, then measures the list,
+    /// agenda and live routes and the mixed load (`--mixed-users`, 1 000 if not given), with the
+    /// database's size and the server's memory. Skips the PDFs, the audit-chain and repeat
+    /// measurements (their own databases).
+    #[arg(long)]
+    national: bool,
+    /// Cases in the national run.
+    #[arg(long, default_value_t = 1_000_000)]
+    national_cases: u64,
+    /// Past meetings in the national run.
+    #[arg(long, default_value_t = 60_000)]
+    national_meetings: u64,
+    /// Audit entries in the national run.
+    #[arg(long, default_value_t = 10_000_000)]
+    national_audit: u64,
     /// Internal: serve the bare axum baseline on this port and nothing else.
     #[arg(long, hide = true)]
     baseline_port: Option<u16>,
@@ -187,7 +205,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(port) = args.baseline_port {
         return Ok(servers::serve_baseline(port).await?);
     }
-    if !args.lists_only {
+    if !args.lists_only && !args.national {
         eprintln!("measuring every agency's minutes PDF for a {AGENDA_CASES}-case meeting...");
         let work = tempfile::tempdir()?;
         let pdfs = minutes_pdf::measure(AGENDA_CASES, work.path())?;
@@ -200,6 +218,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data = servers::Roundtable::seed(&args.roundtable, args.records)?;
     let fixture = meeting_fixture::prepare(data.path(), AGENDA_CASES).await?;
     let lists = if args.list_cases > 0 { Some(list_fixture::prepare(data.path(), &fixture, args.list_cases).await?) } else { None };
+    let national = if args.national {
+        let scale = national::Scale { cases: args.national_cases, meetings: args.national_meetings, audit_entries: args.national_audit };
+        eprintln!("national: adding {scale:?}...");
+        Some(national::fill(data.path(), scale).await?)
+    } else {
+        None
+    };
     let roundtable = servers::Roundtable::start(&args.roundtable, &args.site_root, data)?;
     let baseline = servers::Baseline::start()?;
     let mut routes = vec![
@@ -224,25 +249,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         report::write_json(&args.output, &results, args.records, None, None)?;
         return Ok(());
     }
-    let audit = if args.audit_rows > 0 {
+    let audit = if args.audit_rows > 0 && !args.national {
         eprintln!("measuring audit chain verification over {} entries...", args.audit_rows);
         Some(audit::measure(args.audit_rows).await?)
     } else {
         None
     };
-    let repeat = if args.repeat_cases > 0 {
+    let repeat = if args.repeat_cases > 0 && !args.national {
         eprintln!("measuring repeat lookup with {} cases on record...", args.repeat_cases);
         Some(repeat::measure(args.repeat_cases, 2_000).await?)
     } else {
         None
     };
     results.extend(meeting_routes(&roundtable.base_url, &fixture, args.connections, duration).await?);
-    if args.mixed_users > 0 {
-        let people = mixed::prepare(roundtable.data_dir(), &fixture.meeting_id, args.mixed_users).await?;
-        eprintln!("mixed load: {} people for {}s...", args.mixed_users, args.mixed_seconds.clamp(1, 300));
+    let mixed_users = args.mixed_users.unwrap_or(if args.national { 1_000 } else { 200 });
+    if mixed_users > 0 {
+        let people = mixed::prepare(roundtable.data_dir(), &fixture.meeting_id, mixed_users).await?;
+        eprintln!("mixed load: {mixed_users} people for {}s...", args.mixed_seconds.clamp(1, 300));
         results.extend(mixed::run(&roundtable.base_url, people, Duration::from_secs(args.mixed_seconds.clamp(1, 300))).await?);
     }
     report::print(&results, args.records, audit.as_ref(), repeat.as_ref());
     report::write_json(&args.output, &results, args.records, audit.as_ref(), repeat.as_ref())?;
+    if let Some(n) = national {
+        let rss = national::rss_mb(roundtable.pid()).map_or_else(|| "unknown".to_string(), |mb| format!("{mb:.0} MB"));
+        println!(
+            "national: {} cases, {} meetings, {} audit entries; filled in {:.0} s (cases) + {:.0} s (audit); database {:.0} MB; server RSS after the load {rss}",
+            n.cases, n.meetings, n.audit_entries, n.cases_seconds, n.audit_seconds, n.database_mb
+        );
+    }
     Ok(())
 }

@@ -110,6 +110,8 @@ pub async fn run(base: &str, f: MixedFixture, duration: Duration) -> Result<Vec<
             let round = if p.coordinator { COORDINATOR_ROUND } else { REPRESENTATIVE_ROUND };
             let mut version = 0i64;
             let mut step = n;
+            // Each person comes from their own address, as people do behind the TLS proxy.
+            let address = format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255);
             while Instant::now() < deadline {
                 let route = round[step % round.len()];
                 let case = &cases[step % cases.len()];
@@ -129,6 +131,7 @@ pub async fn run(base: &str, f: MixedFixture, duration: Duration) -> Result<Vec<
                     _ => post("actions/update").json(&serde_json::json!({"input": {"action_id": p.action_id, "status": "in_progress",
                         "note": "Progress under mixed load.", "version": version}})),
                 };
+                let request = request.header("x-forwarded-for", &address);
                 let t = Instant::now();
                 let ok = match request.send().await {
                     Ok(res) if res.status().is_success() => {

@@ -58,7 +58,7 @@ pub struct RepeatFigures {
 }
 
 /// A fictional person: name and date of birth from the index.
-fn person(i: u64) -> (String, String) {
+pub(crate) fn person(i: u64) -> (String, String) {
     let first = FIRST[(i % 24) as usize];
     let last = LAST[((i / 24) % 24) as usize];
     let suffix = i / 576;

@@ -33,7 +33,7 @@ impl Roundtable {
     /// Starts `roundtable serve` on a seeded data folder.
     pub fn start(bin: &Path, site_root: &Path, data: tempfile::TempDir) -> std::io::Result<Self> {
         let mut child = Command::new(bin)
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(["serve", "--bind", "127.0.0.1:0", "--trusted-proxy", "127.0.0.1"])
             .arg("--site-root")
             .arg(site_root)
             .env("ROUNDTABLE_DATA_DIR", data.path())
@@ -55,6 +55,11 @@ impl Roundtable {
         }
         let base_url = base_url.ok_or_else(|| std::io::Error::other("roundtable did not start"))?;
         Ok(Self { child, data, base_url })
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The server's data folder (for preparing records while it runs).

@@ -143,8 +143,8 @@ impl CaseBackend for ServerBackend {
                 return Err(AppError::NotFound.into());
             };
             let parts = shown(&granted, CASE_RECORD);
-            let want = file::Want { parts, meeting: None, agency: actor.agency_id.as_deref(), today: today(now), now };
-            let case = file::load(&mut tx, id, want).await?.ok_or(AppError::NotFound)?;
+            let want = file::Want { meeting: None, agency: actor.agency_id.as_deref(), today: today(now), now };
+            let case = file::load(&mut tx, id, parts, want).await?.ok_or(AppError::NotFound)?;
             let record = case_record(&case, &granted, actor).ok_or(AppError::NotFound)?;
             let manage = if granted.writes.manage { Some(self.manage_choices(&mut tx).await?) } else { None };
             let (corrections, rectifiable, data_protection) = super::data_protection::case_extras(&mut tx, actor, id, parts).await?;

@@ -90,20 +90,18 @@ async fn minutes_record(
         sqlx::query_scalar("SELECT case_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position").bind(meeting_id).fetch_all(&mut *conn).await?;
     let facts = exposure::facts(conn, &ids, reader).await?;
     let mut grants = BTreeMap::new();
-    let mut cases = Vec::with_capacity(ids.len());
+    let mut wanted = Vec::with_capacity(ids.len());
     for id in &ids {
         let Some(facts) = facts.get(id) else { continue };
         let g = grant(reader, &Context { facts: facts.clone(), seat: Some(seat.for_case(id)) });
-        if !g.visible() {
-            continue;
-        }
-        let want =
-            file::Want { parts: shown(&g, MINUTES_COPY), meeting: Some(meeting_id), agency: reader.agency_id.as_deref(), today: today(now), now };
-        if let Some(case) = file::load(conn, id, want).await? {
+        if g.visible() {
+            wanted.push((id.clone(), shown(&g, MINUTES_COPY)));
             grants.insert(id.clone(), g);
-            cases.push(case);
         }
     }
+    let want = file::Want { meeting: Some(meeting_id), agency: reader.agency_id.as_deref(), today: today(now), now };
+    let cases = file::load_many(conn, &wanted, want).await?;
+    grants.retain(|id, _| cases.iter().any(|c| c.head.id == *id));
     let record = MinutesRecord {
         held: format!("{}, {place}", instant(starts_at)),
         chair: chair.unwrap_or_default(),

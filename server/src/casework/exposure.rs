@@ -13,10 +13,26 @@ pub fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
+/// A value bound before the ids in [`per_case_with`].
+#[derive(Clone, Copy, Debug)]
+pub enum Param<'a> {
+    Text(&'a str),
+    Int(i64),
+}
+
 /// Runs `sql` (whose `{ids}` stands for the ids, of cases or meetings) with the `leading` values
 /// as `$1, $2, …` and the ids after them, in chunks small enough for either engine, and collects
 /// the rows.
 pub async fn per_case<T>(conn: &mut AnyConnection, sql: &str, leading: &[&str], case_ids: &[String]) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let leading: Vec<Param<'_>> = leading.iter().map(|v| Param::Text(v)).collect();
+    per_case_with(conn, sql, &leading, case_ids).await
+}
+
+/// [`per_case`] with leading values of more than one type.
+pub async fn per_case_with<T>(conn: &mut AnyConnection, sql: &str, leading: &[Param<'_>], case_ids: &[String]) -> Result<Vec<T>, sqlx::Error>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
@@ -25,7 +41,10 @@ where
         let query = sql.replace("{ids}", &placeholders(1 + leading.len(), chunk.len()));
         let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(query));
         for value in leading {
-            q = q.bind(value.to_string());
+            q = match *value {
+                Param::Text(v) => q.bind(v.to_string()),
+                Param::Int(v) => q.bind(v),
+            };
         }
         for id in chunk {
             q = q.bind(id.clone());

@@ -40,16 +40,3 @@ pub async fn upcoming(conn: &mut AnyConnection, now: i64) -> Result<Vec<Upcoming
     .fetch_all(&mut *conn)
     .await
 }
-
-/// Meetings (in words) whose agenda holds `case_id` and that have not happened yet.
-pub async fn upcoming_for_case(conn: &mut AnyConnection, case_id: &str, now: i64) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT m.starts_at, m.place FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id \
-         WHERE a.case_id = $1 AND m.starts_at > $2 ORDER BY m.starts_at",
-    )
-    .bind(case_id)
-    .bind(now)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().map(|(starts_at, place)| format!("{}, {place}", instant(starts_at))).collect())
-}

@@ -131,8 +131,14 @@ impl Parts {
     pub const ALL: Parts = Parts((1 << Part::ALL.len()) - 1);
 
     /// The parts listed.
-    pub fn of(parts: &[Part]) -> Parts {
-        parts.iter().fold(Parts::NONE, |set, p| set.with(*p))
+    pub const fn of(parts: &[Part]) -> Parts {
+        let mut set = Parts::NONE;
+        let mut i = 0;
+        while i < parts.len() {
+            set = set.with(parts[i]);
+            i += 1;
+        }
+        set
     }
 
     /// This set and `part`.

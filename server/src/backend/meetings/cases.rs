@@ -43,20 +43,24 @@ impl ServerBackend {
         Ok(())
     }
 
-    /// Loads case `case_id` as `route` shows it at meeting `m` to `actor`.
-    async fn meeting_case_file(
+    /// The cases of `granted` as `route` shows each at meeting `m` to `actor`, in the order
+    /// given, read together whatever their number.
+    async fn meeting_case_files(
         &self,
         tx: &mut AnyConnection,
         actor: &Actor,
         m: &Loaded,
-        case_id: &str,
-        g: &Grant,
+        granted: &[(&str, &Grant)],
         route: Parts,
-    ) -> Result<shared::views::meeting::MeetingCase, Error> {
+    ) -> Result<Vec<shared::views::meeting::MeetingCase>, Error> {
         let now = self.clock.unix();
-        let want = file::Want { parts: shown(g, route), meeting: Some(&m.id), agency: actor.agency_id.as_deref(), today: today(now), now };
-        let case = file::load(tx, case_id, want).await?.ok_or(AppError::NotFound)?;
-        meeting_case(&case, g, actor, route).ok_or(AppError::NotFound.into())
+        let want = file::Want { meeting: Some(&m.id), agency: actor.agency_id.as_deref(), today: today(now), now };
+        let wanted: Vec<(String, Parts)> = granted.iter().map(|(id, g)| (id.to_string(), shown(g, route))).collect();
+        let files = file::load_many(tx, &wanted, want).await?;
+        if files.len() != granted.len() {
+            return Err(AppError::NotFound.into());
+        }
+        files.iter().zip(granted).map(|(case, (_, g))| meeting_case(case, g, actor, route).ok_or(AppError::NotFound.into())).collect()
     }
 
     pub(super) async fn case_at_meeting_op(&self, actor: &Actor, id: &str, case_id: &str) -> Result<CaseAtMeeting, Error> {
@@ -70,7 +74,7 @@ impl ServerBackend {
                 return Err(e);
             }
         };
-        let case = self.meeting_case_file(&mut tx, actor, &m, case_id, &g, LIVE_VIEW).await?;
+        let case = self.meeting_case_files(&mut tx, actor, &m, &[(case_id, &g)], LIVE_VIEW).await?.pop().ok_or(AppError::NotFound)?;
         let order: Vec<(String, String)> = sqlx::query_as(
             "SELECT ai.case_id, c.reference FROM agenda_items ai JOIN cases c ON c.id = ai.case_id WHERE ai.meeting_id = $1 ORDER BY ai.position",
         )
@@ -139,15 +143,15 @@ impl ServerBackend {
         require(m.rights.research_list)?;
         let ids = agenda_ids(&mut tx, id).await?;
         let grants = agenda_grants(&mut tx, actor, &m, &ids).await?;
-        let mut cases = Vec::new();
-        let mut read = Vec::new();
-        for case_id in &ids {
-            let Some(g) = grants.get(case_id).filter(|g| g.visible()) else { continue };
-            let case = self.meeting_case_file(&mut tx, actor, &m, case_id, g, RESEARCH_ITEM).await?;
-            let event = actor_event(actor, "case.read").on("case", case_id.clone()).detail("meeting_id", id).detail("via", "research_list");
-            read.push(event.detail("parts", shown(g, RESEARCH_ITEM).names()));
-            cases.push(case);
-        }
+        let granted: Vec<(&str, &Grant)> = ids.iter().filter_map(|id| grants.get(id).filter(|g| g.visible()).map(|g| (id.as_str(), g))).collect();
+        let cases = self.meeting_case_files(&mut tx, actor, &m, &granted, RESEARCH_ITEM).await?;
+        let mut read: Vec<_> = granted
+            .iter()
+            .map(|(case_id, g)| {
+                let event = actor_event(actor, "case.read").on("case", *case_id).detail("meeting_id", id).detail("via", "research_list");
+                event.detail("parts", shown(g, RESEARCH_ITEM).names())
+            })
+            .collect();
         let answered = cases.iter().filter(|c| !c.answers.is_empty()).count();
         let view = ResearchList {
             summary: meeting_summary(&m, i64::try_from(ids.len()).unwrap_or_default()),
