@@ -20,8 +20,8 @@ const FRAGMENTS: &[&str] = &[];
 
 /// Words that mark a statement as one engine's own (`db::dialect` and the backup's emptiness
 /// check choose it by engine): prepared on that engine only.
-const POSTGRES_ONLY: &[&str] = &["information_schema", "pg_"];
-const SQLITE_ONLY: &[&str] = &["sqlite_", "pragma_"];
+const POSTGRES_ONLY: &[&str] = &["information_schema", "pg_", "json_to_recordset"];
+const SQLITE_ONLY: &[&str] = &["sqlite_", "pragma_", "json_each"];
 
 /// Whether `sql` is meant for this engine.
 fn for_engine(sql: &str, postgres: bool) -> bool {
