@@ -117,14 +117,16 @@ pub async fn append(tx: &mut WriteTx, at: i64, event: AuditEvent) -> Result<i64,
 const APPEND_BATCH: usize = 1_000;
 
 /// The INSERT of a batch of sealed entries on SQLite.
-const INSERT_BATCH_SQLITE: &str = "INSERT INTO audit_log (seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, \
+const INSERT_BATCH_SQLITE: &str =
+    "INSERT INTO audit_log (seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, \
      details, prev_hash, hash, chain) SELECT json_extract(value, '$.seq'), json_extract(value, '$.at'), json_extract(value, '$.actor_user_id'), \
      json_extract(value, '$.actor_agency_id'), json_extract(value, '$.action'), json_extract(value, '$.record_type'), \
      json_extract(value, '$.record_id'), json_extract(value, '$.outcome'), json_extract(value, '$.purpose'), json_extract(value, '$.details'), \
      json_extract(value, '$.prev_hash'), json_extract(value, '$.hash'), 2 FROM json_each($1)";
 
 /// The INSERT of a batch of sealed entries on PostgreSQL.
-const INSERT_BATCH_POSTGRES: &str = "INSERT INTO audit_log (seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, \
+const INSERT_BATCH_POSTGRES: &str =
+    "INSERT INTO audit_log (seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, \
      details, prev_hash, hash, chain) SELECT seq, at, actor_user_id, actor_agency_id, action, record_type, record_id, outcome, purpose, details, \
      prev_hash, hash, 2 FROM json_to_recordset(CAST(CAST($1 AS TEXT) AS JSON)) AS x(seq BIGINT, at BIGINT, actor_user_id TEXT, actor_agency_id TEXT, \
      action TEXT, record_type TEXT, record_id TEXT, outcome TEXT, purpose TEXT, details TEXT, prev_hash TEXT, hash TEXT)";
